@@ -1,0 +1,2 @@
+/** Spring Boot auto-configuration for the task supervisor. */
+package dev.tasksupervisor.autoconfigure;
