@@ -1,0 +1,28 @@
+package dev.tasksupervisor;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.tasksupervisor.aloop.ALoopInfo;
+import dev.tasksupervisor.pool.PoolInfo;
+
+/**
+ * A point-in-time, immutable view of a {@link TaskSupervisor}: what the actuator endpoint and health
+ * contributor show. Taking it resets no statistic.
+ *
+ * @param id the supervisor's id
+ * @param state its life-cycle state
+ * @param active whether it is started and not stopping
+ * @param pollDelay its poll delay
+ * @param pool the thread pool's figures, or {@code null} while the supervisor has no pool (before
+ *     start)
+ * @param aloops every aloop, by name
+ */
+public record SupervisorInfo(
+        String id, SupervisorState state, boolean active, Duration pollDelay, PoolInfo pool, List<ALoopInfo> aloops) {
+
+    /** Copies the aloop list, so the snapshot cannot change. */
+    public SupervisorInfo {
+        aloops = List.copyOf(aloops);
+    }
+}

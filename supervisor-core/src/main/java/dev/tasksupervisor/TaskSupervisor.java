@@ -1,0 +1,575 @@
+package dev.tasksupervisor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.aloop.ALoopInfo;
+import dev.tasksupervisor.aloop.ALoopState;
+import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.pool.TaskPool;
+
+/**
+ * Runs an application's background work: a resizable thread pool with optional priorities, named
+ * async loops ("aloops"), and the workers registered with it. The Java port of neotasker's task
+ * supervisor.
+ *
+ * <pre>{@code
+ * TaskSupervisor supervisor = new TaskSupervisor("my_supervisor");
+ * supervisor.setPoolSettings(PoolSettings.builder().maxSize(20).build());
+ * supervisor.start();
+ * CompletableFuture<String> answer = supervisor.spawn(() -> fetch());
+ * ALoop loop = supervisor.createAloop("io", true, true, true);
+ * supervisor.stop();
+ * }</pre>
+ *
+ * <p>Life cycle ({@link SupervisorState}): configure it while {@code NEW}, {@link #start()} it,
+ * {@link #stop()} it once. Spawning before start is an {@link IllegalStateException}; after stop, a
+ * {@link RejectedExecutionException}. The supervisor's own threads are daemon threads, so one that
+ * nobody stopped does not keep the JVM alive; call {@link #stop()} (or {@link #block()}) before
+ * {@code main} returns to let accepted work finish.
+ *
+ * <p>Thread safety: every public method may be called from any thread. State transitions, aloop
+ * creation and configuration are serialised by {@code lifecycle}; {@code state} and {@code pool}
+ * are volatile so that {@link #spawn} reads them without a lock. Subclasses may override public
+ * methods; call {@code super} to keep the supervisor's guarantees.
+ */
+public class TaskSupervisor {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskSupervisor.class);
+
+    /** The id whose thread names carry no id: {@code supervisor_aloop_<name>}. */
+    public static final String DEFAULT_ID = "default";
+    /** The aloop name reserved for the supervisor's own loop (health checks, worker timers). */
+    public static final String RESERVED_ALOOP_NAME = "__supervisor__";
+    /** The default poll delay. */
+    public static final Duration DEFAULT_POLL_DELAY = Duration.ofMillis(10);
+
+    private static final long FOREVER = Long.MAX_VALUE;
+
+    private final String id;
+    private final String threadNamePrefix;
+    private final Object lifecycle = new Object();
+    /** Written under {@code lifecycle}. */
+    private volatile SupervisorState state = SupervisorState.NEW;
+    private volatile PoolSettings poolSettings = PoolSettings.defaults();
+    private volatile Duration pollDelay = DEFAULT_POLL_DELAY;
+    /** Configuration that takes effect at start; guarded by {@code lifecycle}. */
+    private ExecutorService replacementExecutor;
+    private UnaryOperator<Runnable> taskDecorator;
+    /** Set once at start, under {@code lifecycle}. */
+    private volatile TaskPool pool;
+    private volatile ALoop supervisorLoop;
+    /** Aloops by name; changed under {@code lifecycle}, read anywhere. */
+    private final Map<String, ALoop> aloops = new ConcurrentHashMap<>();
+    /** Aloops asked to start while the supervisor was not yet active; guarded by {@code lifecycle}. */
+    private final List<ALoop> startWithSupervisor = new ArrayList<>();
+    private volatile ALoop defaultAloop;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** A supervisor with a random UUID as its id. */
+    public TaskSupervisor() {
+        this(UUID.randomUUID().toString());
+    }
+
+    /**
+     * A supervisor with the given id, used in logs and thread names.
+     *
+     * @throws IllegalArgumentException if {@code id} is empty
+     */
+    public TaskSupervisor(String id) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("supervisor id must not be empty");
+        }
+        this.id = id;
+        this.threadNamePrefix = DEFAULT_ID.equals(id) ? "supervisor_" : "supervisor_" + id + "_";
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    /** The supervisor's id. */
+    public String getId() {
+        return id;
+    }
+
+    /**
+     * Sets the pool's sizes, priority limits and health check. Before start they take effect at
+     * start; while running they apply at once (neotasker's {@code set_thread_pool}): the pool grows or
+     * shrinks without losing or blocking queued tasks.
+     *
+     * @throws IllegalStateException after stop, or when the new settings switch virtual threads while
+     *     running
+     */
+    public void setPoolSettings(PoolSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        synchronized (lifecycle) {
+            requireNotStopped("change the pool settings");
+            TaskPool current = pool;
+            if (current != null) {
+                current.apply(settings);
+            }
+            poolSettings = settings;
+        }
+    }
+
+    /** The pool settings in force (or to be used at start). */
+    public PoolSettings getPoolSettings() {
+        return poolSettings;
+    }
+
+    /**
+     * Resizes the pool: {@code minSize} threads kept, at most {@code maxSize} running. Validated before
+     * anything changes.
+     *
+     * @throws IllegalArgumentException if a size is negative or {@code minSize > maxSize}
+     */
+    public void resizePool(int minSize, int maxSize) {
+        setPoolSettings(poolSettings.toBuilder().minSize(minSize).maxSize(maxSize).build());
+    }
+
+    /**
+     * Replaces the supervisor's own pool by {@code executor} (a virtual-thread executor, a
+     * {@code ForkJoinPool}, your own). The supervisor shuts it down when it stops. Only before start.
+     */
+    public void setExecutor(ExecutorService executor) {
+        Objects.requireNonNull(executor, "executor");
+        synchronized (lifecycle) {
+            requireNew("replace the pool");
+            replacementExecutor = executor;
+        }
+    }
+
+    /**
+     * Wraps every task the pool runs, worker targets included: the hook for carrying context (MDC,
+     * security, tracing) into pool threads. Only before start.
+     */
+    public void setTaskDecorator(UnaryOperator<Runnable> decorator) {
+        synchronized (lifecycle) {
+            requireNew("set a task decorator");
+            taskDecorator = decorator;
+        }
+    }
+
+    /**
+     * The poll delay (default 10 ms): how long an event worker waits after a run before it runs again
+     * for triggers that arrived meanwhile, and how long a batch queue worker lingers to fill a batch.
+     * It never slows a plain queue worker.
+     */
+    public Duration getPollDelay() {
+        return pollDelay;
+    }
+
+    /**
+     * Sets the poll delay; any time, taking effect from each worker's next wait.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public void setPollDelay(Duration pollDelay) {
+        Objects.requireNonNull(pollDelay, "pollDelay");
+        if (pollDelay.isNegative()) {
+            throw new IllegalArgumentException("poll delay must not be negative, was " + pollDelay);
+        }
+        this.pollDelay = pollDelay;
+    }
+
+    // ---------------------------------------------------------------- life cycle
+
+    /**
+     * Starts the pool, the supervisor's own loop and the aloops created with {@code start = true}.
+     *
+     * @throws IllegalStateException if already started or stopped
+     */
+    public void start() {
+        synchronized (lifecycle) {
+            if (!state.canMoveTo(SupervisorState.ACTIVE)) {
+                throw new IllegalStateException("task supervisor '" + id + "' is " + state
+                        + " and cannot start: a supervisor starts once; create a new one");
+            }
+            ALoop loop = new ALoop(RESERVED_ALOOP_NAME, threadNamePrefix + "aloop_" + RESERVED_ALOOP_NAME, true);
+            loop.start();
+            TaskPool newPool = new TaskPool("task supervisor '" + id + "'", threadNamePrefix + "pool_", poolSettings,
+                    replacementExecutor, taskDecorator);
+            newPool.startHealthCheck(loop);
+            supervisorLoop = loop;
+            pool = newPool;
+            moveTo(SupervisorState.ACTIVE);
+            for (ALoop aloop : startWithSupervisor) {
+                aloop.start();
+            }
+            startWithSupervisor.clear();
+        }
+        PoolSettings s = poolSettings;
+        log.info("Task supervisor '{}' started: pool {}..{} threads{}", id, s.minSize(), s.maxSize(),
+                s.prioritiesEnabled() ? ", priorities on" : "");
+    }
+
+    /** Stops it as neotasker's default does: waits for tasks and loops, stops workers, cancels nothing. */
+    public void stop() {
+        stop(true, true, false);
+    }
+
+    /** Stops it, waiting for tasks and loops to finish ({@code true}) or not at all ({@code false}). */
+    public void stop(boolean wait) {
+        stop(wait, true, false);
+    }
+
+    /** Stops it, waiting at most {@code wait} for tasks and loops; what is left then is cancelled. */
+    public void stop(Duration wait) {
+        stop(wait, true, false);
+    }
+
+    /**
+     * Stops the supervisor with neotasker's flags. New tasks are rejected from the first moment.
+     * Tasks already accepted (those held back by priority limits too) still run.
+     *
+     * @param wait {@code true}: return when every task and loop has finished; {@code false}: return at
+     *     once and let them finish in the background
+     * @param stopSchedulers stop every registered worker first
+     * @param cancelTasks cancel work pending on aloops instead of letting it finish
+     */
+    public void stop(boolean wait, boolean stopSchedulers, boolean cancelTasks) {
+        doStop(wait, FOREVER, stopSchedulers, cancelTasks);
+    }
+
+    /**
+     * Stops the supervisor, waiting at most {@code wait}: then pool tasks not yet started are
+     * cancelled, running ones interrupted, and pending aloop work cancelled.
+     *
+     * @param wait the longest this call waits
+     * @param stopSchedulers stop every registered worker first
+     * @param cancelTasks cancel work pending on aloops at once instead of letting it finish
+     */
+    public void stop(Duration wait, boolean stopSchedulers, boolean cancelTasks) {
+        Objects.requireNonNull(wait, "wait");
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("stop wait must not be negative, was " + wait);
+        }
+        doStop(true, nanos(wait), stopSchedulers, cancelTasks);
+    }
+
+    private void doStop(boolean wait, long timeoutNanos, boolean stopSchedulers, boolean cancelTasks) {
+        long deadline = timeoutNanos == FOREVER ? FOREVER : System.nanoTime() + timeoutNanos;
+        List<ALoop> loops;
+        synchronized (lifecycle) {
+            if (state == SupervisorState.NEW) {
+                moveTo(SupervisorState.STOPPED);
+                stopped.countDown();
+                return;
+            }
+            if (state != SupervisorState.ACTIVE) {
+                return; // another stop is under way or done
+            }
+            moveTo(SupervisorState.STOPPING);
+            loops = new ArrayList<>(aloops.values());
+        }
+        log.info("Task supervisor '{}' stopping", id);
+        if (stopSchedulers) {
+            stopSchedulers(wait, deadline);
+        }
+        TaskPool p = pool;
+        p.shutdown();
+        if (wait) {
+            awaitPool(p, deadline);
+        }
+        for (ALoop loop : loops) {
+            stopAloop(loop, wait, deadline, cancelTasks);
+        }
+        // The supervisor's own loop holds only timers; nothing on it is worth waiting for.
+        supervisorLoop.stop(wait, true);
+        synchronized (lifecycle) {
+            moveTo(SupervisorState.STOPPED);
+        }
+        stopped.countDown();
+        log.info("Task supervisor '{}' stopped", id);
+    }
+
+    /** The one place {@code state} changes. Caller holds {@code lifecycle}. */
+    private void moveTo(SupervisorState next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("task supervisor '" + id + "' cannot go from " + state + " to " + next);
+        }
+        state = next;
+    }
+
+    /**
+     * Stops the registered workers. The worker registry arrives with the workers; until then there is
+     * nothing to stop.
+     */
+    protected void stopSchedulers(boolean wait, long deadlineNanos) {
+    }
+
+    private void awaitPool(TaskPool p, long deadline) {
+        try {
+            if (!p.awaitTermination(Duration.ofNanos(remaining(deadline)))) {
+                int cancelled = p.shutdownNow();
+                log.warn("Task supervisor '{}': pool tasks still running after the stop timeout were interrupted, "
+                        + "{} not yet started were cancelled", id, cancelled);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.shutdownNow();
+        }
+    }
+
+    private static void stopAloop(ALoop loop, boolean wait, long deadline, boolean cancelTasks) {
+        if (cancelTasks || !wait) {
+            loop.stop(wait, cancelTasks);
+        } else if (deadline == FOREVER) {
+            loop.stop();
+        } else {
+            loop.stop(Duration.ofNanos(remaining(deadline)));
+        }
+    }
+
+    private static long remaining(long deadline) {
+        return deadline == FOREVER ? FOREVER : Math.max(0, deadline - System.nanoTime());
+    }
+
+    private static long nanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return FOREVER;
+        }
+    }
+
+    /** Blocks the calling thread while the supervisor is active; returns once it has stopped. */
+    public void block() throws InterruptedException {
+        stopped.await();
+    }
+
+    /**
+     * Blocks while the supervisor is active, at most {@code timeout}.
+     *
+     * @return whether the supervisor stopped within the timeout
+     */
+    public boolean block(Duration timeout) throws InterruptedException {
+        return stopped.await(nanos(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    /** Whether the supervisor is started and not stopping. */
+    public boolean isActive() {
+        return state == SupervisorState.ACTIVE;
+    }
+
+    /** The supervisor's life-cycle state. */
+    public SupervisorState getState() {
+        return state;
+    }
+
+    private void requireNew(String action) {
+        if (state != SupervisorState.NEW) {
+            throw new IllegalStateException("task supervisor '" + id + "' is " + state + ": " + action
+                    + " before calling start()");
+        }
+    }
+
+    private void requireNotStopped(String action) {
+        if (state == SupervisorState.STOPPING || state == SupervisorState.STOPPED) {
+            throw new IllegalStateException("task supervisor '" + id + "' is " + state + ": cannot " + action);
+        }
+    }
+
+    // ---------------------------------------------------------------- tasks
+
+    /**
+     * Runs {@code task} on the pool with {@link Priority#NORMAL}.
+     *
+     * @throws IllegalStateException before {@link #start()}
+     * @throws RejectedExecutionException once stopping
+     */
+    public CompletableFuture<Void> spawn(Runnable task) {
+        return activePool().submit(Priority.NORMAL, task);
+    }
+
+    /**
+     * Runs {@code task} on the pool with {@link Priority#NORMAL}; the future completes with its result.
+     *
+     * @throws IllegalStateException before {@link #start()}
+     * @throws RejectedExecutionException once stopping
+     */
+    public <T> CompletableFuture<T> spawn(Callable<T> task) {
+        return activePool().submit(Priority.NORMAL, task);
+    }
+
+    /**
+     * Runs {@code task} on the pool with the given priority (ignored while priorities are off).
+     *
+     * @throws IllegalStateException before {@link #start()}
+     * @throws RejectedExecutionException once stopping
+     */
+    public CompletableFuture<Void> spawn(Priority priority, Runnable task) {
+        return activePool().submit(priority, task);
+    }
+
+    /**
+     * Runs {@code task} on the pool with the given priority (ignored while priorities are off); the
+     * future completes with its result.
+     *
+     * @throws IllegalStateException before {@link #start()}
+     * @throws RejectedExecutionException once stopping
+     */
+    public <T> CompletableFuture<T> spawn(Priority priority, Callable<T> task) {
+        return activePool().submit(priority, task);
+    }
+
+    private TaskPool activePool() {
+        SupervisorState current = state;
+        if (current == SupervisorState.ACTIVE) {
+            return pool;
+        }
+        if (current == SupervisorState.NEW) {
+            throw new IllegalStateException("task supervisor '" + id + "' is not started: call start() before "
+                    + "spawning tasks or starting workers");
+        }
+        throw new RejectedExecutionException("task supervisor '" + id + "' is " + current
+                + " and accepts no new tasks");
+    }
+
+    // ---------------------------------------------------------------- aloops
+
+    /** Creates and starts a non-default, non-daemon aloop. */
+    public ALoop createAloop(String name) {
+        return createAloop(name, false, false, true);
+    }
+
+    /**
+     * Creates an aloop: a named event loop on its own thread, {@code supervisor_aloop_<name>} for the
+     * supervisor with id {@code default}, {@code supervisor_<id>_aloop_<name>} for others.
+     *
+     * @param name a name unique in this supervisor; {@value #RESERVED_ALOOP_NAME} is reserved
+     * @param isDefault make it the default aloop (where async targets that name none run)
+     * @param daemon make its thread a daemon thread; a non-daemon aloop keeps the JVM alive until stopped
+     * @param start start it now, or with the supervisor if that has not started yet
+     * @throws IllegalArgumentException for an empty, reserved or duplicate name
+     * @throws IllegalStateException once the supervisor is stopping
+     */
+    public ALoop createAloop(String name, boolean isDefault, boolean daemon, boolean start) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("aloop name must not be empty");
+        }
+        if (RESERVED_ALOOP_NAME.equals(name)) {
+            throw new IllegalArgumentException("aloop name '" + RESERVED_ALOOP_NAME + "' is reserved for the "
+                    + "supervisor's own loop: choose another name");
+        }
+        synchronized (lifecycle) {
+            requireNotStopped("create aloop '" + name + "'");
+            ALoop existing = aloops.get(name);
+            if (existing != null && existing.getState() != ALoopState.STOPPED) {
+                throw new IllegalArgumentException("aloop '" + name + "' already exists in task supervisor '" + id
+                        + "': choose another name or stop the existing one first");
+            }
+            ALoop loop = new ALoop(name, threadNamePrefix + "aloop_" + name, daemon);
+            aloops.put(name, loop);
+            if (isDefault) {
+                defaultAloop = loop;
+            }
+            if (start) {
+                startLoop(loop);
+            }
+            return loop;
+        }
+    }
+
+    private void startLoop(ALoop loop) {
+        if (state == SupervisorState.ACTIVE) {
+            loop.start();
+        } else if (!startWithSupervisor.contains(loop)) {
+            startWithSupervisor.add(loop);
+        }
+    }
+
+    /**
+     * Starts an aloop created with {@code start = false}; before the supervisor starts, the aloop starts
+     * with it.
+     *
+     * @throws IllegalArgumentException if there is no aloop of that name
+     */
+    public void startAloop(String name) {
+        synchronized (lifecycle) {
+            requireNotStopped("start aloop '" + name + "'");
+            startLoop(getAloop(name));
+        }
+    }
+
+    /** Stops an aloop after its pending work is done. The supervisor stops every aloop when it stops. */
+    public void stopAloop(String name) {
+        getAloop(name).stop();
+    }
+
+    /** The aloop with this name, if there is one. */
+    public Optional<ALoop> findAloop(String name) {
+        return Optional.ofNullable(name == null ? null : aloops.get(name));
+    }
+
+    /**
+     * The aloop with this name.
+     *
+     * @throws IllegalArgumentException if there is none
+     */
+    public ALoop getAloop(String name) {
+        return findAloop(name).orElseThrow(() -> new IllegalArgumentException("task supervisor '" + id
+                + "' has no aloop named '" + name + "': create it first (createAloop, or supervisor.aloops."
+                + name + " in Spring configuration)"));
+    }
+
+    /** Every aloop of this supervisor, by name (the supervisor's own loop excluded). */
+    public List<ALoop> getAloops() {
+        List<ALoop> all = new ArrayList<>(aloops.values());
+        all.sort(Comparator.comparing(ALoop::getName));
+        return all;
+    }
+
+    /** The default aloop, if one is set. */
+    public Optional<ALoop> getDefaultAloop() {
+        return Optional.ofNullable(defaultAloop);
+    }
+
+    /**
+     * Makes the named aloop the default one.
+     *
+     * @throws IllegalArgumentException if there is no aloop of that name
+     */
+    public void setDefaultAloop(String name) {
+        defaultAloop = getAloop(name);
+    }
+
+    // ---------------------------------------------------------------- introspection
+
+    /** An immutable snapshot of the supervisor, its pool and its aloops. */
+    public SupervisorInfo info() {
+        TaskPool p = pool;
+        ALoop defaultLoop = defaultAloop;
+        List<ALoopInfo> loops = getAloops().stream().map(a -> a.info(a == defaultLoop)).toList();
+        SupervisorState current = state;
+        return new SupervisorInfo(id, current, current == SupervisorState.ACTIVE, pollDelay,
+                p == null ? null : p.info(), loops);
+    }
+
+    /** The prefix of every thread this supervisor names: {@code supervisor_} or {@code supervisor_<id>_}. */
+    protected String getThreadNamePrefix() {
+        return threadNamePrefix;
+    }
+
+    @Override
+    public String toString() {
+        return "TaskSupervisor[" + id + ", " + state + "]";
+    }
+}

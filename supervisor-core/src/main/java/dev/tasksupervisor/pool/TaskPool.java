@@ -1,0 +1,329 @@
+package dev.tasksupervisor.pool;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
+
+import dev.tasksupervisor.Priority;
+import dev.tasksupervisor.aloop.ALoop;
+
+/**
+ * A supervisor's thread pool: the executor that runs spawned tasks and worker targets, its
+ * priority limits, its resizing and its health check. Created and owned by a
+ * {@code TaskSupervisor}; applications use the supervisor's methods.
+ *
+ * <p>The executor is the pool's own {@link ThreadPoolExecutor} (growing through {@link ScalingQueue})
+ * or an {@link ExecutorService} the application supplied. With priorities off the spawn path is one
+ * volatile read plus the executor's own work: no lock, no counter.
+ *
+ * <p>Thread safety: every public method may be called from any thread. {@code settings} and
+ * {@code gate} are written only under {@code configLock} (resizes and setting changes are serialised)
+ * and read without it.
+ */
+public final class TaskPool {
+
+    private static final Runnable NO_OP = () -> { };
+
+    private final String name;
+    private final ExecutorService executor;
+    /** The executor when it is a ThreadPoolExecutor (ours or the application's), else null. */
+    private final ThreadPoolExecutor threadPool;
+    /** Our queue when the pool is our own, else null. */
+    private final ScalingQueue scalingQueue;
+    private final PoolThreads threads;
+    /** Runs CRITICAL tasks that find every pool thread busy. Makes threads only when needed. */
+    private final ThreadPoolExecutor overflow;
+    private final UnaryOperator<Runnable> decorator;
+    private final LongAdder rejected = new LongAdder();
+    private final Object configLock = new Object();
+    private volatile PoolSettings settings;
+    private volatile PriorityGate gate;
+    private volatile PoolHealthCheck healthCheck;
+
+    /**
+     * Creates the pool and starts its {@code minSize} threads.
+     *
+     * @param name how the pool is called in logs and errors, e.g. {@code "task supervisor 'default'"}
+     * @param threadNamePrefix thread names are this plus a number
+     * @param settings sizes and priority limits; the sizes are ignored for a replacement executor
+     * @param replacement an executor to use instead of the pool's own, or {@code null}
+     * @param decorator wraps every task before it runs (context propagation), or {@code null}
+     */
+    public TaskPool(String name, String threadNamePrefix, PoolSettings settings, ExecutorService replacement,
+            UnaryOperator<Runnable> decorator) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.decorator = decorator;
+        if (replacement == null) {
+            threads = settings.virtualThreads()
+                    ? PoolThreads.virtual(threadNamePrefix)
+                    : PoolThreads.platform(threadNamePrefix);
+            scalingQueue = new ScalingQueue(threads.live(), name + "'s pool");
+            threadPool = new ThreadPoolExecutor(settings.minSize(), settings.maxSize(), settings.keepAlive().toNanos(),
+                    TimeUnit.NANOSECONDS, scalingQueue, threads, scalingQueue);
+            scalingQueue.attach(threadPool);
+            threadPool.prestartAllCoreThreads();
+            executor = threadPool;
+        } else {
+            threads = null;
+            scalingQueue = null;
+            executor = replacement;
+            threadPool = replacement instanceof ThreadPoolExecutor tpe ? tpe : null;
+        }
+        PoolThreads overflowThreads = PoolThreads.platform(threadNamePrefix + "critical_");
+        overflow = new ThreadPoolExecutor(0, Integer.MAX_VALUE, settings.keepAlive().toNanos(), TimeUnit.NANOSECONDS,
+                new SynchronousQueue<>(), overflowThreads);
+        if (settings.prioritiesEnabled()) {
+            gate = newGate(settings);
+        }
+    }
+
+    private PriorityGate newGate(PoolSettings s) {
+        return new PriorityGate(this::dispatch, this::currentMax, s.poolSize(), s.reserveNormal(), s.reserveHigh());
+    }
+
+    private int currentMax() {
+        return threadPool != null ? threadPool.getMaximumPoolSize() : settings.maxSize();
+    }
+
+    /** Starts probing the pool from {@code loop}, the supervisor's own loop. */
+    public void startHealthCheck(ALoop loop) {
+        PoolHealthCheck check = new PoolHealthCheck(this, loop);
+        healthCheck = check;
+        check.start();
+    }
+
+    /**
+     * Runs {@code task} on a pool thread.
+     *
+     * @throws RejectedExecutionException if the pool is stopped
+     */
+    public CompletableFuture<Void> submit(Priority priority, Runnable task) {
+        PoolTask<Void> t = new PoolTask<>(Objects.requireNonNull(task, "task"));
+        submit(priority, t);
+        return t;
+    }
+
+    /**
+     * Runs {@code task} on a pool thread; the future completes with its result.
+     *
+     * @throws RejectedExecutionException if the pool is stopped
+     */
+    public <T> CompletableFuture<T> submit(Priority priority, Callable<T> task) {
+        PoolTask<T> t = new PoolTask<>(Objects.requireNonNull(task, "task"));
+        submit(priority, t);
+        return t;
+    }
+
+    private void submit(Priority priority, PoolTask<?> task) {
+        Objects.requireNonNull(priority, "priority");
+        PriorityGate g = gate;
+        try {
+            if (g == null) {
+                execute(task);
+            } else {
+                g.submit(priority, task);
+            }
+        } catch (RejectedExecutionException e) {
+            rejected.increment();
+            throw new RejectedExecutionException(name + " is stopped and accepts no new tasks", e);
+        }
+    }
+
+    private void dispatch(PoolTask<?> task, boolean beyondPool) {
+        Runnable runnable = decorator == null ? task : new DecoratedTask(task, decorator.apply(task));
+        (beyondPool ? overflow : executor).execute(runnable);
+    }
+
+    private void execute(PoolTask<?> task) {
+        executor.execute(decorator == null ? task : new DecoratedTask(task, decorator.apply(task)));
+    }
+
+    /** Hands a health probe straight to the executor, past priorities and the decorator. */
+    void executeProbe(Runnable probe) {
+        executor.execute(probe);
+    }
+
+    /**
+     * Changes the number of threads while tasks run: queued tasks stay queued and run, none is
+     * blocked. Validates before changing anything.
+     *
+     * @throws IllegalArgumentException if a size is negative or {@code minSize > maxSize}
+     * @throws IllegalStateException if the pool was replaced by an executor that cannot be resized
+     */
+    public void resize(int minSize, int maxSize) {
+        synchronized (configLock) {
+            PoolSettings next = settings.toBuilder().minSize(minSize).maxSize(maxSize).build();
+            applySizes(next);
+            settings = next;
+        }
+    }
+
+    /**
+     * Applies new settings to the running pool: sizes, keep-alive, priority limits and the health
+     * check's timing. Whether tasks run on virtual threads cannot change while the pool runs.
+     */
+    public void apply(PoolSettings next) {
+        Objects.requireNonNull(next, "settings");
+        synchronized (configLock) {
+            PoolSettings current = settings;
+            if (next.virtualThreads() != current.virtualThreads()) {
+                throw new IllegalStateException("virtualThreads cannot change while " + name
+                        + " runs: set it before the supervisor starts");
+            }
+            if (next.minSize() != current.minSize() || next.maxSize() != current.maxSize()) {
+                applySizes(next);
+            }
+            if (threadPool != null && !next.keepAlive().equals(current.keepAlive())) {
+                threadPool.setKeepAliveTime(Math.max(1, next.keepAlive().toNanos()), TimeUnit.NANOSECONDS);
+            }
+            PriorityGate g = gate;
+            if (g != null) {
+                g.setLimits(next.poolSize(), next.reserveNormal(), next.reserveHigh());
+            } else if (next.prioritiesEnabled()) {
+                gate = newGate(next);
+            }
+            settings = next;
+        }
+    }
+
+    private void applySizes(PoolSettings next) {
+        ThreadPoolExecutor tpe = threadPool;
+        if (tpe == null) {
+            throw new IllegalStateException(name + " runs on a replaced executor (" + executor.getClass().getName()
+                    + ") that it cannot resize: resize that executor directly");
+        }
+        int oldMax = tpe.getMaximumPoolSize();
+        // The JDK refuses a core size above the maximum at every step: grow the maximum first,
+        // shrink the core first.
+        if (next.maxSize() >= tpe.getCorePoolSize()) {
+            tpe.setMaximumPoolSize(next.maxSize());
+            tpe.setCorePoolSize(next.minSize());
+        } else {
+            tpe.setCorePoolSize(next.minSize());
+            tpe.setMaximumPoolSize(next.maxSize());
+        }
+        tpe.prestartAllCoreThreads();
+        if (scalingQueue != null && next.maxSize() > oldMax) {
+            // A raised maximum adds no thread by itself: start threads for tasks already queued.
+            int extra = Math.min(scalingQueue.size(), next.maxSize() - threads.live().get());
+            for (int i = 0; i < extra; i++) {
+                tpe.execute(NO_OP);
+            }
+        }
+    }
+
+    /**
+     * Stops accepting tasks. Tasks already accepted, those held back by priority limits included, still
+     * run; the threads end when the queue is empty.
+     */
+    public void shutdown() {
+        PoolHealthCheck check = healthCheck;
+        if (check != null) {
+            check.stop();
+        }
+        PriorityGate g = gate;
+        if (g == null) {
+            shutdownExecutors();
+        } else {
+            g.close(this::shutdownExecutors);
+        }
+    }
+
+    private void shutdownExecutors() {
+        executor.shutdown();
+        overflow.shutdown();
+    }
+
+    /**
+     * Waits until every accepted task has finished and the threads have ended.
+     *
+     * @return whether that happened within {@code timeout}
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + saturatedNanos(timeout);
+        return executor.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS)
+                && overflow.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    /**
+     * Cancels what has not started (futures report cancellation) and interrupts running tasks.
+     *
+     * @return how many tasks were cancelled before they started
+     */
+    public int shutdownNow() {
+        shutdown();
+        PriorityGate g = gate;
+        int cancelled = g == null ? 0 : g.cancelWaiting();
+        cancelled += cancelDropped(executor.shutdownNow());
+        cancelled += cancelDropped(overflow.shutdownNow());
+        return cancelled;
+    }
+
+    private static int cancelDropped(List<Runnable> dropped) {
+        int cancelled = 0;
+        for (Runnable r : dropped) {
+            PoolTask<?> task = r instanceof DecoratedTask d ? d.task() : r instanceof PoolTask<?> t ? t : null;
+            if (task != null && task.cancel(false)) {
+                cancelled++;
+                task.run(); // skips the work, gives a priority slot back
+            }
+        }
+        return cancelled;
+    }
+
+    /** Whether every task has finished and every thread ended after a shutdown. */
+    public boolean isTerminated() {
+        return executor.isTerminated() && overflow.isTerminated();
+    }
+
+    /** The settings in force. */
+    public PoolSettings settings() {
+        return settings;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** A point-in-time view of the pool; reading it changes no statistic. */
+    public PoolInfo info() {
+        PoolSettings s = settings;
+        PriorityGate g = gate;
+        PoolHealthCheck check = healthCheck;
+        ThreadPoolExecutor tpe = threadPool;
+        int waiting = g == null ? 0 : g.waitingCount();
+        boolean saturated = check != null && check.saturated();
+        Duration latency = check == null ? null : check.lastLatency();
+        if (tpe == null) {
+            return new PoolInfo(-1, -1, -1, -1, -1, -1, waiting, -1, rejected.sum(), saturated, latency,
+                    s.poolSize(), s.reserveNormal(), s.reserveHigh(), s.virtualThreads());
+        }
+        int overflowActive = overflow.getActiveCount();
+        return new PoolInfo(tpe.getCorePoolSize(), tpe.getMaximumPoolSize(), tpe.getPoolSize() + overflow.getPoolSize(),
+                tpe.getActiveCount() + overflowActive, tpe.getLargestPoolSize(), tpe.getQueue().size(), waiting,
+                tpe.getCompletedTaskCount() + overflow.getCompletedTaskCount(), rejected.sum(), saturated, latency,
+                s.poolSize(), s.reserveNormal(), s.reserveHigh(), s.virtualThreads());
+    }
+}

@@ -1,0 +1,245 @@
+package dev.tasksupervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.tasksupervisor.pool.PoolSettings;
+
+class TaskSupervisorTest {
+
+    private final String id = SupervisorThreads.uniqueId("sup");
+    private final TaskSupervisor supervisor = new TaskSupervisor(id);
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void cleanUp() {
+        release.countDown();
+        supervisor.stop(Duration.ofSeconds(5), true, true);
+    }
+
+    @Test
+    void supervisorWithoutIdGetsARandomUuid() {
+        TaskSupervisor anonymous = new TaskSupervisor();
+        assertThat(UUID.fromString(anonymous.getId())).isNotNull();
+        assertThat(new TaskSupervisor().getId()).isNotEqualTo(anonymous.getId());
+    }
+
+    @Test
+    void emptyIdIsRefused() {
+        assertThatThrownBy(() -> new TaskSupervisor(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("id");
+    }
+
+    @Test
+    void spawningBeforeStartSaysToStartTheSupervisor() {
+        assertThatThrownBy(() -> supervisor.spawn(() -> { })).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(id).hasMessageContaining("call start()");
+        assertThat(supervisor.isActive()).isFalse();
+        assertThat(supervisor.getState()).isEqualTo(SupervisorState.NEW);
+    }
+
+    @Test
+    void spawnRunsRunnablesAndCallablesOnPoolThreads() throws Exception {
+        supervisor.start();
+        assertThat(supervisor.isActive()).isTrue();
+        CompletableFuture<String> thread = supervisor.spawn(() -> Thread.currentThread().getName());
+        assertThat(thread.get()).startsWith("supervisor_" + id + "_pool_");
+        AtomicInteger ran = new AtomicInteger();
+        supervisor.spawn(ran::incrementAndGet).get();
+        supervisor.spawn(() -> {
+            ran.incrementAndGet();
+        }).get();
+        assertThat(ran).hasValue(2);
+    }
+
+    @Test
+    void spawnedFailureCompletesTheFutureExceptionally() {
+        supervisor.start();
+        CompletableFuture<Object> failed = supervisor.spawn(() -> {
+            throw new IllegalStateException("boom");
+        });
+        assertThatThrownBy(failed::get).isInstanceOf(ExecutionException.class).hasRootCauseMessage("boom");
+    }
+
+    @Test
+    void spawningAfterStopIsRejected() {
+        supervisor.start();
+        supervisor.stop();
+        assertThat(supervisor.getState()).isEqualTo(SupervisorState.STOPPED);
+        assertThatThrownBy(() -> supervisor.spawn(() -> { })).isInstanceOf(RejectedExecutionException.class)
+                .hasMessageContaining(id);
+    }
+
+    @Test
+    void aSupervisorStartsOnce() {
+        supervisor.start();
+        assertThatThrownBy(supervisor::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("once");
+        supervisor.stop();
+        assertThatThrownBy(supervisor::start).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void stoppingANewSupervisorMakesItStopped() {
+        supervisor.stop();
+        assertThat(supervisor.getState()).isEqualTo(SupervisorState.STOPPED);
+        assertThatThrownBy(supervisor::start).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void stopWaitsForRunningAndQueuedTasks() {
+        supervisor.setPoolSettings(PoolSettings.builder().maxSize(1).build());
+        supervisor.start();
+        CompletableFuture<Void> running = supervisor.spawn(() -> awaitRelease());
+        CompletableFuture<Void> queued = supervisor.spawn(() -> { });
+        CompletableFuture<Void> stop = CompletableFuture.runAsync(supervisor::stop);
+        await().until(() -> supervisor.getState() == SupervisorState.STOPPING);
+        // The running task holds the only thread, so stop() cannot have returned.
+        assertThat(stop).isNotDone();
+        assertThat(supervisor.isActive()).isFalse();
+        release.countDown();
+        await().until(stop::isDone);
+        assertThat(running).isCompleted();
+        assertThat(queued).isCompleted();
+        assertThat(supervisor.getState()).isEqualTo(SupervisorState.STOPPED);
+    }
+
+    @Test
+    void stopWithoutWaitReturnsAtOnceAndTasksStillFinish() {
+        supervisor.start();
+        CompletableFuture<Void> running = supervisor.spawn(() -> awaitRelease());
+        supervisor.stop(false);
+        assertThat(supervisor.getState()).isEqualTo(SupervisorState.STOPPED);
+        assertThat(running).isNotDone();
+        release.countDown();
+        await().until(running::isDone);
+        assertThat(running).isCompleted();
+        await().until(() -> SupervisorThreads.of(id).isEmpty());
+    }
+
+    @Test
+    void stopWithDurationCancelsWhatIsLeft() {
+        supervisor.setPoolSettings(PoolSettings.builder().maxSize(1).build());
+        supervisor.start();
+        CompletableFuture<Void> running = supervisor.spawn(() -> awaitRelease());
+        CompletableFuture<Void> queued = supervisor.spawn(() -> { });
+        long started = System.nanoTime();
+        supervisor.stop(Duration.ofMillis(200));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(queued).isCancelled();
+        await().until(running::isDone);
+        assertThatThrownBy(running::get).hasRootCauseInstanceOf(InterruptedException.class);
+        await().until(() -> SupervisorThreads.of(id).isEmpty());
+    }
+
+    @Test
+    void noSupervisorThreadRemainsAfterStop() throws Exception {
+        supervisor.setPoolSettings(PoolSettings.builder().minSizeMax().maxSize(4).build());
+        supervisor.createAloop("a");
+        supervisor.createAloop("b", true, true, true);
+        supervisor.start();
+        supervisor.getAloop("a").run(() -> CompletableFuture.completedFuture(1));
+        assertThat(SupervisorThreads.of(id)).hasSizeGreaterThanOrEqualTo(4 + 2 + 1);
+        supervisor.stop();
+        await().until(() -> SupervisorThreads.of(id).isEmpty());
+    }
+
+    @Test
+    void blockReturnsOnceTheSupervisorStops() throws Exception {
+        supervisor.start();
+        CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
+            try {
+                supervisor.block();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(supervisor.block(Duration.ofMillis(1))).isFalse();
+        assertThat(blocked).isNotDone();
+        supervisor.stop();
+        blocked.get();
+        assertThat(supervisor.block(Duration.ofMillis(1))).isTrue();
+    }
+
+    @Test
+    void pollDelayDefaultsToTenMillisecondsAndRefusesNegatives() {
+        assertThat(supervisor.getPollDelay()).isEqualTo(Duration.ofMillis(10));
+        supervisor.setPollDelay(Duration.ofMillis(50));
+        assertThat(supervisor.getPollDelay()).isEqualTo(Duration.ofMillis(50));
+        assertThat(supervisor.info().pollDelay()).isEqualTo(Duration.ofMillis(50));
+        assertThatThrownBy(() -> supervisor.setPollDelay(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("poll delay");
+    }
+
+    @Test
+    void infoIsAnImmutableSnapshot() {
+        supervisor.setPoolSettings(PoolSettings.builder().minSize(2).maxSize(6).build());
+        assertThat(supervisor.info().pool()).isNull();
+        supervisor.createAloop("io", true, true, true);
+        supervisor.start();
+        SupervisorInfo info = supervisor.info();
+        assertThat(info.id()).isEqualTo(id);
+        assertThat(info.active()).isTrue();
+        assertThat(info.pool().minSize()).isEqualTo(2);
+        assertThat(info.pool().maxSize()).isEqualTo(6);
+        assertThat(info.pool().currentSize()).isEqualTo(2);
+        assertThat(info.pool().saturated()).isFalse();
+        assertThat(info.aloops()).singleElement().satisfies(a -> {
+            assertThat(a.name()).isEqualTo("io");
+            assertThat(a.isDefault()).isTrue();
+            assertThat(a.daemon()).isTrue();
+            assertThat(a.active()).isTrue();
+            assertThat(a.thread()).isEqualTo("supervisor_" + id + "_aloop_io");
+            assertThat(a.pending()).isZero();
+        });
+        assertThatThrownBy(() -> info.aloops().clear()).isInstanceOf(UnsupportedOperationException.class);
+        supervisor.stop();
+        assertThat(info.active()).isTrue();
+        assertThat(supervisor.info().active()).isFalse();
+    }
+
+    @Test
+    void subclassesCanExtendTheLifeCycle() {
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TaskSupervisor custom = new TaskSupervisor(SupervisorThreads.uniqueId("custom")) {
+            @Override
+            public void start() {
+                events.add("before start");
+                super.start();
+                events.add("after start");
+            }
+
+            @Override
+            public void stop(boolean wait, boolean stopSchedulers, boolean cancelTasks) {
+                events.add("stop " + wait);
+                super.stop(wait, stopSchedulers, cancelTasks);
+            }
+        };
+        custom.start();
+        assertThat(custom.isActive()).isTrue();
+        custom.stop();
+        assertThat(events).containsExactly("before start", "after start", "stop true");
+        assertThat(custom.isActive()).isFalse();
+    }
+
+    private void awaitRelease() {
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
