@@ -214,6 +214,9 @@ public final class ALoop {
      */
     public CompletableFuture<Void> sleep(Duration delay) {
         long nanos = requireNonNegative(delay, "delay");
+        if (state == ALoopState.NEW) {
+            throw refused(ALoopState.NEW);
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         sleeps.add(done);
         ScheduledFuture<?> timer;
@@ -385,10 +388,12 @@ public final class ALoop {
     }
 
     private void cancelPending() {
+        // Shut down first: a spawn racing with this cancel is then refused (and its future failed)
+        // instead of slipping in after the walk below with a start that never runs.
+        executor.shutdownNow(); // drops queued tasks and timers, interrupts what is running
         for (CompletableFuture<?> work : inFlight) {
             work.cancel(false);
         }
-        executor.shutdownNow(); // drops queued tasks and timers, interrupts what is running
     }
 
     private void onTerminated() {

@@ -15,19 +15,21 @@ import dev.tasksupervisor.Priority;
  * priority waits; otherwise it waits, highest priority first, then oldest first. {@code CRITICAL}
  * tasks are admitted at once and go to the overflow executor when the pool has no free thread.
  *
- * <p>Invariants: every field except the final ones is guarded by {@code this}. {@code running}
- * counts admitted tasks that have not called {@link #release()}; each admitted task calls it exactly
- * once, from {@link PoolTask#run()} or, if it could not be handed to a thread, from here. Tasks are
- * handed to executors outside the lock.
+ * <p>Invariants: every non-final field is guarded by {@code this}. {@code running} counts admitted
+ * tasks that have not called {@link #release()}; each admitted task calls it exactly once, from
+ * {@link PoolTask#run()} or, if it could not be handed to a thread, from here. Tasks are handed to
+ * executors outside the lock; {@code dispatching} counts those taken out of {@code waiting} (or
+ * admitted directly) and not yet handed over, so that the gate counts as drained, and the executors
+ * may be shut down, only once every accepted task has reached an executor.
  */
 final class PriorityGate {
 
     /** Hands an admitted task to a thread: the pool, or the overflow executor when {@code beyondPool}. */
     interface Dispatcher {
-        void dispatch(PoolTask<?> task, boolean beyondPool);
+        void dispatch(Runnable runnable, boolean beyondPool);
     }
 
-    private record Waiting(Priority priority, long sequence, PoolTask<?> task) {
+    private record Waiting(Priority priority, long sequence, PoolTask<?> task, Runnable runnable) {
     }
 
     private static final Comparator<Waiting> ORDER = Comparator
@@ -41,6 +43,7 @@ final class PriorityGate {
     private int normalLimit;
     private int highLimit;
     private int running;
+    private int dispatching;
     private long sequence;
     private boolean closed;
     private Runnable whenDrained;
@@ -53,6 +56,7 @@ final class PriorityGate {
 
     /** Changes the limits; tasks the new limits allow start at once. 0 means "no limit". */
     void setLimits(int poolSize, int reserveNormal, int reserveHigh) {
+        List<Waiting> admitted;
         synchronized (this) {
             if (poolSize == 0) {
                 lowLimit = normalLimit = highLimit = Integer.MAX_VALUE;
@@ -61,8 +65,9 @@ final class PriorityGate {
                 normalLimit = poolSize + reserveNormal;
                 highLimit = normalLimit + reserveHigh;
             }
+            admitted = admitWaiting();
         }
-        start(admitWaiting(), false);
+        start(admitted);
     }
 
     private int limit(Priority priority) {
@@ -75,11 +80,12 @@ final class PriorityGate {
     }
 
     /**
-     * Starts {@code task} now if its priority allows, or lets it wait.
+     * Starts {@code task} (run as {@code runnable}, its decorated form) now if its priority allows, or
+     * lets it wait.
      *
      * @throws RejectedExecutionException if the gate is closed or the pool refuses the task
      */
-    void submit(Priority priority, PoolTask<?> task) {
+    void submit(Priority priority, PoolTask<?> task, Runnable runnable) {
         boolean beyondPool;
         synchronized (this) {
             if (closed) {
@@ -89,92 +95,101 @@ final class PriorityGate {
             boolean mayStart = priority == Priority.CRITICAL
                     || (running < limit(priority) && (head == null || head.priority().compareTo(priority) < 0));
             if (!mayStart) {
-                waiting.add(new Waiting(priority, sequence++, task));
+                waiting.add(new Waiting(priority, sequence++, task, runnable));
                 return;
             }
             running++;
+            dispatching++;
             beyondPool = priority == Priority.CRITICAL && running > poolMax.getAsInt();
         }
         task.admittedBy(this);
         try {
-            dispatcher.dispatch(task, beyondPool);
-        } catch (RejectedExecutionException e) {
+            dispatcher.dispatch(runnable, beyondPool);
+        } catch (RuntimeException | Error e) {
+            handedOver(1);
             release();
             throw e;
         }
+        handedOver(1);
     }
 
     /** Gives a slot back and starts what may start now. */
     void release() {
-        List<PoolTask<?>> next;
+        List<Waiting> next;
         synchronized (this) {
             running--;
             next = admitWaiting();
         }
-        start(next, true);
+        start(next);
     }
 
-    /** Takes the waiting tasks the limits allow to start now, counting them as running. */
-    private List<PoolTask<?>> admitWaiting() {
+    /** Takes the waiting tasks the limits allow to start now, counting them as running and dispatching. */
+    private List<Waiting> admitWaiting() {
         synchronized (this) {
-            List<PoolTask<?>> admitted = List.of();
+            List<Waiting> admitted = List.of();
             while (!waiting.isEmpty() && running < limit(waiting.peek().priority())) {
                 if (admitted.isEmpty()) {
                     admitted = new ArrayList<>(2);
                 }
-                admitted.add(waiting.poll().task());
+                admitted.add(waiting.poll());
                 running++;
+                dispatching++;
             }
             return admitted;
         }
     }
 
-    private void start(List<PoolTask<?>> tasks, boolean checkDrained) {
-        List<PoolTask<?>> next = tasks;
+    private void start(List<Waiting> admitted) {
+        List<Waiting> next = admitted;
         while (!next.isEmpty()) {
-            List<PoolTask<?>> more = new ArrayList<>(0);
-            for (PoolTask<?> task : next) {
-                task.admittedBy(this);
+            List<Waiting> more = new ArrayList<>(0);
+            for (Waiting w : next) {
+                w.task().admittedBy(this);
                 try {
-                    dispatcher.dispatch(task, false);
-                } catch (RejectedExecutionException e) {
-                    // The pool went away under an accepted task: fail its future rather than lose it.
-                    task.completeExceptionally(e);
+                    dispatcher.dispatch(w.runnable(), false);
+                } catch (RuntimeException | Error e) {
+                    // The pool refused an accepted task: fail its future rather than lose it.
+                    w.task().completeExceptionally(e);
                     synchronized (this) {
                         running--;
                         more.addAll(admitWaiting());
                     }
                 }
             }
+            handedOver(next.size());
             next = more;
-        }
-        if (checkDrained) {
-            runIfDrained();
         }
     }
 
-    private void runIfDrained() {
-        Runnable action;
+    /** Counts tasks as handed to an executor; runs the drained action if that was the last one. */
+    private void handedOver(int count) {
+        Runnable action = null;
         synchronized (this) {
-            if (whenDrained == null || !waiting.isEmpty()) {
-                return;
+            dispatching -= count;
+            if (isDrained()) {
+                action = whenDrained;
+                whenDrained = null;
             }
-            action = whenDrained;
-            whenDrained = null;
         }
-        action.run();
+        if (action != null) {
+            action.run();
+        }
+    }
+
+    private boolean isDrained() {
+        return whenDrained != null && waiting.isEmpty() && dispatching == 0;
     }
 
     /**
-     * Refuses new tasks from now on and runs {@code action} once every waiting task has been handed to
-     * a thread: at once if none waits.
+     * Refuses new tasks from now on and runs {@code action} once every accepted task has been handed to
+     * an executor: at once if none waits.
      */
     void close(Runnable action) {
         synchronized (this) {
             closed = true;
             whenDrained = action;
         }
-        runIfDrained();
+        handedOver(0);
     }
 
     /** Cancels every waiting task (their futures report cancellation) and returns how many there were. */
@@ -187,7 +202,7 @@ final class PriorityGate {
         for (Waiting w : cancelled) {
             w.task().cancel(false);
         }
-        runIfDrained();
+        handedOver(0);
         return cancelled.size();
     }
 

@@ -126,26 +126,26 @@ public final class TaskPool {
 
     private void submit(Priority priority, PoolTask<?> task) {
         Objects.requireNonNull(priority, "priority");
+        // Decorated here, on the caller's thread, as Spring's executors do: a failing decorator fails the spawn.
+        Runnable runnable = decorator == null ? task : new DecoratedTask(task, decorator.apply(task));
         PriorityGate g = gate;
         try {
             if (g == null) {
-                execute(task);
+                executor.execute(runnable);
             } else {
-                g.submit(priority, task);
+                g.submit(priority, task, runnable);
             }
         } catch (RejectedExecutionException e) {
             rejected.increment();
-            throw new RejectedExecutionException(name + " is stopped and accepts no new tasks", e);
+            if (executor.isShutdown()) {
+                throw new RejectedExecutionException(name + " is stopped and accepts no new tasks", e);
+            }
+            throw new RejectedExecutionException(name + ": the pool refused the task: " + e.getMessage(), e);
         }
     }
 
-    private void dispatch(PoolTask<?> task, boolean beyondPool) {
-        Runnable runnable = decorator == null ? task : new DecoratedTask(task, decorator.apply(task));
+    private void dispatch(Runnable runnable, boolean beyondPool) {
         (beyondPool ? overflow : executor).execute(runnable);
-    }
-
-    private void execute(PoolTask<?> task) {
-        executor.execute(decorator == null ? task : new DecoratedTask(task, decorator.apply(task)));
     }
 
     /** Hands a health probe straight to the executor, past priorities and the decorator. */
@@ -174,25 +174,29 @@ public final class TaskPool {
      */
     public void apply(PoolSettings next) {
         Objects.requireNonNull(next, "settings");
+        PriorityGate existing;
         synchronized (configLock) {
             PoolSettings current = settings;
             if (next.virtualThreads() != current.virtualThreads()) {
                 throw new IllegalStateException("virtualThreads cannot change while " + name
                         + " runs: set it before the supervisor starts");
             }
-            if (next.minSize() != current.minSize() || next.maxSize() != current.maxSize()) {
+            // A replacement executor that is not a ThreadPoolExecutor keeps its own sizes.
+            if (threadPool != null && (next.minSize() != current.minSize() || next.maxSize() != current.maxSize())) {
                 applySizes(next);
             }
             if (threadPool != null && !next.keepAlive().equals(current.keepAlive())) {
                 threadPool.setKeepAliveTime(Math.max(1, next.keepAlive().toNanos()), TimeUnit.NANOSECONDS);
             }
-            PriorityGate g = gate;
-            if (g != null) {
-                g.setLimits(next.poolSize(), next.reserveNormal(), next.reserveHigh());
-            } else if (next.prioritiesEnabled()) {
+            existing = gate;
+            if (existing == null && next.prioritiesEnabled()) {
                 gate = newGate(next);
             }
             settings = next;
+        }
+        // Outside the lock: new limits may start waiting tasks, and executors are never called under it.
+        if (existing != null) {
+            existing.setLimits(next.poolSize(), next.reserveNormal(), next.reserveHigh());
         }
     }
 
