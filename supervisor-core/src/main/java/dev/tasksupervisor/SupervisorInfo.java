@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.tasksupervisor.aloop.ALoopInfo;
 import dev.tasksupervisor.pool.PoolInfo;
+import dev.tasksupervisor.worker.WorkerInfo;
 
 /**
  * A point-in-time, immutable view of a {@link TaskSupervisor}: what the actuator endpoint and health
@@ -17,12 +18,20 @@ import dev.tasksupervisor.pool.PoolInfo;
  * @param pool the thread pool's figures, or {@code null} while the supervisor has no pool (before
  *     start)
  * @param aloops every aloop, by name
+ * @param workers every registered worker, by name
  */
 public record SupervisorInfo(
-        String id, SupervisorState state, boolean active, Duration pollDelay, PoolInfo pool, List<ALoopInfo> aloops) {
+        String id,
+        SupervisorState state,
+        boolean active,
+        Duration pollDelay,
+        PoolInfo pool,
+        List<ALoopInfo> aloops,
+        List<WorkerInfo> workers) {
 
-    /** Copies the aloop list, so the snapshot cannot change. */
+    /** Copies the lists, so the snapshot cannot change. */
     public SupervisorInfo {
         aloops = List.copyOf(aloops);
+        workers = List.copyOf(workers);
     }
 }

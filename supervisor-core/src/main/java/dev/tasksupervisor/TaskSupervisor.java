@@ -25,6 +25,10 @@ import dev.tasksupervisor.aloop.ALoopInfo;
 import dev.tasksupervisor.aloop.ALoopState;
 import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.pool.TaskPool;
+import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.QueueWorker;
+import dev.tasksupervisor.worker.TriggerableWorker;
+import dev.tasksupervisor.worker.WorkerInfo;
 
 /**
  * Runs an application's background work: a resizable thread pool with optional priorities, named
@@ -83,6 +87,8 @@ public class TaskSupervisor {
     private final List<ALoop> startWithSupervisor = new ArrayList<>();
     private volatile ALoop defaultAloop;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Workers and other schedulers by name; changed under {@code lifecycle}, read anywhere. */
+    private final Map<String, Scheduler> schedulers = new ConcurrentHashMap<>();
 
     /** A supervisor with a random UUID as its id. */
     public TaskSupervisor() {
@@ -119,14 +125,18 @@ public class TaskSupervisor {
      */
     public void setPoolSettings(PoolSettings settings) {
         Objects.requireNonNull(settings, "settings");
+        TaskPool current;
         synchronized (lifecycle) {
             requireNotStopped("change the pool settings");
-            TaskPool current = pool;
-            if (current != null) {
-                current.apply(settings);
+            current = pool;
+            if (current == null) {
+                poolSettings = settings;
+                return;
             }
-            poolSettings = settings;
         }
+        // Outside the life-cycle lock: applying may hand waiting tasks to the executor.
+        current.apply(settings);
+        poolSettings = current.settings();
     }
 
     /** The pool settings in force (or to be used at start). */
@@ -141,7 +151,14 @@ public class TaskSupervisor {
      * @throws IllegalArgumentException if a size is negative or {@code minSize > maxSize}
      */
     public void resizePool(int minSize, int maxSize) {
-        setPoolSettings(poolSettings.toBuilder().minSize(minSize).maxSize(maxSize).build());
+        TaskPool current = pool;
+        if (current == null) {
+            setPoolSettings(poolSettings.toBuilder().minSize(minSize).maxSize(maxSize).build());
+        } else {
+            requireNotStopped("resize the pool");
+            current.resize(minSize, maxSize);
+            poolSettings = current.settings();
+        }
     }
 
     /**
@@ -267,6 +284,7 @@ public class TaskSupervisor {
     private void doStop(boolean wait, long timeoutNanos, boolean stopSchedulers, boolean cancelTasks) {
         long deadline = timeoutNanos == FOREVER ? FOREVER : System.nanoTime() + timeoutNanos;
         List<ALoop> loops;
+        boolean stopping;
         synchronized (lifecycle) {
             if (state == SupervisorState.NEW) {
                 moveTo(SupervisorState.STOPPED);
@@ -274,22 +292,45 @@ public class TaskSupervisor {
                 return;
             }
             if (state != SupervisorState.ACTIVE) {
-                return; // another stop is under way or done
+                stopping = false; // another stop is under way or done
+                loops = List.of();
+            } else {
+                moveTo(SupervisorState.STOPPING);
+                stopping = true;
+                loops = new ArrayList<>(aloops.values());
             }
-            moveTo(SupervisorState.STOPPING);
-            loops = new ArrayList<>(aloops.values());
+        }
+        if (!stopping) {
+            if (wait) {
+                awaitStopped(deadline); // "wait" holds for every caller, not only the first
+            }
+            return;
         }
         log.info("Task supervisor '{}' stopping", id);
-        if (stopSchedulers) {
-            stopSchedulers(wait, deadline);
+        // Each phase runs even if an earlier one failed: a half-stopped supervisor would hang block().
+        RuntimeException failure = null;
+        try {
+            if (stopSchedulers) {
+                stopSchedulers(wait, deadline);
+            }
+        } catch (RuntimeException e) {
+            failure = e;
         }
-        TaskPool p = pool;
-        p.shutdown();
-        if (wait) {
-            awaitPool(p, deadline);
+        try {
+            TaskPool p = pool;
+            p.shutdown();
+            if (wait) {
+                awaitPool(p, deadline);
+            }
+        } catch (RuntimeException e) {
+            failure = addFailure(failure, e);
         }
         for (ALoop loop : loops) {
-            stopAloop(loop, wait, deadline, cancelTasks);
+            try {
+                stopAloop(loop, wait, deadline, cancelTasks);
+            } catch (RuntimeException e) {
+                failure = addFailure(failure, e);
+            }
         }
         // The supervisor's own loop holds only timers; nothing on it is worth waiting for.
         supervisorLoop.stop(wait, true);
@@ -298,6 +339,29 @@ public class TaskSupervisor {
         }
         stopped.countDown();
         log.info("Task supervisor '{}' stopped", id);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException addFailure(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    private void awaitStopped(long deadline) {
+        try {
+            if (deadline == FOREVER) {
+                stopped.await();
+            } else {
+                stopped.await(remaining(deadline), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The one place {@code state} changes. Caller holds {@code lifecycle}. */
@@ -309,10 +373,28 @@ public class TaskSupervisor {
     }
 
     /**
-     * Stops the registered workers. The worker registry arrives with the workers; until then there is
-     * nothing to stop.
+     * Stops every registered scheduler: asks all of them to stop, then waits for each until the
+     * deadline (with {@code wait}), and forces those still running.
      */
-    protected void stopSchedulers(boolean wait, long deadlineNanos) {
+    private void stopSchedulers(boolean wait, long deadline) {
+        List<Scheduler> all = new ArrayList<>(schedulers.values());
+        for (Scheduler scheduler : all) {
+            scheduler.stop(false);
+        }
+        if (!wait) {
+            return;
+        }
+        for (Scheduler scheduler : all) {
+            try {
+                if (!scheduler.awaitStop(Duration.ofNanos(remaining(deadline)))) {
+                    log.warn("Task supervisor '{}': '{}' did not stop in time; forcing it", id, scheduler.getName());
+                    scheduler.forceStop();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                scheduler.forceStop();
+            }
+        }
     }
 
     private void awaitPool(TaskPool p, long deadline) {
@@ -428,6 +510,22 @@ public class TaskSupervisor {
      */
     public <T> CompletableFuture<T> spawn(Priority priority, Callable<T> task) {
         return activePool().submit(priority, task);
+    }
+
+    /**
+     * Runs a scheduler's own work on the pool (a worker's run, a queue drain). Unlike {@link #spawn}, this
+     * is accepted while the supervisor stops its schedulers, so they can finish their work; it is
+     * refused once the pool itself shuts down.
+     *
+     * @throws IllegalStateException before {@link #start()}
+     * @throws RejectedExecutionException once the pool is shutting down
+     */
+    public CompletableFuture<Void> executeForScheduler(Runnable task) {
+        TaskPool p = pool;
+        if (p == null) {
+            throw new IllegalStateException("task supervisor '" + id + "' is not started: call start() first");
+        }
+        return p.submit(Priority.NORMAL, task);
     }
 
     private TaskPool activePool() {
@@ -551,6 +649,132 @@ public class TaskSupervisor {
         defaultAloop = getAloop(name);
     }
 
+    // ---------------------------------------------------------------- workers and schedulers
+
+    /**
+     * Registers a scheduler under its name, so the supervisor stops it when it stops (neotasker's
+     * {@code register_scheduler}). Workers register themselves when they start and stay registered,
+     * stopped or not, until unregistered. Registering the same object again (under a new name) is fine.
+     *
+     * @throws IllegalArgumentException if another scheduler has that name
+     * @throws IllegalStateException once the supervisor is stopping
+     */
+    public void registerScheduler(Scheduler scheduler) {
+        Objects.requireNonNull(scheduler, "scheduler");
+        String name = scheduler.getName();
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a scheduler needs a name to be registered");
+        }
+        synchronized (lifecycle) {
+            requireNotStopped("register '" + name + "'");
+            Scheduler existing = schedulers.get(name);
+            if (existing != null && existing != scheduler) {
+                throw new IllegalArgumentException("task supervisor '" + id + "' already has a worker named '" + name
+                        + "': give this one another name, or unregister the other first");
+            }
+            schedulers.values().removeIf(s -> s == scheduler);
+            schedulers.put(name, scheduler);
+        }
+    }
+
+    /**
+     * Registers a synchronous scheduler (neotasker's {@code register_sync_scheduler}). In Java every
+     * scheduler is stopped the same way, so this is {@link #registerScheduler}.
+     */
+    public void registerSyncScheduler(Scheduler scheduler) {
+        registerScheduler(scheduler);
+    }
+
+    /** Forgets a scheduler: the supervisor will not stop it. Does not stop it. */
+    public void unregisterScheduler(Scheduler scheduler) {
+        synchronized (lifecycle) {
+            schedulers.values().removeIf(s -> s == scheduler);
+        }
+    }
+
+    /** Forgets a synchronous scheduler; the same as {@link #unregisterScheduler}. */
+    public void unregisterSyncScheduler(Scheduler scheduler) {
+        unregisterScheduler(scheduler);
+    }
+
+    /** The worker registered under this name, if any. */
+    public Optional<BackgroundWorker> findWorker(String name) {
+        Scheduler s = name == null ? null : schedulers.get(name);
+        return s instanceof BackgroundWorker worker ? Optional.of(worker) : Optional.empty();
+    }
+
+    /**
+     * The worker registered under this name.
+     *
+     * @throws IllegalArgumentException if there is none
+     */
+    public BackgroundWorker getWorker(String name) {
+        return findWorker(name).orElseThrow(() -> new IllegalArgumentException("task supervisor '" + id
+                + "' has no worker named '" + name + "'; known: " + new java.util.TreeSet<>(schedulers.keySet())));
+    }
+
+    /**
+     * The worker registered under this name, as the given type.
+     *
+     * @throws IllegalArgumentException if there is none, or it is of another type
+     */
+    public <W extends BackgroundWorker> W getWorker(String name, Class<W> type) {
+        BackgroundWorker worker = getWorker(name);
+        if (!type.isInstance(worker)) {
+            throw new IllegalArgumentException("worker '" + name + "' is " + worker.getKind() + " ("
+                    + worker.getClass().getSimpleName() + "), not a " + type.getSimpleName());
+        }
+        return type.cast(worker);
+    }
+
+    /**
+     * The queue worker registered under this name, for {@code put}.
+     *
+     * @throws IllegalArgumentException if there is none, or it is not a queue worker
+     */
+    @SuppressWarnings("unchecked")
+    public <T> QueueWorker<T> getQueueWorker(String name) {
+        return getWorker(name, QueueWorker.class);
+    }
+
+    /**
+     * Triggers the event or interval worker registered under this name.
+     *
+     * @throws IllegalArgumentException if there is none, or its kind has no trigger
+     * @throws IllegalStateException if it is not active
+     */
+    public void trigger(String name) {
+        BackgroundWorker worker = getWorker(name);
+        if (!(worker instanceof TriggerableWorker triggerable)) {
+            throw new IllegalArgumentException("worker '" + name + "' is a " + worker.getKind()
+                    + " worker, which has no trigger: only event and interval workers do");
+        }
+        triggerable.trigger();
+    }
+
+    /** Every registered worker, by name. */
+    public List<BackgroundWorker> getWorkers() {
+        return schedulers.values().stream()
+                .filter(BackgroundWorker.class::isInstance)
+                .map(BackgroundWorker.class::cast)
+                .sorted(Comparator.comparing(BackgroundWorker::getName))
+                .toList();
+    }
+
+    /**
+     * The supervisor's own loop ({@value #RESERVED_ALOOP_NAME}): where worker timers, the health check and
+     * poll-delay waits run. Tasks on it must be short and never block.
+     *
+     * @throws IllegalStateException before start
+     */
+    public ALoop getSchedulerLoop() {
+        ALoop loop = supervisorLoop;
+        if (loop == null) {
+            throw new IllegalStateException("task supervisor '" + id + "' is not started: call start() first");
+        }
+        return loop;
+    }
+
     // ---------------------------------------------------------------- introspection
 
     /** An immutable snapshot of the supervisor, its pool and its aloops. */
@@ -559,8 +783,9 @@ public class TaskSupervisor {
         ALoop defaultLoop = defaultAloop;
         List<ALoopInfo> loops = getAloops().stream().map(a -> a.info(a == defaultLoop)).toList();
         SupervisorState current = state;
+        List<WorkerInfo> workers = getWorkers().stream().map(BackgroundWorker::info).toList();
         return new SupervisorInfo(id, current, current == SupervisorState.ACTIVE, pollDelay,
-                p == null ? null : p.info(), loops);
+                p == null ? null : p.info(), loops, workers);
     }
 
     /** The prefix of every thread this supervisor names: {@code supervisor_} or {@code supervisor_<id>_}. */

@@ -145,6 +145,39 @@ class TaskSupervisorTest {
     }
 
     @Test
+    void aSecondStopWithWaitAlsoWaitsForTheFirstToFinish() {
+        supervisor.start();
+        CompletableFuture<Void> running = supervisor.spawn(() -> awaitRelease());
+        CompletableFuture<Void> first = CompletableFuture.runAsync(supervisor::stop);
+        await().until(() -> supervisor.getState() == SupervisorState.STOPPING);
+        CompletableFuture<Void> second = CompletableFuture.runAsync(supervisor::stop);
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !second.isDone());
+        assertThat(running).as("the first stop is still waiting for this task").isNotDone();
+        release.countDown();
+        first.join();
+        second.join();
+        assertThat(supervisor.getState()).isEqualTo(SupervisorState.STOPPED);
+    }
+
+    @Test
+    void aFailingTaskDecoratorFailsOnlyThatSpawn() {
+        AtomicInteger decorated = new AtomicInteger();
+        supervisor.setPoolSettings(PoolSettings.builder().poolSize(1).build());
+        supervisor.setTaskDecorator(task -> {
+            if (decorated.incrementAndGet() == 2) {
+                throw new IllegalStateException("decorator failed");
+            }
+            return task;
+        });
+        supervisor.start();
+        supervisor.spawn(() -> { }).join();
+        assertThatThrownBy(() -> supervisor.spawn(() -> { })).hasMessage("decorator failed");
+        supervisor.spawn(() -> { }).join();
+        supervisor.stop();
+        assertThat(supervisor.getState()).isEqualTo(SupervisorState.STOPPED);
+    }
+
+    @Test
     void noSupervisorThreadRemainsAfterStop() throws Exception {
         supervisor.setPoolSettings(PoolSettings.builder().minSizeMax().maxSize(4).build());
         supervisor.createAloop("a");

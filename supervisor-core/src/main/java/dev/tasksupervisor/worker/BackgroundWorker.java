@@ -1,0 +1,556 @@
+package dev.tasksupervisor.worker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tasksupervisor.Scheduler;
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.aloop.ALoop;
+
+/**
+ * What every worker shares: a name, a target, the object {@code o} and the error handler, the
+ * life cycle ({@link WorkerState}) with its hooks, the run statistics, and running the target once
+ * on the right thread: a pool thread for a sync target, the worker's aloop for an async one.
+ *
+ * <p>The kinds ({@link ContinuousWorker}, {@link IntervalWorker}, {@link QueueWorker},
+ * {@link EventWorker}) decide <em>when</em> the target runs, and guarantee that it never runs twice at
+ * once: each dispatches a run only while it holds its own "running" flag, released when the run ends.
+ * Subclasses may override the hooks {@link #beforeStart}, {@link #afterStart}, {@link #beforeStop}
+ * and {@link #afterStop}, and the kinds' {@code run} methods instead of passing a target.
+ *
+ * <p>Thread safety: public methods may be called from any thread. {@code state} changes only in
+ * {@link #moveTo}, under {@code lifecycle}; waiters for the end of a stop wait on {@code lifecycle}.
+ * Settings ({@code set*}) are read at start; change them while the worker is not active.
+ */
+public abstract class BackgroundWorker implements Scheduler {
+
+    private static final Logger log = LoggerFactory.getLogger(BackgroundWorker.class);
+    /** Timeouts this long or longer mean "wait as long as it takes" (and cannot overflow a deadline). */
+    private static final long FOREVER = Long.MAX_VALUE / 4;
+
+    private final TaskSupervisor supervisor;
+    private final WorkerTarget<?> target;
+    private final boolean async;
+    private final String configuredName;
+
+    private volatile Object object;
+    private volatile WorkerErrorHandler errorHandler = WorkerErrorHandler.LOG_AND_CONTINUE;
+    private volatile String aloopName;
+
+    /** Per start: written under {@code lifecycle} before the worker becomes ACTIVE. */
+    private volatile String name;
+    private volatile WorkerContext context;
+    private volatile ALoop aloop;
+
+    private final Object lifecycle = new Object();
+    private volatile WorkerState state = WorkerState.NEW;
+
+    private final AtomicLong runs = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicInteger runsInProgress = new AtomicInteger();
+    private volatile long lastRunStartedMillis = -1;
+    private volatile long lastRunNanos = -1;
+    /** The thread running a sync target now, so a forced stop can interrupt it. */
+    private volatile Thread runner;
+    /** The async run in progress, so a forced stop can cancel it. */
+    private volatile CompletableFuture<?> asyncRun;
+
+    /**
+     * @param supervisor the supervisor whose pool (or aloop) runs the target
+     * @param name the worker's name, unique among the supervisor's workers
+     * @param target what to run, or {@code null} when a subclass overrides its kind's {@code run}
+     * @param async whether the target returns a {@code CompletionStage} and runs on an aloop
+     */
+    protected BackgroundWorker(TaskSupervisor supervisor, String name, WorkerTarget<?> target, boolean async) {
+        this.supervisor = Objects.requireNonNull(supervisor, "supervisor");
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("worker name must not be empty");
+        }
+        this.configuredName = name;
+        this.name = name;
+        this.target = target;
+        this.async = async;
+    }
+
+    /** What makes this worker run: its kind. */
+    public abstract WorkerKind getKind();
+
+    /** How it is scheduled, for people: {@code "every PT1S"}, {@code "per item"}, ... */
+    public abstract String getSchedule();
+
+    // ------------------------------------------------------------------ settings
+
+    /** The object handed to the target through {@link WorkerContext#object()} ({@code o} in neotasker). */
+    public void setObject(Object object) {
+        this.object = object;
+    }
+
+    /** What to do about a failed run; the default logs it at ERROR with the worker's name and goes on. */
+    public void setErrorHandler(WorkerErrorHandler errorHandler) {
+        this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
+    }
+
+    /** The aloop an async target runs on; by default the supervisor's default aloop. */
+    public void setAloop(String aloopName) {
+        this.aloopName = aloopName;
+    }
+
+    // ------------------------------------------------------------------ life cycle
+
+    /** Starts the worker with its own settings. */
+    public void start() {
+        start(WorkerStart.defaults());
+    }
+
+    /**
+     * Starts the worker with start-time overrides, and registers it with its supervisor.
+     *
+     * @throws IllegalStateException if the supervisor is not active, the worker is already active or
+     *     still finishing a run from before, or an async target finds no aloop
+     * @throws IllegalArgumentException if another worker has the name, or a setting is invalid
+     */
+    public void start(WorkerStart overrides) {
+        Objects.requireNonNull(overrides, "overrides");
+        synchronized (lifecycle) {
+            if (state == WorkerState.ACTIVE || state == WorkerState.STOPPING) {
+                throw new IllegalStateException("worker '" + name + "' is already " + state
+                        + ": stop it before starting it again (or call restart())");
+            }
+            if (!supervisor.isActive()) {
+                throw new IllegalStateException("worker '" + name + "' cannot start: task supervisor '"
+                        + supervisor.getId() + "' is " + supervisor.getState() + "; start the supervisor first");
+            }
+            if (runsInProgress.get() > 0) {
+                throw new IllegalStateException("worker '" + name + "' is still finishing a run from before it "
+                        + "was stopped (its target ignored the interruption): start it once that run has ended");
+            }
+            String startName = overrides.name() != null ? overrides.name() : configuredName;
+            ALoop loop = async ? resolveAloop(startName, overrides.aloop()) : null;
+            configure(overrides);
+            String previousName = name;
+            name = startName;
+            try {
+                supervisor.registerScheduler(this);
+            } catch (RuntimeException e) {
+                name = previousName;
+                throw e;
+            }
+            aloop = loop;
+            context = new WorkerContext(this, startName, object, overrides.arguments());
+            beforeStart();
+            moveTo(WorkerState.ACTIVE);
+            try {
+                onStart();
+            } catch (RuntimeException e) {
+                moveTo(WorkerState.STOPPING);
+                moveTo(WorkerState.STOPPED);
+                throw e;
+            }
+        }
+        afterStart();
+        log.debug("Worker '{}' started ({}, {})", name, getKind(), getSchedule());
+    }
+
+    private ALoop resolveAloop(String workerName, String override) {
+        String wanted = override != null ? override : aloopName;
+        if (wanted != null) {
+            return supervisor.findAloop(wanted).orElseThrow(() -> new IllegalStateException("worker '" + workerName
+                    + "' needs aloop '" + wanted + "', which task supervisor '" + supervisor.getId()
+                    + "' does not have: create it (createAloop, or supervisor.aloops." + wanted + ")"));
+        }
+        return supervisor.getDefaultAloop().orElseThrow(() -> new IllegalStateException("worker '" + workerName
+                + "' has an async target but names no aloop, and task supervisor '" + supervisor.getId()
+                + "' has no default aloop: create one with createAloop(name, true, ...) or set the worker's aloop"));
+    }
+
+    /** Applies the start-time overrides of a kind (interval, delay); validates its settings. */
+    protected void configure(WorkerStart overrides) {
+    }
+
+    /** Begins the kind's scheduling; called under the life-cycle lock, once the worker is ACTIVE. */
+    protected abstract void onStart();
+
+    /**
+     * Asks the kind to stop: cancel timers, and call {@link #finishStop()} as soon as no run is in
+     * progress (and, for a queue, the queue is drained). Called once per stop, outside the lock.
+     */
+    protected abstract void onStopRequested();
+
+    /** Stops the worker, waiting as long as the current run (and the queue) takes. */
+    public List<?> stop() {
+        return stop(Duration.ofNanos(FOREVER));
+    }
+
+    /** Stops the worker; with {@code wait}, returns once the current run (and the queue) is done. */
+    @Override
+    public void stop(boolean wait) {
+        requestStop();
+        if (wait) {
+            awaitStopUninterruptibly(FOREVER);
+        }
+    }
+
+    /**
+     * Stops the worker, waiting at most {@code wait} for the current run to end and a queue to drain.
+     * Then a run still going is interrupted (or its stage cancelled) and items still queued are handed
+     * to the undelivered-items handler.
+     *
+     * @return the items that could not be handled in time (empty for kinds without a queue)
+     */
+    public List<?> stop(Duration wait) {
+        Objects.requireNonNull(wait, "wait");
+        requestStop();
+        if (!awaitStopUninterruptibly(nanos(wait))) {
+            forceStop();
+        }
+        return undelivered();
+    }
+
+    /** Stops and starts the worker again, with its own settings. */
+    public void restart() {
+        stop(true);
+        start();
+    }
+
+    /** Moves an active worker to STOPPING and tells the kind; a no-op otherwise. */
+    protected final void requestStop() {
+        synchronized (lifecycle) {
+            if (state != WorkerState.ACTIVE) {
+                return;
+            }
+            beforeStop();
+            moveTo(WorkerState.STOPPING);
+        }
+        onStopRequested();
+    }
+
+    /** Ends a stop: STOPPING → STOPPED, wakes the waiters, runs {@link #afterStop}. Idempotent. */
+    protected final void finishStop() {
+        synchronized (lifecycle) {
+            if (state != WorkerState.STOPPING) {
+                return;
+            }
+            moveTo(WorkerState.STOPPED);
+            lifecycle.notifyAll();
+        }
+        afterStop();
+        log.debug("Worker '{}' stopped", name);
+    }
+
+    @Override
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        long timeoutNanos = nanos(timeout);
+        boolean forever = timeoutNanos >= FOREVER;
+        long deadline = forever ? 0 : System.nanoTime() + timeoutNanos;
+        synchronized (lifecycle) {
+            while (state == WorkerState.STOPPING) {
+                if (forever) {
+                    lifecycle.wait();
+                    continue;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lifecycle, left);
+            }
+            return true;
+        }
+    }
+
+    private boolean awaitStopUninterruptibly(long timeoutNanos) {
+        try {
+            return awaitStop(Duration.ofNanos(timeoutNanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Ends a stop that did not finish in time: the run in progress is interrupted (sync) or its stage
+     * cancelled (async), a queue's remaining items go to the undelivered-items handler, and the worker
+     * is STOPPED.
+     */
+    @Override
+    public void forceStop() {
+        if (state != WorkerState.STOPPING) {
+            return;
+        }
+        onForceStop();
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt();
+        }
+        CompletableFuture<?> run = asyncRun;
+        if (run != null) {
+            run.cancel(true);
+        }
+        if (runsInProgress.get() > 0) {
+            log.warn("Worker '{}' did not finish its run within the stop timeout: interrupted it; it is stopped, "
+                    + "but its target is still running on {}", name, t != null ? t.getName() : "its aloop");
+        }
+        finishStop();
+    }
+
+    /** Lets a kind give up its pending work before a forced stop (a queue hands its items back). */
+    protected void onForceStop() {
+    }
+
+    /** The items a queue worker could not handle at its last stop; empty for other kinds. */
+    protected List<?> undelivered() {
+        return List.of();
+    }
+
+    /** The one place {@code state} changes. Caller holds {@code lifecycle}. */
+    private void moveTo(WorkerState next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("worker '" + name + "' cannot go from " + state + " to " + next);
+        }
+        state = next;
+    }
+
+    /** Called before the worker starts (neotasker's {@code before_start}). */
+    protected void beforeStart() {
+    }
+
+    /** Called after the worker started. */
+    protected void afterStart() {
+    }
+
+    /** Called when a stop begins, before the worker leaves ACTIVE. */
+    protected void beforeStop() {
+    }
+
+    /** Called once the worker has stopped. */
+    protected void afterStop() {
+    }
+
+    // ------------------------------------------------------------------ running the target
+
+    /** Whether the target is async (returns a {@code CompletionStage}, runs on an aloop). */
+    public final boolean isAsync() {
+        return async;
+    }
+
+    /**
+     * Runs the target once with {@code input}. The kinds that take a target call it through here;
+     * subclasses that pass no target override their kind's {@code run} method instead.
+     */
+    @SuppressWarnings("unchecked")
+    protected Object invoke(Object input, WorkerContext context) throws Exception {
+        if (target == null) {
+            throw new IllegalStateException("worker '" + name + "' has no target: pass one to the constructor "
+                    + "or override run(...)");
+        }
+        return ((WorkerTarget<Object>) target).run(input, context);
+    }
+
+    /** Hands {@code task} to the supervisor's pool. */
+    protected final void executeOnPool(Runnable task) {
+        supervisor.executeForScheduler(task);
+    }
+
+    /** The loop for this worker's timers: its aloop for an async target, else the supervisor's own loop. */
+    protected final ALoop timerLoop() {
+        ALoop loop = aloop;
+        return loop != null ? loop : supervisor.getSchedulerLoop();
+    }
+
+    /**
+     * Runs a sync target once, here and now, with the bookkeeping: counts, timing, errors. A target
+     * returning {@code false} stops the worker.
+     *
+     * @return whether the worker goes on
+     */
+    protected final boolean runSync(Object input) {
+        beginRun();
+        long started = System.nanoTime();
+        runner = Thread.currentThread();
+        Object result = null;
+        try {
+            result = invoke(input, context);
+        } catch (Throwable error) {
+            failed(error);
+        } finally {
+            runner = null;
+            endRun(started);
+        }
+        return goOn(result);
+    }
+
+    /**
+     * Starts an async target once on the worker's aloop. The returned stage never fails: it completes
+     * with whether the worker goes on, after the bookkeeping.
+     */
+    protected final CompletableFuture<Boolean> runAsync(Object input) {
+        ALoop loop = aloop;
+        beginRun();
+        long started = System.nanoTime();
+        CompletableFuture<Object> run;
+        try {
+            run = loop.spawn(() -> {
+                Object result = invoke(input, context);
+                if (!(result instanceof CompletionStage<?> stage)) {
+                    throw new IllegalStateException("the async target of worker '" + name + "' returned "
+                            + (result == null ? "null" : result.getClass().getName())
+                            + " instead of a CompletionStage");
+                }
+                @SuppressWarnings("unchecked")
+                CompletionStage<Object> typed = (CompletionStage<Object>) stage;
+                return typed;
+            });
+        } catch (RejectedExecutionException | IllegalStateException e) {
+            endRun(started);
+            failed(e);
+            return CompletableFuture.completedFuture(false);
+        }
+        asyncRun = run;
+        return run.handle((result, error) -> {
+            asyncRun = null;
+            endRun(started);
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof CancellationException && state != WorkerState.ACTIVE) {
+                    return false; // cancelled by a forced stop: not a failure of the target
+                }
+                failed(cause);
+                return true;
+            }
+            return goOn(result);
+        });
+    }
+
+    private void beginRun() {
+        runsInProgress.incrementAndGet();
+        lastRunStartedMillis = System.currentTimeMillis();
+    }
+
+    private void endRun(long startedNanos) {
+        lastRunNanos = System.nanoTime() - startedNanos;
+        runs.incrementAndGet();
+        runsInProgress.decrementAndGet();
+    }
+
+    private void failed(Throwable error) {
+        failures.incrementAndGet();
+        try {
+            errorHandler.handle(this, error);
+        } catch (RuntimeException handlerError) {
+            log.error("The error handler of worker '{}' failed", name, handlerError);
+        }
+    }
+
+    private boolean goOn(Object result) {
+        if (Boolean.FALSE.equals(result)) {
+            log.debug("Worker '{}': target returned false, stopping", name);
+            requestStop();
+            return false;
+        }
+        return true;
+    }
+
+    private static long nanos(Duration d) {
+        try {
+            return Math.min(d.toNanos(), FOREVER);
+        } catch (ArithmeticException e) {
+            return FOREVER;
+        }
+    }
+
+    // ------------------------------------------------------------------ introspection
+
+    /** The worker's name (the start-time override while started with one). */
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    /** The supervisor the worker runs in. */
+    public TaskSupervisor getSupervisor() {
+        return supervisor;
+    }
+
+    /** The object handed to the target, or {@code null}. */
+    public Object getObject() {
+        return object;
+    }
+
+    /** The worker's life-cycle state. */
+    public WorkerState getState() {
+        return state;
+    }
+
+    /** Whether the worker is started and not stopping. */
+    public boolean isActive() {
+        return state == WorkerState.ACTIVE;
+    }
+
+    /** Whether the worker has been started at least once and is not stopped. */
+    public boolean isStarted() {
+        WorkerState s = state;
+        return s == WorkerState.ACTIVE || s == WorkerState.STOPPING;
+    }
+
+    /** Whether the worker is stopped (or was never started). */
+    public boolean isStopped() {
+        WorkerState s = state;
+        return s == WorkerState.STOPPED || s == WorkerState.NEW;
+    }
+
+    /** Runs finished so far, failed ones included. */
+    public long getRuns() {
+        return runs.get();
+    }
+
+    /** Runs that failed. */
+    public long getFailures() {
+        return failures.get();
+    }
+
+    /** Items waiting in the worker's queue; 0 for kinds without one. */
+    public int getQueueSize() {
+        return 0;
+    }
+
+    /** A point-in-time view of this worker; reading it resets nothing. */
+    public WorkerInfo info() {
+        long started = lastRunStartedMillis;
+        long took = lastRunNanos;
+        ALoop loop = aloop;
+        return new WorkerInfo(name, getKind(), state, loop == null ? (async ? aloopName : null) : loop.getName(),
+                getSchedule(), runs.get(), failures.get(), started < 0 ? null : Instant.ofEpochMilli(started),
+                took < 0 ? null : Duration.ofNanos(took), getQueueSize());
+    }
+
+    /** The extra arguments of the current start. */
+    protected final Map<String, Object> arguments() {
+        WorkerContext c = context;
+        return c == null ? Map.of() : c.arguments();
+    }
+
+    /** The context handed to the target in the current start. */
+    protected final WorkerContext context() {
+        return context;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + name + ", " + state + "]";
+    }
+}

@@ -1,0 +1,89 @@
+package dev.tasksupervisor.worker;
+
+import java.util.concurrent.RejectedExecutionException;
+
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.aloop.ALoop;
+
+/**
+ * Runs its target again and again until stopped or until the target returns {@code false}:
+ * neotasker's {@code BackgroundWorker} (a sync target, on a pool thread the worker keeps for as long as
+ * it runs) and {@code BackgroundAsyncWorker} (an async target, on an aloop, each run started when the
+ * previous stage completed).
+ *
+ * <p>One run at a time: the sync loop is a single pool task; the async loop starts the next run only
+ * from the completion of the previous one.
+ */
+public class ContinuousWorker extends BackgroundWorker {
+
+    /**
+     * A worker running {@code target} continuously; an async target ({@link WorkerTarget#async}) makes
+     * it an {@link WorkerKind#ASYNC} worker.
+     */
+    public ContinuousWorker(TaskSupervisor supervisor, String name, WorkerTarget<Void> target) {
+        super(supervisor, name, target, target.isAsync());
+    }
+
+    /** For subclasses that override {@link #run(WorkerContext)}. */
+    protected ContinuousWorker(TaskSupervisor supervisor, String name, boolean async) {
+        super(supervisor, name, null, async);
+    }
+
+    /** The work, for subclasses that pass no target: return {@code false} (or a stage completing so) to stop. */
+    protected Object run(WorkerContext context) throws Exception {
+        return super.invoke(null, context);
+    }
+
+    @Override
+    protected final Object invoke(Object input, WorkerContext context) throws Exception {
+        return run(context);
+    }
+
+    @Override
+    public WorkerKind getKind() {
+        return isAsync() ? WorkerKind.ASYNC : WorkerKind.PLAIN;
+    }
+
+    @Override
+    public String getSchedule() {
+        return "continuous";
+    }
+
+    @Override
+    protected void onStart() {
+        if (isAsync()) {
+            timerLoop().executor().execute(this::nextAsync);
+        } else {
+            executeOnPool(this::loop);
+        }
+    }
+
+    private void loop() {
+        while (isActive() && runSync(null)) {
+            // each pass is one run; the worker keeps this pool thread meanwhile
+        }
+        finishStop();
+    }
+
+    private void nextAsync() {
+        if (!isActive()) {
+            finishStop();
+            return;
+        }
+        runAsync(null).thenAccept(goOn -> {
+            ALoop loop = timerLoop();
+            try {
+                // Through the executor rather than recursively: a target that completes at once must not grow the stack.
+                loop.executor().execute(this::nextAsync);
+            } catch (RejectedExecutionException e) {
+                requestStop();
+                finishStop();
+            }
+        });
+    }
+
+    @Override
+    protected void onStopRequested() {
+        // The loop sees the state at its next pass and finishes the stop itself.
+    }
+}

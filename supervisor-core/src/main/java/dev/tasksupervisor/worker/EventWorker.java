@@ -1,0 +1,173 @@
+package dev.tasksupervisor.worker;
+
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+
+import dev.tasksupervisor.TaskSupervisor;
+
+/**
+ * Runs its target once per {@link #trigger()}: neotasker's {@code BackgroundEventWorker}. Triggers that
+ * arrive while the target runs are coalesced into exactly one more run, started no sooner than the
+ * supervisor's poll delay after the previous run ended, so a storm of triggers costs bounded CPU.
+ * {@code trigger(true)} skips that delay.
+ *
+ * <p>An idle event worker holds no thread and no timer. Invariants: {@code running}, {@code pending},
+ * {@code forced} and {@code followUp} are guarded by {@code this}; a run is dispatched only by the
+ * thread that set {@code running} from false to true, so runs never overlap.
+ */
+public class EventWorker extends BackgroundWorker implements TriggerableWorker {
+
+    private boolean running;
+    private boolean pending;
+    private boolean forced;
+    private ScheduledFuture<?> followUp;
+
+    /** A worker that runs {@code target} once per trigger; an async target runs on an aloop. */
+    public EventWorker(TaskSupervisor supervisor, String name, WorkerTarget<Void> target) {
+        super(supervisor, name, target, target.isAsync());
+    }
+
+    /** For subclasses that override {@link #run(WorkerContext)}. */
+    protected EventWorker(TaskSupervisor supervisor, String name, boolean async) {
+        super(supervisor, name, null, async);
+    }
+
+    /** The work, for subclasses that pass no target: return {@code false} (or a stage completing so) to stop. */
+    protected Object run(WorkerContext context) throws Exception {
+        return super.invoke(null, context);
+    }
+
+    @Override
+    protected final Object invoke(Object input, WorkerContext context) throws Exception {
+        return run(context);
+    }
+
+    @Override
+    public WorkerKind getKind() {
+        return WorkerKind.EVENT;
+    }
+
+    @Override
+    public String getSchedule() {
+        return "per trigger";
+    }
+
+    @Override
+    protected void onStart() {
+        synchronized (this) {
+            pending = false;
+            forced = false;
+        }
+    }
+
+    /** Runs the target now, or once more after the run in progress (coalescing further triggers). */
+    @Override
+    public void trigger() {
+        trigger(false);
+    }
+
+    /**
+     * Triggers the worker.
+     *
+     * @param force run right after the current run ends (or now, if a coalesced run waits for the poll
+     *     delay), without waiting for the poll delay
+     * @throws IllegalStateException if the worker is not active
+     */
+    public void trigger(boolean force) {
+        if (!isActive()) {
+            throw new IllegalStateException("event worker '" + getName() + "' is " + getState()
+                    + ": start it before triggering it");
+        }
+        synchronized (this) {
+            if (running) {
+                pending = true;
+                forced |= force;
+                return;
+            }
+            if (followUp != null) {
+                if (!force || !followUp.cancel(false)) {
+                    return; // a run is already due after the poll delay
+                }
+                followUp = null;
+            }
+            running = true;
+        }
+        dispatch();
+    }
+
+    private void dispatch() {
+        try {
+            if (isAsync()) {
+                runAsync(null).thenAccept(goOn -> runEnded());
+            } else {
+                executeOnPool(() -> {
+                    runSync(null);
+                    runEnded();
+                });
+            }
+        } catch (RejectedExecutionException e) {
+            // The supervisor is stopping: nothing will run this trigger.
+            synchronized (this) {
+                running = false;
+            }
+            requestStop();
+            finishStop();
+        }
+    }
+
+    private void runEnded() {
+        boolean again = false;
+        synchronized (this) {
+            running = false;
+            if (pending && isActive()) {
+                pending = false;
+                Duration delay = getSupervisor().getPollDelay();
+                if (forced || delay.isZero()) {
+                    running = true;
+                    again = true;
+                } else {
+                    followUp = timerLoop().schedule(this::followUp, delay);
+                }
+                forced = false;
+            }
+        }
+        if (again) {
+            dispatch();
+        } else if (!isActive()) {
+            finishIfIdle();
+        }
+    }
+
+    private void followUp() {
+        synchronized (this) {
+            followUp = null;
+            if (!isActive() || running) {
+                return;
+            }
+            running = true;
+        }
+        dispatch();
+    }
+
+    @Override
+    protected void onStopRequested() {
+        synchronized (this) {
+            pending = false;
+            if (followUp != null) {
+                followUp.cancel(false);
+                followUp = null;
+            }
+        }
+        finishIfIdle();
+    }
+
+    private void finishIfIdle() {
+        synchronized (this) {
+            if (running) {
+                return; // the run's end finishes the stop
+            }
+        }
+        finishStop();
+    }
+}

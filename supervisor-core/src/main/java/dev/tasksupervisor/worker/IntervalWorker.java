@@ -1,0 +1,256 @@
+package dev.tasksupervisor.worker;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.aloop.ALoop;
+
+/**
+ * Runs its target on a schedule: neotasker's {@code BackgroundIntervalWorker}. Either every
+ * {@code interval} at a fixed rate (ticks measured from the start, so the schedule does not drift; a
+ * tick that finds the previous run still going is dropped rather than piled up), or {@code delay}
+ * after each run ends (fixed delay). {@code delayBefore} postpones the first run. {@link #trigger()}
+ * runs it now; {@code trigger(true)} skips the next scheduled run because the caller ran the target
+ * itself.
+ *
+ * <p>Timers run on the supervisor's own loop (on the worker's aloop for an async target); a run goes
+ * to the pool. Invariants: {@code running}, {@code skipNext}, {@code triggered} and {@code timer} are
+ * guarded by {@code this}; only the thread that sets {@code running} dispatches a run.
+ */
+public class IntervalWorker extends BackgroundWorker implements TriggerableWorker {
+
+    private volatile Duration interval;
+    private volatile Duration delay;
+    private volatile Duration delayBefore = Duration.ZERO;
+    /** The schedule of the current start, after overrides. */
+    private volatile Duration startInterval;
+    private volatile Duration startDelay;
+
+    private boolean running;
+    private boolean skipNext;
+    private boolean triggered;
+    private ScheduledFuture<?> timer;
+
+    /** A worker that runs {@code target} on a schedule set with {@link #setInterval} or {@link #setDelay}. */
+    public IntervalWorker(TaskSupervisor supervisor, String name, WorkerTarget<Void> target) {
+        super(supervisor, name, target, target.isAsync());
+    }
+
+    /** A worker that runs {@code target} every {@code interval}, at a fixed rate. */
+    public IntervalWorker(TaskSupervisor supervisor, String name, Duration interval, WorkerTarget<Void> target) {
+        this(supervisor, name, target);
+        setInterval(interval);
+    }
+
+    /** For subclasses that override {@link #run(WorkerContext)}. */
+    protected IntervalWorker(TaskSupervisor supervisor, String name, boolean async) {
+        super(supervisor, name, null, async);
+    }
+
+    /** The work, for subclasses that pass no target: return {@code false} (or a stage completing so) to stop. */
+    protected Object run(WorkerContext context) throws Exception {
+        return super.invoke(null, context);
+    }
+
+    @Override
+    protected final Object invoke(Object input, WorkerContext context) throws Exception {
+        return run(context);
+    }
+
+    /** Runs the target every {@code interval}, at a fixed rate from the start. */
+    public void setInterval(Duration interval) {
+        this.interval = requirePositive(interval, "interval");
+    }
+
+    /** Runs the target {@code delay} after each run ends. */
+    public void setDelay(Duration delay) {
+        this.delay = requirePositive(delay, "delay");
+    }
+
+    /** Waits {@code delayBefore} before the first run (default: none). */
+    public void setDelayBefore(Duration delayBefore) {
+        Objects.requireNonNull(delayBefore, "delayBefore");
+        if (delayBefore.isNegative()) {
+            throw new IllegalArgumentException("worker '" + getName() + "': delayBefore must not be negative, was "
+                    + delayBefore);
+        }
+        this.delayBefore = delayBefore;
+    }
+
+    private Duration requirePositive(Duration value, String what) {
+        Objects.requireNonNull(value, what);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("worker '" + getName() + "': " + what + " must be positive, was "
+                    + value);
+        }
+        return value;
+    }
+
+    @Override
+    protected void configure(WorkerStart overrides) {
+        Duration i = overrides.interval() != null ? requirePositive(overrides.interval(), "interval") : null;
+        Duration d = overrides.delay() != null ? requirePositive(overrides.delay(), "delay") : null;
+        if (i == null && d == null) {
+            i = interval;
+            d = delay;
+        }
+        if (i != null && d != null) {
+            throw new IllegalArgumentException("worker '" + getName() + "' has both an interval (" + i
+                    + ") and a delay (" + d + "): set one, interval for a fixed rate or delay for a pause after each run");
+        }
+        if (i == null && d == null) {
+            throw new IllegalArgumentException("worker '" + getName() + "' has neither an interval nor a delay: "
+                    + "set one of them");
+        }
+        startInterval = i;
+        startDelay = d;
+    }
+
+    @Override
+    public WorkerKind getKind() {
+        return WorkerKind.INTERVAL;
+    }
+
+    @Override
+    public String getSchedule() {
+        Duration i = startInterval != null ? startInterval : interval;
+        Duration d = startDelay != null ? startDelay : delay;
+        return i != null ? "every " + i : d != null ? "delay " + d : "unscheduled";
+    }
+
+    @Override
+    protected void onStart() {
+        ALoop loop = timerLoop();
+        synchronized (this) {
+            skipNext = false;
+            triggered = false;
+            timer = startInterval != null
+                    ? loop.scheduleAtFixedRate(this::tick, delayBefore, startInterval)
+                    : loop.schedule(this::tick, delayBefore);
+        }
+    }
+
+    private void tick() {
+        synchronized (this) {
+            if (!isActive()) {
+                return;
+            }
+            if (skipNext) {
+                skipNext = false;
+                scheduleNextDelay();
+                return;
+            }
+            if (running) {
+                return; // a late tick is dropped, not piled up
+            }
+            running = true;
+        }
+        dispatch();
+    }
+
+    /** Runs the target now, or once more right after the run in progress. */
+    @Override
+    public void trigger() {
+        trigger(false);
+    }
+
+    /**
+     * Triggers the worker.
+     *
+     * @param skip {@code false}: run now; {@code true}: do not run now, and skip the next scheduled run
+     *     because the caller ran the target itself
+     * @throws IllegalStateException if the worker is not active
+     */
+    public void trigger(boolean skip) {
+        if (!isActive()) {
+            throw new IllegalStateException("interval worker '" + getName() + "' is " + getState()
+                    + ": start it before triggering it");
+        }
+        synchronized (this) {
+            if (skip) {
+                skipNext = true;
+                return;
+            }
+            if (running) {
+                triggered = true;
+                return;
+            }
+            if (startDelay != null && timer != null) {
+                timer.cancel(false); // the next delay counts from the end of this run
+                timer = null;
+            }
+            running = true;
+        }
+        dispatch();
+    }
+
+    private void dispatch() {
+        try {
+            if (isAsync()) {
+                runAsync(null).thenAccept(goOn -> runEnded());
+            } else {
+                executeOnPool(() -> {
+                    runSync(null);
+                    runEnded();
+                });
+            }
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                running = false;
+            }
+            requestStop();
+            finishStop();
+        }
+    }
+
+    private void runEnded() {
+        boolean again = false;
+        synchronized (this) {
+            running = false;
+            if (isActive()) {
+                if (triggered) {
+                    triggered = false;
+                    running = true;
+                    again = true;
+                } else {
+                    scheduleNextDelay();
+                }
+            }
+        }
+        if (again) {
+            dispatch();
+        } else if (!isActive()) {
+            finishStop();
+        }
+    }
+
+    /** With a fixed delay, arms the timer for the next run. Caller holds the lock. */
+    private void scheduleNextDelay() {
+        if (startDelay != null) {
+            try {
+                timer = timerLoop().schedule(this::tick, startDelay);
+            } catch (RejectedExecutionException e) {
+                timer = null; // the loop is stopping with the supervisor
+            }
+        }
+    }
+
+    @Override
+    protected void onStopRequested() {
+        boolean idle;
+        synchronized (this) {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+            triggered = false;
+            idle = !running;
+        }
+        if (idle) {
+            finishStop();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.tasksupervisor.worker;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A point-in-time view of one worker, as the supervisor's info snapshot and the actuator endpoint
+ * show it. Taking it resets nothing.
+ *
+ * @param name the worker's name
+ * @param kind what makes it run
+ * @param state its life-cycle state
+ * @param aloop the aloop its async target runs on, or {@code null} for a sync target
+ * @param schedule how it is scheduled, e.g. {@code "every PT1S"}, {@code "per item"}
+ * @param runs completed runs, failed ones included
+ * @param failures runs that failed
+ * @param lastRunStarted when the last run started, or {@code null}
+ * @param lastRunDuration how long the last finished run took, or {@code null}
+ * @param queueSize items waiting in its queue; 0 for kinds without one
+ */
+public record WorkerInfo(
+        String name,
+        WorkerKind kind,
+        WorkerState state,
+        String aloop,
+        String schedule,
+        long runs,
+        long failures,
+        Instant lastRunStarted,
+        Duration lastRunDuration,
+        int queueSize) {
+}

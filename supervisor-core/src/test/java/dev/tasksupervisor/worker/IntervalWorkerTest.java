@@ -1,0 +1,149 @@
+package dev.tasksupervisor.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+class IntervalWorkerTest extends WorkerTestSupport {
+
+    private final AtomicInteger runs = new AtomicInteger();
+
+    @Test
+    void intervalOfTwentyMillisecondsRunsAboutFiveTimesInAHundred() {
+        IntervalWorker worker = new IntervalWorker(supervisor, "ticker", Duration.ofMillis(20),
+                WorkerTarget.of(runs::incrementAndGet));
+        long started = System.nanoTime();
+        worker.start();
+        await().until(() -> runs.get() >= 4);
+        worker.stop();
+        long elapsedMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        // Fixed rate from the start: never more than one run per interval (plus the run at start).
+        assertThat(runs.get()).isBetween(4, (int) (elapsedMs / 20) + 2);
+        assertThat(worker.getSchedule()).isEqualTo("every PT0.02S");
+    }
+
+    @Test
+    void fixedRateDoesNotDrift() {
+        List<Long> starts = new CopyOnWriteArrayList<>();
+        IntervalWorker worker = new IntervalWorker(supervisor, "steady", Duration.ofMillis(20),
+                WorkerTarget.of(() -> starts.add(System.nanoTime())));
+        worker.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> starts.size() >= 40);
+        worker.stop();
+        List<Long> seen = new ArrayList<>(starts);
+        long first = seen.get(0);
+        // Each run starts close to first + n × interval: lateness does not add up from run to run.
+        for (int n = 0; n < seen.size(); n++) {
+            long lateness = seen.get(n) - first - n * Duration.ofMillis(20).toNanos();
+            assertThat(Duration.ofNanos(Math.abs(lateness))).as("run %d", n).isLessThan(Duration.ofMillis(150));
+        }
+    }
+
+    @Test
+    void slowTargetNeverOverlapsAndLateTicksDoNotPileUp() {
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        IntervalWorker worker = new IntervalWorker(supervisor, "slow", Duration.ofMillis(5), WorkerTarget.of(() -> {
+            most.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            busyFor(Duration.ofMillis(30));
+            concurrent.decrementAndGet();
+            runs.incrementAndGet();
+        }));
+        long started = System.nanoTime();
+        worker.start();
+        await().until(() -> runs.get() >= 5);
+        worker.stop();
+        long elapsedMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertThat(most).hasValue(1);
+        // Dropped ticks are not run later: at most one run per 30 ms of work.
+        assertThat(runs.get()).isLessThanOrEqualTo((int) (elapsedMs / 30) + 1);
+    }
+
+    @Test
+    void fixedDelayWaitsAfterEachRunAndDelayBeforeDelaysTheFirst() {
+        List<Long> starts = new CopyOnWriteArrayList<>();
+        IntervalWorker worker = new IntervalWorker(supervisor, "paused", WorkerTarget.of(() -> {
+            starts.add(System.nanoTime());
+            busyFor(Duration.ofMillis(20));
+        }));
+        worker.setDelay(Duration.ofMillis(30));
+        worker.setDelayBefore(Duration.ofMillis(50));
+        long started = System.nanoTime();
+        worker.start();
+        await().until(() -> starts.size() >= 3);
+        worker.stop();
+        assertThat(Duration.ofNanos(starts.get(0) - started)).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+        for (int i = 1; i < 3; i++) {
+            assertThat(Duration.ofNanos(starts.get(i) - starts.get(i - 1))).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+        }
+        assertThat(worker.getSchedule()).isEqualTo("delay PT0.03S");
+    }
+
+    @Test
+    void intervalWithDelayIsRefused() {
+        IntervalWorker worker = new IntervalWorker(supervisor, "both", Duration.ofSeconds(1),
+                WorkerTarget.of(runs::incrementAndGet));
+        worker.setDelay(Duration.ofSeconds(1));
+        assertThatThrownBy(worker::start).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'both'").hasMessageContaining("interval").hasMessageContaining("delay");
+        IntervalWorker none = new IntervalWorker(supervisor, "none", WorkerTarget.of(runs::incrementAndGet));
+        assertThatThrownBy(none::start).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("neither");
+        assertThatThrownBy(() -> none.setInterval(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("positive");
+    }
+
+    @Test
+    void triggerRunsNowAndTriggerWithSkipSkipsTheNextScheduledRun() {
+        IntervalWorker worker = new IntervalWorker(supervisor, "manual", WorkerTarget.of(runs::incrementAndGet));
+        worker.setDelay(Duration.ofHours(1));
+        worker.setDelayBefore(Duration.ofMillis(100));
+        worker.start();
+        worker.trigger(true); // the caller ran the target itself: the run due at 100 ms is skipped
+        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(3)).until(() -> runs.get() == 0);
+        worker.trigger();
+        await().until(() -> runs.get() == 1);
+    }
+
+    @Test
+    void asyncIntervalWorkerRunsOnTheAloopsNamedThread() {
+        supervisor.createAloop("timers", false, true, true);
+        List<String> threads = new CopyOnWriteArrayList<>();
+        IntervalWorker worker = new IntervalWorker(supervisor, "async-ticker", Duration.ofMillis(10),
+                WorkerTarget.async((none, ctx) -> {
+                    threads.add(Thread.currentThread().getName());
+                    return CompletableFuture.completedFuture(null);
+                }));
+        worker.setAloop("timers");
+        worker.start();
+        await().until(() -> threads.size() >= 3);
+        worker.stop();
+        assertThat(threads).allSatisfy(t -> assertThat(t).isEqualTo("supervisor_" + id + "_aloop_timers"));
+        assertThat(worker.info().aloop()).isEqualTo("timers");
+    }
+
+    @Test
+    void startOverridesNameIntervalAndArguments() {
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        IntervalWorker worker = new IntervalWorker(supervisor, "configured", Duration.ofHours(1), (none, ctx) -> {
+            seen.add(ctx.name() + ":" + ctx.argument("region").orElse("?") + ":" + ctx.object());
+            return null;
+        });
+        worker.setObject("o");
+        worker.start(WorkerStart.defaults().withName("renamed").withInterval(Duration.ofMillis(10))
+                .withArgument("region", "eu"));
+        await().until(() -> seen.size() >= 2);
+        assertThat(worker.getName()).isEqualTo("renamed");
+        assertThat(supervisor.getWorker("renamed")).isSameAs(worker);
+        assertThat(seen.get(0)).isEqualTo("renamed:eu:o");
+        worker.stop();
+    }
+}

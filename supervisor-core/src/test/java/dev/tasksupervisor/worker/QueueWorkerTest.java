@@ -1,0 +1,263 @@
+package dev.tasksupervisor.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+class QueueWorkerTest extends WorkerTestSupport {
+
+    @Test
+    void sumsTheItemsPutIntoIt() {
+        AtomicInteger sum = new AtomicInteger();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "summer", WorkerTarget.of(sum::addAndGet));
+        worker.start();
+        worker.put(2);
+        worker.put(3);
+        worker.put(4);
+        await().until(() -> sum.get() == 9);
+        worker.stop();
+    }
+
+    @Test
+    void itemsRunInOrderOneAtATime() {
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "ordered", WorkerTarget.of(item -> {
+            most.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            order.add(item);
+            concurrent.decrementAndGet();
+        }));
+        worker.start();
+        for (int i = 0; i < 5_000; i++) {
+            worker.put(i);
+        }
+        await().until(() -> order.size() == 5_000);
+        assertThat(order).isSorted();
+        assertThat(most).hasValue(1);
+    }
+
+    @Test
+    void stopDrainsTenThousandItemsFirst() {
+        AtomicLong handled = new AtomicLong();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "drained", WorkerTarget.of(item -> handled.incrementAndGet()));
+        worker.start();
+        for (int i = 0; i < 10_000; i++) {
+            worker.put(i);
+        }
+        List<Integer> undelivered = worker.stop();
+        assertThat(handled).hasValue(10_000);
+        assertThat(undelivered).isEmpty();
+        assertThat(worker.getQueueSize()).isZero();
+    }
+
+    @Test
+    void stopWithTimeoutHandsBackWhatItCouldNotHandle() {
+        AtomicLong handled = new AtomicLong();
+        List<List<Integer>> handedBack = new CopyOnWriteArrayList<>();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "hurried", WorkerTarget.of(item -> {
+            busyFor(Duration.ofMillis(1));
+            handled.incrementAndGet();
+        }));
+        worker.setUndeliveredHandler(handedBack::add);
+        worker.start();
+        for (int i = 0; i < 10_000; i++) {
+            worker.put(i);
+        }
+        List<Integer> undelivered = worker.stop(Duration.ofMillis(100));
+        assertThat(worker.getState()).isEqualTo(WorkerState.STOPPED);
+        assertThat(undelivered).isNotEmpty();
+        assertThat(handedBack).containsExactly(undelivered);
+        await().until(() -> worker.getRuns() == handled.get()); // the interrupted run has ended
+        assertThat(handled.get() + undelivered.size()).isEqualTo(10_000);
+    }
+
+    @Test
+    void putIsRefusedClearlyWhenItCannotBeAccepted() throws Exception {
+        QueueWorker<String> worker = new QueueWorker<>(supervisor, "strict", WorkerTarget.of(item -> { }));
+        assertThatThrownBy(() -> worker.put("early")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'strict' is NEW");
+        worker.start();
+        assertThatThrownBy(() -> worker.put(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("must not be null");
+        worker.stop();
+        assertThatThrownBy(() -> worker.put("late")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("STOPPED").hasMessageContaining("start it");
+    }
+
+    @Test
+    void boundedQueueRefusesWhenFullAfterItsTimeout() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch inRun = new CountDownLatch(1);
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "bounded", WorkerTarget.of(item -> {
+            inRun.countDown();
+            release.await();
+        }));
+        worker.setCapacity(2);
+        worker.start();
+        worker.put(1);
+        inRun.await();
+        worker.put(2);
+        worker.put(3);
+        assertThatThrownBy(() -> worker.put(4)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("full (capacity 2)");
+        assertThatThrownBy(() -> worker.put(4, Duration.ofMillis(50))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("stayed full");
+        release.countDown();
+        worker.put(4, Duration.ofSeconds(10));
+        worker.stop();
+        assertThat(worker.getRuns()).isEqualTo(4);
+    }
+
+    @Test
+    void interruptedPutOnAFullQueueAddsNothing() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch inRun = new CountDownLatch(1);
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "interrupted", WorkerTarget.of(item -> {
+            inRun.countDown();
+            release.await();
+        }));
+        worker.setCapacity(1);
+        worker.start();
+        worker.put(1);
+        inRun.await();
+        worker.put(2);
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> worker.put(3, Duration.ofSeconds(10))).isInstanceOf(InterruptedException.class);
+        assertThat(worker.getQueueSize()).isEqualTo(1);
+        release.countDown();
+    }
+
+    @Test
+    void priorityOrderTakesTheSmallestFirst() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "urgent", WorkerTarget.of(item -> {
+            if (item == 0) {
+                release.await();
+            }
+            order.add(item);
+        }));
+        worker.setComparator(Comparator.naturalOrder());
+        worker.start();
+        worker.put(0);
+        await().until(() -> worker.getQueueSize() == 0);
+        for (int item : new int[] {5, 3, 9, 1}) {
+            worker.put(item);
+        }
+        release.countDown();
+        await().until(() -> order.size() == 5);
+        assertThat(order).containsExactly(0, 1, 3, 5, 9);
+    }
+
+    @Test
+    void batchesLingerForThePollDelayAndHoldAtMostBatchSize() {
+        supervisor.setPollDelay(Duration.ofMillis(50));
+        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+        QueueWorker<Integer> worker = QueueWorker.batched(supervisor, "batches", 10,
+                WorkerTarget.of(batch -> batches.add(new ArrayList<>(batch))));
+        worker.start();
+        worker.put(1);
+        worker.put(2);
+        worker.put(3);
+        await().until(() -> !batches.isEmpty());
+        assertThat(batches.get(0)).as("the first item waited for the others").containsExactly(1, 2, 3);
+        for (int i = 0; i < 25; i++) {
+            worker.put(100 + i);
+        }
+        await().until(() -> batches.stream().mapToInt(List::size).sum() == 28);
+        assertThat(batches).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(10));
+        assertThat(batches.stream().flatMap(List::stream)).containsExactlyElementsOf(
+                java.util.stream.Stream.concat(java.util.stream.Stream.of(1, 2, 3),
+                        java.util.stream.IntStream.range(100, 125).boxed()).toList());
+        assertThat(worker.getSchedule()).isEqualTo("per batch of up to 10");
+    }
+
+    @Test
+    void pollDelayNeverThrottlesAPlainQueueWorker() {
+        supervisor.setPollDelay(Duration.ofSeconds(1));
+        AtomicInteger handled = new AtomicInteger();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "fast", WorkerTarget.of(item -> handled.incrementAndGet()));
+        worker.start();
+        for (int i = 0; i < 200; i++) {
+            worker.put(i);
+        }
+        // 200 items at one poll delay each would take 200 s; back to back they take milliseconds.
+        await().atMost(Duration.ofSeconds(20)).until(() -> handled.get() == 200);
+    }
+
+    @Test
+    void asyncQueueWorkerHandlesEachItemOnTheAloopInOrder() {
+        supervisor.createAloop("queue", true, true, true);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        QueueWorker<String> worker = new QueueWorker<>(supervisor, "async-queue", WorkerTarget.async((item, ctx) ->
+                supervisor.getAloop("queue").sleep(Duration.ofMillis(1))
+                        .thenRun(() -> seen.add(item + "@" + Thread.currentThread().getName()))));
+        worker.start();
+        for (int i = 0; i < 20; i++) {
+            worker.put("i" + i);
+        }
+        List<String> undelivered = worker.stop();
+        assertThat(undelivered).isEmpty();
+        assertThat(seen).hasSize(20);
+        assertThat(seen.get(0)).isEqualTo("i0@supervisor_" + id + "_aloop_queue");
+        assertThat(seen.get(19)).startsWith("i19@");
+    }
+
+    @Test
+    void targetReturningFalseStopsAndHandsBackTheRest() {
+        List<Integer> handedBack = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "quitter", (item, ctx) -> {
+            release.await();
+            return item < 3;
+        });
+        worker.setUndeliveredHandler(handedBack::addAll);
+        worker.start();
+        for (int i = 1; i <= 6; i++) {
+            worker.put(i);
+        }
+        release.countDown();
+        await().until(worker::isStopped);
+        assertThat(worker.getRuns()).isEqualTo(3);
+        assertThat(handedBack).containsExactly(4, 5, 6);
+    }
+
+    @Test
+    void supervisorStopDrainsQueueWorkersBeforeThePoolStops() {
+        AtomicLong handled = new AtomicLong();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "last", WorkerTarget.of(item -> handled.incrementAndGet()));
+        worker.start();
+        for (int i = 0; i < 10_000; i++) {
+            worker.put(i);
+        }
+        supervisor.stop();
+        assertThat(handled).hasValue(10_000);
+        assertThat(worker.isStopped()).isTrue();
+    }
+
+    @Test
+    void completedFutureTargetsAlsoWork() {
+        supervisor.createAloop("loop", true, true, true);
+        AtomicInteger sum = new AtomicInteger();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "cf", WorkerTarget.async(
+                (item, ctx) -> CompletableFuture.completedFuture(sum.addAndGet(item))));
+        worker.start();
+        worker.put(2);
+        worker.put(3);
+        worker.put(4);
+        await().until(() -> sum.get() == 9);
+    }
+}
