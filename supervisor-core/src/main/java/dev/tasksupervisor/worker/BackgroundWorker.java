@@ -59,6 +59,9 @@ public abstract class BackgroundWorker implements Scheduler {
     private final Object lifecycle = new Object();
     private volatile WorkerState state = WorkerState.NEW;
 
+    /** Counts starts, so work left over from an earlier start can tell it is stale. */
+    private volatile long generation;
+
     private final AtomicLong runs = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicInteger runsInProgress = new AtomicInteger();
@@ -152,6 +155,7 @@ public abstract class BackgroundWorker implements Scheduler {
             aloop = loop;
             context = new WorkerContext(this, startName, object, overrides.arguments());
             beforeStart();
+            generation++;
             moveTo(WorkerState.ACTIVE);
             try {
                 onStart();
@@ -342,6 +346,11 @@ public abstract class BackgroundWorker implements Scheduler {
 
     // ------------------------------------------------------------------ running the target
 
+    /** Which start this is; work dispatched under an earlier one must stop when it sees a newer value. */
+    protected final long generation() {
+        return generation;
+    }
+
     /** Whether the target is async (returns a {@code CompletionStage}, runs on an aloop). */
     public final boolean isAsync() {
         return async;
@@ -358,6 +367,28 @@ public abstract class BackgroundWorker implements Scheduler {
                     + "or override run(...)");
         }
         return ((WorkerTarget<Object>) target).run(input, context);
+    }
+
+    /**
+     * Runs the target once on the pool (sync) or the worker's aloop (async), then calls {@code ended} on
+     * the thread that finished it.
+     *
+     * @return {@code false} if nothing could take the run because the supervisor is shutting down
+     */
+    protected final boolean dispatchRun(Object input, Runnable ended) {
+        try {
+            if (async) {
+                runAsync(input).thenRun(ended);
+            } else {
+                executeOnPool(() -> {
+                    runSync(input);
+                    ended.run();
+                });
+            }
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
     }
 
     /** Hands {@code task} to the supervisor's pool. */

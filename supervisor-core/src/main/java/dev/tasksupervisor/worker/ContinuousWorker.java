@@ -51,30 +51,40 @@ public class ContinuousWorker extends BackgroundWorker {
 
     @Override
     protected void onStart() {
+        long start = generation();
         if (isAsync()) {
-            timerLoop().executor().execute(this::nextAsync);
+            timerLoop().executor().execute(() -> nextAsync(start));
         } else {
-            executeOnPool(this::loop);
+            executeOnPool(() -> loop(start));
         }
     }
 
-    private void loop() {
-        while (isActive() && runSync(null)) {
+    /** Whether this loop still belongs to the current start (a forced stop and restart leave it behind). */
+    private boolean current(long start) {
+        return isActive() && generation() == start;
+    }
+
+    private void loop(long start) {
+        while (current(start) && runSync(null)) {
             // each pass is one run; the worker keeps this pool thread meanwhile
         }
-        finishStop();
+        if (generation() == start) {
+            finishStop();
+        }
     }
 
-    private void nextAsync() {
-        if (!isActive()) {
-            finishStop();
+    private void nextAsync(long start) {
+        if (!current(start)) {
+            if (generation() == start) {
+                finishStop();
+            }
             return;
         }
         runAsync(null).thenAccept(goOn -> {
             ALoop loop = timerLoop();
             try {
                 // Through the executor rather than recursively: a target that completes at once must not grow the stack.
-                loop.executor().execute(this::nextAsync);
+                loop.executor().execute(() -> nextAsync(start));
             } catch (RejectedExecutionException e) {
                 requestStop();
                 finishStop();

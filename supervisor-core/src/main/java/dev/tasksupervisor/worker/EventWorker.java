@@ -80,6 +80,11 @@ public class EventWorker extends BackgroundWorker implements TriggerableWorker {
                     + ": start it before triggering it");
         }
         synchronized (this) {
+            if (!isActive()) {
+                // Checked again under the lock: a stop that found the worker idle has finished meanwhile.
+                throw new IllegalStateException("event worker '" + getName() + "' is " + getState()
+                        + ": start it before triggering it");
+            }
             if (running) {
                 pending = true;
                 forced |= force;
@@ -97,17 +102,8 @@ public class EventWorker extends BackgroundWorker implements TriggerableWorker {
     }
 
     private void dispatch() {
-        try {
-            if (isAsync()) {
-                runAsync(null).thenAccept(goOn -> runEnded());
-            } else {
-                executeOnPool(() -> {
-                    runSync(null);
-                    runEnded();
-                });
-            }
-        } catch (RejectedExecutionException e) {
-            // The supervisor is stopping: nothing will run this trigger.
+        if (!dispatchRun(null, this::runEnded)) {
+            // The supervisor is shutting down its pool: nothing will run this worker again.
             synchronized (this) {
                 running = false;
             }
@@ -127,7 +123,11 @@ public class EventWorker extends BackgroundWorker implements TriggerableWorker {
                     running = true;
                     again = true;
                 } else {
-                    followUp = timerLoop().schedule(this::followUp, delay);
+                    try {
+                        followUp = timerLoop().schedule(this::followUp, delay);
+                    } catch (RejectedExecutionException e) {
+                        followUp = null; // the supervisor is stopping: no more runs
+                    }
                 }
                 forced = false;
             }

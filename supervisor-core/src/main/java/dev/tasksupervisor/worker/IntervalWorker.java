@@ -170,6 +170,11 @@ public class IntervalWorker extends BackgroundWorker implements TriggerableWorke
                     + ": start it before triggering it");
         }
         synchronized (this) {
+            if (!isActive()) {
+                // Checked again under the lock: a stop that found the worker idle has finished meanwhile.
+                throw new IllegalStateException("interval worker '" + getName() + "' is " + getState()
+                        + ": start it before triggering it");
+            }
             if (skip) {
                 skipNext = true;
                 return;
@@ -188,16 +193,8 @@ public class IntervalWorker extends BackgroundWorker implements TriggerableWorke
     }
 
     private void dispatch() {
-        try {
-            if (isAsync()) {
-                runAsync(null).thenAccept(goOn -> runEnded());
-            } else {
-                executeOnPool(() -> {
-                    runSync(null);
-                    runEnded();
-                });
-            }
-        } catch (RejectedExecutionException e) {
+        if (!dispatchRun(null, this::runEnded)) {
+            // The supervisor is shutting down its pool: nothing will run this worker again.
             synchronized (this) {
                 running = false;
             }

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,8 +34,8 @@ import dev.tasksupervisor.TaskSupervisor;
  *
  * <p>Items run back to back: a put into an idle worker hands one drain task to the pool, which then
  * takes items until the queue is empty (yielding its thread every {@value #ITEMS_PER_TASK} items).
- * Invariant: only the holder of {@code scheduled} takes items from the queue and runs the target, so
- * runs never overlap; {@code lingering} (a batch waiting to fill) belongs to that holder too.
+ * Invariant: only the holder of its start's {@code scheduled} flag takes items from the queue and runs
+ * the target, so runs never overlap; a batch waiting to fill belongs to that holder too.
  */
 public class QueueWorker<T> extends BackgroundWorker {
 
@@ -48,13 +49,37 @@ public class QueueWorker<T> extends BackgroundWorker {
     private volatile Comparator<? super T> comparator;
     private volatile Consumer<List<T>> undeliveredHandler = this::logUndelivered;
 
-    /** Made at each start; never replaced while the worker is active. */
-    private volatile BlockingQueue<T> queue = new LinkedBlockingQueue<>();
-    /** Capacity of a bounded priority queue (PriorityBlockingQueue itself is unbounded), else null. */
-    private volatile Semaphore permits;
-    private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final AtomicReference<List<T>> lingering = new AtomicReference<>();
+    /** The queue and its drain state for the current start; replaced by each start. */
+    private volatile Intake<T> intake = new Intake<>(new LinkedBlockingQueue<>(), null);
     private volatile List<T> undelivered = List.of();
+
+    /**
+     * One start's queue, and who drains it. Work left over from an earlier start (a drain still
+     * finishing, a linger timer) holds its own intake and can never touch the new one: a restart cannot
+     * make two drains run at once.
+     */
+    private static final class Intake<T> {
+        final BlockingQueue<T> queue;
+        /** Capacity of a bounded priority queue (PriorityBlockingQueue itself is unbounded), else null. */
+        final Semaphore permits;
+        /** Held by the one drain that may take items and run the target. */
+        final AtomicBoolean scheduled = new AtomicBoolean();
+        /** A batch waiting up to the poll delay to fill; belongs to the holder of {@code scheduled}. */
+        final AtomicReference<List<T>> lingering = new AtomicReference<>();
+        /** The timer that resumes a lingering batch. */
+        volatile ScheduledFuture<?> lingerTimer;
+
+        Intake(BlockingQueue<T> queue, Semaphore permits) {
+            this.queue = queue;
+            this.permits = permits;
+        }
+
+        void released(int count) {
+            if (permits != null && count > 0) {
+                permits.release(count);
+            }
+        }
+    }
 
     /** A worker that runs {@code target} once per item, in order. */
     public QueueWorker(TaskSupervisor supervisor, String name, WorkerTarget<T> target) {
@@ -150,8 +175,9 @@ public class QueueWorker<T> extends BackgroundWorker {
 
     @Override
     public int getQueueSize() {
-        List<T> held = lingering.get();
-        return queue.size() + (held == null ? 0 : held.size());
+        Intake<T> in = intake;
+        List<T> held = in.lingering.get();
+        return in.queue.size() + (held == null ? 0 : held.size());
     }
 
     // ------------------------------------------------------------------ putting items
@@ -187,29 +213,30 @@ public class QueueWorker<T> extends BackgroundWorker {
             throw new NullPointerException("worker '" + getName() + "': queue items must not be null");
         }
         requireActive();
-        BlockingQueue<T> q = queue;
-        Semaphore p = permits;
+        Intake<T> in = intake;
         boolean added;
-        if (p != null) {
-            added = timeoutNanos == 0 ? p.tryAcquire() : p.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
+        if (in.permits != null) {
+            added = timeoutNanos == 0 ? in.permits.tryAcquire() : in.permits.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
             if (added) {
-                q.add(item);
+                in.queue.add(item);
             }
         } else {
-            added = timeoutNanos == 0 ? q.offer(item) : q.offer(item, timeoutNanos, TimeUnit.NANOSECONDS);
+            added = timeoutNanos == 0 ? in.queue.offer(item) : in.queue.offer(item, timeoutNanos, TimeUnit.NANOSECONDS);
         }
         if (!added) {
             throw new IllegalStateException("the queue of worker '" + getName() + "' is full (capacity " + capacity
                     + ")" + (timeoutNanos > 0 ? " and stayed full for " + Duration.ofNanos(timeoutNanos) : "")
                     + ": put with a timeout to wait for space, or raise the capacity");
         }
-        // A stop that finished between the check above and the add would strand the item: take it back.
-        if (!isActive() && q.remove(item)) {
-            released(p, 1);
-            requireActive();
+        // A stop (or stop and restart) that finished between the check above and the add would strand the
+        // item in a queue nobody drains: take it back and refuse it.
+        if ((!isActive() || intake != in) && in.queue.remove(item)) {
+            in.released(1);
+            throw new IllegalStateException("queue worker '" + getName() + "' stopped while the item was being put: "
+                    + "it was not accepted; start the worker and put it again");
         }
-        if (scheduled.compareAndSet(false, true)) {
-            dispatchDrain();
+        if (in.scheduled.compareAndSet(false, true)) {
+            dispatchDrain(in);
         }
     }
 
@@ -221,69 +248,56 @@ public class QueueWorker<T> extends BackgroundWorker {
         }
     }
 
-    private static void released(Semaphore p, int count) {
-        if (p != null && count > 0) {
-            p.release(count);
-        }
-    }
-
     // ------------------------------------------------------------------ draining
 
     @Override
     protected void onStart() {
         Comparator<? super T> order = comparator;
         int limit = capacity;
-        if (order != null) {
-            queue = new PriorityBlockingQueue<>(11, order);
-            permits = limit > 0 ? new Semaphore(limit) : null;
-        } else {
-            queue = new LinkedBlockingQueue<>(limit > 0 ? limit : Integer.MAX_VALUE);
-            permits = null;
-        }
-        lingering.set(null);
+        intake = order != null
+                ? new Intake<>(new PriorityBlockingQueue<>(11, order), limit > 0 ? new Semaphore(limit) : null)
+                : new Intake<>(new LinkedBlockingQueue<>(limit > 0 ? limit : Integer.MAX_VALUE), null);
         undelivered = List.of();
-        scheduled.set(false);
     }
 
-    private void dispatchDrain() {
+    private void dispatchDrain(Intake<T> in) {
         try {
             if (isAsync()) {
-                timerLoop().executor().execute(this::drainAsync);
+                timerLoop().executor().execute(() -> drainAsync(in));
             } else {
-                executeOnPool(this::drain);
+                executeOnPool(() -> drain(in));
             }
         } catch (RejectedExecutionException e) {
             // The supervisor is stopping and nothing can run the target: hand the items back.
             requestStop();
-            handBack();
+            handBack(in);
         }
     }
 
-    /** Takes the next input: an item, or a batch. {@code null} when there is nothing to run now. */
-    private Object next(BlockingQueue<T> q) {
+    /** Takes the next input: an item, or a batch; {@code null} when there is nothing to run now. */
+    private Object next(Intake<T> in) {
         if (batchSize == 0) {
-            T item = q.poll();
+            T item = in.queue.poll();
             if (item != null) {
-                released(permits, 1);
+                in.released(1);
             }
             return item;
         }
-        List<T> held = lingering.getAndSet(null);
+        List<T> held = in.lingering.getAndSet(null);
         List<T> batch = held != null ? held : new ArrayList<>(batchSize);
-        int taken = q.drainTo(batch, batchSize - batch.size());
-        released(permits, taken);
+        in.released(in.queue.drainTo(batch, batchSize - batch.size()));
         if (batch.isEmpty()) {
             return null;
         }
         Duration linger = getSupervisor().getPollDelay();
         if (held == null && batch.size() < batchSize && isActive() && !linger.isZero()) {
             // Wait up to the poll delay for the batch to fill; the timer keeps ownership of the drain.
-            lingering.set(batch);
+            in.lingering.set(batch);
             try {
-                timerLoop().schedule(this::dispatchDrain, linger);
+                in.lingerTimer = timerLoop().schedule(() -> dispatchDrain(in), linger);
                 return LINGER;
             } catch (RejectedExecutionException e) {
-                lingering.set(null);
+                in.lingering.set(null);
             }
         }
         return batch;
@@ -292,57 +306,58 @@ public class QueueWorker<T> extends BackgroundWorker {
     /** Returned by {@link #next} when a batch waits to fill: the drain pauses, still owned. */
     private static final Object LINGER = new Object();
 
-    private void drain() {
-        BlockingQueue<T> q = queue;
+    private boolean abandoned(Intake<T> in) {
+        // Stopped by force, or restarted since: this drain's intake is no longer the worker's.
+        return getState() == WorkerState.STOPPED || intake != in;
+    }
+
+    private void drain(Intake<T> in) {
         int handled = 0;
         for (;;) {
-            if (getState() == WorkerState.STOPPED) {
-                scheduled.set(false); // a forced stop took the rest
+            if (abandoned(in)) {
                 return;
             }
-            Object input = next(q);
+            Object input = next(in);
             if (input == LINGER) {
                 return;
             }
             if (input == null) {
-                if (!idle(q)) {
+                if (!idle(in)) {
                     return;
                 }
                 continue;
             }
             if (!runSync(input)) {
-                handBack();
+                handBack(in);
                 return;
             }
             if (++handled == ITEMS_PER_TASK) {
-                dispatchDrain(); // still owned: a fresh task goes on, this thread returns to the pool
+                dispatchDrain(in); // still owned: a fresh task goes on, this thread returns to the pool
                 return;
             }
         }
     }
 
-    private void drainAsync() {
-        BlockingQueue<T> q = queue;
+    private void drainAsync(Intake<T> in) {
         for (;;) {
-            if (getState() == WorkerState.STOPPED) {
-                scheduled.set(false);
+            if (abandoned(in)) {
                 return;
             }
-            Object input = next(q);
+            Object input = next(in);
             if (input == LINGER) {
                 return;
             }
             if (input == null) {
-                if (!idle(q)) {
+                if (!idle(in)) {
                     return;
                 }
                 continue;
             }
             runAsync(input).thenAccept(goOn -> {
                 if (!goOn) {
-                    handBack();
-                } else {
-                    dispatchDrain();
+                    handBack(in);
+                } else if (!abandoned(in)) {
+                    dispatchDrain(in);
                 }
             });
             return;
@@ -353,44 +368,47 @@ public class QueueWorker<T> extends BackgroundWorker {
      * The queue looked empty: finish a stop, or give up ownership. Returns whether the drain should go
      * on (it took ownership back because an item arrived, or a stop began, meanwhile).
      */
-    private boolean idle(BlockingQueue<T> q) {
+    private boolean idle(Intake<T> in) {
         if (getState() == WorkerState.STOPPING) {
             finishStop();
-            scheduled.set(false);
+            in.scheduled.set(false);
             return false;
         }
-        scheduled.set(false);
+        in.scheduled.set(false);
         // An item put, or a stop begun, after the poll above found this drain still owning the queue.
-        return (!q.isEmpty() || !isActive()) && scheduled.compareAndSet(false, true);
+        return (!in.queue.isEmpty() || !isActive()) && in.scheduled.compareAndSet(false, true);
     }
 
     @Override
     protected void onStopRequested() {
-        undelivered = List.of();
-        if (scheduled.compareAndSet(false, true)) {
-            dispatchDrain(); // drains what is left, then finishes the stop
+        Intake<T> in = intake;
+        ScheduledFuture<?> linger = in.lingerTimer;
+        if (in.scheduled.compareAndSet(false, true)) {
+            dispatchDrain(in); // drains what is left, then finishes the stop
+        } else if (linger != null && linger.cancel(false)) {
+            dispatchDrain(in); // a batch was waiting to fill: run it now instead of after the poll delay
         }
     }
 
     @Override
     protected void onForceStop() {
-        handOver(takeAll());
+        handOver(takeAll(intake));
     }
 
     /** Ends the worker without running the target again: what is queued goes to the handler. */
-    private void handBack() {
-        handOver(takeAll());
+    private void handBack(Intake<T> in) {
+        handOver(takeAll(in));
         finishStop();
-        scheduled.set(false);
+        in.scheduled.set(false);
     }
 
-    private List<T> takeAll() {
+    private List<T> takeAll(Intake<T> in) {
         List<T> rest = new ArrayList<>();
-        List<T> held = lingering.getAndSet(null);
+        List<T> held = in.lingering.getAndSet(null);
         if (held != null) {
             rest.addAll(held);
         }
-        released(permits, queue.drainTo(rest));
+        in.released(in.queue.drainTo(rest));
         return rest;
     }
 

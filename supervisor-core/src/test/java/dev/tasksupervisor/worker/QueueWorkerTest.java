@@ -186,6 +186,34 @@ class QueueWorkerTest extends WorkerTestSupport {
     }
 
     @Test
+    void stopRunsABatchThatIsWaitingToFillInsteadOfWaitingOutThePollDelay() {
+        supervisor.setPollDelay(Duration.ofHours(1));
+        List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+        QueueWorker<Integer> worker = QueueWorker.batched(supervisor, "lingering", 10,
+                WorkerTarget.of(batch -> batches.add(new ArrayList<>(batch))));
+        worker.start();
+        worker.put(1);
+        worker.put(2);
+        await().until(() -> worker.getQueueSize() == 2);
+        assertThat(worker.stop(Duration.ofSeconds(20))).isEmpty();
+        assertThat(batches).containsExactly(List.of(1, 2));
+    }
+
+    @Test
+    void supervisorStopWithoutWaitStillHandlesALingeringBatch() {
+        supervisor.setPollDelay(Duration.ofHours(1));
+        List<Integer> handled = new CopyOnWriteArrayList<>();
+        QueueWorker<Integer> worker = QueueWorker.batched(supervisor, "no-wait", 10, WorkerTarget.of(handled::addAll));
+        worker.start();
+        worker.put(1);
+        worker.put(2);
+        worker.put(3);
+        supervisor.stop(false);
+        await().until(worker::isStopped);
+        assertThat(handled).containsExactly(1, 2, 3);
+    }
+
+    @Test
     void pollDelayNeverThrottlesAPlainQueueWorker() {
         supervisor.setPollDelay(Duration.ofSeconds(1));
         AtomicInteger handled = new AtomicInteger();
