@@ -346,6 +346,18 @@ public abstract class BackgroundWorker implements Scheduler {
 
     // ------------------------------------------------------------------ running the target
 
+    /**
+     * Refuses a trigger unless the worker is active.
+     *
+     * @throws IllegalStateException naming the worker and its state
+     */
+    protected final void requireActiveToTrigger() {
+        if (!isActive()) {
+            throw new IllegalStateException(getKind().name().toLowerCase(java.util.Locale.ROOT) + " worker '" + name
+                    + "' is " + state + ": start it before triggering it");
+        }
+    }
+
     /** Which start this is; work dispatched under an earlier one must stop when it sees a newer value. */
     protected final long generation() {
         return generation;

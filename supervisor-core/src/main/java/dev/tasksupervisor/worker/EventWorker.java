@@ -75,16 +75,10 @@ public class EventWorker extends BackgroundWorker implements TriggerableWorker {
      * @throws IllegalStateException if the worker is not active
      */
     public void trigger(boolean force) {
-        if (!isActive()) {
-            throw new IllegalStateException("event worker '" + getName() + "' is " + getState()
-                    + ": start it before triggering it");
-        }
+        requireActiveToTrigger();
         synchronized (this) {
-            if (!isActive()) {
-                // Checked again under the lock: a stop that found the worker idle has finished meanwhile.
-                throw new IllegalStateException("event worker '" + getName() + "' is " + getState()
-                        + ": start it before triggering it");
-            }
+            // Checked again under the lock: a stop that found the worker idle may have finished meanwhile.
+            requireActiveToTrigger();
             if (running) {
                 pending = true;
                 forced |= force;

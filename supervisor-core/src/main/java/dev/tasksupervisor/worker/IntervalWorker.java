@@ -165,16 +165,10 @@ public class IntervalWorker extends BackgroundWorker implements TriggerableWorke
      * @throws IllegalStateException if the worker is not active
      */
     public void trigger(boolean skip) {
-        if (!isActive()) {
-            throw new IllegalStateException("interval worker '" + getName() + "' is " + getState()
-                    + ": start it before triggering it");
-        }
+        requireActiveToTrigger();
         synchronized (this) {
-            if (!isActive()) {
-                // Checked again under the lock: a stop that found the worker idle has finished meanwhile.
-                throw new IllegalStateException("interval worker '" + getName() + "' is " + getState()
-                        + ": start it before triggering it");
-            }
+            // Checked again under the lock: a stop that found the worker idle may have finished meanwhile.
+            requireActiveToTrigger();
             if (skip) {
                 skipNext = true;
                 return;
