@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -710,7 +711,7 @@ public class TaskSupervisor {
      */
     public BackgroundWorker getWorker(String name) {
         return findWorker(name).orElseThrow(() -> new IllegalArgumentException("task supervisor '" + id
-                + "' has no worker named '" + name + "'; known: " + new java.util.TreeSet<>(schedulers.keySet())));
+                + "' has no worker named '" + name + "'; known: " + new TreeSet<>(schedulers.keySet())));
     }
 
     /**

@@ -383,11 +383,10 @@ public abstract class BackgroundWorker implements Scheduler {
 
     /**
      * Runs the target once on the pool (sync) or the worker's aloop (async), then calls {@code ended} on
-     * the thread that finished it.
-     *
-     * @return {@code false} if nothing could take the run because the supervisor is shutting down
+     * the thread that finished it. If the pool refuses the run because the supervisor is shutting it
+     * down, the worker stops and {@code ended} is called at once, as if the run had happened.
      */
-    protected final boolean dispatchRun(Object input, Runnable ended) {
+    protected final void dispatchRun(Object input, Runnable ended) {
         try {
             if (async) {
                 runAsync(input).thenRun(ended);
@@ -397,9 +396,9 @@ public abstract class BackgroundWorker implements Scheduler {
                     ended.run();
                 });
             }
-            return true;
         } catch (RejectedExecutionException e) {
-            return false;
+            requestStop();
+            ended.run();
         }
     }
 

@@ -14,29 +14,19 @@ import dev.tasksupervisor.aloop.ALoop;
  * <p>One run at a time: the sync loop is a single pool task; the async loop starts the next run only
  * from the completion of the previous one.
  */
-public class ContinuousWorker extends BackgroundWorker {
+public class ContinuousWorker extends NoInputWorker {
 
     /**
      * A worker running {@code target} continuously; an async target ({@link WorkerTarget#async}) makes
      * it an {@link WorkerKind#ASYNC} worker.
      */
     public ContinuousWorker(TaskSupervisor supervisor, String name, WorkerTarget<Void> target) {
-        super(supervisor, name, target, target.isAsync());
+        super(supervisor, name, target);
     }
 
     /** For subclasses that override {@link #run(WorkerContext)}. */
     protected ContinuousWorker(TaskSupervisor supervisor, String name, boolean async) {
-        super(supervisor, name, null, async);
-    }
-
-    /** The work, for subclasses that pass no target: return {@code false} (or a stage completing so) to stop. */
-    protected Object run(WorkerContext context) throws Exception {
-        return super.invoke(null, context);
-    }
-
-    @Override
-    protected final Object invoke(Object input, WorkerContext context) throws Exception {
-        return run(context);
+        super(supervisor, name, async);
     }
 
     @Override

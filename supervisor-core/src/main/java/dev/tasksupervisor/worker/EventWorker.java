@@ -16,7 +16,7 @@ import dev.tasksupervisor.TaskSupervisor;
  * {@code forced} and {@code followUp} are guarded by {@code this}; a run is dispatched only by the
  * thread that set {@code running} from false to true, so runs never overlap.
  */
-public class EventWorker extends BackgroundWorker implements TriggerableWorker {
+public class EventWorker extends NoInputWorker implements TriggerableWorker {
 
     private boolean running;
     private boolean pending;
@@ -25,22 +25,12 @@ public class EventWorker extends BackgroundWorker implements TriggerableWorker {
 
     /** A worker that runs {@code target} once per trigger; an async target runs on an aloop. */
     public EventWorker(TaskSupervisor supervisor, String name, WorkerTarget<Void> target) {
-        super(supervisor, name, target, target.isAsync());
+        super(supervisor, name, target);
     }
 
     /** For subclasses that override {@link #run(WorkerContext)}. */
     protected EventWorker(TaskSupervisor supervisor, String name, boolean async) {
-        super(supervisor, name, null, async);
-    }
-
-    /** The work, for subclasses that pass no target: return {@code false} (or a stage completing so) to stop. */
-    protected Object run(WorkerContext context) throws Exception {
-        return super.invoke(null, context);
-    }
-
-    @Override
-    protected final Object invoke(Object input, WorkerContext context) throws Exception {
-        return run(context);
+        super(supervisor, name, async);
     }
 
     @Override
@@ -92,18 +82,7 @@ public class EventWorker extends BackgroundWorker implements TriggerableWorker {
             }
             running = true;
         }
-        dispatch();
-    }
-
-    private void dispatch() {
-        if (!dispatchRun(null, this::runEnded)) {
-            // The supervisor is shutting down its pool: nothing will run this worker again.
-            synchronized (this) {
-                running = false;
-            }
-            requestStop();
-            finishStop();
-        }
+        dispatchRun(null, this::runEnded);
     }
 
     private void runEnded() {
@@ -127,7 +106,7 @@ public class EventWorker extends BackgroundWorker implements TriggerableWorker {
             }
         }
         if (again) {
-            dispatch();
+            dispatchRun(null, this::runEnded);
         } else if (!isActive()) {
             finishIfIdle();
         }
@@ -141,7 +120,7 @@ public class EventWorker extends BackgroundWorker implements TriggerableWorker {
             }
             running = true;
         }
-        dispatch();
+        dispatchRun(null, this::runEnded);
     }
 
     @Override

@@ -20,7 +20,7 @@ import dev.tasksupervisor.aloop.ALoop;
  * to the pool. Invariants: {@code running}, {@code skipNext}, {@code triggered} and {@code timer} are
  * guarded by {@code this}; only the thread that sets {@code running} dispatches a run.
  */
-public class IntervalWorker extends BackgroundWorker implements TriggerableWorker {
+public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
 
     private volatile Duration interval;
     private volatile Duration delay;
@@ -36,7 +36,7 @@ public class IntervalWorker extends BackgroundWorker implements TriggerableWorke
 
     /** A worker that runs {@code target} on a schedule set with {@link #setInterval} or {@link #setDelay}. */
     public IntervalWorker(TaskSupervisor supervisor, String name, WorkerTarget<Void> target) {
-        super(supervisor, name, target, target.isAsync());
+        super(supervisor, name, target);
     }
 
     /** A worker that runs {@code target} every {@code interval}, at a fixed rate. */
@@ -47,17 +47,7 @@ public class IntervalWorker extends BackgroundWorker implements TriggerableWorke
 
     /** For subclasses that override {@link #run(WorkerContext)}. */
     protected IntervalWorker(TaskSupervisor supervisor, String name, boolean async) {
-        super(supervisor, name, null, async);
-    }
-
-    /** The work, for subclasses that pass no target: return {@code false} (or a stage completing so) to stop. */
-    protected Object run(WorkerContext context) throws Exception {
-        return super.invoke(null, context);
-    }
-
-    @Override
-    protected final Object invoke(Object input, WorkerContext context) throws Exception {
-        return run(context);
+        super(supervisor, name, async);
     }
 
     /** Runs the target every {@code interval}, at a fixed rate from the start. */
@@ -148,7 +138,7 @@ public class IntervalWorker extends BackgroundWorker implements TriggerableWorke
             }
             running = true;
         }
-        dispatch();
+        dispatchRun(null, this::runEnded);
     }
 
     /** Runs the target now, or once more right after the run in progress. */
@@ -183,18 +173,7 @@ public class IntervalWorker extends BackgroundWorker implements TriggerableWorke
             }
             running = true;
         }
-        dispatch();
-    }
-
-    private void dispatch() {
-        if (!dispatchRun(null, this::runEnded)) {
-            // The supervisor is shutting down its pool: nothing will run this worker again.
-            synchronized (this) {
-                running = false;
-            }
-            requestStop();
-            finishStop();
-        }
+        dispatchRun(null, this::runEnded);
     }
 
     private void runEnded() {
@@ -212,7 +191,7 @@ public class IntervalWorker extends BackgroundWorker implements TriggerableWorke
             }
         }
         if (again) {
-            dispatch();
+            dispatchRun(null, this::runEnded);
         } else if (!isActive()) {
             finishStop();
         }

@@ -311,27 +311,39 @@ public class QueueWorker<T> extends BackgroundWorker {
         return getState() == WorkerState.STOPPED || intake != in;
     }
 
-    private void drain(Intake<T> in) {
-        int handled = 0;
+    /**
+     * The next input this drain should run, or {@code null} when the drain ends here: the queue is empty
+     * (ownership given up, or the stop finished), a batch waits to fill, or the drain was abandoned.
+     */
+    private Object take(Intake<T> in) {
         for (;;) {
             if (abandoned(in)) {
-                return;
+                return null;
             }
             Object input = next(in);
             if (input == LINGER) {
-                return;
+                return null;
             }
+            if (input != null) {
+                return input;
+            }
+            if (!idle(in)) {
+                return null;
+            }
+        }
+    }
+
+    private void drain(Intake<T> in) {
+        for (int handled = 1; ; handled++) {
+            Object input = take(in);
             if (input == null) {
-                if (!idle(in)) {
-                    return;
-                }
-                continue;
+                return;
             }
             if (!runSync(input)) {
                 handBack(in);
                 return;
             }
-            if (++handled == ITEMS_PER_TASK) {
+            if (handled == ITEMS_PER_TASK) {
                 dispatchDrain(in); // still owned: a fresh task goes on, this thread returns to the pool
                 return;
             }
@@ -339,29 +351,17 @@ public class QueueWorker<T> extends BackgroundWorker {
     }
 
     private void drainAsync(Intake<T> in) {
-        for (;;) {
-            if (abandoned(in)) {
-                return;
-            }
-            Object input = next(in);
-            if (input == LINGER) {
-                return;
-            }
-            if (input == null) {
-                if (!idle(in)) {
-                    return;
-                }
-                continue;
-            }
-            runAsync(input).thenAccept(goOn -> {
-                if (!goOn) {
-                    handBack(in);
-                } else if (!abandoned(in)) {
-                    dispatchDrain(in);
-                }
-            });
+        Object input = take(in);
+        if (input == null) {
             return;
         }
+        runAsync(input).thenAccept(goOn -> {
+            if (!goOn) {
+                handBack(in);
+            } else if (!abandoned(in)) {
+                dispatchDrain(in);
+            }
+        });
     }
 
     /**
