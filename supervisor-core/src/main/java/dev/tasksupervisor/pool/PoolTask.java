@@ -12,18 +12,24 @@ import java.util.concurrent.CompletableFuture;
  */
 final class PoolTask<T> extends CompletableFuture<T> implements Runnable {
 
-    private final Callable<T> callable;
-    private final Runnable runnable;
+    /** A {@code Callable<T>} when {@code returnsValue}, else a {@code Runnable}: one field keeps a spawn at 32 bytes. */
+    private final Object work;
+    private final boolean returnsValue;
     private PriorityGate gate;
 
     PoolTask(Callable<T> callable) {
-        this.callable = callable;
-        this.runnable = null;
+        this.work = callable;
+        this.returnsValue = true;
     }
 
     PoolTask(Runnable runnable) {
-        this.callable = null;
-        this.runnable = runnable;
+        this.work = runnable;
+        this.returnsValue = false;
+    }
+
+    /** The task behind what an executor runs (the task itself or its decorated form), or null for other work. */
+    static PoolTask<?> behind(Runnable runnable) {
+        return runnable instanceof DecoratedTask d ? d.task() : runnable instanceof PoolTask<?> t ? t : null;
     }
 
     /** Makes the task give its priority slot back when it ends. */
@@ -36,10 +42,12 @@ final class PoolTask<T> extends CompletableFuture<T> implements Runnable {
         try {
             if (!isDone()) {
                 try {
-                    if (callable != null) {
+                    if (returnsValue) {
+                        @SuppressWarnings("unchecked")
+                        Callable<T> callable = (Callable<T>) work;
                         complete(callable.call());
                     } else {
-                        runnable.run();
+                        ((Runnable) work).run();
                         complete(null);
                     }
                 } catch (Throwable t) {

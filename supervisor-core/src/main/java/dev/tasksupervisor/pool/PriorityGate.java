@@ -1,26 +1,34 @@
 package dev.tasksupervisor.pool;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 
 import dev.tasksupervisor.Priority;
 
 /**
  * Admits spawned tasks to the pool by priority (atasker's scheme). A task of priority {@code p} may
- * start while fewer than {@code limit(p)} admitted tasks run and no task of the same or higher
- * priority waits; otherwise it waits, highest priority first, then oldest first. {@code CRITICAL}
- * tasks are admitted at once and go to the overflow executor when the pool has no free thread.
+ * start while fewer than {@code limit(p)} admitted tasks run and no task waits; otherwise it waits,
+ * highest priority first, then oldest first. The limits grow with the priority
+ * ({@code LOW ≤ NORMAL ≤ HIGH}); {@code CRITICAL} tasks are admitted at once and go to the overflow
+ * executor when the pool has no free thread.
  *
- * <p>Invariants: every non-final field is guarded by {@code this}. {@code running} counts admitted
- * tasks that have not called {@link #release()}; each admitted task calls it exactly once, from
- * {@link PoolTask#run()} or, if it could not be handed to a thread, from here. Tasks are handed to
- * executors outside the lock; {@code dispatching} counts those taken out of {@code waiting} (or
- * admitted directly) and not yet handed over, so that the gate counts as drained, and the executors
- * may be shut down, only once every accepted task has reached an executor.
+ * <p>No lock. {@code running} counts admitted tasks that have not called {@link #release()}; a slot is
+ * taken only by a compare-and-set that keeps it under the limit, and each admitted task gives it back
+ * exactly once, from {@link PoolTask#run()} or, if it could not be handed to a thread, from here.
+ * {@code waiting} counts tasks in the queues plus those taken out and not yet handed to an executor, so
+ * {@code waiting == 0} after {@link #close} means every accepted task has reached an executor and the
+ * executors may shut down. Waiting tasks are admitted by one thread at a time: whoever raises
+ * {@code admitting} from zero loops until no request to admit arrived meanwhile (a release or a new
+ * waiting task adds a request), so a slot freed while a task waits is never missed: the releaser
+ * decrements {@code running} before it reads {@code waiting}, the waiter increments {@code waiting}
+ * before the admission loop reads {@code running}, and one of them sees the other.
+ *
+ * <p>A task spawned while none waits may pass one that is being queued at that instant; the order holds
+ * among tasks that actually waited.
  */
 final class PriorityGate {
 
@@ -29,45 +37,45 @@ final class PriorityGate {
         void dispatch(Runnable runnable, boolean beyondPool);
     }
 
-    private record Waiting(Priority priority, long sequence, PoolTask<?> task, Runnable runnable) {
-    }
-
-    private static final Comparator<Waiting> ORDER = Comparator
-            .comparing(Waiting::priority, Comparator.reverseOrder())
-            .thenComparingLong(Waiting::sequence);
+    /** The priorities that may wait, highest first. */
+    private static final Priority[] WAITING_ORDER = {Priority.HIGH, Priority.NORMAL, Priority.LOW};
 
     private final Dispatcher dispatcher;
     private final IntSupplier poolMax;
-    private final PriorityQueue<Waiting> waiting = new PriorityQueue<>(ORDER);
-    private int lowLimit;
-    private int normalLimit;
-    private int highLimit;
-    private int running;
-    private int dispatching;
-    private long sequence;
-    private boolean closed;
-    private Runnable whenDrained;
+    /** One FIFO queue per priority that may wait, indexed by {@link Priority#ordinal()}. */
+    @SuppressWarnings("unchecked")
+    private final Queue<Runnable>[] queues = new Queue[Priority.values().length];
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
+    /** Requests to run the admission loop; non-zero while one thread runs it. */
+    private final AtomicInteger admitting = new AtomicInteger();
+    /** What {@link #close} asked to run once every waiting task is handed over; taken once. */
+    private final AtomicReference<Runnable> whenDrained = new AtomicReference<>();
+    private volatile boolean closed;
+    /** Written by {@link #setLimits} (callers serialise it), read by any thread. */
+    private volatile int lowLimit;
+    private volatile int normalLimit;
+    private volatile int highLimit;
 
     PriorityGate(Dispatcher dispatcher, IntSupplier poolMax, int poolSize, int reserveNormal, int reserveHigh) {
         this.dispatcher = dispatcher;
         this.poolMax = poolMax;
+        for (Priority p : WAITING_ORDER) {
+            queues[p.ordinal()] = new ConcurrentLinkedQueue<>();
+        }
         setLimits(poolSize, reserveNormal, reserveHigh);
     }
 
     /** Changes the limits; tasks the new limits allow start at once. 0 means "no limit". */
     void setLimits(int poolSize, int reserveNormal, int reserveHigh) {
-        List<Waiting> admitted;
-        synchronized (this) {
-            if (poolSize == 0) {
-                lowLimit = normalLimit = highLimit = Integer.MAX_VALUE;
-            } else {
-                lowLimit = poolSize;
-                normalLimit = poolSize + reserveNormal;
-                highLimit = normalLimit + reserveHigh;
-            }
-            admitted = admitWaiting();
+        if (poolSize == 0) {
+            lowLimit = normalLimit = highLimit = Integer.MAX_VALUE;
+        } else {
+            lowLimit = poolSize;
+            normalLimit = poolSize + reserveNormal;
+            highLimit = normalLimit + reserveHigh;
         }
-        start(admitted);
+        admit();
     }
 
     private int limit(Priority priority) {
@@ -79,105 +87,118 @@ final class PriorityGate {
         };
     }
 
+    /** Takes a running slot if that keeps {@code running} within {@code limit}. */
+    private boolean tryAcquire(int limit) {
+        for (;;) {
+            int r = running.get();
+            if (r >= limit) {
+                return false;
+            }
+            if (running.compareAndSet(r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
     /**
-     * Starts {@code task} (run as {@code runnable}, its decorated form) now if its priority allows, or
+     * Starts {@code runnable} (a {@link PoolTask} or its decorated form) now if its priority allows, or
      * lets it wait.
      *
      * @throws RejectedExecutionException if the gate is closed or the pool refuses the task
      */
-    void submit(Priority priority, PoolTask<?> task, Runnable runnable) {
-        boolean beyondPool;
-        synchronized (this) {
-            if (closed) {
+    void submit(Priority priority, Runnable runnable) {
+        if (closed) {
+            throw new RejectedExecutionException("the pool is stopping and accepts no new tasks");
+        }
+        if (priority == Priority.CRITICAL) {
+            boolean beyondPool = running.incrementAndGet() > poolMax.getAsInt();
+            startNow(runnable, beyondPool);
+        } else if (waiting.get() == 0 && tryAcquire(limit(priority))) {
+            startNow(runnable, false);
+        } else {
+            queues[priority.ordinal()].add(runnable);
+            waiting.incrementAndGet();
+            if (closed && queues[priority.ordinal()].remove(runnable)) {
+                // close() ran meanwhile and may already have shut the executors down: refuse it instead.
+                handedOver();
                 throw new RejectedExecutionException("the pool is stopping and accepts no new tasks");
             }
-            Waiting head = waiting.peek();
-            boolean mayStart = priority == Priority.CRITICAL
-                    || (running < limit(priority) && (head == null || head.priority().compareTo(priority) < 0));
-            if (!mayStart) {
-                waiting.add(new Waiting(priority, sequence++, task, runnable));
-                return;
-            }
-            running++;
-            dispatching++;
-            beyondPool = priority == Priority.CRITICAL && running > poolMax.getAsInt();
+            admit();
         }
-        task.admittedBy(this);
+    }
+
+    /** Dispatches a task that holds a slot; the caller's spawn fails if the executor refuses it. */
+    private void startNow(Runnable runnable, boolean beyondPool) {
+        PoolTask.behind(runnable).admittedBy(this);
         try {
             dispatcher.dispatch(runnable, beyondPool);
         } catch (RuntimeException | Error e) {
-            handedOver(1);
             release();
             throw e;
         }
-        handedOver(1);
     }
 
-    /** Gives a slot back and starts what may start now. */
+    /** Gives a slot back and starts a waiting task that may start now. */
     void release() {
-        List<Waiting> next;
-        synchronized (this) {
-            running--;
-            next = admitWaiting();
+        running.decrementAndGet();
+        if (waiting.get() > 0) {
+            admit();
         }
-        start(next);
     }
 
-    /** Takes the waiting tasks the limits allow to start now, counting them as running and dispatching. */
-    private List<Waiting> admitWaiting() {
-        synchronized (this) {
-            List<Waiting> admitted = List.of();
-            while (!waiting.isEmpty() && running < limit(waiting.peek().priority())) {
-                if (admitted.isEmpty()) {
-                    admitted = new ArrayList<>(2);
+    /** Admits the waiting tasks the limits allow, or leaves that to the thread doing it now. */
+    private void admit() {
+        if (admitting.getAndIncrement() != 0) {
+            return; // the thread in the loop below goes round once more for this request
+        }
+        int requests = 1;
+        do {
+            admitAllowed();
+            requests = admitting.addAndGet(-requests);
+        } while (requests != 0);
+    }
+
+    /** Runs in one thread at a time (the admission loop); only a stop takes tasks out concurrently. */
+    private void admitAllowed() {
+        for (Priority p : WAITING_ORDER) {
+            Queue<Runnable> queue = queues[p.ordinal()];
+            while (!queue.isEmpty()) {
+                if (!tryAcquire(limit(p))) {
+                    return; // lower priorities have lower limits: none of them may start either
                 }
-                admitted.add(waiting.poll());
-                running++;
-                dispatching++;
-            }
-            return admitted;
-        }
-    }
-
-    private void start(List<Waiting> admitted) {
-        List<Waiting> next = admitted;
-        while (!next.isEmpty()) {
-            List<Waiting> more = new ArrayList<>(0);
-            for (Waiting w : next) {
-                w.task().admittedBy(this);
+                Runnable runnable = queue.poll();
+                if (runnable == null) {
+                    running.decrementAndGet(); // a stop cancelled it meanwhile
+                    break;
+                }
+                PoolTask<?> task = PoolTask.behind(runnable);
+                task.admittedBy(this);
                 try {
-                    dispatcher.dispatch(w.runnable(), false);
+                    dispatcher.dispatch(runnable, false);
                 } catch (RuntimeException | Error e) {
                     // The pool refused an accepted task: fail its future rather than lose it.
-                    w.task().completeExceptionally(e);
-                    synchronized (this) {
-                        running--;
-                        more.addAll(admitWaiting());
-                    }
+                    task.completeExceptionally(e);
+                    running.decrementAndGet();
                 }
+                handedOver();
             }
-            handedOver(next.size());
-            next = more;
         }
     }
 
-    /** Counts tasks as handed to an executor; runs the drained action if that was the last one. */
-    private void handedOver(int count) {
-        Runnable action = null;
-        synchronized (this) {
-            dispatching -= count;
-            if (isDrained()) {
-                action = whenDrained;
-                whenDrained = null;
-            }
-        }
-        if (action != null) {
-            action.run();
+    /** Counts a waiting task as gone (handed over, refused or cancelled); runs the drained action if it was the last. */
+    private void handedOver() {
+        if (waiting.decrementAndGet() == 0) {
+            runIfDrained();
         }
     }
 
-    private boolean isDrained() {
-        return whenDrained != null && waiting.isEmpty() && dispatching == 0;
+    private void runIfDrained() {
+        if (closed && waiting.get() == 0) {
+            Runnable action = whenDrained.getAndSet(null);
+            if (action != null) {
+                action.run();
+            }
+        }
     }
 
     /**
@@ -185,29 +206,26 @@ final class PriorityGate {
      * an executor: at once if none waits.
      */
     void close(Runnable action) {
-        synchronized (this) {
-            closed = true;
-            whenDrained = action;
-        }
-        handedOver(0);
+        whenDrained.set(action); // before closed: whoever sees closed sees the action
+        closed = true;
+        runIfDrained();
     }
 
     /** Cancels every waiting task (their futures report cancellation) and returns how many there were. */
     int cancelWaiting() {
-        List<Waiting> cancelled;
-        synchronized (this) {
-            cancelled = new ArrayList<>(waiting);
-            waiting.clear();
+        int cancelled = 0;
+        for (Priority p : WAITING_ORDER) {
+            for (Runnable r; (r = queues[p.ordinal()].poll()) != null; ) {
+                PoolTask.behind(r).cancel(false);
+                cancelled++;
+                handedOver();
+            }
         }
-        for (Waiting w : cancelled) {
-            w.task().cancel(false);
-        }
-        handedOver(0);
-        return cancelled.size();
+        return cancelled;
     }
 
     /** Tasks held back by the limits now. */
-    synchronized int waitingCount() {
-        return waiting.size();
+    int waitingCount() {
+        return waiting.get();
     }
 }

@@ -133,7 +133,7 @@ public final class TaskPool {
             if (g == null) {
                 executor.execute(runnable);
             } else {
-                g.submit(priority, task, runnable);
+                g.submit(priority, runnable);
             }
         } catch (RejectedExecutionException e) {
             rejected.increment();
@@ -288,7 +288,7 @@ public final class TaskPool {
     private static int cancelDropped(List<Runnable> dropped) {
         int cancelled = 0;
         for (Runnable r : dropped) {
-            PoolTask<?> task = r instanceof DecoratedTask d ? d.task() : r instanceof PoolTask<?> t ? t : null;
+            PoolTask<?> task = PoolTask.behind(r);
             if (task != null && task.cancel(false)) {
                 cancelled++;
                 task.run(); // skips the work, gives a priority slot back

@@ -7,10 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,6 +76,51 @@ class PriorityTest {
         release.countDown();
         CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)).join();
         assertThat(started).containsKeys("low3", "normal2");
+        assertThat(supervisor.info().pool().waiting()).isZero();
+    }
+
+    @Test
+    void limitsHoldAndEveryTaskRunsOnceUnderConcurrentSpawns() throws Exception {
+        // More threads than the limits allow, so only the gate keeps the counts down.
+        supervisor.setPoolSettings(PoolSettings.builder().poolSize(2).reserveNormal(1).reserveHigh(1).maxSize(12).build());
+        supervisor.start();
+        Priority[] priorities = {Priority.LOW, Priority.NORMAL, Priority.HIGH};
+        int[] limits = {2, 3, 4}; // at most this many tasks of this priority or lower run at once
+        AtomicIntegerArray running = new AtomicIntegerArray(3);
+        AtomicIntegerArray most = new AtomicIntegerArray(3);
+        Set<Integer> ran = ConcurrentHashMap.newKeySet();
+        int spawners = 4;
+        int perSpawner = 2_000;
+        List<CompletableFuture<Void>> all = new CopyOnWriteArrayList<>();
+        Thread[] threads = new Thread[spawners];
+        for (int t = 0; t < spawners; t++) {
+            int first = t * perSpawner;
+            threads[t] = new Thread(() -> {
+                for (int i = first; i < first + perSpawner; i++) {
+                    int id = i;
+                    int level = id % 3;
+                    all.add(supervisor.spawn(priorities[level], () -> {
+                        for (int l = level; l < 3; l++) {
+                            most.accumulateAndGet(l, running.incrementAndGet(l), Math::max);
+                        }
+                        ran.add(id);
+                        for (int l = level; l < 3; l++) {
+                            running.decrementAndGet(l);
+                        }
+                    }));
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+        assertThat(ran).hasSize(spawners * perSpawner);
+        for (int l = 0; l < 3; l++) {
+            assertThat(most.get(l)).as("most %s-or-lower tasks at once", priorities[l]).isLessThanOrEqualTo(limits[l]);
+        }
         assertThat(supervisor.info().pool().waiting()).isZero();
     }
 
