@@ -41,6 +41,7 @@ public abstract class BackgroundWorker implements Scheduler {
     private static final Logger log = LoggerFactory.getLogger(BackgroundWorker.class);
     /** Timeouts this long or longer mean "wait as long as it takes" (and cannot overflow a deadline). */
     private static final long FOREVER = Long.MAX_VALUE / 4;
+    private static final long NEVER = Long.MIN_VALUE;
 
     private final TaskSupervisor supervisor;
     private final WorkerTarget<?> target;
@@ -65,7 +66,8 @@ public abstract class BackgroundWorker implements Scheduler {
     private final AtomicLong runs = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicInteger runsInProgress = new AtomicInteger();
-    private volatile long lastRunStartedMillis = -1;
+    /** System.nanoTime() when the last run started, NEVER before the first: one clock read per run, not two. */
+    private volatile long lastRunStartedNanos = NEVER;
     private volatile long lastRunNanos = -1;
     /** The thread running a sync target now, so a forced stop can interrupt it. */
     private volatile Thread runner;
@@ -420,8 +422,7 @@ public abstract class BackgroundWorker implements Scheduler {
      * @return whether the worker goes on
      */
     protected final boolean runSync(Object input) {
-        beginRun();
-        long started = System.nanoTime();
+        long started = beginRun();
         runner = Thread.currentThread();
         Object result = null;
         try {
@@ -441,8 +442,7 @@ public abstract class BackgroundWorker implements Scheduler {
      */
     protected final CompletableFuture<Boolean> runAsync(Object input) {
         ALoop loop = aloop;
-        beginRun();
-        long started = System.nanoTime();
+        long started = beginRun();
         CompletableFuture<Object> run;
         try {
             run = loop.spawn(() -> {
@@ -478,9 +478,12 @@ public abstract class BackgroundWorker implements Scheduler {
         });
     }
 
-    private void beginRun() {
+    /** Counts a run as begun; returns its start time in {@link System#nanoTime()} terms. */
+    private long beginRun() {
         runsInProgress.incrementAndGet();
-        lastRunStartedMillis = System.currentTimeMillis();
+        long started = System.nanoTime();
+        lastRunStartedNanos = started;
+        return started;
     }
 
     private void endRun(long startedNanos) {
@@ -572,11 +575,11 @@ public abstract class BackgroundWorker implements Scheduler {
 
     /** A point-in-time view of this worker; reading it resets nothing. */
     public WorkerInfo info() {
-        long started = lastRunStartedMillis;
+        long started = lastRunStartedNanos;
         long took = lastRunNanos;
         ALoop loop = aloop;
         return new WorkerInfo(name, getKind(), state, loop == null ? (async ? aloopName : null) : loop.getName(),
-                getSchedule(), runs.get(), failures.get(), started < 0 ? null : Instant.ofEpochMilli(started),
+                getSchedule(), runs.get(), failures.get(), started == NEVER ? null : Instant.now().minusNanos(System.nanoTime() - started),
                 took < 0 ? null : Duration.ofNanos(took), getQueueSize());
     }
 

@@ -235,7 +235,8 @@ public class QueueWorker<T> extends BackgroundWorker {
             throw new IllegalStateException("queue worker '" + getName() + "' stopped while the item was being put: "
                     + "it was not accepted; start the worker and put it again");
         }
-        if (in.scheduled.compareAndSet(false, true)) {
+        // Read first: while a drain runs the flag stays set, and a failing CAS still takes the cache line.
+        if (!in.scheduled.get() && in.scheduled.compareAndSet(false, true)) {
             dispatchDrain(in);
         }
     }
