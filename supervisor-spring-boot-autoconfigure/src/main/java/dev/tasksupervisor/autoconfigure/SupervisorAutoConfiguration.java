@@ -1,0 +1,18 @@
+package dev.tasksupervisor.autoconfigure;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Auto-configuration of the task supervisor: a started {@code TaskSupervisor} bean configured by
+ * {@code supervisor.*}, and an {@code ALoop} bean per configured aloop. Switched off by
+ * {@code supervisor.enabled=false}.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "supervisor.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SupervisorProperties.class)
+@Import({SupervisorConfigurations.TaskSupervisorConfiguration.class, AloopBeanRegistrar.class})
+public final class SupervisorAutoConfiguration {
+}
