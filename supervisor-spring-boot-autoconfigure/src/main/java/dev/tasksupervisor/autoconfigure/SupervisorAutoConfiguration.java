@@ -7,12 +7,13 @@ import org.springframework.context.annotation.Import;
 
 /**
  * Auto-configuration of the task supervisor: a started {@code TaskSupervisor} bean configured by
- * {@code supervisor.*}, and an {@code ALoop} bean per configured aloop. Switched off by
- * {@code supervisor.enabled=false}.
+ * {@code supervisor.*}, an {@code ALoop} bean per configured aloop, and {@link Worker @Worker}
+ * discovery. Switched off by {@code supervisor.enabled=false}.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "supervisor.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SupervisorProperties.class)
-@Import({SupervisorConfigurations.TaskSupervisorConfiguration.class, AloopBeanRegistrar.class})
+@Import({SupervisorConfigurations.TaskSupervisorConfiguration.class, AloopBeanRegistrar.class,
+        SupervisorConfigurations.WorkerDiscoveryConfiguration.class})
 public final class SupervisorAutoConfiguration {
 }

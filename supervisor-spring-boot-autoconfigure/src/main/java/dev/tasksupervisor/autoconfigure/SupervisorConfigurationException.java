@@ -1,8 +1,8 @@
 package dev.tasksupervisor.autoconfigure;
 
 /**
- * Start-up failed because of the supervisor's configuration. Carries what is wrong, naming the property,
- * and how to fix it, which {@link SupervisorFailureAnalyzer} shows.
+ * Start-up failed because of the supervisor's configuration: a property, a {@code @Worker} method or a
+ * worker bean. Carries what is wrong and how to fix it, which {@link SupervisorFailureAnalyzer} shows.
  */
 public class SupervisorConfigurationException extends RuntimeException {
 
@@ -10,7 +10,7 @@ public class SupervisorConfigurationException extends RuntimeException {
     private final String action;
 
     /**
-     * @param description what is wrong, naming the property
+     * @param description what is wrong, naming the property, bean or method
      * @param action how to fix it
      */
     public SupervisorConfigurationException(String description, String action) {
@@ -18,7 +18,7 @@ public class SupervisorConfigurationException extends RuntimeException {
     }
 
     /**
-     * @param description what is wrong, naming the property
+     * @param description what is wrong, naming the property, bean or method
      * @param action how to fix it
      * @param cause the underlying error, if any
      */
@@ -28,7 +28,7 @@ public class SupervisorConfigurationException extends RuntimeException {
         this.action = action;
     }
 
-    /** What is wrong, naming the property. */
+    /** What is wrong, naming the property, bean or method. */
     public String getDescription() {
         return description;
     }

@@ -3,9 +3,12 @@ package dev.tasksupervisor.autoconfigure;
 import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.support.CompositeTaskDecorator;
 
@@ -28,8 +31,8 @@ final class SupervisorConfigurations {
         }
 
         /**
-         * A started supervisor, so that other beans may spawn tasks while they initialise. It stops with
-         * {@link SupervisorLifecycle}.
+         * A started supervisor, so that other beans may spawn tasks while they initialise. Its workers
+         * start, and it stops, with {@link SupervisorLifecycle}.
          */
         @Bean
         @ConditionalOnMissingBean
@@ -62,8 +65,24 @@ final class SupervisorConfigurations {
 
         @Bean
         @ConditionalOnMissingBean
-        SupervisorLifecycle supervisorLifecycle(TaskSupervisor taskSupervisor, SupervisorShutdown supervisorShutdown) {
-            return new SupervisorLifecycle(taskSupervisor, supervisorShutdown);
+        SupervisorLifecycle supervisorLifecycle(TaskSupervisor taskSupervisor, SupervisorProperties properties,
+                WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor, ConfigurableBeanFactory beanFactory,
+                SupervisorShutdown supervisorShutdown) {
+            return new SupervisorLifecycle(taskSupervisor, properties, supervisorWorkerBeanPostProcessor,
+                    beanFactory::resolveEmbeddedValue, supervisorShutdown);
+        }
+    }
+
+    /** Finding {@code @Worker} methods and worker beans. */
+    @Configuration(proxyBeanMethods = false)
+    static class WorkerDiscoveryConfiguration {
+
+        /** Static, as every bean post-processor's factory method should be: it is created before other beans. */
+        @Bean
+        @ConditionalOnMissingBean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor() {
+            return new WorkerBeanPostProcessor();
         }
     }
 }

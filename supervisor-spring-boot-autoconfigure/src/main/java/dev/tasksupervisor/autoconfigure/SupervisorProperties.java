@@ -6,11 +6,11 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Configuration of the auto-configured task supervisor and its aloops ({@code supervisor.*}). */
+/** Configuration of the auto-configured task supervisor, its aloops and its workers ({@code supervisor.*}). */
 @ConfigurationProperties("supervisor")
 public class SupervisorProperties {
 
-    /** Whether to auto-configure the task supervisor and its aloops. */
+    /** Whether to auto-configure the task supervisor, its aloops and @Worker discovery. */
     private boolean enabled = true;
 
     /** Id of the supervisor, used in logs and thread names: "default" gives thread names such as supervisor_pool_1, any other id supervisor_ID_pool_1. */
@@ -19,12 +19,18 @@ public class SupervisorProperties {
     /** How long an event worker waits before running again for triggers that came during a run, and how long a batch queue worker lingers to fill a batch. */
     private Duration pollDelay = Duration.ofMillis(10);
 
+    /** Whether a non-daemon thread keeps the JVM alive while workers are registered, so that an application without a web server runs until its context is closed. */
+    private boolean keepAlive = true;
+
     private final Pool pool = new Pool();
 
     private final Shutdown shutdown = new Shutdown();
 
     /** Aloops (named event loops) to create, by name; each becomes an ALoop bean named after it, the aloop io as the bean ioAloop. */
     private final Map<String, Aloop> aloops = new LinkedHashMap<>();
+
+    /** Per-worker settings by worker name, overriding those of its @Worker annotation. */
+    private final Map<String, WorkerSettings> workers = new LinkedHashMap<>();
 
     public boolean isEnabled() {
         return enabled;
@@ -50,6 +56,14 @@ public class SupervisorProperties {
         this.pollDelay = pollDelay;
     }
 
+    public boolean isKeepAlive() {
+        return keepAlive;
+    }
+
+    public void setKeepAlive(boolean keepAlive) {
+        this.keepAlive = keepAlive;
+    }
+
     public Pool getPool() {
         return pool;
     }
@@ -60,6 +74,10 @@ public class SupervisorProperties {
 
     public Map<String, Aloop> getAloops() {
         return aloops;
+    }
+
+    public Map<String, WorkerSettings> getWorkers() {
+        return workers;
     }
 
     /** The supervisor's thread pool ({@code supervisor.pool.*}). */
@@ -216,7 +234,7 @@ public class SupervisorProperties {
     /** One aloop to create ({@code supervisor.aloops.<name>.*}). */
     public static class Aloop {
 
-        /** Whether this aloop is the default one, where async work that names no aloop runs; at most one may be. */
+        /** Whether this aloop is the default one, where async workers that name no aloop run; at most one may be. */
         private boolean isDefault = false;
 
         /** Whether the aloop's thread is a daemon thread; a non-daemon aloop keeps the JVM alive until the supervisor stops. */
@@ -247,6 +265,112 @@ public class SupervisorProperties {
 
         public void setStart(boolean start) {
             this.start = start;
+        }
+    }
+
+    /**
+     * Settings of one worker ({@code supervisor.workers.<name>.*}); each one set replaces the worker's
+     * {@code @Worker} attribute, each one left unset keeps it.
+     */
+    public static class WorkerSettings {
+
+        /** Whether the worker is created at all. */
+        private boolean enabled = true;
+
+        /** Whether the worker starts with the context; if not, it is registered and waits for start(). Unset: the annotation's autoStart. */
+        private Boolean autoStart;
+
+        /** Fixed-rate interval of an interval worker; replaces the annotation's interval and delay. */
+        private Duration interval;
+
+        /** Fixed delay after each run of an interval worker; replaces the annotation's interval and delay. */
+        private Duration delay;
+
+        /** Wait before the first run of an interval worker. */
+        private Duration delayBefore;
+
+        /** Aloop an async worker runs on. */
+        private String aloop;
+
+        /** Capacity of a queue worker's queue; 0 leaves it unbounded. */
+        private Integer queueCapacity;
+
+        /** Most items per run of a batch queue worker. */
+        private Integer batchSize;
+
+        /** The worker's own poll delay, instead of supervisor.poll-delay. */
+        private Duration pollDelay;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Boolean getAutoStart() {
+            return autoStart;
+        }
+
+        public void setAutoStart(Boolean autoStart) {
+            this.autoStart = autoStart;
+        }
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public Duration getDelay() {
+            return delay;
+        }
+
+        public void setDelay(Duration delay) {
+            this.delay = delay;
+        }
+
+        public Duration getDelayBefore() {
+            return delayBefore;
+        }
+
+        public void setDelayBefore(Duration delayBefore) {
+            this.delayBefore = delayBefore;
+        }
+
+        public String getAloop() {
+            return aloop;
+        }
+
+        public void setAloop(String aloop) {
+            this.aloop = aloop;
+        }
+
+        public Integer getQueueCapacity() {
+            return queueCapacity;
+        }
+
+        public void setQueueCapacity(Integer queueCapacity) {
+            this.queueCapacity = queueCapacity;
+        }
+
+        public Integer getBatchSize() {
+            return batchSize;
+        }
+
+        public void setBatchSize(Integer batchSize) {
+            this.batchSize = batchSize;
+        }
+
+        public Duration getPollDelay() {
+            return pollDelay;
+        }
+
+        public void setPollDelay(Duration pollDelay) {
+            this.pollDelay = pollDelay;
         }
     }
 }

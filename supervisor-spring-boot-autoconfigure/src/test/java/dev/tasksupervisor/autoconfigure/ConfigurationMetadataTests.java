@@ -35,18 +35,22 @@ class ConfigurationMetadataTests {
     @Test
     void everyPropertyOfTheDesignIsDescribedWithItsTypeAndDefault() {
         assertThat(properties).containsKeys("supervisor.enabled", "supervisor.id", "supervisor.poll-delay",
-                "supervisor.pool.min-size", "supervisor.pool.max-size", "supervisor.pool.pool-size",
+                "supervisor.keep-alive", "supervisor.pool.min-size", "supervisor.pool.max-size", "supervisor.pool.pool-size",
                 "supervisor.pool.reserve-normal", "supervisor.pool.reserve-high", "supervisor.pool.keep-alive",
                 "supervisor.pool.virtual-threads", "supervisor.pool.check-interval", "supervisor.pool.check-timeout",
                 "supervisor.shutdown.wait", "supervisor.shutdown.stop-schedulers", "supervisor.shutdown.cancel-tasks",
                 "supervisor.shutdown.timeout", "supervisor.aloops", "supervisor.aloops.*.default",
-                "supervisor.aloops.*.daemon", "supervisor.aloops.*.start");
+                "supervisor.aloops.*.daemon", "supervisor.aloops.*.start", "supervisor.workers",
+                "supervisor.workers.*.enabled", "supervisor.workers.*.auto-start", "supervisor.workers.*.interval",
+                "supervisor.workers.*.delay", "supervisor.workers.*.delay-before", "supervisor.workers.*.aloop",
+                "supervisor.workers.*.queue-capacity", "supervisor.workers.*.batch-size", "supervisor.workers.*.poll-delay");
         assertThat(properties.get("supervisor.poll-delay").getType()).isEqualTo("java.time.Duration");
         assertThat(properties.get("supervisor.poll-delay").getDefaultValue()).isEqualTo("10ms");
         assertThat(properties.get("supervisor.id").getDefaultValue()).isEqualTo("default");
         assertThat(properties.get("supervisor.pool.keep-alive").getDefaultValue()).isEqualTo("60s");
         assertThat(properties.get("supervisor.shutdown.wait").getDefaultValue()).isEqualTo(true);
         assertThat(properties.get("supervisor.aloops.*.start").getDefaultValue()).isEqualTo(true);
+        assertThat(properties.get("supervisor.workers.*.interval").getType()).isEqualTo("java.time.Duration");
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,7 +33,6 @@ import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.ALoop;
 import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.worker.QueueWorker;
-import dev.tasksupervisor.worker.WorkerTarget;
 
 class SupervisorAutoConfigurationTests {
 
@@ -124,9 +122,10 @@ class SupervisorAutoConfigurationTests {
     @Test
     void enabledFalseSwitchesEverythingOff() {
         contextRunner.withPropertyValues("supervisor.enabled=false", "supervisor.aloops.io.default=true")
-                .run(context -> {
+                .withUserConfiguration(WorkerDiscoveryTests.Heartbeat.class).run(context -> {
                     assertThat(context).doesNotHaveBean(TaskSupervisor.class);
                     assertThat(context).doesNotHaveBean(SupervisorLifecycle.class);
+                    assertThat(context).doesNotHaveBean(WorkerBeanPostProcessor.class);
                     assertThat(context).doesNotHaveBean(ALoop.class);
                     assertThat(context).doesNotHaveBean(SupervisorProperties.class);
                 });
@@ -162,12 +161,16 @@ class SupervisorAutoConfigurationTests {
     // ------------------------------------------------------------------ task decorators
 
     @Test
-    void taskDecoratorsWrapEveryPoolTaskAppliedInTheirOrderAsBootDoes() {
-        contextRunner.withUserConfiguration(DecoratorsConfiguration.class).run(context -> {
-            TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
-            assertThat(supervisor.spawn(() -> String.join(",", DecoratorsConfiguration.MARKS.get())).get())
-                    .isEqualTo("second,first"); // the first wraps the task, the second wraps that
-        });
+    void taskDecoratorsWrapEveryPoolTaskWorkerTargetsIncludedAppliedInTheirOrderAsBootDoes() {
+        contextRunner.withUserConfiguration(DecoratorsConfiguration.class, WorkerDiscoveryTests.Heartbeat.class)
+                .withPropertyValues("heartbeat.every=20ms").run(context -> {
+                    TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+                    assertThat(supervisor.spawn(() -> String.join(",", DecoratorsConfiguration.MARKS.get())).get())
+                            .isEqualTo("second,first"); // the first wraps the task, the second wraps that
+                    WorkerDiscoveryTests.Heartbeat heartbeat = context.getBean(WorkerDiscoveryTests.Heartbeat.class);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> !heartbeat.marks.isEmpty());
+                    assertThat(heartbeat.marks).allMatch(marks -> marks.equals(List.of("second", "first")));
+                });
     }
 
     // ------------------------------------------------------------------ life cycle and shutdown
@@ -176,21 +179,22 @@ class SupervisorAutoConfigurationTests {
     void stopsAfterTheWebServerHasDrained() {
         assertThat(SupervisorLifecycle.PHASE).isLessThan(WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 1024);
         AtomicBoolean handledDuringDrain = new AtomicBoolean();
-        contextRunner
+        contextRunner.withUserConfiguration(WorkerDiscoveryTests.Orders.class)
                 .withBean("drainingWebServer", SmartLifecycle.class, () -> new DrainingWebServer(handledDuringDrain))
                 .run(context -> assertThat(context.getBean(SupervisorLifecycle.class).getPhase())
                         .isEqualTo(SupervisorLifecycle.PHASE));
-        assertThat(handledDuringDrain).as("a task spawned while the web server drained ran").isTrue();
+        assertThat(handledDuringDrain).as("an order put while the web server drained was handled").isTrue();
     }
 
     @Test
     void closingTheContextStopsTheSupervisorAndLeavesNoSupervisorThread() {
         TaskSupervisor[] supervisor = new TaskSupervisor[1];
         contextRunner.withPropertyValues("supervisor.pool.min-size=2", "supervisor.aloops.io.default=true")
+                .withUserConfiguration(WorkerDiscoveryTests.Heartbeat.class, WorkerDiscoveryTests.Orders.class,
+                        WorkerDiscoveryTests.AsyncPoller.class)
                 .run(context -> {
                     supervisor[0] = context.getBean(TaskSupervisor.class);
-                    supervisor[0].spawn(() -> { }).get();
-                    context.getBean(ALoop.class).spawn(() -> context.getBean(ALoop.class).sleep(Duration.ofMillis(50)));
+                    context.getBean(TaskSupervisor.class).getQueueWorker("orders").put("order-1");
                     assertThat(threads("supervisor_" + id + "_")).isNotEmpty();
                 });
         assertThat(supervisor[0].getState()).isEqualTo(SupervisorState.STOPPED);
@@ -256,12 +260,23 @@ class SupervisorAutoConfigurationTests {
     @Test
     void shutdownWithoutStoppingSchedulersLeavesWorkersAsTheyAre() {
         QueueWorker<?>[] orders = new QueueWorker<?>[1];
-        contextRunner.withPropertyValues("supervisor.shutdown.stop-schedulers=false").run(context -> {
-            orders[0] = new QueueWorker<>(context.getBean(TaskSupervisor.class), "orders", WorkerTarget.of(item -> { }));
-            orders[0].start();
-        });
+        contextRunner.withPropertyValues("supervisor.shutdown.stop-schedulers=false")
+                .withUserConfiguration(WorkerDiscoveryTests.Orders.class)
+                .run(context -> orders[0] = context.getBean(TaskSupervisor.class).getQueueWorker("orders"));
         assertThat(orders[0].isActive()).as("not stopped by the supervisor").isTrue();
         orders[0].stop(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void keepAliveThreadLivesWhileWorkersRunAndOnlyThen() {
+        String keepAlive = "supervisor_" + id + "_keep_alive";
+        contextRunner.withUserConfiguration(WorkerDiscoveryTests.Orders.class).run(context -> {
+            assertThat(threads(keepAlive)).singleElement().matches(thread -> !thread.isDaemon());
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> threads(keepAlive).isEmpty());
+        contextRunner.run(context -> assertThat(threads(keepAlive)).as("no workers, nothing to keep alive").isEmpty());
+        contextRunner.withPropertyValues("supervisor.keep-alive=false").withUserConfiguration(WorkerDiscoveryTests.Orders.class)
+                .run(context -> assertThat(threads(keepAlive)).isEmpty());
     }
 
     static List<Thread> threads(String prefix) {
@@ -345,7 +360,7 @@ class SupervisorAutoConfigurationTests {
         }
     }
 
-    /** Stands in for the web server's graceful shutdown: its requests hand over work while it drains. */
+    /** Stands in for the web server's graceful shutdown: its requests put work while it drains. */
     static final class DrainingWebServer implements SmartLifecycle {
 
         private final AtomicBoolean handled;
@@ -363,11 +378,11 @@ class SupervisorAutoConfigurationTests {
 
         @Override
         public void stop() {
-            try {
-                supervisor.spawn(() -> handled.set(true)).get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("the supervisor refused or lost a task while the web server drained", e);
-            }
+            WorkerDiscoveryTests.Orders.LAST.set(null);
+            QueueWorker<Object> orders = supervisor.getQueueWorker("orders");
+            orders.put("late order");
+            await().atMost(Duration.ofSeconds(10)).until(() -> "late order".equals(WorkerDiscoveryTests.Orders.LAST.get()));
+            handled.set(true);
             running = false;
         }
 
