@@ -71,7 +71,7 @@ public class SupervisorLifecycle implements SmartLifecycle {
                 supervisor.start();
             }
             List<WorkerFactory.BuiltWorker> workers = new WorkerFactory(supervisor, properties.getWorkers(), resolver)
-                    .create(discovery.declarations());
+                    .create(discovery.takeDeclarations());
             for (WorkerFactory.BuiltWorker built : workers) {
                 supervisor.registerScheduler(built.worker());
             }

@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.aop.framework.AopInfrastructureBean;
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -14,7 +16,6 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 
-import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.worker.BackgroundWorker;
 
 /**
@@ -24,19 +25,23 @@ import dev.tasksupervisor.worker.BackgroundWorker;
  */
 public class WorkerBeanPostProcessor implements BeanPostProcessor {
 
+    private static final Logger log = LoggerFactory.getLogger(WorkerBeanPostProcessor.class);
+
     /** Classes already seen without any {@code @Worker} method, so that each is scanned once. */
     private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
     private final List<WorkerDeclaration> declarations = new CopyOnWriteArrayList<>();
+    /** Set once the life cycle has taken the declarations: later ones would be ignored, so they are logged. */
+    private volatile boolean taken;
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        if (bean instanceof AopInfrastructureBean || bean instanceof TaskSupervisor) {
+        if (bean instanceof AopInfrastructureBean) {
             return bean;
         }
         Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
         Worker onClass = AnnotatedElementUtils.findMergedAnnotation(targetClass, Worker.class);
         if (bean instanceof BackgroundWorker worker) {
-            declarations.add(WorkerDeclaration.ofBean(beanName, worker, onClass));
+            add(WorkerDeclaration.ofBean(beanName, worker, onClass));
             return bean;
         }
         if (onClass != null) {
@@ -54,13 +59,22 @@ public class WorkerBeanPostProcessor implements BeanPostProcessor {
         if (methods.isEmpty()) {
             nonAnnotatedClasses.add(targetClass);
         }
-        methods.forEach((method, annotation) ->
-                declarations.add(WorkerDeclaration.ofMethod(beanName, bean, method, annotation)));
+        methods.forEach((method, annotation) -> add(WorkerDeclaration.ofMethod(beanName, bean, method, annotation)));
         return bean;
     }
 
-    /** The workers found so far, in the order their beans were created. */
-    List<WorkerDeclaration> declarations() {
+    private void add(WorkerDeclaration declaration) {
+        declarations.add(declaration);
+        if (taken) {
+            log.warn("Worker of {} was found after the context started (a lazy or prototype bean?): it is not "
+                    + "registered; make the bean an eager singleton, or create and start the worker in code",
+                    declaration.describe());
+        }
+    }
+
+    /** The workers found, in the order their beans were created; those found from now on are only logged. */
+    List<WorkerDeclaration> takeDeclarations() {
+        taken = true;
         return List.copyOf(declarations);
     }
 }

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +44,18 @@ final class WorkerFactory {
     WorkerFactory(TaskSupervisor supervisor, Map<String, SupervisorProperties.WorkerSettings> overrides,
             StringValueResolver resolver) {
         this.supervisor = supervisor;
-        this.overrides = overrides;
+        this.overrides = new LinkedHashMap<>();
+        overrides.forEach((name, settings) -> this.overrides.put(relaxed(name), settings));
         this.resolver = resolver;
+    }
+
+    /**
+     * A worker's name as {@code supervisor.workers.<name>} may spell it: Spring Boot's relaxed forms of
+     * the method name {@code refreshCache} are {@code refresh-cache}, {@code refresh_cache} and, from an
+     * environment variable, {@code refreshcache}; all of them find the worker.
+     */
+    private static String relaxed(String name) {
+        return name.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
     }
 
     /** A worker ready to be registered, and whether it starts with the context. */
@@ -90,7 +102,7 @@ final class WorkerFactory {
                         + "' (" + registered.get() + ").",
                         "Give one of them another name.");
             }
-            SupervisorProperties.WorkerSettings override = overrides.get(name);
+            SupervisorProperties.WorkerSettings override = overrides.get(relaxed(name));
             if (override != null && !override.isEnabled()) {
                 log.info("Worker '{}' ({}) is disabled by {}{}.enabled", name, declaration.describe(), PROPERTY, name);
                 continue;
@@ -99,8 +111,9 @@ final class WorkerFactory {
             built.add(new BuiltWorker(declaration.isMethod() ? fromMethod(declaration, name, settings)
                     : fromBean(declaration, name, settings), settings.autoStart, declaration));
         }
+        Set<String> found = byName.keySet().stream().map(WorkerFactory::relaxed).collect(Collectors.toSet());
         for (String configured : overrides.keySet()) {
-            if (!byName.containsKey(configured)) {
+            if (!found.contains(configured)) {
                 log.warn("{}{}.* configures a worker that does not exist; the workers are {}", PROPERTY, configured,
                         new TreeSet<>(byName.keySet()));
             }

@@ -104,7 +104,15 @@ final class WorkerMethod implements WorkerTarget<Object> {
         } else {
             itemType = ClassUtils.resolvePrimitiveIfNecessary(types[inputIndex]);
         }
-        Method invocable = AopUtils.selectInvocableMethod(method, declaration.bean().getClass());
+        Method invocable;
+        try {
+            invocable = AopUtils.selectInvocableMethod(method, declaration.bean().getClass());
+        } catch (IllegalStateException e) {
+            throw new SupervisorConfigurationException(where + " cannot be called through the bean's proxy: "
+                    + e.getMessage(),
+                    "Make the method public and declare it on an interface the proxy exposes, or proxy the class "
+                            + "(proxyTargetClass = true).", e);
+        }
         ReflectionUtils.makeAccessible(invocable);
         return new WorkerMethod(declaration.bean(), invocable, inputIndex, contextIndex, returnsStage(method),
                 itemType == Object.class ? null : itemType);

@@ -14,10 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.EnableAsync;
 
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.ALoop;
@@ -191,6 +194,28 @@ class WorkerDiscoveryTests {
     }
 
     @Test
+    void overridesFindACamelCaseWorkerByAnyRelaxedFormOfItsName() {
+        contextRunner.withUserConfiguration(Named.class, Dormant.class)
+                .withPropertyValues("names.worker=refreshCache", "supervisor.workers.refresh-cache.poll-delay=5ms",
+                        "supervisor.workers.DORMANT.auto-start=true")
+                .run(context -> {
+                    TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+                    assertThat(supervisor.getWorker("refreshCache").getPollDelay()).isEqualTo(Duration.ofMillis(5));
+                    assertThat(supervisor.getWorker("dormant").isActive()).isTrue();
+                });
+    }
+
+    @Test
+    void methodOfAProxiedBeanRunsOnTheTarget() {
+        contextRunner.withUserConfiguration(ProxiedConfiguration.class).run(context -> {
+            ProxiedWorkers bean = context.getBean(ProxiedWorkers.class);
+            assertThat(AopUtils.isAopProxy(bean)).isTrue();
+            context.getBean(TaskSupervisor.class).trigger("proxied");
+            await().atMost(Duration.ofSeconds(10)).until(() -> bean.runs() == 1);
+        });
+    }
+
+    @Test
     void enabledFalseLeavesTheWorkerOut() {
         contextRunner.withUserConfiguration(Heartbeat.class, Orders.class)
                 .withPropertyValues("supervisor.workers.heartbeat.enabled=false").run(context -> {
@@ -300,6 +325,35 @@ class WorkerDiscoveryTests {
 
         @Worker(name = "${names.worker}", event = true)
         void whatever() {
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAsync
+    static class ProxiedConfiguration {
+
+        @Bean
+        ProxiedWorkers proxiedWorkers() {
+            return new ProxiedWorkers();
+        }
+    }
+
+    /** Proxied because of its {@code @Async} method; its worker must still reach the real object. */
+    static class ProxiedWorkers {
+
+        private final AtomicInteger runs = new AtomicInteger();
+
+        @Async
+        public void elsewhere() {
+        }
+
+        @Worker(event = true)
+        public void proxied() {
+            runs.incrementAndGet();
+        }
+
+        public int runs() {
+            return runs.get();
         }
     }
 
