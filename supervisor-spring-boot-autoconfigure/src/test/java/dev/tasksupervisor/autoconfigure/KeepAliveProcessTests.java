@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -41,6 +42,7 @@ class KeepAliveProcessTests {
         public static void main(String[] args) {
             SpringApplication application = new SpringApplication(WorkersOnlyApplication.class);
             application.setWebApplicationType(WebApplicationType.NONE);
+            application.setBannerMode(Banner.Mode.OFF);
             application.run(args); // Spring Boot registers the shutdown hook that closes the context
             System.out.println("main returned");
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -176,6 +177,7 @@ class SupervisorFailureAnalyzerTests {
     void springBootReportsOurAnalysisAtStartUp(CapturedOutput output) {
         SpringApplication application = new SpringApplication(BadPoolApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);
+        application.setBannerMode(Banner.Mode.OFF);
         assertThatException().isThrownBy(() -> application.run("--supervisor.pool.min-size=9",
                 "--supervisor.pool.max-size=3", "--supervisor.id=reported"));
         assertThat(output).contains("APPLICATION FAILED TO START")
@@ -187,6 +189,7 @@ class SupervisorFailureAnalyzerTests {
     void anUnparseableDurationPropertyIsReportedBySpringBootNamingTheProperty(CapturedOutput output) {
         SpringApplication application = new SpringApplication(BadPoolApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);
+        application.setBannerMode(Banner.Mode.OFF);
         assertThatException().isThrownBy(() -> application.run("--supervisor.poll-delay=shortly",
                 "--supervisor.id=reported"));
         assertThat(output).contains("APPLICATION FAILED TO START").contains("supervisor.poll-delay")

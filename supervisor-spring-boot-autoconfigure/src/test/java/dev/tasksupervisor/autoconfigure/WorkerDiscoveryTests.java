@@ -176,7 +176,9 @@ class WorkerDiscoveryTests {
                 .run(context -> {
                     TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
                     assertThat(supervisor.getWorker("heartbeat").getSchedule()).isEqualTo("delay PT2S");
-                    assertThat(context.getBean(Heartbeat.class).runs).as("delay-before holds the first run").hasValue(0);
+                    // Without delay-before, the delay worker would run at once.
+                    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                            .until(() -> context.getBean(Heartbeat.class).runs.get() == 0);
                     QueueWorker<String> orders = supervisor.getQueueWorker("orders");
                     assertThat(orders.getCapacity()).isEqualTo(5);
                     assertThat(orders.getState()).isEqualTo(WorkerState.NEW);
