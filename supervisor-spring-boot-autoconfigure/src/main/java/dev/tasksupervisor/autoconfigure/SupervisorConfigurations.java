@@ -5,6 +5,7 @@ import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -83,6 +84,15 @@ final class SupervisorConfigurations {
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         static WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor() {
             return new WorkerBeanPostProcessor();
+        }
+
+        /**
+         * Under {@code spring.main.lazy-initialization}, a bean nobody injects is never created, so its
+         * workers would never be found: worker beans stay eager, as Spring Boot keeps {@code @Scheduled} ones.
+         */
+        @Bean
+        static LazyInitializationExcludeFilter supervisorWorkerBeansExcludeFilter() {
+            return (beanName, definition, type) -> WorkerBeanPostProcessor.declaresWorkers(type);
         }
     }
 }

@@ -50,17 +50,28 @@ public class WorkerBeanPostProcessor implements BeanPostProcessor {
                     "Put @Worker on the bean's methods instead, or make the class extend a worker class "
                             + "(IntervalWorker, QueueWorker, EventWorker, ContinuousWorker).");
         }
-        if (nonAnnotatedClasses.contains(targetClass) || !AnnotationUtils.isCandidateClass(targetClass, Worker.class)) {
+        if (nonAnnotatedClasses.contains(targetClass)) {
             return bean;
         }
-        Map<Method, Worker> methods = MethodIntrospector.selectMethods(targetClass,
-                (MethodIntrospector.MetadataLookup<Worker>) method ->
-                        AnnotatedElementUtils.findMergedAnnotation(method, Worker.class));
+        Map<Method, Worker> methods = workerMethods(targetClass);
         if (methods.isEmpty()) {
             nonAnnotatedClasses.add(targetClass);
         }
         methods.forEach((method, annotation) -> add(WorkerDeclaration.ofMethod(beanName, bean, method, annotation)));
         return bean;
+    }
+
+    private static Map<Method, Worker> workerMethods(Class<?> type) {
+        if (!AnnotationUtils.isCandidateClass(type, Worker.class)) {
+            return Map.of();
+        }
+        return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<Worker>) method ->
+                AnnotatedElementUtils.findMergedAnnotation(method, Worker.class));
+    }
+
+    /** Whether beans of this type are workers or have {@code @Worker} methods. */
+    static boolean declaresWorkers(Class<?> type) {
+        return type != null && (BackgroundWorker.class.isAssignableFrom(type) || !workerMethods(type).isEmpty());
     }
 
     private void add(WorkerDeclaration declaration) {

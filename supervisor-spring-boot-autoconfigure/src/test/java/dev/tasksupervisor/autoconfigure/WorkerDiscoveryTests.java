@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -215,6 +216,17 @@ class WorkerDiscoveryTests {
             context.getBean(TaskSupervisor.class).trigger("proxied");
             await().atMost(Duration.ofSeconds(10)).until(() -> bean.runs() == 1);
         });
+    }
+
+    @Test
+    void workersAreFoundUnderLazyInitialization() {
+        contextRunner.withInitializer(context -> context.addBeanFactoryPostProcessor(
+                        new LazyInitializationBeanFactoryPostProcessor()))
+                .withUserConfiguration(Refresh.class, TickerConfiguration.class).run(context -> {
+                    TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+                    assertThat(supervisor.findWorker("rebuild")).isPresent();
+                    assertThat(supervisor.findWorker("ticker")).isPresent();
+                });
     }
 
     @Test
