@@ -51,6 +51,7 @@ public abstract class BackgroundWorker implements Scheduler {
     private volatile Object object;
     private volatile WorkerErrorHandler errorHandler = WorkerErrorHandler.LOG_AND_CONTINUE;
     private volatile String aloopName;
+    private volatile Duration pollDelay;
 
     /** Per start: written under {@code lifecycle} before the worker becomes ACTIVE. */
     private volatile String name;
@@ -112,6 +113,26 @@ public abstract class BackgroundWorker implements Scheduler {
     /** The aloop an async target runs on; by default the supervisor's default aloop. */
     public void setAloop(String aloopName) {
         this.aloopName = aloopName;
+    }
+
+    /**
+     * This worker's own poll delay (how long an event worker waits before a coalesced run, how long a
+     * batch lingers to fill); {@code null}, the default, follows the supervisor's.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public void setPollDelay(Duration pollDelay) {
+        if (pollDelay != null && pollDelay.isNegative()) {
+            throw new IllegalArgumentException("worker '" + name + "': poll delay must not be negative, was "
+                    + pollDelay);
+        }
+        this.pollDelay = pollDelay;
+    }
+
+    /** The poll delay in force for this worker: its own, or else the supervisor's. */
+    public Duration getPollDelay() {
+        Duration own = pollDelay;
+        return own != null ? own : supervisor.getPollDelay();
     }
 
     // ------------------------------------------------------------------ life cycle

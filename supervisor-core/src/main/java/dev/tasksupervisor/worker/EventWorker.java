@@ -91,7 +91,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
             running = false;
             if (pending && isActive()) {
                 pending = false;
-                Duration delay = getSupervisor().getPollDelay();
+                Duration delay = getPollDelay();
                 if (forced || delay.isZero()) {
                     running = true;
                     again = true;

@@ -290,7 +290,7 @@ public class QueueWorker<T> extends BackgroundWorker {
         if (batch.isEmpty()) {
             return null;
         }
-        Duration linger = getSupervisor().getPollDelay();
+        Duration linger = getPollDelay();
         if (held == null && batch.size() < batchSize && isActive() && !linger.isZero()) {
             // Wait up to the poll delay for the batch to fill; the timer keeps ownership of the drain.
             in.lingering.set(batch);

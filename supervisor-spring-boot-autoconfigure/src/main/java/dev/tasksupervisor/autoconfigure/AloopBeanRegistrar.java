@@ -1,0 +1,114 @@
+package dev.tasksupervisor.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotationMetadata;
+
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.aloop.ALoop;
+
+/**
+ * Registers one {@link ALoop} bean per {@code supervisor.aloops.<name>}, named by
+ * {@link #beanName(String)}, created on the {@link TaskSupervisor} bean; the default aloop's bean is
+ * primary. Bean definitions must exist before any bean is created, hence a registrar that binds the
+ * aloops itself rather than reading {@link SupervisorProperties}.
+ */
+class AloopBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+
+    private static final Logger log = LoggerFactory.getLogger(AloopBeanRegistrar.class);
+    private static final String PROPERTY = "supervisor.aloops";
+
+    private Environment environment;
+    private BeanFactory beanFactory;
+
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        this.beanFactory = beanFactory;
+    }
+
+    @Override
+    public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+        Map<String, SupervisorProperties.Aloop> aloops = Binder.get(environment)
+                .bind(PROPERTY, Bindable.mapOf(String.class, SupervisorProperties.Aloop.class))
+                .orElse(Map.of());
+        validate(aloops);
+        aloops.forEach((name, aloop) -> {
+            String beanName = beanName(name);
+            if (registry.containsBeanDefinition(beanName)) {
+                log.debug("Bean '{}' exists: not registering aloop '{}' as a bean", beanName, name);
+                return;
+            }
+            RootBeanDefinition definition = new RootBeanDefinition(ALoop.class, () -> beanFactory
+                    .getBean(TaskSupervisor.class).createAloop(name, aloop.isDefault(), aloop.isDaemon(), aloop.isStart()));
+            definition.setPrimary(aloop.isDefault());
+            // The supervisor stops its aloops; the bean factory must not infer a destroy method of its own.
+            definition.setDestroyMethodName(null);
+            registry.registerBeanDefinition(beanName, definition);
+        });
+    }
+
+    private static void validate(Map<String, SupervisorProperties.Aloop> aloops) {
+        List<String> defaults = new ArrayList<>();
+        Map<String, String> byBeanName = new LinkedHashMap<>();
+        aloops.forEach((name, aloop) -> {
+            if (TaskSupervisor.RESERVED_ALOOP_NAME.equals(name)) {
+                throw new SupervisorConfigurationException(PROPERTY + "." + name + " uses the aloop name '" + name
+                        + "', which is reserved for the supervisor's own loop.",
+                        "Choose another name for the aloop.");
+            }
+            String other = byBeanName.putIfAbsent(beanName(name), name);
+            if (other != null) {
+                throw new SupervisorConfigurationException("Aloops '" + other + "' and '" + name + "' (" + PROPERTY
+                        + ") would both be the bean '" + beanName(name) + "'.",
+                        "Rename one of them so that they differ in more than punctuation and case.");
+            }
+            if (aloop.isDefault()) {
+                defaults.add(name);
+            }
+        });
+        if (defaults.size() > 1) {
+            throw new SupervisorConfigurationException("Aloops " + defaults + " are all marked as the default ("
+                    + PROPERTY + ".<name>.default=true), but there can be only one.",
+                    "Set " + PROPERTY + ".<name>.default=true on one aloop only.");
+        }
+    }
+
+    /**
+     * The bean name of an aloop: its name in camel case followed by {@code Aloop}, so {@code io} becomes
+     * {@code ioAloop} and {@code slow-io} (or {@code slow_io}) {@code slowIoAloop}.
+     */
+    static String beanName(String aloopName) {
+        StringBuilder name = new StringBuilder(aloopName.length() + 5);
+        boolean upper = false;
+        for (char c : aloopName.toCharArray()) {
+            if (!Character.isLetterOrDigit(c)) {
+                upper = name.length() > 0;
+            } else if (upper) {
+                name.append(Character.toUpperCase(c));
+                upper = false;
+            } else {
+                name.append(name.length() == 0 ? Character.toLowerCase(c) : c);
+            }
+        }
+        return name.append("Aloop").toString();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.tasksupervisor.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.worker.QueueWorker;
+import dev.tasksupervisor.worker.WorkerContext;
+
+/**
+ * The queue worker of a {@code @Worker} method. It refuses, at {@code put}, an item the method could
+ * not take, instead of failing the run later and losing the item.
+ */
+final class MethodQueueWorker extends QueueWorker<Object> {
+
+    private final WorkerMethod method;
+
+    MethodQueueWorker(TaskSupervisor supervisor, String name, WorkerMethod method, int batchSize) {
+        super(supervisor, name, method.isAsync(), batchSize);
+        this.method = method;
+    }
+
+    @Override
+    protected Object run(Object item, WorkerContext context) throws Exception {
+        return method.run(item, context);
+    }
+
+    @Override
+    protected Object runBatch(List<Object> items, WorkerContext context) throws Exception {
+        return method.run(items, context);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if the method does not take items of this type
+     */
+    @Override
+    public void put(Object item) {
+        requireItemType(item);
+        super.put(item);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if the method does not take items of this type
+     */
+    @Override
+    public void put(Object item, Duration timeout) throws InterruptedException {
+        requireItemType(item);
+        super.put(item, timeout);
+    }
+
+    private void requireItemType(Object item) {
+        Class<?> type = method.itemType();
+        if (item != null && type != null && !type.isInstance(item)) {
+            throw new IllegalArgumentException("queue worker '" + getName() + "' takes " + type.getName()
+                    + " items (its method is " + method + "), not " + item.getClass().getName()
+                    + ": put an item of that type");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.tasksupervisor.autoconfigure;
+
+import java.util.List;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.LazyInitializationExcludeFilter;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.task.support.CompositeTaskDecorator;
+
+import dev.tasksupervisor.TaskSupervisor;
+
+/** The configurations {@link SupervisorAutoConfiguration} imports, grouped by concern. */
+final class SupervisorConfigurations {
+
+    private SupervisorConfigurations() {
+    }
+
+    /** The task supervisor and its life cycle. */
+    @Configuration(proxyBeanMethods = false)
+    static class TaskSupervisorConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        SupervisorShutdown supervisorShutdown(SupervisorProperties properties) {
+            return new SupervisorShutdown(properties.getShutdown());
+        }
+
+        /**
+         * A started supervisor, so that other beans may spawn tasks while they initialise. Its workers
+         * start, and it stops, with {@link SupervisorLifecycle}.
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        TaskSupervisor taskSupervisor(SupervisorProperties properties, ObjectProvider<TaskDecorator> taskDecorators,
+                SupervisorShutdown supervisorShutdown) {
+            String id = properties.getId();
+            if (id == null || id.isBlank()) {
+                throw new SupervisorConfigurationException("supervisor.id is empty.",
+                        "Set supervisor.id to a name for the supervisor, or remove it to get 'default'.");
+            }
+            TaskSupervisor supervisor = new TaskSupervisor(id.trim());
+            supervisor.setPoolSettings(SupervisorSettings.poolSettings(properties.getPool()));
+            supervisor.setPollDelay(SupervisorSettings.pollDelay(properties));
+            TaskDecorator decorator = taskDecorator(taskDecorators.orderedStream().toList());
+            if (decorator != null) {
+                supervisor.setTaskDecorator(decorator::decorate);
+            }
+            supervisorShutdown.track(supervisor);
+            supervisor.start();
+            return supervisor;
+        }
+
+        /** As Spring Boot's own executor does: none, the only one, or all of them in order. */
+        private static TaskDecorator taskDecorator(List<TaskDecorator> decorators) {
+            if (decorators.isEmpty()) {
+                return null;
+            }
+            return decorators.size() == 1 ? decorators.get(0) : new CompositeTaskDecorator(decorators);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        SupervisorLifecycle supervisorLifecycle(TaskSupervisor taskSupervisor, SupervisorProperties properties,
+                WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor, ConfigurableBeanFactory beanFactory,
+                SupervisorShutdown supervisorShutdown) {
+            return new SupervisorLifecycle(taskSupervisor, properties, supervisorWorkerBeanPostProcessor,
+                    beanFactory::resolveEmbeddedValue, supervisorShutdown);
+        }
+    }
+
+    /** Finding {@code @Worker} methods and worker beans. */
+    @Configuration(proxyBeanMethods = false)
+    static class WorkerDiscoveryConfiguration {
+
+        /** Static, as every bean post-processor's factory method should be: it is created before other beans. */
+        @Bean
+        @ConditionalOnMissingBean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor() {
+            return new WorkerBeanPostProcessor();
+        }
+
+        /**
+         * Under {@code spring.main.lazy-initialization}, a bean nobody injects is never created, so its
+         * workers would never be found: worker beans stay eager, as Spring Boot keeps {@code @Scheduled} ones.
+         */
+        @Bean
+        static LazyInitializationExcludeFilter supervisorWorkerBeansExcludeFilter() {
+            return (beanName, definition, type) -> WorkerBeanPostProcessor.declaresWorkers(type);
+        }
+    }
+}

@@ -1,0 +1,376 @@
+package dev.tasksupervisor.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Configuration of the auto-configured task supervisor, its aloops and its workers ({@code supervisor.*}). */
+@ConfigurationProperties("supervisor")
+public class SupervisorProperties {
+
+    /** Whether to auto-configure the task supervisor, its aloops and @Worker discovery. */
+    private boolean enabled = true;
+
+    /** Id of the supervisor, used in logs and thread names: "default" gives thread names such as supervisor_pool_1, any other id supervisor_ID_pool_1. */
+    private String id = "default";
+
+    /** How long an event worker waits before running again for triggers that came during a run, and how long a batch queue worker lingers to fill a batch. */
+    private Duration pollDelay = Duration.ofMillis(10);
+
+    /** Whether a non-daemon thread keeps the JVM alive while workers are registered, so that an application without a web server runs until its context is closed. */
+    private boolean keepAlive = true;
+
+    private final Pool pool = new Pool();
+
+    private final Shutdown shutdown = new Shutdown();
+
+    /** Aloops (named event loops) to create, by name; each becomes an ALoop bean named after it, the aloop io as the bean ioAloop. */
+    private final Map<String, Aloop> aloops = new LinkedHashMap<>();
+
+    /** Per-worker settings by worker name, overriding those of its @Worker annotation. */
+    private final Map<String, WorkerSettings> workers = new LinkedHashMap<>();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public void setId(String id) {
+        this.id = id;
+    }
+
+    public Duration getPollDelay() {
+        return pollDelay;
+    }
+
+    public void setPollDelay(Duration pollDelay) {
+        this.pollDelay = pollDelay;
+    }
+
+    public boolean isKeepAlive() {
+        return keepAlive;
+    }
+
+    public void setKeepAlive(boolean keepAlive) {
+        this.keepAlive = keepAlive;
+    }
+
+    public Pool getPool() {
+        return pool;
+    }
+
+    public Shutdown getShutdown() {
+        return shutdown;
+    }
+
+    public Map<String, Aloop> getAloops() {
+        return aloops;
+    }
+
+    public Map<String, WorkerSettings> getWorkers() {
+        return workers;
+    }
+
+    /** The supervisor's thread pool ({@code supervisor.pool.*}). */
+    public static class Pool {
+
+        /** Threads kept even when idle, all started with the pool: a number, or "max" to keep max-size threads. */
+        private String minSize = "0";
+
+        /** Most threads running at once. Defaults to CPUs x 5, or to pool-size + reserve-normal + reserve-high when pool-size is set. */
+        private Integer maxSize;
+
+        /** Priority limit: at most this many LOW-priority tasks run at once; 0 switches priorities off. */
+        private int poolSize = 0;
+
+        /** Slots above pool-size that NORMAL and higher priority tasks may use. */
+        private int reserveNormal = 0;
+
+        /** Slots above pool-size + reserve-normal that HIGH and CRITICAL priority tasks may use. */
+        private int reserveHigh = 0;
+
+        /** Idle time after which a thread above min-size ends. */
+        private Duration keepAlive = Duration.ofSeconds(60);
+
+        /** Whether pool tasks run on virtual threads (Java 21+); max-size still bounds how many run at once. */
+        private boolean virtualThreads = false;
+
+        /** How often the pool health check probes the pool. */
+        private Duration checkInterval = Duration.ofSeconds(5);
+
+        /** How soon a health probe must start before the pool counts as saturated. */
+        private Duration checkTimeout = Duration.ofSeconds(1);
+
+        public String getMinSize() {
+            return minSize;
+        }
+
+        public void setMinSize(String minSize) {
+            this.minSize = minSize;
+        }
+
+        public Integer getMaxSize() {
+            return maxSize;
+        }
+
+        public void setMaxSize(Integer maxSize) {
+            this.maxSize = maxSize;
+        }
+
+        public int getPoolSize() {
+            return poolSize;
+        }
+
+        public void setPoolSize(int poolSize) {
+            this.poolSize = poolSize;
+        }
+
+        public int getReserveNormal() {
+            return reserveNormal;
+        }
+
+        public void setReserveNormal(int reserveNormal) {
+            this.reserveNormal = reserveNormal;
+        }
+
+        public int getReserveHigh() {
+            return reserveHigh;
+        }
+
+        public void setReserveHigh(int reserveHigh) {
+            this.reserveHigh = reserveHigh;
+        }
+
+        public Duration getKeepAlive() {
+            return keepAlive;
+        }
+
+        public void setKeepAlive(Duration keepAlive) {
+            this.keepAlive = keepAlive;
+        }
+
+        public boolean isVirtualThreads() {
+            return virtualThreads;
+        }
+
+        public void setVirtualThreads(boolean virtualThreads) {
+            this.virtualThreads = virtualThreads;
+        }
+
+        public Duration getCheckInterval() {
+            return checkInterval;
+        }
+
+        public void setCheckInterval(Duration checkInterval) {
+            this.checkInterval = checkInterval;
+        }
+
+        public Duration getCheckTimeout() {
+            return checkTimeout;
+        }
+
+        public void setCheckTimeout(Duration checkTimeout) {
+            this.checkTimeout = checkTimeout;
+        }
+    }
+
+    /** How the supervisor stops when the application context closes ({@code supervisor.shutdown.*}). */
+    public static class Shutdown {
+
+        /** Whether closing the context waits for running tasks, workers (queues drained) and aloops to finish. */
+        private boolean wait = true;
+
+        /** Whether every worker is stopped, its queue drained, before the pool shuts down. */
+        private boolean stopSchedulers = true;
+
+        /** Whether work pending on aloops is cancelled at once instead of being let finish. */
+        private boolean cancelTasks = false;
+
+        /** Longest the stop waits when wait is true; then tasks still running are interrupted and pending ones cancelled. Unset: as long as it takes. */
+        private Duration timeout;
+
+        public boolean isWait() {
+            return wait;
+        }
+
+        public void setWait(boolean wait) {
+            this.wait = wait;
+        }
+
+        public boolean isStopSchedulers() {
+            return stopSchedulers;
+        }
+
+        public void setStopSchedulers(boolean stopSchedulers) {
+            this.stopSchedulers = stopSchedulers;
+        }
+
+        public boolean isCancelTasks() {
+            return cancelTasks;
+        }
+
+        public void setCancelTasks(boolean cancelTasks) {
+            this.cancelTasks = cancelTasks;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+    }
+
+    /** One aloop to create ({@code supervisor.aloops.<name>.*}). */
+    public static class Aloop {
+
+        /** Whether this aloop is the default one, where async workers that name no aloop run; at most one may be. */
+        private boolean isDefault = false;
+
+        /** Whether the aloop's thread is a daemon thread; a non-daemon aloop keeps the JVM alive until the supervisor stops. */
+        private boolean daemon = false;
+
+        /** Whether the aloop starts with the supervisor; if not, TaskSupervisor.startAloop(name) starts it. */
+        private boolean start = true;
+
+        public boolean isDefault() {
+            return isDefault;
+        }
+
+        public void setDefault(boolean isDefault) {
+            this.isDefault = isDefault;
+        }
+
+        public boolean isDaemon() {
+            return daemon;
+        }
+
+        public void setDaemon(boolean daemon) {
+            this.daemon = daemon;
+        }
+
+        public boolean isStart() {
+            return start;
+        }
+
+        public void setStart(boolean start) {
+            this.start = start;
+        }
+    }
+
+    /**
+     * Settings of one worker ({@code supervisor.workers.<name>.*}); each one set replaces the worker's
+     * {@code @Worker} attribute, each one left unset keeps it.
+     */
+    public static class WorkerSettings {
+
+        /** Whether the worker is created at all. */
+        private boolean enabled = true;
+
+        /** Whether the worker starts with the context; if not, it is registered and waits for start(). Unset: the annotation's autoStart. */
+        private Boolean autoStart;
+
+        /** Fixed-rate interval of an interval worker; replaces the annotation's interval and delay. */
+        private Duration interval;
+
+        /** Fixed delay after each run of an interval worker; replaces the annotation's interval and delay. */
+        private Duration delay;
+
+        /** Wait before the first run of an interval worker. */
+        private Duration delayBefore;
+
+        /** Aloop an async worker runs on. */
+        private String aloop;
+
+        /** Capacity of a queue worker's queue; 0 leaves it unbounded. */
+        private Integer queueCapacity;
+
+        /** Most items per run of a batch queue worker. */
+        private Integer batchSize;
+
+        /** The worker's own poll delay, instead of supervisor.poll-delay. */
+        private Duration pollDelay;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Boolean getAutoStart() {
+            return autoStart;
+        }
+
+        public void setAutoStart(Boolean autoStart) {
+            this.autoStart = autoStart;
+        }
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public Duration getDelay() {
+            return delay;
+        }
+
+        public void setDelay(Duration delay) {
+            this.delay = delay;
+        }
+
+        public Duration getDelayBefore() {
+            return delayBefore;
+        }
+
+        public void setDelayBefore(Duration delayBefore) {
+            this.delayBefore = delayBefore;
+        }
+
+        public String getAloop() {
+            return aloop;
+        }
+
+        public void setAloop(String aloop) {
+            this.aloop = aloop;
+        }
+
+        public Integer getQueueCapacity() {
+            return queueCapacity;
+        }
+
+        public void setQueueCapacity(Integer queueCapacity) {
+            this.queueCapacity = queueCapacity;
+        }
+
+        public Integer getBatchSize() {
+            return batchSize;
+        }
+
+        public void setBatchSize(Integer batchSize) {
+            this.batchSize = batchSize;
+        }
+
+        public Duration getPollDelay() {
+            return pollDelay;
+        }
+
+        public void setPollDelay(Duration pollDelay) {
+            this.pollDelay = pollDelay;
+        }
+    }
+}

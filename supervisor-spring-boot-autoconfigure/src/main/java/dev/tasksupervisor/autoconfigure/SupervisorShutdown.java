@@ -1,0 +1,47 @@
+package dev.tasksupervisor.autoconfigure;
+
+import org.springframework.beans.factory.DisposableBean;
+
+import dev.tasksupervisor.SupervisorState;
+import dev.tasksupervisor.TaskSupervisor;
+
+/**
+ * Stops the task supervisor as {@code supervisor.shutdown.*} says: when the context stops
+ * ({@link SupervisorLifecycle}), or, if the context fails before its life cycle started, when the
+ * bean factory is destroyed. It is created before the supervisor and destroyed after it, so a started
+ * supervisor (and its non-daemon aloops) can never outlive a failed start-up.
+ */
+final class SupervisorShutdown implements DisposableBean {
+
+    private final SupervisorProperties.Shutdown settings;
+    private volatile TaskSupervisor supervisor;
+
+    SupervisorShutdown(SupervisorProperties.Shutdown settings) {
+        SupervisorSettings.notNegative(settings.getTimeout(), "supervisor.shutdown.timeout");
+        this.settings = settings;
+    }
+
+    /** The supervisor to stop when the bean factory is destroyed, if nothing stopped it before. */
+    void track(TaskSupervisor supervisor) {
+        this.supervisor = supervisor;
+    }
+
+    /** Stops the supervisor: waits as long as it takes, at most the timeout, or not at all. */
+    void stop(TaskSupervisor supervisor) {
+        if (!settings.isWait()) {
+            supervisor.stop(false, settings.isStopSchedulers(), settings.isCancelTasks());
+        } else if (settings.getTimeout() != null) {
+            supervisor.stop(settings.getTimeout(), settings.isStopSchedulers(), settings.isCancelTasks());
+        } else {
+            supervisor.stop(true, settings.isStopSchedulers(), settings.isCancelTasks());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        TaskSupervisor tracked = supervisor;
+        if (tracked != null && tracked.getState() == SupervisorState.ACTIVE) {
+            stop(tracked);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.tasksupervisor.autoconfigure;
+
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.aop.framework.AopInfrastructureBean;
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+
+import dev.tasksupervisor.worker.BackgroundWorker;
+
+/**
+ * Finds the workers among the beans: methods annotated with {@link Worker}, and beans that extend a
+ * worker class. It only collects them; {@link SupervisorLifecycle} builds, registers and starts them
+ * when the context starts.
+ */
+public class WorkerBeanPostProcessor implements BeanPostProcessor {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerBeanPostProcessor.class);
+
+    /** Classes already seen without any {@code @Worker} method, so that each is scanned once. */
+    private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
+    private final List<WorkerDeclaration> declarations = new CopyOnWriteArrayList<>();
+    /** Set once the life cycle has taken the declarations: later ones would be ignored, so they are logged. */
+    private volatile boolean taken;
+
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String beanName) {
+        if (bean instanceof AopInfrastructureBean) {
+            return bean;
+        }
+        Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
+        Worker onClass = AnnotatedElementUtils.findMergedAnnotation(targetClass, Worker.class);
+        if (bean instanceof BackgroundWorker worker) {
+            add(WorkerDeclaration.ofBean(beanName, worker, onClass));
+            return bean;
+        }
+        if (onClass != null) {
+            throw new SupervisorConfigurationException("@Worker is on class " + targetClass.getName() + " of bean '"
+                    + beanName + "', which is not a worker.",
+                    "Put @Worker on the bean's methods instead, or make the class extend a worker class "
+                            + "(IntervalWorker, QueueWorker, EventWorker, ContinuousWorker).");
+        }
+        if (nonAnnotatedClasses.contains(targetClass)) {
+            return bean;
+        }
+        Map<Method, Worker> methods = workerMethods(targetClass);
+        if (methods.isEmpty()) {
+            nonAnnotatedClasses.add(targetClass);
+        }
+        methods.forEach((method, annotation) -> add(WorkerDeclaration.ofMethod(beanName, bean, method, annotation)));
+        return bean;
+    }
+
+    private static Map<Method, Worker> workerMethods(Class<?> type) {
+        if (!AnnotationUtils.isCandidateClass(type, Worker.class)) {
+            return Map.of();
+        }
+        return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<Worker>) method ->
+                AnnotatedElementUtils.findMergedAnnotation(method, Worker.class));
+    }
+
+    /** Whether beans of this type are workers or have {@code @Worker} methods. */
+    static boolean declaresWorkers(Class<?> type) {
+        return type != null && (BackgroundWorker.class.isAssignableFrom(type) || !workerMethods(type).isEmpty());
+    }
+
+    private void add(WorkerDeclaration declaration) {
+        declarations.add(declaration);
+        if (taken) {
+            log.warn("Worker of {} was found after the context started (a lazy or prototype bean?): it is not "
+                    + "registered; make the bean an eager singleton, or create and start the worker in code",
+                    declaration.describe());
+        }
+    }
+
+    /** The workers found, in the order their beans were created; those found from now on are only logged. */
+    List<WorkerDeclaration> takeDeclarations() {
+        taken = true;
+        return List.copyOf(declarations);
+    }
+}

@@ -1,0 +1,419 @@
+package dev.tasksupervisor.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.util.StringValueResolver;
+
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.ContinuousWorker;
+import dev.tasksupervisor.worker.EventWorker;
+import dev.tasksupervisor.worker.IntervalWorker;
+import dev.tasksupervisor.worker.QueueWorker;
+import dev.tasksupervisor.worker.WorkerKind;
+import dev.tasksupervisor.worker.WorkerTarget;
+
+/**
+ * Builds the workers found at start-up: resolves the {@code @Worker} attributes (placeholders,
+ * durations), lets {@code supervisor.workers.<name>.*} override them, infers each method's kind and
+ * checks everything that could make a worker fail later (names, kinds, signatures, schedules, aloops).
+ * Every problem is a {@link SupervisorConfigurationException} naming the method, bean or property.
+ */
+final class WorkerFactory {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerFactory.class);
+    private static final String PROPERTY = "supervisor.workers.";
+
+    private final TaskSupervisor supervisor;
+    private final Map<String, SupervisorProperties.WorkerSettings> overrides;
+    private final StringValueResolver resolver;
+
+    WorkerFactory(TaskSupervisor supervisor, Map<String, SupervisorProperties.WorkerSettings> overrides,
+            StringValueResolver resolver) {
+        this.supervisor = supervisor;
+        this.overrides = new LinkedHashMap<>();
+        overrides.forEach((name, settings) -> this.overrides.put(relaxed(name), settings));
+        this.resolver = resolver;
+    }
+
+    /**
+     * A worker's name as {@code supervisor.workers.<name>} may spell it: Spring Boot's relaxed forms of
+     * the method name {@code refreshCache} are {@code refresh-cache}, {@code refresh_cache} and, from an
+     * environment variable, {@code refreshcache}; all of them find the worker.
+     */
+    private static String relaxed(String name) {
+        return name.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** A worker ready to be registered, and whether it starts with the context. */
+    record BuiltWorker(BackgroundWorker worker, boolean autoStart, WorkerDeclaration declaration) {
+    }
+
+    /** One setting and where it came from, for messages. */
+    private record Setting<T>(T value, String origin) {
+    }
+
+    /** A worker's settings after the properties have overridden the annotation; unset ones are null. */
+    private static final class Settings {
+        Setting<Duration> interval;
+        Setting<Duration> delay;
+        Setting<Duration> delayBefore;
+        Setting<Duration> pollDelay;
+        Setting<String> aloop;
+        Setting<Integer> queueCapacity;
+        Setting<Integer> batchSize;
+        boolean autoStart = true;
+    }
+
+    /**
+     * Builds a worker for every declaration that is not disabled.
+     *
+     * @throws SupervisorConfigurationException for the first problem found
+     */
+    List<BuiltWorker> create(List<WorkerDeclaration> declarations) {
+        Map<String, WorkerDeclaration> byName = new LinkedHashMap<>();
+        List<BuiltWorker> built = new ArrayList<>();
+        for (WorkerDeclaration declaration : declarations) {
+            String name = name(declaration);
+            WorkerDeclaration other = byName.putIfAbsent(name, declaration);
+            if (other != null) {
+                throw new SupervisorConfigurationException("Two workers are named '" + name + "': "
+                        + other.describe() + " and " + declaration.describe() + ".",
+                        "Give one of them another name: @Worker(name = \"...\") on a method, or the name a worker "
+                                + "bean passes to its constructor.");
+            }
+            Optional<BackgroundWorker> registered = supervisor.findWorker(name);
+            if (registered.isPresent() && registered.get() != declaration.bean()) {
+                throw new SupervisorConfigurationException("Worker '" + name + "' of " + declaration.describe()
+                        + " has the name of a worker already registered with task supervisor '" + supervisor.getId()
+                        + "' (" + registered.get() + ").",
+                        "Give one of them another name.");
+            }
+            SupervisorProperties.WorkerSettings override = overrides.get(relaxed(name));
+            if (override != null && !override.isEnabled()) {
+                log.info("Worker '{}' ({}) is disabled by {}{}.enabled", name, declaration.describe(), PROPERTY, name);
+                continue;
+            }
+            Settings settings = settings(declaration, name, override);
+            built.add(new BuiltWorker(declaration.isMethod() ? fromMethod(declaration, name, settings)
+                    : fromBean(declaration, name, settings), settings.autoStart, declaration));
+        }
+        Set<String> found = byName.keySet().stream().map(WorkerFactory::relaxed).collect(Collectors.toSet());
+        for (String configured : overrides.keySet()) {
+            if (!found.contains(configured)) {
+                log.warn("{}{}.* configures a worker that does not exist; the workers are {}", PROPERTY, configured,
+                        new TreeSet<>(byName.keySet()));
+            }
+        }
+        return built;
+    }
+
+    private String name(WorkerDeclaration declaration) {
+        Worker annotation = declaration.annotation();
+        String named = annotation == null ? "" : resolve(declaration, "name", annotation.name()).trim();
+        if (declaration.isMethod()) {
+            return named.isEmpty() ? declaration.method().getName() : named;
+        }
+        String beanWorkerName = declaration.worker().getName();
+        if (!named.isEmpty() && !named.equals(beanWorkerName)) {
+            throw new SupervisorConfigurationException("@Worker(name = \"" + named + "\") on " + declaration.describe()
+                    + " differs from the name the worker was constructed with, '" + beanWorkerName + "'.",
+                    "Remove the annotation's name: a worker bean's name is the one passed to its constructor.");
+        }
+        return beanWorkerName;
+    }
+
+    // ------------------------------------------------------------------ settings
+
+    private Settings settings(WorkerDeclaration declaration, String name, SupervisorProperties.WorkerSettings override) {
+        Settings s = new Settings();
+        Worker annotation = declaration.annotation();
+        if (annotation != null) {
+            s.interval = duration(declaration, "interval", annotation.interval());
+            s.delay = duration(declaration, "delay", annotation.delay());
+            s.delayBefore = duration(declaration, "delayBefore", annotation.delayBefore());
+            s.pollDelay = duration(declaration, "pollDelay", annotation.pollDelay());
+            String aloop = resolve(declaration, "aloop", annotation.aloop()).trim();
+            s.aloop = aloop.isEmpty() ? null : new Setting<>(aloop, origin(declaration, "aloop", annotation.aloop()));
+            s.queueCapacity = annotation.queueCapacity() == 0 ? null
+                    : new Setting<>(annotation.queueCapacity(), origin(declaration, "queueCapacity", annotation.queueCapacity()));
+            s.batchSize = annotation.batchSize() == 0 ? null
+                    : new Setting<>(annotation.batchSize(), origin(declaration, "batchSize", annotation.batchSize()));
+            s.autoStart = annotation.autoStart();
+            if (s.interval != null && s.delay != null) {
+                throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " sets both interval ("
+                        + s.interval.value() + ") and delay (" + s.delay.value() + ").",
+                        "Keep interval for runs at a fixed rate, or delay for a pause after each run; not both.");
+            }
+        }
+        if (override != null) {
+            String prefix = PROPERTY + name + ".";
+            if (override.getInterval() != null || override.getDelay() != null) {
+                if (override.getInterval() != null && override.getDelay() != null) {
+                    throw new SupervisorConfigurationException(prefix + "interval (" + override.getInterval() + ") and "
+                            + prefix + "delay (" + override.getDelay() + ") are both set.",
+                            "Keep " + prefix + "interval for runs at a fixed rate, or " + prefix
+                                    + "delay for a pause after each run; not both.");
+                }
+                // Either property replaces the annotation's whole schedule, so one cannot clash with the other.
+                s.interval = setting(override.getInterval(), prefix + "interval");
+                s.delay = setting(override.getDelay(), prefix + "delay");
+            }
+            if (override.getDelayBefore() != null) {
+                s.delayBefore = setting(override.getDelayBefore(), prefix + "delay-before");
+            }
+            if (override.getPollDelay() != null) {
+                s.pollDelay = setting(override.getPollDelay(), prefix + "poll-delay");
+            }
+            if (override.getAloop() != null && !override.getAloop().isBlank()) {
+                s.aloop = setting(override.getAloop().trim(), prefix + "aloop");
+            }
+            if (override.getQueueCapacity() != null) {
+                s.queueCapacity = setting(override.getQueueCapacity(), prefix + "queue-capacity");
+            }
+            if (override.getBatchSize() != null) {
+                s.batchSize = setting(override.getBatchSize(), prefix + "batch-size");
+            }
+            if (override.getAutoStart() != null) {
+                s.autoStart = override.getAutoStart();
+            }
+        }
+        positive(s.interval, "interval");
+        positive(s.delay, "delay");
+        notNegative(s.delayBefore);
+        notNegative(s.pollDelay);
+        notNegative(s.queueCapacity, "a capacity of 0 leaves the queue unbounded");
+        notNegative(s.batchSize, "a batch size of 0 hands the method one item at a time");
+        return s;
+    }
+
+    private static <T> Setting<T> setting(T value, String origin) {
+        return value == null ? null : new Setting<>(value, origin);
+    }
+
+    private static String origin(WorkerDeclaration declaration, String attribute, Object raw) {
+        String value = raw instanceof String ? "\"" + raw + "\"" : String.valueOf(raw);
+        return "@Worker(" + attribute + " = " + value + ") on " + declaration.describe();
+    }
+
+    private Setting<Duration> duration(WorkerDeclaration declaration, String attribute, String raw) {
+        if (raw.isEmpty()) {
+            return null;
+        }
+        String value = resolve(declaration, attribute, raw).trim();
+        if (value.isEmpty()) {
+            return null; // a placeholder that resolved to nothing, such as ${worker.delay-before:}
+        }
+        String origin = origin(declaration, attribute, raw);
+        try {
+            return new Setting<>(DurationStyle.detectAndParse(value), origin);
+        } catch (IllegalArgumentException e) {
+            throw new SupervisorConfigurationException(origin + (value.equals(raw) ? "" : ", resolved to '" + value + "',")
+                    + " is not a duration.",
+                    "Use a Spring Boot duration such as 500ms, 10s, 5m or PT10S (a bare number means milliseconds).", e);
+        }
+    }
+
+    private String resolve(WorkerDeclaration declaration, String attribute, String raw) {
+        if (raw.isEmpty() || resolver == null) {
+            return raw;
+        }
+        try {
+            String value = resolver.resolveStringValue(raw);
+            return value == null ? "" : value;
+        } catch (IllegalArgumentException e) {
+            throw new SupervisorConfigurationException(origin(declaration, attribute, raw) + " cannot be resolved: "
+                    + e.getMessage(),
+                    "Define the property the placeholder names, or give it a default, as in ${name:10s}.", e);
+        }
+    }
+
+    private static void positive(Setting<Duration> setting, String what) {
+        if (setting != null && (setting.value().isNegative() || setting.value().isZero())) {
+            throw new SupervisorConfigurationException(setting.origin() + " is " + setting.value() + ", but an " + what
+                    + " must be positive.", "Set it to a positive duration, such as 500ms or 10s.");
+        }
+    }
+
+    private static void notNegative(Setting<Duration> setting) {
+        if (setting != null && setting.value().isNegative()) {
+            throw new SupervisorConfigurationException(setting.origin() + " is " + setting.value()
+                    + ", but it cannot be negative.", "Set it to 0 or a positive duration, such as 10ms.");
+        }
+    }
+
+    private static void notNegative(Setting<Integer> setting, String zeroMeans) {
+        if (setting != null && setting.value() < 0) {
+            throw new SupervisorConfigurationException(setting.origin() + " is " + setting.value()
+                    + ", but it cannot be negative.", "Set it to 0 or more (" + zeroMeans + ").");
+        }
+    }
+
+    // ------------------------------------------------------------------ building
+
+    private BackgroundWorker fromMethod(WorkerDeclaration declaration, String name, Settings settings) {
+        WorkerKind kind = kindOf(declaration);
+        int batchSize = settings.batchSize == null ? 0 : settings.batchSize.value();
+        checkApplies(settings, name, declaration, kind, WorkerMethod.returnsStage(declaration.method()));
+        WorkerMethod method = WorkerMethod.of(declaration, kind, batchSize > 0);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        WorkerTarget<Void> noInput = (WorkerTarget) method;
+        BackgroundWorker worker = switch (kind) {
+            case INTERVAL -> new IntervalWorker(supervisor, name, noInput);
+            case EVENT -> new EventWorker(supervisor, name, noInput);
+            case QUEUE -> new MethodQueueWorker(supervisor, name, method, batchSize);
+            case PLAIN, ASYNC -> new ContinuousWorker(supervisor, name, noInput);
+        };
+        apply(worker, settings, declaration);
+        return worker;
+    }
+
+    /** The kind a method's annotation asks for, as neotasker's decorator infers it. */
+    private static WorkerKind kindOf(WorkerDeclaration declaration) {
+        Worker a = declaration.annotation();
+        boolean interval = !a.interval().isEmpty() || !a.delay().isEmpty();
+        boolean queue = a.queue() || a.queueCapacity() != 0 || a.batchSize() != 0;
+        boolean event = a.event();
+        if ((interval ? 1 : 0) + (queue ? 1 : 0) + (event ? 1 : 0) > 1) {
+            throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " asks for more than one "
+                    + "kind of worker:" + (interval ? " interval (interval/delay)" : "") + (queue ? " queue (queue/"
+                    + "queueCapacity/batchSize)" : "") + (event ? " event (event = true)" : "") + ".",
+                    "Keep the attributes of one kind: interval or delay for an interval worker, queue, queueCapacity "
+                            + "or batchSize for a queue worker, event = true for an event worker.");
+        }
+        if (interval) {
+            return WorkerKind.INTERVAL;
+        }
+        if (queue) {
+            return WorkerKind.QUEUE;
+        }
+        if (event) {
+            return WorkerKind.EVENT;
+        }
+        return WorkerMethod.returnsStage(declaration.method()) ? WorkerKind.ASYNC : WorkerKind.PLAIN;
+    }
+
+    private BackgroundWorker fromBean(WorkerDeclaration declaration, String name, Settings settings) {
+        BackgroundWorker worker = declaration.worker();
+        if (worker.getSupervisor() != supervisor) {
+            throw new SupervisorConfigurationException("Worker " + declaration.describe() + " belongs to task supervisor '"
+                    + worker.getSupervisor().getId() + "', not to the application's TaskSupervisor bean ('"
+                    + supervisor.getId() + "').",
+                    "Construct the worker with the TaskSupervisor bean (inject it), or do not make it a bean.");
+        }
+        Worker a = declaration.annotation();
+        if (a != null) {
+            WorkerKind asked = !a.interval().isEmpty() || !a.delay().isEmpty() ? WorkerKind.INTERVAL
+                    : a.queue() ? WorkerKind.QUEUE : a.event() ? WorkerKind.EVENT : null;
+            if (asked != null && asked != worker.getKind()) {
+                throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " asks for "
+                        + article(asked) + " worker, but the bean is " + article(worker.getKind()) + " worker.",
+                        "Remove the attributes of the other kind from the annotation.");
+            }
+        }
+        checkApplies(settings, name, declaration, worker.getKind(), worker.isAsync());
+        if (settings.batchSize != null && worker instanceof QueueWorker<?> queue
+                && settings.batchSize.value() != queue.getBatchSize()) {
+            throw new SupervisorConfigurationException(settings.batchSize.origin() + " asks for batches of "
+                    + settings.batchSize.value() + ", but the batch size of a worker bean is fixed by its constructor ("
+                    + queue.getBatchSize() + ").",
+                    "Remove the setting, or pass the batch size to the worker's constructor.");
+        }
+        apply(worker, settings, declaration);
+        return worker;
+    }
+
+    private static void checkApplies(Settings s, String name, WorkerDeclaration declaration, WorkerKind kind,
+            boolean async) {
+        if (kind != WorkerKind.INTERVAL) {
+            notFor(s.interval, name, declaration, kind, "interval workers");
+            notFor(s.delay, name, declaration, kind, "interval workers");
+            notFor(s.delayBefore, name, declaration, kind, "interval workers");
+        }
+        if (kind != WorkerKind.QUEUE) {
+            notFor(s.queueCapacity, name, declaration, kind, "queue workers");
+            notFor(s.batchSize, name, declaration, kind, "queue workers");
+        }
+        if (!async) {
+            notFor(s.aloop, name, declaration, kind, "async workers (their method returns a CompletionStage)");
+        }
+    }
+
+    private static void notFor(Setting<?> setting, String name, WorkerDeclaration declaration, WorkerKind kind,
+            String appliesTo) {
+        if (setting != null) {
+            throw new SupervisorConfigurationException(setting.origin() + " is set, but worker '" + name + "' ("
+                    + declaration.describe() + ") is " + article(kind) + " worker: the setting applies to "
+                    + appliesTo + " only.",
+                    "Remove the setting, or change the worker's kind.");
+        }
+    }
+
+    private static String article(WorkerKind kind) {
+        String lower = kind.name().toLowerCase(Locale.ROOT);
+        return (kind == WorkerKind.INTERVAL || kind == WorkerKind.EVENT || kind == WorkerKind.ASYNC ? "an " : "a ")
+                + lower;
+    }
+
+    private void apply(BackgroundWorker worker, Settings s, WorkerDeclaration declaration) {
+        if (worker instanceof IntervalWorker interval) {
+            if (s.interval != null) {
+                interval.setInterval(s.interval.value());
+            }
+            if (s.delay != null) {
+                interval.setDelay(s.delay.value());
+            }
+            if (s.delayBefore != null) {
+                interval.setDelayBefore(s.delayBefore.value());
+            }
+        }
+        if (worker instanceof QueueWorker<?> queue && s.queueCapacity != null) {
+            queue.setCapacity(s.queueCapacity.value());
+        }
+        if (s.pollDelay != null) {
+            worker.setPollDelay(s.pollDelay.value());
+        }
+        if (s.aloop != null) {
+            worker.setAloop(s.aloop.value());
+        }
+        if (worker.isAsync()) {
+            requireAloop(worker, s, declaration);
+        }
+    }
+
+    /** An async worker must find its aloop when it starts: check now, so start-up fails instead. */
+    private void requireAloop(BackgroundWorker worker, Settings s, WorkerDeclaration declaration) {
+        String aloop = worker.info().aloop();
+        if (aloop != null) {
+            if (supervisor.findAloop(aloop).isEmpty()) {
+                String origin = s.aloop != null ? s.aloop.origin() : "The aloop '" + aloop + "' set on " + declaration.describe();
+                throw new SupervisorConfigurationException(origin + " names aloop '" + aloop + "', which task supervisor '"
+                        + supervisor.getId() + "' does not have (its aloops: " + aloopNames() + ").",
+                        "Configure the aloop with supervisor.aloops." + aloop + ".*, or name one of the existing aloops.");
+            }
+        } else if (supervisor.getDefaultAloop().isEmpty()) {
+            throw new SupervisorConfigurationException("Worker '" + worker.getName() + "' (" + declaration.describe()
+                    + ") is async (its target returns a CompletionStage) and names no aloop, but task supervisor '"
+                    + supervisor.getId() + "' has no default aloop (its aloops: " + aloopNames() + ").",
+                    "Make an aloop the default with supervisor.aloops.<name>.default=true, or name one with "
+                            + "@Worker(aloop = \"...\") or supervisor.workers." + worker.getName() + ".aloop.");
+        }
+    }
+
+    private List<String> aloopNames() {
+        return supervisor.getAloops().stream().map(ALoop::getName).toList();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.tasksupervisor.autoconfigure;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.ResolvableType;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+import dev.tasksupervisor.worker.WorkerContext;
+import dev.tasksupervisor.worker.WorkerKind;
+import dev.tasksupervisor.worker.WorkerTarget;
+
+/**
+ * A {@code @Worker} method whose signature has been checked against its worker's kind, and the
+ * target that calls it. Parameters: at most one input (the queue item, or the batch as a {@code List})
+ * and at most one {@link WorkerContext}, in any order; the result: {@code void}, {@code boolean} or a
+ * {@link CompletionStage} (async).
+ */
+final class WorkerMethod implements WorkerTarget<Object> {
+
+    private final Object bean;
+    private final Method method;
+    private final int inputIndex;
+    private final int contextIndex;
+    private final boolean async;
+    private final Class<?> itemType;
+
+    private WorkerMethod(Object bean, Method method, int inputIndex, int contextIndex, boolean async,
+            Class<?> itemType) {
+        this.bean = bean;
+        this.method = method;
+        this.inputIndex = inputIndex;
+        this.contextIndex = contextIndex;
+        this.async = async;
+        this.itemType = itemType;
+    }
+
+    /** Whether the method returns a {@code CompletionStage}, which makes its worker async. */
+    static boolean returnsStage(Method method) {
+        return CompletionStage.class.isAssignableFrom(method.getReturnType());
+    }
+
+    /**
+     * Checks the method's signature against the kind its worker has.
+     *
+     * @param batch whether a queue worker hands the method batches
+     * @throws SupervisorConfigurationException naming the method, when the signature does not fit
+     */
+    static WorkerMethod of(WorkerDeclaration declaration, WorkerKind kind, boolean batch) {
+        Method method = declaration.method();
+        String where = "Method " + WorkerDeclaration.method(method) + " of bean '" + declaration.beanName() + "'";
+        String kindName = kind == WorkerKind.QUEUE && batch ? "batch queue" : kind.name().toLowerCase(java.util.Locale.ROOT);
+        Class<?> result = method.getReturnType();
+        if (!(result == void.class || result == Void.class || result == boolean.class || result == Boolean.class
+                || CompletionStage.class.isAssignableFrom(result))) {
+            throw new SupervisorConfigurationException(where + " returns " + result.getName()
+                    + ", which a worker cannot use.",
+                    "Return void, boolean (false stops the worker) or a CompletionStage (an async target, run on an aloop).");
+        }
+        int inputIndex = -1;
+        int contextIndex = -1;
+        Class<?>[] types = method.getParameterTypes();
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] == WorkerContext.class) {
+                if (contextIndex >= 0) {
+                    throw new SupervisorConfigurationException(where + " takes two WorkerContext parameters.",
+                            "Keep one WorkerContext parameter.");
+                }
+                contextIndex = i;
+            } else if (inputIndex >= 0) {
+                throw new SupervisorConfigurationException(where + " takes two inputs, " + types[inputIndex].getSimpleName()
+                        + " and " + types[i].getSimpleName() + ", but a worker hands its method at most one "
+                        + "(the queue item or the batch) besides a WorkerContext.",
+                        "Remove one of the parameters.");
+            } else {
+                inputIndex = i;
+            }
+        }
+        Class<?> itemType = null;
+        if (kind != WorkerKind.QUEUE) {
+            if (inputIndex >= 0) {
+                throw new SupervisorConfigurationException(where + " takes a " + types[inputIndex].getSimpleName()
+                        + ", but " + kindName + " workers hand their method no input.",
+                        "Remove the parameter (a WorkerContext parameter is allowed), or make it a queue worker with "
+                                + "@Worker(queue = true) to get each queued item.");
+            }
+        } else if (inputIndex < 0) {
+            throw new SupervisorConfigurationException(where + " has no parameter for the "
+                    + (batch ? "batch" : "item") + " its " + kindName + " worker hands it.",
+                    batch ? "Add a List parameter for the batch (and optionally a WorkerContext)."
+                            : "Add one parameter for the queued item (and optionally a WorkerContext).");
+        } else if (batch) {
+            if (!types[inputIndex].isAssignableFrom(List.class)) {
+                throw new SupervisorConfigurationException(where + " takes a " + types[inputIndex].getSimpleName()
+                        + ", but a batch queue worker hands its method a List of items.",
+                        "Take a List parameter (List<" + types[inputIndex].getSimpleName() + ">), or remove the batch size "
+                                + "to get one item per call.");
+            }
+            itemType = ResolvableType.forMethodParameter(method, inputIndex).asCollection().resolveGeneric(0);
+        } else {
+            itemType = ClassUtils.resolvePrimitiveIfNecessary(types[inputIndex]);
+        }
+        Method invocable;
+        try {
+            invocable = AopUtils.selectInvocableMethod(method, declaration.bean().getClass());
+        } catch (IllegalStateException e) {
+            throw new SupervisorConfigurationException(where + " cannot be called through the bean's proxy: "
+                    + e.getMessage(),
+                    "Make the method public and declare it on an interface the proxy exposes, or proxy the class "
+                            + "(proxyTargetClass = true).", e);
+        }
+        ReflectionUtils.makeAccessible(invocable);
+        return new WorkerMethod(declaration.bean(), invocable, inputIndex, contextIndex, returnsStage(method),
+                itemType == Object.class ? null : itemType);
+    }
+
+    /** The type every queued item must have, or {@code null} when any will do. */
+    Class<?> itemType() {
+        return itemType;
+    }
+
+    @Override
+    public boolean isAsync() {
+        return async;
+    }
+
+    @Override
+    public Object run(Object input, WorkerContext context) throws Exception {
+        Object[] args = new Object[method.getParameterCount()];
+        if (inputIndex >= 0) {
+            args[inputIndex] = input;
+        }
+        if (contextIndex >= 0) {
+            args[contextIndex] = context;
+        }
+        try {
+            return method.invoke(bean, args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception exception) {
+                throw exception;
+            }
+            throw (Error) cause;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return WorkerDeclaration.method(method);
+    }
+}

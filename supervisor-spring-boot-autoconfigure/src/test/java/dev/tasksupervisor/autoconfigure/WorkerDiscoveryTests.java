@@ -1,0 +1,403 @@
+package dev.tasksupervisor.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.EnableAsync;
+
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.ContinuousWorker;
+import dev.tasksupervisor.worker.EventWorker;
+import dev.tasksupervisor.worker.IntervalWorker;
+import dev.tasksupervisor.worker.QueueWorker;
+import dev.tasksupervisor.worker.WorkerContext;
+import dev.tasksupervisor.worker.WorkerKind;
+import dev.tasksupervisor.worker.WorkerState;
+
+/** {@code @Worker} methods and worker beans: found, built as the right kind, configured, started. */
+class WorkerDiscoveryTests {
+
+    private final String id = "workers-" + UUID.randomUUID().toString().substring(0, 8);
+
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SupervisorAutoConfiguration.class))
+            .withPropertyValues("supervisor.id=" + id);
+
+    @Test
+    void intervalMethodRunsOnItsScheduleUnderTheMethodsName() {
+        contextRunner.withUserConfiguration(Heartbeat.class).withPropertyValues("heartbeat.every=30ms").run(context -> {
+            IntervalWorker worker = context.getBean(TaskSupervisor.class).getWorker("heartbeat", IntervalWorker.class);
+            assertThat(worker.isActive()).isTrue();
+            assertThat(worker.getSchedule()).isEqualTo("every PT0.03S");
+            await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(Heartbeat.class).runs.get() >= 3);
+        });
+    }
+
+    @Test
+    void durationsAcceptIsoAndSimpleFormsAndPlaceholderDefaults() {
+        contextRunner.withUserConfiguration(Heartbeat.class).withPropertyValues("heartbeat.every=PT0.5S")
+                .run(context -> assertThat(context.getBean(TaskSupervisor.class).getWorker("heartbeat").getSchedule())
+                        .isEqualTo("every PT0.5S"));
+        contextRunner.withUserConfiguration(Heartbeat.class) // no property: the placeholder's default, 1h
+                .run(context -> assertThat(context.getBean(TaskSupervisor.class).getWorker("heartbeat").getSchedule())
+                        .isEqualTo("every PT1H"));
+    }
+
+    @Test
+    void queueMethodHandlesEachItemPutByNameWithItsContext() {
+        contextRunner.withUserConfiguration(Orders.class).run(context -> {
+            TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+            QueueWorker<String> orders = supervisor.getQueueWorker("orders");
+            assertThat(orders.getCapacity()).isEqualTo(100);
+            orders.put("a");
+            orders.put("b");
+            Orders bean = context.getBean(Orders.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> bean.handled.size() == 2);
+            assertThat(bean.handled).containsExactly("a@orders", "b@orders");
+        });
+    }
+
+    @Test
+    void queueWorkerRefusesAnItemItsMethodCannotTake() {
+        contextRunner.withUserConfiguration(Orders.class).run(context -> {
+            QueueWorker<Object> orders = context.getBean(TaskSupervisor.class).getQueueWorker("orders");
+            assertThatIllegalArgumentException().isThrownBy(() -> orders.put(42))
+                    .withMessageContaining("'orders' takes java.lang.String items").withMessageContaining("Integer");
+        });
+    }
+
+    @Test
+    void batchMethodGetsListsOfAtMostBatchSize() {
+        contextRunner.withUserConfiguration(Batches.class).run(context -> {
+            QueueWorker<Integer> worker = context.getBean(TaskSupervisor.class).getQueueWorker("store");
+            assertThat(worker.getBatchSize()).isEqualTo(3);
+            for (int i = 0; i < 7; i++) {
+                worker.put(i);
+            }
+            Batches bean = context.getBean(Batches.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> bean.batches.stream().mapToInt(List::size).sum() == 7);
+            assertThat(bean.batches).allMatch(batch -> batch.size() <= 3);
+        });
+    }
+
+    @Test
+    void eventMethodRunsWhenTriggeredByName() {
+        contextRunner.withUserConfiguration(Refresh.class).run(context -> {
+            TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+            assertThat(supervisor.getWorker("rebuild")).isInstanceOf(EventWorker.class);
+            Refresh bean = context.getBean(Refresh.class);
+            assertThat(bean.runs).hasValue(0);
+            supervisor.trigger("rebuild");
+            await().atMost(Duration.ofSeconds(10)).until(() -> bean.runs.get() == 1);
+        });
+    }
+
+    @Test
+    void methodReturningAStageRunsAgainAndAgainOnItsAloop() {
+        contextRunner.withUserConfiguration(AsyncPoller.class)
+                .withPropertyValues("supervisor.aloops.main.default=true", "supervisor.aloops.io.daemon=true")
+                .run(context -> {
+                    BackgroundWorker worker = context.getBean(TaskSupervisor.class).getWorker("poll");
+                    assertThat(worker.getKind()).isEqualTo(WorkerKind.ASYNC);
+                    AsyncPoller bean = context.getBean(AsyncPoller.class);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> bean.threads.size() >= 3);
+                    assertThat(bean.threads).allMatch(name -> name.equals("supervisor_" + id + "_aloop_main"));
+                });
+        contextRunner.withUserConfiguration(AsyncPoller.class)
+                .withPropertyValues("supervisor.aloops.main.default=true", "supervisor.aloops.io.daemon=true",
+                        "supervisor.workers.poll.aloop=io")
+                .run(context -> {
+                    AsyncPoller bean = context.getBean(AsyncPoller.class);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> !bean.threads.isEmpty());
+                    assertThat(bean.threads.get(0)).isEqualTo("supervisor_" + id + "_aloop_io");
+                });
+    }
+
+    @Test
+    void plainMethodRunsAgainAndAgainOnAPoolThreadUntilItReturnsFalse() {
+        contextRunner.withUserConfiguration(Countdown.class).run(context -> {
+            BackgroundWorker worker = context.getBean(TaskSupervisor.class).getWorker("countdown");
+            assertThat(worker).isInstanceOf(ContinuousWorker.class);
+            assertThat(worker.getKind()).isEqualTo(WorkerKind.PLAIN);
+            await().atMost(Duration.ofSeconds(10)).until(() -> worker.getState() == WorkerState.STOPPED);
+            Countdown bean = context.getBean(Countdown.class);
+            assertThat(bean.left).hasValue(0);
+            assertThat(bean.thread.get()).startsWith("supervisor_" + id + "_pool_");
+        });
+    }
+
+    @Test
+    void beanExtendingAWorkerClassIsStartedWithItsAnnotationsSettings() {
+        contextRunner.withUserConfiguration(TickerConfiguration.class).run(context -> {
+            Ticker ticker = context.getBean(Ticker.class);
+            assertThat(context.getBean(TaskSupervisor.class).getWorker("ticker")).isSameAs(ticker);
+            assertThat(ticker.getSchedule()).isEqualTo("delay PT0.02S");
+            await().atMost(Duration.ofSeconds(10)).until(() -> ticker.ticks.get() >= 2);
+        });
+    }
+
+    @Test
+    void autoStartFalseRegistersTheWorkerWithoutStartingIt() {
+        contextRunner.withUserConfiguration(Dormant.class).run(context -> {
+            BackgroundWorker worker = context.getBean(TaskSupervisor.class).getWorker("dormant");
+            assertThat(worker.getState()).isEqualTo(WorkerState.NEW);
+            worker.start();
+            context.getBean(TaskSupervisor.class).trigger("dormant");
+            await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(Dormant.class).runs.get() == 1);
+        });
+    }
+
+    @Test
+    void propertiesOverrideTheAnnotation() {
+        contextRunner.withUserConfiguration(Heartbeat.class, Orders.class, Batches.class, Refresh.class, Dormant.class)
+                .withPropertyValues("supervisor.workers.heartbeat.delay=2s", "supervisor.workers.heartbeat.delay-before=1h",
+                        "supervisor.workers.orders.queue-capacity=5", "supervisor.workers.orders.auto-start=false",
+                        "supervisor.workers.store.batch-size=9", "supervisor.workers.rebuild.poll-delay=77ms",
+                        "supervisor.workers.dormant.auto-start=true")
+                .run(context -> {
+                    TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+                    assertThat(supervisor.getWorker("heartbeat").getSchedule()).isEqualTo("delay PT2S");
+                    // Without delay-before, the delay worker would run at once.
+                    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                            .until(() -> context.getBean(Heartbeat.class).runs.get() == 0);
+                    QueueWorker<String> orders = supervisor.getQueueWorker("orders");
+                    assertThat(orders.getCapacity()).isEqualTo(5);
+                    assertThat(orders.getState()).isEqualTo(WorkerState.NEW);
+                    assertThat(supervisor.<Integer>getQueueWorker("store").getBatchSize()).isEqualTo(9);
+                    assertThat(supervisor.getWorker("rebuild").getPollDelay()).isEqualTo(Duration.ofMillis(77));
+                    assertThat(supervisor.getWorker("dormant").isActive()).isTrue();
+                });
+    }
+
+    @Test
+    void intervalPropertyReplacesTheAnnotationsDelay() {
+        contextRunner.withUserConfiguration(TickerConfiguration.class)
+                .withPropertyValues("supervisor.workers.ticker.interval=3s")
+                .run(context -> assertThat(context.getBean(Ticker.class).getSchedule()).contains("every PT3S"));
+    }
+
+    @Test
+    void overridesFindACamelCaseWorkerByAnyRelaxedFormOfItsName() {
+        contextRunner.withUserConfiguration(Named.class, Dormant.class)
+                .withPropertyValues("names.worker=refreshCache", "supervisor.workers.refresh-cache.poll-delay=5ms",
+                        "supervisor.workers.DORMANT.auto-start=true")
+                .run(context -> {
+                    TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+                    assertThat(supervisor.getWorker("refreshCache").getPollDelay()).isEqualTo(Duration.ofMillis(5));
+                    assertThat(supervisor.getWorker("dormant").isActive()).isTrue();
+                });
+    }
+
+    @Test
+    void methodOfAProxiedBeanRunsOnTheTarget() {
+        contextRunner.withUserConfiguration(ProxiedConfiguration.class).run(context -> {
+            ProxiedWorkers bean = context.getBean(ProxiedWorkers.class);
+            assertThat(AopUtils.isAopProxy(bean)).isTrue();
+            context.getBean(TaskSupervisor.class).trigger("proxied");
+            await().atMost(Duration.ofSeconds(10)).until(() -> bean.runs() == 1);
+        });
+    }
+
+    @Test
+    void workersAreFoundUnderLazyInitialization() {
+        contextRunner.withInitializer(context -> context.addBeanFactoryPostProcessor(
+                        new LazyInitializationBeanFactoryPostProcessor()))
+                .withUserConfiguration(Refresh.class, TickerConfiguration.class).run(context -> {
+                    TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+                    assertThat(supervisor.findWorker("rebuild")).isPresent();
+                    assertThat(supervisor.findWorker("ticker")).isPresent();
+                });
+    }
+
+    @Test
+    void enabledFalseLeavesTheWorkerOut() {
+        contextRunner.withUserConfiguration(Heartbeat.class, Orders.class)
+                .withPropertyValues("supervisor.workers.heartbeat.enabled=false").run(context -> {
+                    TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+                    assertThat(supervisor.findWorker("heartbeat")).isEmpty();
+                    assertThat(supervisor.findWorker("orders")).isPresent();
+                });
+    }
+
+    @Test
+    void workerNameComesFromTheAnnotationWithPlaceholders() {
+        contextRunner.withUserConfiguration(Named.class).withPropertyValues("names.worker=renamed")
+                .run(context -> assertThat(context.getBean(TaskSupervisor.class).findWorker("renamed")).isPresent());
+    }
+
+    // ------------------------------------------------------------------ beans
+
+    @Configuration(proxyBeanMethods = false)
+    static class Heartbeat {
+
+        final AtomicInteger runs = new AtomicInteger();
+        /** What the task decorators had put around each run. */
+        final List<List<String>> marks = new CopyOnWriteArrayList<>();
+
+        @Worker(interval = "${heartbeat.every:1h}")
+        void heartbeat() {
+            runs.incrementAndGet();
+            marks.add(List.copyOf(SupervisorAutoConfigurationTests.DecoratorsConfiguration.MARKS.get()));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Orders {
+
+        static final AtomicReference<String> LAST = new AtomicReference<>();
+        final List<String> handled = new CopyOnWriteArrayList<>();
+
+        @Worker(queue = true, queueCapacity = 100)
+        void orders(WorkerContext context, String order) {
+            handled.add(order + "@" + context.name());
+            LAST.set(order);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Batches {
+
+        final List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+
+        @Worker(batchSize = 3)
+        boolean store(List<Integer> batch) {
+            batches.add(List.copyOf(batch));
+            return true;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Refresh {
+
+        final AtomicInteger runs = new AtomicInteger();
+
+        @Worker(event = true)
+        void rebuild() {
+            runs.incrementAndGet();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class AsyncPoller {
+
+        final List<String> threads = new CopyOnWriteArrayList<>();
+
+        @Worker
+        CompletionStage<Void> poll(WorkerContext context) {
+            threads.add(Thread.currentThread().getName());
+            ALoop loop = context.supervisor().getAloop(context.worker().info().aloop());
+            return loop.sleep(Duration.ofMillis(10)); // waits on the loop's timer, never blocks its thread
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Countdown {
+
+        final AtomicInteger left = new AtomicInteger(3);
+        final AtomicReference<String> thread = new AtomicReference<>();
+
+        @Worker
+        boolean countdown() {
+            thread.set(Thread.currentThread().getName());
+            return left.decrementAndGet() > 0;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Dormant {
+
+        final AtomicInteger runs = new AtomicInteger();
+
+        @Worker(event = true, autoStart = false)
+        void dormant() {
+            runs.incrementAndGet();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Named {
+
+        @Worker(name = "${names.worker}", event = true)
+        void whatever() {
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAsync
+    static class ProxiedConfiguration {
+
+        @Bean
+        ProxiedWorkers proxiedWorkers() {
+            return new ProxiedWorkers();
+        }
+    }
+
+    /** Proxied because of its {@code @Async} method; its worker must still reach the real object. */
+    static class ProxiedWorkers {
+
+        private final AtomicInteger runs = new AtomicInteger();
+
+        @Async
+        public void elsewhere() {
+        }
+
+        @Worker(event = true)
+        public void proxied() {
+            runs.incrementAndGet();
+        }
+
+        public int runs() {
+            return runs.get();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class TickerConfiguration {
+
+        @Bean
+        Ticker ticker(TaskSupervisor supervisor) {
+            return new Ticker(supervisor);
+        }
+    }
+
+    /** A worker of the application's own: a subclass with its settings on the class. */
+    @Worker(delay = "20ms")
+    static class Ticker extends IntervalWorker {
+
+        final AtomicInteger ticks = new AtomicInteger();
+
+        Ticker(TaskSupervisor supervisor) {
+            super(supervisor, "ticker", false);
+        }
+
+        @Override
+        protected Object run(WorkerContext context) {
+            ticks.incrementAndGet();
+            return null;
+        }
+    }
+
+    static CompletableFuture<Void> done() {
+        return CompletableFuture.completedFuture(null);
+    }
+}
