@@ -123,7 +123,11 @@ final class PriorityGate {
                 handedOver();
                 throw new RejectedExecutionException("the pool is stopping and accepts no new tasks");
             }
-            admit();
+            // With every slot taken, the next release admits it: that releaser decrements running after
+            // this read, so it then reads waiting after the increment above.
+            if (running.get() < limit(priority)) {
+                admit();
+            }
         }
     }
 
