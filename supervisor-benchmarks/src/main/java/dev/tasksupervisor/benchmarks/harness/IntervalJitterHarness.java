@@ -1,0 +1,166 @@
+package dev.tasksupervisor.benchmarks.harness;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.worker.IntervalWorker;
+import dev.tasksupervisor.worker.WorkerTarget;
+
+/**
+ * A 10 ms schedule kept for a while: an interval worker against
+ * {@link ScheduledThreadPoolExecutor#scheduleAtFixedRate} and Spring's {@code @Scheduled(fixedRate)}.
+ * Each schedule's ideal ticks are {@code anchor + k × 10 ms}, the anchor read just before the schedule
+ * is set up; a run belongs to the tick at or before its start. The figures: how late runs start after
+ * their tick (p50, p99, max), the drift (how much later the runs of the last tenth start than those of
+ * the first tenth, medians), and ticks without a run of their own (negative: runs sharing a tick, which
+ * happens when a run is over an interval late and the next catches up). Each schedule first runs for
+ * a second unmeasured, so that class loading and linking are not counted as lateness.
+ */
+final class IntervalJitterHarness implements Harness.Measurement {
+
+    static final long INTERVAL_MILLIS = 10;
+    private static final long INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS);
+    private static final Duration WARMUP = Duration.ofSeconds(1);
+
+    /** Run start times of the schedule being measured. */
+    static volatile Samples starts;
+    /** When the schedule being measured was set up: its tick 0. */
+    static volatile long anchor;
+
+    @Override
+    public Map<String, Double> run(boolean full) throws InterruptedException {
+        Duration length = Duration.ofSeconds(full ? 10 : 3);
+        Map<String, Double> results = Harness.results();
+        measureScheduledExecutor(WARMUP);
+        put(results, "scheduleAtFixedRate", measureScheduledExecutor(length));
+        measureSpringScheduled(WARMUP);
+        put(results, "springScheduled", measureSpringScheduled(length));
+        measureIntervalWorker(WARMUP);
+        put(results, "intervalWorker", measureIntervalWorker(length));
+        return results;
+    }
+
+    static void recordStart() {
+        starts.add(System.nanoTime());
+    }
+
+    private static Samples newStarts(Duration length) {
+        Samples s = new Samples((int) (length.toMillis() / INTERVAL_MILLIS) + 100);
+        starts = s;
+        return s;
+    }
+
+    private static void put(Map<String, Double> results, String name, Samples runStarts) {
+        int runs = runStarts.count();
+        long[] late = new long[runs];
+        long firstTick = 0;
+        long lastTick = 0;
+        Samples lateness = new Samples(runs);
+        for (int k = 0; k < runs; k++) {
+            long sinceAnchor = runStarts.get(k) - anchor;
+            long tick = Math.floorDiv(sinceAnchor, INTERVAL_NANOS);
+            late[k] = sinceAnchor - tick * INTERVAL_NANOS;
+            lateness.add(late[k]);
+            firstTick = k == 0 ? tick : firstTick;
+            lastTick = tick;
+        }
+        int tenth = Math.max(1, runs / 10);
+        results.put(name + ".runs", (double) runs);
+        results.put(name + ".missedTicks", (double) (lastTick - firstTick + 1 - runs));
+        results.put(name + ".p50", Harness.micros(lateness.percentile(50)));
+        results.put(name + ".p99", Harness.micros(lateness.percentile(99)));
+        results.put(name + ".max", Harness.micros(lateness.max()));
+        results.put(name + ".drift", Harness.micros(median(late, runs - tenth, runs) - median(late, 0, tenth)));
+    }
+
+    private static long median(long[] values, int from, int to) {
+        long[] part = Arrays.copyOfRange(values, from, to);
+        Arrays.sort(part);
+        return part[part.length / 2];
+    }
+
+    private static Samples measureScheduledExecutor(Duration length) throws InterruptedException {
+        Samples s = newStarts(length);
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
+        Runnable task = IntervalJitterHarness::recordStart; // linked before the anchor is read
+        anchor = System.nanoTime();
+        timer.scheduleAtFixedRate(task, 0, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        LockSupport.parkNanos(length.toNanos());
+        timer.shutdownNow();
+        timer.awaitTermination(10, TimeUnit.SECONDS);
+        return s;
+    }
+
+    private static Samples measureSpringScheduled(Duration length) {
+        Samples s = newStarts(length);
+        try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext(SpringJob.class)) {
+            LockSupport.parkNanos(length.toNanos());
+        }
+        return s;
+    }
+
+    private static Samples measureIntervalWorker(Duration length) {
+        Samples s = newStarts(length);
+        TaskSupervisor supervisor = new TaskSupervisor("bench");
+        supervisor.start();
+        IntervalWorker worker = new IntervalWorker(supervisor, "tick", Duration.ofMillis(INTERVAL_MILLIS),
+                WorkerTarget.of(IntervalJitterHarness::recordStart));
+        anchor = System.nanoTime();
+        worker.start();
+        LockSupport.parkNanos(length.toNanos());
+        supervisor.stop();
+        return s;
+    }
+
+    /** What a Spring user writes: {@code @Scheduled(fixedRate = 10)} on a bean method. */
+    @Configuration(proxyBeanMethods = false)
+    @EnableScheduling
+    static class SpringJob {
+
+        @Bean
+        Tick tick() {
+            return new Tick();
+        }
+
+        /** Spring's own scheduler, only noting when the schedule is set up. */
+        @Bean
+        ThreadPoolTaskScheduler taskScheduler() {
+            return new ThreadPoolTaskScheduler() {
+                @Override
+                public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, Duration period) {
+                    anchor = System.nanoTime();
+                    return super.scheduleAtFixedRate(task, period);
+                }
+
+                @Override
+                public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, Instant startTime, Duration period) {
+                    anchor = System.nanoTime() + Duration.between(Instant.now(), startTime).toNanos();
+                    return super.scheduleAtFixedRate(task, startTime, period);
+                }
+            };
+        }
+    }
+
+    /** The scheduled bean. */
+    static class Tick {
+
+        @Scheduled(fixedRate = INTERVAL_MILLIS)
+        void tick() {
+            recordStart();
+        }
+    }
+}
