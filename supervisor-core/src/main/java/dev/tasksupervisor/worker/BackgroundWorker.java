@@ -1,5 +1,7 @@
 package dev.tasksupervisor.worker;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,6 +44,18 @@ public abstract class BackgroundWorker implements Scheduler {
     /** Timeouts this long or longer mean "wait as long as it takes" (and cannot overflow a deadline). */
     private static final long FOREVER = Long.MAX_VALUE / 4;
     private static final long NEVER = Long.MIN_VALUE;
+    private static final VarHandle LAST_RUN_STARTED_NANOS;
+    private static final VarHandle LAST_RUN_NANOS;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            LAST_RUN_STARTED_NANOS = lookup.findVarHandle(BackgroundWorker.class, "lastRunStartedNanos", long.class);
+            LAST_RUN_NANOS = lookup.findVarHandle(BackgroundWorker.class, "lastRunNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final TaskSupervisor supervisor;
     private final WorkerTarget<?> target;
@@ -64,12 +78,20 @@ public abstract class BackgroundWorker implements Scheduler {
     /** Counts starts, so work left over from an earlier start can tell it is stale. */
     private volatile long generation;
 
+    /*
+     * Run statistics. Only the thread running the target writes runs, lastRunStartedNanos and
+     * lastRunNanos: runs of one worker never overlap, and each kind's hand-over from one run to the
+     * next orders successive writers. So they are written with release stores, not full fences: a
+     * queue worker pays this per item, and readers (info()) only need a recent value.
+     */
     private final AtomicLong runs = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicInteger runsInProgress = new AtomicInteger();
     /** System.nanoTime() when the last run started, NEVER before the first: one clock read per run, not two. */
     private volatile long lastRunStartedNanos = NEVER;
     private volatile long lastRunNanos = -1;
+    /** When the current series' last run ended; only the series' own thread touches it. */
+    private long seriesClock;
     /** The thread running a sync target now, so a forced stop can interrupt it. */
     private volatile Thread runner;
     /** The async run in progress, so a forced stop can cancel it. */
@@ -443,18 +465,62 @@ public abstract class BackgroundWorker implements Scheduler {
      * @return whether the worker goes on
      */
     protected final boolean runSync(Object input) {
-        long started = beginRun();
-        runner = Thread.currentThread();
-        Object result = null;
+        beginRunSeries();
+        Object result;
         try {
-            result = invoke(input, context);
-        } catch (Throwable error) {
-            failed(error);
+            result = invokeCounted(input);
         } finally {
-            runner = null;
-            endRun(started);
+            endRunSeries();
         }
         return goOn(result);
+    }
+
+    /**
+     * Marks this thread as running the target for a series of inputs (a queue drain): the in-progress
+     * bookkeeping a forced stop relies on is paid once per series instead of once per item. Between
+     * {@code beginRunSeries()} and {@link #endRunSeries()} call only {@link #runInSeries}; anything that
+     * may finish a stop must come after the series ended, or a restart would find a run in progress.
+     */
+    protected final void beginRunSeries() {
+        runsInProgress.incrementAndGet();
+        runner = Thread.currentThread();
+        seriesClock = System.nanoTime();
+    }
+
+    /** Ends what {@link #beginRunSeries()} began. */
+    protected final void endRunSeries() {
+        runner = null;
+        runsInProgress.decrementAndGet();
+    }
+
+    /**
+     * Runs a sync target once inside a series, with the counts, timing and error handling of
+     * {@link #runSync}.
+     *
+     * @return whether the worker goes on
+     */
+    protected final boolean runInSeries(Object input) {
+        return goOn(invokeCounted(input));
+    }
+
+    /**
+     * Invokes the target, counting and timing the run; a failure goes to the error handler. A run
+     * starts when the one before it in the series ended: one clock read per run.
+     */
+    private Object invokeCounted(Object input) {
+        long started = seriesClock;
+        LAST_RUN_STARTED_NANOS.setRelease(this, started);
+        try {
+            return invoke(input, context);
+        } catch (Throwable error) {
+            failed(error);
+            return null;
+        } finally {
+            long ended = System.nanoTime();
+            seriesClock = ended;
+            LAST_RUN_NANOS.setRelease(this, ended - started);
+            runs.lazySet(runs.get() + 1);
+        }
     }
 
     /**
@@ -499,17 +565,17 @@ public abstract class BackgroundWorker implements Scheduler {
         });
     }
 
-    /** Counts a run as begun; returns its start time in {@link System#nanoTime()} terms. */
+    /** Counts an async run as begun; returns its start time in {@link System#nanoTime()} terms. */
     private long beginRun() {
         runsInProgress.incrementAndGet();
         long started = System.nanoTime();
-        lastRunStartedNanos = started;
+        LAST_RUN_STARTED_NANOS.setRelease(this, started);
         return started;
     }
 
     private void endRun(long startedNanos) {
-        lastRunNanos = System.nanoTime() - startedNanos;
-        runs.incrementAndGet();
+        LAST_RUN_NANOS.setRelease(this, System.nanoTime() - startedNanos);
+        runs.lazySet(runs.get() + 1);
         runsInProgress.decrementAndGet();
     }
 

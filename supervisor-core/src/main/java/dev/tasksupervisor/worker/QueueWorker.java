@@ -335,16 +335,31 @@ public class QueueWorker<T> extends BackgroundWorker {
     }
 
     private void drain(Intake<T> in) {
-        for (int handled = 1; ; handled++) {
+        int handled = 0;
+        for (;;) {
             Object input = take(in);
             if (input == null) {
                 return;
             }
-            if (!runSync(input)) {
+            // Single items queued behind this one run in the same series: the in-progress bookkeeping
+            // once, not per item. take() and handBack() may finish a stop, and a batch may hand the
+            // drain to its linger timer, so those stay outside the series.
+            boolean goOn;
+            beginRunSeries();
+            try {
+                do {
+                    goOn = runInSeries(input);
+                    handled++;
+                    input = goOn && batchSize == 0 && handled < ITEMS_PER_TASK && !abandoned(in) ? next(in) : null;
+                } while (input != null);
+            } finally {
+                endRunSeries();
+            }
+            if (!goOn) {
                 handBack(in);
                 return;
             }
-            if (handled == ITEMS_PER_TASK) {
+            if (handled >= ITEMS_PER_TASK) {
                 dispatchDrain(in); // still owned: a fresh task goes on, this thread returns to the pool
                 return;
             }
