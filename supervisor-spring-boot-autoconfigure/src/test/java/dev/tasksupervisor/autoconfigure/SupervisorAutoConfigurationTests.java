@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
@@ -171,6 +172,31 @@ class SupervisorAutoConfigurationTests {
                     await().atMost(Duration.ofSeconds(10)).until(() -> !heartbeat.marks.isEmpty());
                     assertThat(heartbeat.marks).allMatch(marks -> marks.equals(List.of("second", "first")));
                 });
+    }
+
+    @Test
+    void eachQueuedItemRunsInTheContextOfTheThreadThatPutIt() {
+        contextRunner.withUserConfiguration(UserPropagationConfiguration.class).run(context -> {
+            QueueWorker<Object> handle = context.getBean(TaskSupervisor.class).getQueueWorker("handle");
+            UserPropagationConfiguration bean = context.getBean(UserPropagationConfiguration.class);
+            actingFor("alice", () -> handle.put("from alice"));
+            assertThat(bean.started.await(10, TimeUnit.SECONDS)).isTrue();
+            actingFor("bob", () -> handle.put("from bob")); // queued behind the drain alice's put started
+            bean.release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> bean.seen.size() == 2);
+            assertThat(bean.seen).containsExactly("from alice ran as alice", "from bob ran as bob");
+        });
+    }
+
+    /** Runs {@code action} on a new thread acting for {@code user}, and waits for it. */
+    private static void actingFor(String user, Runnable action) throws InterruptedException {
+        Thread thread = new Thread(() -> {
+            UserPropagationConfiguration.USER.set(user);
+            action.run();
+        }, "caller-" + user);
+        thread.start();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(thread.isAlive()).isFalse();
     }
 
     // ------------------------------------------------------------------ life cycle and shutdown
@@ -357,6 +383,39 @@ class SupervisorAutoConfigurationTests {
                     MARKS.get().remove(mark);
                 }
             };
+        }
+    }
+
+    /** A decorator carrying who the calling thread acts for, and a queue worker that records it. */
+    @Configuration(proxyBeanMethods = false)
+    static class UserPropagationConfiguration {
+
+        static final ThreadLocal<String> USER = new ThreadLocal<>();
+
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Bean
+        TaskDecorator userPropagation() {
+            return task -> {
+                String user = USER.get();
+                return () -> {
+                    USER.set(user);
+                    try {
+                        task.run();
+                    } finally {
+                        USER.remove();
+                    }
+                };
+            };
+        }
+
+        @Worker(queue = true)
+        void handle(String item) throws InterruptedException {
+            started.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            seen.add(item + " ran as " + USER.get());
         }
     }
 
