@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.aop.framework.AopInfrastructureBean;
 import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -40,8 +41,8 @@ public class WorkerBeanPostProcessor implements BeanPostProcessor {
         }
         Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
         Worker onClass = AnnotatedElementUtils.findMergedAnnotation(targetClass, Worker.class);
-        if (bean instanceof BackgroundWorker worker) {
-            add(WorkerDeclaration.ofBean(beanName, worker, onClass));
+        if (BackgroundWorker.class.isAssignableFrom(targetClass)) {
+            add(WorkerDeclaration.ofBean(beanName, workerBehind(bean, beanName, targetClass), onClass));
             return bean;
         }
         if (onClass != null) {
@@ -59,6 +60,26 @@ public class WorkerBeanPostProcessor implements BeanPostProcessor {
         }
         methods.forEach((method, annotation) -> add(WorkerDeclaration.ofMethod(beanName, bean, method, annotation)));
         return bean;
+    }
+
+    /**
+     * The worker itself, behind any AOP proxy ({@code @Async}, {@code @Transactional}, ...): a JDK proxy is
+     * no worker at all, a class-based one a shell whose calls reach the target, which registers itself
+     * when it starts. So the target is what is registered.
+     */
+    private static BackgroundWorker workerBehind(Object bean, String beanName, Class<?> targetClass) {
+        Object target = bean;
+        while (target != null && AopUtils.isAopProxy(target)) {
+            target = AopProxyUtils.getSingletonTarget(target);
+        }
+        if (!(target instanceof BackgroundWorker worker)) {
+            throw new SupervisorConfigurationException("Worker bean '" + beanName + "' (" + targetClass.getName()
+                    + ") is an AOP proxy (" + bean.getClass().getName() + ") without a single target object, so "
+                    + "there is no one worker to register.",
+                    "Do not proxy the worker bean with a scoped, pooled or swappable target: keep it a plain "
+                            + "singleton, and move the advised code to another bean that the worker calls.");
+        }
+        return worker;
     }
 
     private static Map<Method, Worker> workerMethods(Class<?> type) {

@@ -8,6 +8,8 @@ import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.aop.target.HotSwappableTargetSource;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -174,6 +176,15 @@ class SupervisorFailureAnalyzerTests {
     }
 
     @Test
+    void workerBeanBehindAProxyWithoutASingleTarget() {
+        FailureAnalysis analysis = analyze(contextRunner.withUserConfiguration(SwappableWorker.class));
+        assertThat(analysis.getDescription()).startsWith("Worker bean 'swappableTicker' ("
+                + WorkerDiscoveryTests.Ticker.class.getName() + ") is an AOP proxy (")
+                .contains("without a single target object");
+        assertThat(analysis.getAction()).contains("keep it a plain singleton");
+    }
+
+    @Test
     void springBootReportsOurAnalysisAtStartUp(CapturedOutput output) {
         SpringApplication application = new SpringApplication(BadPoolApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);
@@ -305,6 +316,19 @@ class SupervisorFailureAnalyzerTests {
 
         @Worker(interval = "10 parsecs")
         void tick() {
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class SwappableWorker {
+
+        /** A class proxy whose target may be swapped at any time: no one worker to register. */
+        @Bean
+        WorkerDiscoveryTests.Ticker swappableTicker(TaskSupervisor supervisor) {
+            ProxyFactory proxy = new ProxyFactory();
+            proxy.setProxyTargetClass(true);
+            proxy.setTargetSource(new HotSwappableTargetSource(new WorkerDiscoveryTests.Ticker(supervisor)));
+            return (WorkerDiscoveryTests.Ticker) proxy.getProxy();
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -219,6 +220,28 @@ class WorkerDiscoveryTests {
     }
 
     @Test
+    void workerBeanBehindAJdkProxyIsRegisteredAsItsTarget() {
+        contextRunner.withUserConfiguration(JdkProxiedTickerConfiguration.class).run(context -> {
+            Object bean = context.getBean("asyncTicker");
+            assertThat(AopUtils.isJdkDynamicProxy(bean)).isTrue();
+            AsyncTicker target = (AsyncTicker) AopProxyUtils.getSingletonTarget(bean);
+            assertThat(context.getBean(TaskSupervisor.class).getWorker("asyncTicker")).isSameAs(target);
+            await().atMost(Duration.ofSeconds(10)).until(() -> target.ticks.get() >= 2);
+        });
+    }
+
+    @Test
+    void workerBeanBehindAClassProxyIsRegisteredOnceAsItsTarget() {
+        contextRunner.withUserConfiguration(ClassProxiedTickerConfiguration.class).run(context -> {
+            AsyncTicker bean = context.getBean(AsyncTicker.class);
+            assertThat(AopUtils.isCglibProxy(bean)).isTrue();
+            Object target = AopProxyUtils.getSingletonTarget(bean);
+            assertThat(context.getBean(TaskSupervisor.class).getWorker("asyncTicker")).isSameAs(target);
+            await().atMost(Duration.ofSeconds(10)).until(() -> bean.ticks() >= 2); // through the proxy
+        });
+    }
+
+    @Test
     void workersAreFoundUnderLazyInitialization() {
         contextRunner.withInitializer(context -> context.addBeanFactoryPostProcessor(
                         new LazyInitializationBeanFactoryPostProcessor()))
@@ -394,6 +417,51 @@ class WorkerDiscoveryTests {
         protected Object run(WorkerContext context) {
             ticks.incrementAndGet();
             return null;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAsync // a JDK proxy: the worker classes implement interfaces
+    static class JdkProxiedTickerConfiguration {
+
+        @Bean
+        AsyncTicker asyncTicker(TaskSupervisor supervisor) {
+            return new AsyncTicker(supervisor);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAsync(proxyTargetClass = true)
+    static class ClassProxiedTickerConfiguration {
+
+        @Bean
+        AsyncTicker asyncTicker(TaskSupervisor supervisor) {
+            return new AsyncTicker(supervisor);
+        }
+    }
+
+    /** A worker bean proxied because of an {@code @Async} method. */
+    @Worker(interval = "20ms")
+    static class AsyncTicker extends IntervalWorker {
+
+        final AtomicInteger ticks = new AtomicInteger();
+
+        AsyncTicker(TaskSupervisor supervisor) {
+            super(supervisor, "asyncTicker", false);
+        }
+
+        @Override
+        protected Object run(WorkerContext context) {
+            ticks.incrementAndGet();
+            return null;
+        }
+
+        public int ticks() {
+            return ticks.get();
+        }
+
+        @Async
+        public void elsewhere() {
         }
     }
 
