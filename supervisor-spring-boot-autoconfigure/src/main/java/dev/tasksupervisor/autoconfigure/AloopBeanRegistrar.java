@@ -25,7 +25,9 @@ import dev.tasksupervisor.aloop.ALoop;
  * Registers one {@link ALoop} bean per {@code supervisor.aloops.<name>}, named by
  * {@link #beanName(String)}, created on the {@link TaskSupervisor} bean; the default aloop's bean is
  * primary. Bean definitions must exist before any bean is created, hence a registrar that binds the
- * aloops itself rather than reading {@link SupervisorProperties}.
+ * aloops itself rather than reading {@link SupervisorProperties}. The beans are eager even under
+ * {@code spring.main.lazy-initialization}: creating the bean creates the aloop, which async workers
+ * need whether or not anything injects it.
  */
 class AloopBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
@@ -60,6 +62,7 @@ class AloopBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAw
             RootBeanDefinition definition = new RootBeanDefinition(ALoop.class, () -> beanFactory
                     .getBean(TaskSupervisor.class).createAloop(name, aloop.isDefault(), aloop.isDaemon(), aloop.isStart()));
             definition.setPrimary(aloop.isDefault());
+            definition.setLazyInit(false); // explicit, so lazy initialization leaves it alone
             // The supervisor stops its aloops; the bean factory must not infer a destroy method of its own.
             definition.setDestroyMethodName(null);
             registry.registerBeanDefinition(beanName, definition);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -148,6 +149,20 @@ class SupervisorAutoConfigurationTests {
                     assertThat(context.getBean("laterAloop", ALoop.class).isActive()).isFalse();
                     assertThat(context.getBean("ioAloop", ALoop.class).run(() -> CompletableFuture.completedFuture(
                             Thread.currentThread().getName()))).isEqualTo("supervisor_" + id + "_aloop_io");
+                });
+    }
+
+    @Test
+    void configuredAloopsAreCreatedUnderLazyInitializationForTheWorkersThatNeedThem() {
+        contextRunner.withInitializer(context -> context.addBeanFactoryPostProcessor(
+                        new LazyInitializationBeanFactoryPostProcessor()))
+                .withPropertyValues("supervisor.aloops.main.default=true", "supervisor.aloops.spare.start=false")
+                .withUserConfiguration(WorkerDiscoveryTests.AsyncPoller.class).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+                    assertThat(supervisor.getAloops()).extracting(ALoop::getName).containsExactlyInAnyOrder("main", "spare");
+                    WorkerDiscoveryTests.AsyncPoller poller = context.getBean(WorkerDiscoveryTests.AsyncPoller.class);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> !poller.threads.isEmpty());
                 });
     }
 
