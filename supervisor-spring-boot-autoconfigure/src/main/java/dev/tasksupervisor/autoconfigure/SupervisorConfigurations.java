@@ -7,6 +7,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -68,9 +69,9 @@ final class SupervisorConfigurations {
         @ConditionalOnMissingBean
         SupervisorLifecycle supervisorLifecycle(TaskSupervisor taskSupervisor, SupervisorProperties properties,
                 WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor, ConfigurableBeanFactory beanFactory,
-                SupervisorShutdown supervisorShutdown) {
+                SupervisorShutdown supervisorShutdown, ConfigurableApplicationContext context) {
             return new SupervisorLifecycle(taskSupervisor, properties, supervisorWorkerBeanPostProcessor,
-                    beanFactory::resolveEmbeddedValue, supervisorShutdown);
+                    beanFactory::resolveEmbeddedValue, supervisorShutdown, context::isClosed);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.tasksupervisor.autoconfigure;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,9 +15,11 @@ import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.worker.BackgroundWorker;
 
 /**
- * Starts the workers with the application context and stops the task supervisor with it, in
+ * Starts the workers with the application context and stops the task supervisor when it closes, in
  * {@link #PHASE}: after the web server has drained its requests, so that work they queued is still
- * accepted and handled. While workers are registered, a non-daemon thread keeps the JVM alive
+ * accepted and handled. A stop while the context stays open ({@code context.stop()}, Spring's
+ * {@code pause()}) is a pause: the workers stop and the supervisor stays, and the next start starts
+ * them again. While workers are registered, a non-daemon thread keeps the JVM alive
  * ({@code supervisor.keep-alive}), since the supervisor's own threads are daemon threads.
  */
 public class SupervisorLifecycle implements SmartLifecycle {
@@ -32,12 +37,17 @@ public class SupervisorLifecycle implements SmartLifecycle {
     private final WorkerBeanPostProcessor discovery;
     private final StringValueResolver resolver;
     private final SupervisorShutdown shutdown;
+    private final BooleanSupplier closing;
 
     private final Object monitor = new Object();
     /** Guarded by {@code monitor}. */
     private boolean running;
     /** Guarded by {@code monitor}. */
     private Thread keepAlive;
+    /** The workers built at the first start, {@code null} before it. Guarded by {@code monitor}. */
+    private List<WorkerFactory.BuiltWorker> workers;
+    /** The workers the last pause stopped, which the next start starts again. Guarded by {@code monitor}. */
+    private List<BackgroundWorker> paused = List.of();
 
     /**
      * @param supervisor the supervisor to run the workers on
@@ -45,18 +55,21 @@ public class SupervisorLifecycle implements SmartLifecycle {
      * @param discovery where the workers found among the beans are
      * @param resolver resolves {@code ${...}} placeholders in {@code @Worker} attributes
      * @param shutdown stops the supervisor as {@code supervisor.shutdown.*} says
+     * @param closing whether the context is closing (a stop is then the end, not a pause)
      */
     SupervisorLifecycle(TaskSupervisor supervisor, SupervisorProperties properties, WorkerBeanPostProcessor discovery,
-            StringValueResolver resolver, SupervisorShutdown shutdown) {
+            StringValueResolver resolver, SupervisorShutdown shutdown, BooleanSupplier closing) {
         this.supervisor = supervisor;
         this.properties = properties;
         this.discovery = discovery;
         this.resolver = resolver;
         this.shutdown = shutdown;
+        this.closing = closing;
     }
 
     /**
-     * Starts the supervisor if nobody has, then builds, registers and starts the workers.
+     * The first time: starts the supervisor if nobody has, then builds, registers and starts the
+     * workers. After a pause: starts again the workers the pause stopped.
      *
      * @throws SupervisorConfigurationException when a worker is misconfigured
      */
@@ -66,27 +79,41 @@ public class SupervisorLifecycle implements SmartLifecycle {
             if (running) {
                 return;
             }
-            shutdown.track(supervisor);
-            if (supervisor.getState() == SupervisorState.NEW) {
-                supervisor.start();
-            }
-            List<WorkerFactory.BuiltWorker> workers = new WorkerFactory(supervisor, properties.getWorkers(), resolver)
-                    .create(discovery.takeDeclarations());
-            for (WorkerFactory.BuiltWorker built : workers) {
-                supervisor.registerScheduler(built.worker());
-            }
-            for (WorkerFactory.BuiltWorker built : workers) {
-                if (built.autoStart()) {
-                    start(built);
+            if (workers == null) {
+                firstStart();
+            } else {
+                for (BackgroundWorker worker : paused) {
+                    worker.start();
                 }
-            }
-            if (properties.isKeepAlive() && !workers.isEmpty()) {
-                keepAlive = startKeepAlive();
+                log.info("Task supervisor '{}': {} worker(s) started again", supervisor.getId(), paused.size());
+                paused = List.of();
             }
             running = true;
-            log.info("Task supervisor '{}': {} worker(s) registered, {} started", supervisor.getId(), workers.size(),
-                    workers.stream().filter(WorkerFactory.BuiltWorker::autoStart).count());
         }
+    }
+
+    /** Builds, registers and starts the workers. Caller holds {@code monitor}. */
+    private void firstStart() {
+        shutdown.track(supervisor);
+        if (supervisor.getState() == SupervisorState.NEW) {
+            supervisor.start();
+        }
+        List<WorkerFactory.BuiltWorker> created = new WorkerFactory(supervisor, properties.getWorkers(), resolver)
+                .create(discovery.takeDeclarations());
+        for (WorkerFactory.BuiltWorker built : created) {
+            supervisor.registerScheduler(built.worker());
+        }
+        for (WorkerFactory.BuiltWorker built : created) {
+            if (built.autoStart()) {
+                start(built);
+            }
+        }
+        if (properties.isKeepAlive() && !created.isEmpty()) {
+            keepAlive = startKeepAlive();
+        }
+        workers = created;
+        log.info("Task supervisor '{}': {} worker(s) registered, {} started", supervisor.getId(), created.size(),
+                created.stream().filter(WorkerFactory.BuiltWorker::autoStart).count());
     }
 
     private static void start(WorkerFactory.BuiltWorker built) {
@@ -116,17 +143,50 @@ public class SupervisorLifecycle implements SmartLifecycle {
         return thread;
     }
 
-    /** Stops the supervisor, its workers and aloops as {@code supervisor.shutdown.*} says. */
+    /**
+     * When the context closes, stops the supervisor, its workers and aloops as
+     * {@code supervisor.shutdown.*} says. Otherwise pauses: stops the workers that run (draining their
+     * queues, for at most {@code supervisor.shutdown.timeout} if set) and keeps the supervisor.
+     */
     @Override
     public void stop() {
         synchronized (monitor) {
+            if (!running) {
+                return;
+            }
             running = false;
-            shutdown.stop(supervisor);
-            if (keepAlive != null) {
-                keepAlive.interrupt();
-                keepAlive = null;
+            if (closing.getAsBoolean()) {
+                shutdown.stop(supervisor);
+                if (keepAlive != null) {
+                    keepAlive.interrupt();
+                    keepAlive = null;
+                }
+            } else {
+                paused = pause();
             }
         }
+    }
+
+    /** Stops the built workers that are active, all at once; returns them. Caller holds {@code monitor}. */
+    private List<BackgroundWorker> pause() {
+        List<BackgroundWorker> active = new ArrayList<>();
+        for (WorkerFactory.BuiltWorker built : workers) {
+            if (built.worker().isActive()) {
+                active.add(built.worker());
+                built.worker().stop(false);
+            }
+        }
+        Duration timeout = properties.getShutdown().getTimeout();
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        for (BackgroundWorker worker : active) {
+            if (timeout == null) {
+                worker.stop();
+            } else {
+                worker.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+        }
+        log.info("Task supervisor '{}': {} worker(s) paused", supervisor.getId(), active.size());
+        return active;
     }
 
     @Override

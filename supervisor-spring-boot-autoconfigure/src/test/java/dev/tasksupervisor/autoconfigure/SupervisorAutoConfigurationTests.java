@@ -34,7 +34,9 @@ import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.ALoop;
 import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.QueueWorker;
+import dev.tasksupervisor.worker.WorkerState;
 
 class SupervisorAutoConfigurationTests {
 
@@ -237,6 +239,48 @@ class SupervisorAutoConfigurationTests {
                     supervisor[0] = context.getBean(TaskSupervisor.class);
                     context.getBean(TaskSupervisor.class).getQueueWorker("orders").put("order-1");
                     assertThat(threads("supervisor_" + id + "_")).isNotEmpty();
+                });
+        assertThat(supervisor[0].getState()).isEqualTo(SupervisorState.STOPPED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> threads("supervisor_" + id + "_").isEmpty());
+    }
+
+    @Test
+    void stoppingTheContextPausesTheWorkersAndStartingItStartsThemAgain() {
+        contextRunner.withUserConfiguration(WorkerDiscoveryTests.Orders.class, WorkerDiscoveryTests.Refresh.class,
+                WorkerDiscoveryTests.Dormant.class).run(context -> {
+                    TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+                    QueueWorker<String> orders = supervisor.getQueueWorker("orders");
+                    BackgroundWorker rebuild = supervisor.getWorker("rebuild");
+                    orders.put("before");
+                    context.stop();
+                    assertThat(context.getBean(SupervisorLifecycle.class).isRunning()).isFalse();
+                    assertThat(orders.getState()).isEqualTo(WorkerState.STOPPED);
+                    assertThat(rebuild.getState()).isEqualTo(WorkerState.STOPPED);
+                    assertThat(context.getBean(WorkerDiscoveryTests.Orders.class).handled)
+                            .as("the pause drained the queue").containsExactly("before@orders");
+                    assertThat(supervisor.isActive()).as("a pause keeps the supervisor").isTrue();
+
+                    context.start();
+                    assertThat(context.getBean(SupervisorLifecycle.class).isRunning()).isTrue();
+                    assertThat(supervisor.getWorkers()).containsExactlyInAnyOrder(orders, rebuild,
+                            supervisor.getWorker("dormant"));
+                    assertThat(supervisor.getWorker("dormant").getState()).as("never started, not started now")
+                            .isEqualTo(WorkerState.NEW);
+                    orders.put("after");
+                    supervisor.trigger("rebuild");
+                    await().atMost(Duration.ofSeconds(10)).until(() ->
+                            context.getBean(WorkerDiscoveryTests.Orders.class).handled.size() == 2
+                                    && context.getBean(WorkerDiscoveryTests.Refresh.class).runs.get() == 1);
+                });
+    }
+
+    @Test
+    void closingAPausedContextStopsTheSupervisorAndLeavesNoSupervisorThread() {
+        TaskSupervisor[] supervisor = new TaskSupervisor[1];
+        contextRunner.withPropertyValues("supervisor.aloops.io.default=true")
+                .withUserConfiguration(WorkerDiscoveryTests.Orders.class).run(context -> {
+                    supervisor[0] = context.getBean(TaskSupervisor.class);
+                    context.stop();
                 });
         assertThat(supervisor[0].getState()).isEqualTo(SupervisorState.STOPPED);
         await().atMost(Duration.ofSeconds(10)).until(() -> threads("supervisor_" + id + "_").isEmpty());
