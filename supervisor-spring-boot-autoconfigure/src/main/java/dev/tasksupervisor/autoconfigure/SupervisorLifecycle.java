@@ -1,7 +1,6 @@
 package dev.tasksupervisor.autoconfigure;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -21,6 +20,10 @@ import dev.tasksupervisor.worker.BackgroundWorker;
  * {@code pause()}) is a pause: the workers stop and the supervisor stays, and the next start starts
  * them again. While workers are registered, a non-daemon thread keeps the JVM alive
  * ({@code supervisor.keep-alive}), since the supervisor's own threads are daemon threads.
+ *
+ * <p>A stop runs on a daemon thread of its own ({@code supervisor_stop}, {@code supervisor_<id>_stop})
+ * and calls Spring back when it is done, so {@code spring.lifecycle.timeout-per-shutdown-phase} bounds
+ * how long the context waits for it; the thread ends with the stop.
  */
 public class SupervisorLifecycle implements SmartLifecycle {
 
@@ -48,6 +51,8 @@ public class SupervisorLifecycle implements SmartLifecycle {
     private List<WorkerFactory.BuiltWorker> workers;
     /** The workers the last pause stopped, which the next start starts again. Guarded by {@code monitor}. */
     private List<BackgroundWorker> paused = List.of();
+    /** The thread of the last stop, which a start waits for. Guarded by {@code monitor}. */
+    private Thread stopping;
 
     /**
      * @param supervisor the supervisor to run the workers on
@@ -79,6 +84,7 @@ public class SupervisorLifecycle implements SmartLifecycle {
             if (running) {
                 return;
             }
+            awaitStopping();
             if (workers == null) {
                 firstStart();
             } else {
@@ -89,6 +95,22 @@ public class SupervisorLifecycle implements SmartLifecycle {
                 paused = List.of();
             }
             running = true;
+        }
+    }
+
+    /** A pause still under way would make the workers refuse to start: wait for it. Caller holds {@code monitor}. */
+    private void awaitStopping() {
+        boolean interrupted = false;
+        while (stopping != null) {
+            try {
+                stopping.join();
+                stopping = null;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -129,52 +151,96 @@ public class SupervisorLifecycle implements SmartLifecycle {
 
     /** A non-daemon thread that ends when the supervisor has stopped: the JVM lives as long as the workers. */
     private Thread startKeepAlive() {
-        String id = supervisor.getId();
-        String name = (TaskSupervisor.DEFAULT_ID.equals(id) ? "supervisor_" : "supervisor_" + id + "_") + "keep_alive";
         Thread thread = new Thread(() -> {
             try {
                 supervisor.block();
             } catch (InterruptedException e) {
                 // stopped by stop(): nothing more to keep alive
             }
-        }, name);
+        }, threadName("keep_alive"));
         thread.setDaemon(false);
         thread.start();
         return thread;
+    }
+
+    private String threadName(String suffix) {
+        String id = supervisor.getId();
+        return (TaskSupervisor.DEFAULT_ID.equals(id) ? "supervisor_" : "supervisor_" + id + "_") + suffix;
     }
 
     /**
      * When the context closes, stops the supervisor, its workers and aloops as
      * {@code supervisor.shutdown.*} says. Otherwise pauses: stops the workers that run (draining their
      * queues, for at most {@code supervisor.shutdown.timeout} if set) and keeps the supervisor.
+     * Returns when that is done.
      */
     @Override
     public void stop() {
-        synchronized (monitor) {
-            if (!running) {
-                return;
+        Thread thread = stopInBackground(() -> { });
+        boolean interrupted = false;
+        while (thread != null && thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-            running = false;
-            if (closing.getAsBoolean()) {
-                shutdown.stop(supervisor);
-                if (keepAlive != null) {
-                    keepAlive.interrupt();
-                    keepAlive = null;
-                }
-            } else {
-                paused = pause();
-            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    /** Stops the built workers that are active, all at once; returns them. Caller holds {@code monitor}. */
-    private List<BackgroundWorker> pause() {
-        List<BackgroundWorker> active = new ArrayList<>();
-        for (WorkerFactory.BuiltWorker built : workers) {
-            if (built.worker().isActive()) {
-                active.add(built.worker());
-                built.worker().stop(false);
+    /** As {@link #stop()}, on a thread of its own that calls {@code callback} when it is done. */
+    @Override
+    public void stop(Runnable callback) {
+        if (stopInBackground(callback) == null) {
+            callback.run();
+        }
+    }
+
+    /** Starts the stop on a daemon thread that ends with it; {@code null} when not running. */
+    private Thread stopInBackground(Runnable callback) {
+        synchronized (monitor) {
+            if (!running) {
+                return null;
             }
+            running = false;
+            Runnable stop;
+            if (closing.getAsBoolean()) {
+                Thread alive = keepAlive;
+                keepAlive = null;
+                stop = () -> {
+                    shutdown.stop(supervisor);
+                    if (alive != null) {
+                        alive.interrupt();
+                    }
+                };
+            } else {
+                List<BackgroundWorker> active = workers.stream().map(WorkerFactory.BuiltWorker::worker)
+                        .filter(BackgroundWorker::isActive).toList();
+                paused = active;
+                stop = () -> pause(active);
+            }
+            Thread thread = new Thread(() -> {
+                try {
+                    stop.run();
+                } catch (RuntimeException | Error e) {
+                    log.error("Task supervisor '{}' failed to stop", supervisor.getId(), e);
+                } finally {
+                    callback.run();
+                }
+            }, threadName("stop"));
+            thread.setDaemon(true);
+            stopping = thread;
+            thread.start();
+            return thread;
+        }
+    }
+
+    /** Stops these workers, all at once, draining their queues. */
+    private void pause(List<BackgroundWorker> active) {
+        for (BackgroundWorker worker : active) {
+            worker.stop(false);
         }
         Duration timeout = properties.getShutdown().getTimeout();
         long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
@@ -186,7 +252,6 @@ public class SupervisorLifecycle implements SmartLifecycle {
             }
         }
         log.info("Task supervisor '{}': {} worker(s) paused", supervisor.getId(), active.size());
-        return active;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.tasksupervisor.autoconfigure;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 
 import dev.tasksupervisor.SupervisorState;
@@ -12,6 +14,8 @@ import dev.tasksupervisor.TaskSupervisor;
  * supervisor (and its non-daemon aloops) can never outlive a failed start-up.
  */
 final class SupervisorShutdown implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(SupervisorShutdown.class);
 
     private final SupervisorProperties.Shutdown settings;
     private volatile TaskSupervisor supervisor;
@@ -40,8 +44,15 @@ final class SupervisorShutdown implements DisposableBean {
     @Override
     public void destroy() {
         TaskSupervisor tracked = supervisor;
-        if (tracked != null && tracked.getState() == SupervisorState.ACTIVE) {
+        if (tracked == null) {
+            return;
+        }
+        if (tracked.getState() == SupervisorState.ACTIVE) {
             stop(tracked);
+        } else if (tracked.getState() == SupervisorState.STOPPING && settings.isWait()) {
+            log.warn("Task supervisor '{}' is still stopping after spring.lifecycle.timeout-per-shutdown-phase: the "
+                    + "context closes now, and the supervisor goes on stopping in the background (raise the timeout, "
+                    + "or set supervisor.shutdown.timeout to bound the stop itself)", tracked.getId());
         }
     }
 }

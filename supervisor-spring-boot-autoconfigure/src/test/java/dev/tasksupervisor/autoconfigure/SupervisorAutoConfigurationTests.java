@@ -14,11 +14,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
@@ -316,6 +318,31 @@ class SupervisorAutoConfigurationTests {
     }
 
     @Test
+    @Timeout(60)
+    void closingWaitsForTheStopNoLongerThanTheShutdownPhaseTimeoutAndTheStopThreadEndsWithTheStop()
+            throws InterruptedException {
+        SlowQueueConfiguration[] slow = new SlowQueueConfiguration[1];
+        TaskSupervisor[] supervisor = new TaskSupervisor[1];
+        long[] closedAt = new long[1];
+        contextRunner.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class))
+                .withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=500ms")
+                .withUserConfiguration(SlowQueueConfiguration.class).run(context -> {
+                    slow[0] = context.getBean(SlowQueueConfiguration.class);
+                    supervisor[0] = context.getBean(TaskSupervisor.class);
+                    supervisor[0].getQueueWorker("slow").put("item");
+                    assertThat(slow[0].started.await(10, TimeUnit.SECONDS)).isTrue();
+                    closedAt[0] = System.nanoTime();
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - closedAt[0]))
+                .as("the item holds the stop for 30 s, the phase timeout is 500 ms").isLessThan(Duration.ofSeconds(15));
+        assertThat(supervisor[0].getState()).isEqualTo(SupervisorState.STOPPING);
+        assertThat(threads("supervisor_" + id + "_stop")).singleElement().matches(Thread::isDaemon);
+        slow[0].release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> threads("supervisor_" + id + "_").isEmpty());
+        assertThat(supervisor[0].getState()).isEqualTo(SupervisorState.STOPPED);
+    }
+
+    @Test
     void shutdownWithoutWaitReturnsWhileWorkStillRuns() {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -442,6 +469,20 @@ class SupervisorAutoConfigurationTests {
                     MARKS.get().remove(mark);
                 }
             };
+        }
+    }
+
+    /** A queue worker whose item holds it (and any stop) for up to 30 s. */
+    @Configuration(proxyBeanMethods = false)
+    static class SlowQueueConfiguration {
+
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Worker(queue = true)
+        void slow(String item) throws InterruptedException {
+            started.countDown();
+            release.await(30, TimeUnit.SECONDS);
         }
     }
 
