@@ -1,11 +1,11 @@
 package dev.tasksupervisor.autoconfigure;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +30,10 @@ public class WorkerBeanPostProcessor implements BeanPostProcessor {
 
     /** Classes already seen without any {@code @Worker} method, so that each is scanned once. */
     private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
-    private final List<WorkerDeclaration> declarations = new CopyOnWriteArrayList<>();
+    /** Guarded by {@code this}; emptied when the life cycle takes them. */
+    private final List<WorkerDeclaration> declarations = new ArrayList<>();
     /** Set once the life cycle has taken the declarations: later ones would be ignored, so they are logged. */
-    private volatile boolean taken;
+    private boolean taken;
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
@@ -95,18 +96,22 @@ public class WorkerBeanPostProcessor implements BeanPostProcessor {
         return type != null && (BackgroundWorker.class.isAssignableFrom(type) || !workerMethods(type).isEmpty());
     }
 
-    private void add(WorkerDeclaration declaration) {
-        declarations.add(declaration);
+    private synchronized void add(WorkerDeclaration declaration) {
         if (taken) {
+            // Not kept: nothing would register it, and a prototype bean per request would pile up here.
             log.warn("Worker of {} was found after the context started (a lazy or prototype bean?): it is not "
                     + "registered; make the bean an eager singleton, or create and start the worker in code",
                     declaration.describe());
+            return;
         }
+        declarations.add(declaration);
     }
 
     /** The workers found, in the order their beans were created; those found from now on are only logged. */
-    List<WorkerDeclaration> takeDeclarations() {
+    synchronized List<WorkerDeclaration> takeDeclarations() {
         taken = true;
-        return List.copyOf(declarations);
+        List<WorkerDeclaration> found = List.copyOf(declarations);
+        declarations.clear();
+        return found;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -14,13 +15,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
 
@@ -253,6 +259,21 @@ class WorkerDiscoveryTests {
     }
 
     @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aWorkerBeanCreatedAfterStartUpIsLoggedAndNotKept(CapturedOutput output) {
+        contextRunner.withUserConfiguration(PrototypeConfiguration.class).run(context -> {
+            WeakReference<Object> late = new WeakReference<>(context.getBean(PrototypeWorkers.class));
+            assertThat(output).contains("Worker of method " + PrototypeWorkers.class.getName() + ".perRequest()")
+                    .contains("found after the context started");
+            assertThat(context.getBean(TaskSupervisor.class).findWorker("perRequest")).isEmpty();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                System.gc();
+                return late.get() == null;
+            });
+        });
+    }
+
+    @Test
     void enabledFalseLeavesTheWorkerOut() {
         contextRunner.withUserConfiguration(Heartbeat.class, Orders.class)
                 .withPropertyValues("supervisor.workers.heartbeat.enabled=false").run(context -> {
@@ -417,6 +438,24 @@ class WorkerDiscoveryTests {
         protected Object run(WorkerContext context) {
             ticks.incrementAndGet();
             return null;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class PrototypeConfiguration {
+
+        @Bean
+        @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+        PrototypeWorkers prototypeWorkers() {
+            return new PrototypeWorkers();
+        }
+    }
+
+    /** A bean made per use, after start-up: its worker cannot be registered. */
+    static class PrototypeWorkers {
+
+        @Worker(event = true)
+        void perRequest() {
         }
     }
 
