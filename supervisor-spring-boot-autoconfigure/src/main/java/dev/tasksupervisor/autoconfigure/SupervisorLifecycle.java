@@ -21,6 +21,9 @@ import dev.tasksupervisor.worker.BackgroundWorker;
  * them again. While workers are registered, a non-daemon thread keeps the JVM alive
  * ({@code supervisor.keep-alive}), since the supervisor's own threads are daemon threads.
  *
+ * <p>In a child context that uses its parent's supervisor, the life cycle runs the child's workers on it,
+ * and when the child closes stops and unregisters them; the supervisor is the parent's to stop.
+ *
  * <p>A stop runs on a daemon thread of its own ({@code supervisor_stop}, {@code supervisor_<id>_stop})
  * and calls Spring back when it is done, so {@code spring.lifecycle.timeout-per-shutdown-phase} bounds
  * how long the context waits for it; the thread ends with the stop.
@@ -41,6 +44,7 @@ public class SupervisorLifecycle implements SmartLifecycle {
     private final StringValueResolver resolver;
     private final SupervisorShutdown shutdown;
     private final BooleanSupplier closing;
+    private final boolean ownsSupervisor;
 
     private final Object monitor = new Object();
     /** Guarded by {@code monitor}. */
@@ -61,15 +65,17 @@ public class SupervisorLifecycle implements SmartLifecycle {
      * @param resolver resolves {@code ${...}} placeholders in {@code @Worker} attributes
      * @param shutdown stops the supervisor as {@code supervisor.shutdown.*} says
      * @param closing whether the context is closing (a stop is then the end, not a pause)
+     * @param ownsSupervisor whether the supervisor is this context's (else a parent's, which it stops)
      */
     SupervisorLifecycle(TaskSupervisor supervisor, SupervisorProperties properties, WorkerBeanPostProcessor discovery,
-            StringValueResolver resolver, SupervisorShutdown shutdown, BooleanSupplier closing) {
+            StringValueResolver resolver, SupervisorShutdown shutdown, BooleanSupplier closing, boolean ownsSupervisor) {
         this.supervisor = supervisor;
         this.properties = properties;
         this.discovery = discovery;
         this.resolver = resolver;
         this.shutdown = shutdown;
         this.closing = closing;
+        this.ownsSupervisor = ownsSupervisor;
     }
 
     /**
@@ -116,9 +122,11 @@ public class SupervisorLifecycle implements SmartLifecycle {
 
     /** Builds, registers and starts the workers. Caller holds {@code monitor}. */
     private void firstStart() {
-        shutdown.track(supervisor);
-        if (supervisor.getState() == SupervisorState.NEW) {
-            supervisor.start();
+        if (ownsSupervisor) {
+            shutdown.track(supervisor);
+            if (supervisor.getState() == SupervisorState.NEW) {
+                supervisor.start();
+            }
         }
         List<WorkerFactory.BuiltWorker> created = new WorkerFactory(supervisor, properties.getWorkers(), resolver)
                 .create(discovery.takeDeclarations());
@@ -206,20 +214,25 @@ public class SupervisorLifecycle implements SmartLifecycle {
             }
             running = false;
             Runnable stop;
+            List<BackgroundWorker> built = workers.stream().map(WorkerFactory.BuiltWorker::worker).toList();
+            List<BackgroundWorker> active = built.stream().filter(BackgroundWorker::isActive).toList();
             if (closing.getAsBoolean()) {
                 Thread alive = keepAlive;
                 keepAlive = null;
                 stop = () -> {
-                    shutdown.stop(supervisor);
+                    if (ownsSupervisor) {
+                        shutdown.stop(supervisor);
+                    } else {
+                        stopWorkers(active, "stopped with the context");
+                        built.forEach(supervisor::unregisterScheduler);
+                    }
                     if (alive != null) {
                         alive.interrupt();
                     }
                 };
             } else {
-                List<BackgroundWorker> active = workers.stream().map(WorkerFactory.BuiltWorker::worker)
-                        .filter(BackgroundWorker::isActive).toList();
                 paused = active;
-                stop = () -> pause(active);
+                stop = () -> stopWorkers(active, "paused");
             }
             Thread thread = new Thread(() -> {
                 try {
@@ -238,7 +251,7 @@ public class SupervisorLifecycle implements SmartLifecycle {
     }
 
     /** Stops these workers, all at once, draining their queues. */
-    private void pause(List<BackgroundWorker> active) {
+    private void stopWorkers(List<BackgroundWorker> active, String done) {
         for (BackgroundWorker worker : active) {
             worker.stop(false);
         }
@@ -251,7 +264,7 @@ public class SupervisorLifecycle implements SmartLifecycle {
                 worker.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
         }
-        log.info("Task supervisor '{}': {} worker(s) paused", supervisor.getId(), active.size());
+        log.info("Task supervisor '{}': {} worker(s) {}", supervisor.getId(), active.size(), done);
     }
 
     @Override

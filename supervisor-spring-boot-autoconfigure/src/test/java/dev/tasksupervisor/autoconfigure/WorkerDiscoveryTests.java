@@ -274,6 +274,24 @@ class WorkerDiscoveryTests {
     }
 
     @Test
+    void workersOfAChildContextRunOnTheParentsSupervisorAndLeaveItWithTheChild() {
+        contextRunner.withUserConfiguration(Heartbeat.class).run(parent -> {
+            TaskSupervisor supervisor = parent.getBean(TaskSupervisor.class);
+            new ApplicationContextRunner().withParent(parent)
+                    .withConfiguration(AutoConfigurations.of(SupervisorAutoConfiguration.class))
+                    .withUserConfiguration(Refresh.class).run(child -> {
+                        assertThat(child).hasNotFailed();
+                        assertThat(child.getBean(TaskSupervisor.class)).isSameAs(supervisor);
+                        supervisor.trigger("rebuild");
+                        await().atMost(Duration.ofSeconds(10)).until(() -> child.getBean(Refresh.class).runs.get() == 1);
+                    });
+            assertThat(supervisor.isActive()).as("the parent's, stopped with the parent").isTrue();
+            assertThat(supervisor.findWorker("rebuild")).as("gone with the child").isEmpty();
+            assertThat(supervisor.getWorker("heartbeat").isActive()).isTrue();
+        });
+    }
+
+    @Test
     void enabledFalseLeavesTheWorkerOut() {
         contextRunner.withUserConfiguration(Heartbeat.class, Orders.class)
                 .withPropertyValues("supervisor.workers.heartbeat.enabled=false").run(context -> {
