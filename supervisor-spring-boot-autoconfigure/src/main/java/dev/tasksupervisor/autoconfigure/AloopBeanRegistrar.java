@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -31,7 +29,6 @@ import dev.tasksupervisor.aloop.ALoop;
  */
 class AloopBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
-    private static final Logger log = LoggerFactory.getLogger(AloopBeanRegistrar.class);
     private static final String PROPERTY = "supervisor.aloops";
 
     private Environment environment;
@@ -56,8 +53,12 @@ class AloopBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAw
         aloops.forEach((name, aloop) -> {
             String beanName = beanName(name);
             if (registry.containsBeanDefinition(beanName)) {
-                log.debug("Bean '{}' exists: not registering aloop '{}' as a bean", beanName, name);
-                return;
+                // The aloop is created with its bean: without the bean there would be no aloop at all.
+                String source = registry.getBeanDefinition(beanName).getResourceDescription();
+                throw new SupervisorConfigurationException("Bean '" + beanName + "'"
+                        + (source != null ? " (defined in " + source + ")" : "") + " has the name of the bean of aloop '"
+                        + name + "' (" + PROPERTY + "." + name + "), so the aloop would not be created.",
+                        "Rename that bean, or the aloop: the bean of aloop <name> is named <name>Aloop.");
             }
             RootBeanDefinition definition = new RootBeanDefinition(ALoop.class, () -> beanFactory
                     .getBean(TaskSupervisor.class).createAloop(name, aloop.isDefault(), aloop.isDaemon(), aloop.isStart()));

@@ -84,6 +84,15 @@ class SupervisorFailureAnalyzerTests {
     }
 
     @Test
+    void beanWithTheNameOfAnAloopsBean() {
+        FailureAnalysis analysis = analyze(contextRunner.withPropertyValues("supervisor.aloops.io.default=true")
+                .withUserConfiguration(BeanNamedLikeAnAloop.class));
+        assertThat(analysis.getDescription()).startsWith("Bean 'ioAloop' (defined in ")
+                .endsWith("has the name of the bean of aloop 'io' (supervisor.aloops.io), so the aloop would not be created.");
+        assertThat(analysis.getAction()).contains("Rename that bean, or the aloop");
+    }
+
+    @Test
     void asyncWorkerWithoutAnyDefaultAloop() {
         FailureAnalysis analysis = analyze(contextRunner.withUserConfiguration(WorkerDiscoveryTests.AsyncPoller.class));
         assertThat(analysis.getDescription()).contains("Worker 'poll'").contains("has no default aloop");
@@ -232,6 +241,15 @@ class SupervisorFailureAnalyzerTests {
         @Worker(aloop = "nowhere")
         CompletionStage<Void> poll() {
             return WorkerDiscoveryTests.done();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class BeanNamedLikeAnAloop {
+
+        @Bean
+        String ioAloop() {
+            return "mine";
         }
     }
 
