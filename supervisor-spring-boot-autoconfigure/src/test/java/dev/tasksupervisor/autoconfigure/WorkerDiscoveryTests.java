@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -90,6 +91,24 @@ class WorkerDiscoveryTests {
             QueueWorker<Object> orders = context.getBean(TaskSupervisor.class).getQueueWorker("orders");
             assertThatIllegalArgumentException().isThrownBy(() -> orders.put(42))
                     .withMessageContaining("'orders' takes java.lang.String items").withMessageContaining("Integer");
+        });
+    }
+
+    @Test
+    void queueMethodsInheritedFromAGenericClassTakeOnlyItemsOfTheTypeArgument() {
+        contextRunner.withUserConfiguration(StringHandler.class, StringBatches.class).run(context -> {
+            TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+            QueueWorker<Object> single = supervisor.getQueueWorker("handle");
+            QueueWorker<Object> batches = supervisor.getQueueWorker("storeAll");
+            assertThatIllegalArgumentException().isThrownBy(() -> single.put(42))
+                    .withMessageContaining("'handle' takes java.lang.String items");
+            assertThatIllegalArgumentException().isThrownBy(() -> batches.put(42))
+                    .withMessageContaining("'storeAll' takes java.lang.String items");
+            single.put("one");
+            batches.put("two");
+            await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(StringHandler.class).handled.size() == 2);
+            assertThat(context.getBean(StringHandler.class).handled).containsExactlyInAnyOrder("one", "two");
+            assertThat(single.getFailures() + batches.getFailures()).isZero();
         });
     }
 
@@ -346,6 +365,36 @@ class WorkerDiscoveryTests {
             batches.add(List.copyOf(batch));
             return true;
         }
+    }
+
+    /** Queue methods whose item type is a type variable, resolved by the subclass. */
+    abstract static class GenericHandler<T> {
+
+        final List<String> handled = new CopyOnWriteArrayList<>();
+
+        @Worker(queue = true)
+        void handle(T item) {
+            handled.add(item.toString());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class StringHandler extends GenericHandler<String> {
+    }
+
+    abstract static class GenericBatches<T> {
+
+        @Autowired
+        StringHandler handler;
+
+        @Worker(batchSize = 5)
+        void storeAll(List<T> items) {
+            items.forEach(item -> handler.handled.add(item.toString()));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class StringBatches extends GenericBatches<String> {
     }
 
     @Configuration(proxyBeanMethods = false)
