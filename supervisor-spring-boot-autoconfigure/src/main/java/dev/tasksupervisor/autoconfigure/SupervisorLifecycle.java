@@ -19,7 +19,7 @@ import dev.tasksupervisor.worker.BackgroundWorker;
  * accepted and handled. A stop while the context stays open ({@code context.stop()}, Spring's
  * {@code pause()}) is a pause: the workers stop and the supervisor stays, and the next start starts
  * them again. While workers are registered, a non-daemon thread keeps the JVM alive
- * ({@code supervisor.keep-alive}), since the supervisor's own threads are daemon threads.
+ * ({@code supervisor.keep-jvm-alive}), since the supervisor's own threads are daemon threads.
  *
  * <p>In a child context that uses its parent's supervisor, the life cycle runs the child's workers on it,
  * and when the child closes stops and unregisters them; the supervisor is the parent's to stop.
@@ -60,7 +60,7 @@ public class SupervisorLifecycle implements SmartLifecycle {
 
     /**
      * @param supervisor the supervisor to run the workers on
-     * @param properties the worker overrides, the shutdown settings and keep-alive
+     * @param properties the worker overrides, the shutdown settings and keep-jvm-alive
      * @param discovery where the workers found among the beans are
      * @param resolver resolves {@code ${...}} placeholders in {@code @Worker} attributes
      * @param shutdown stops the supervisor as {@code supervisor.shutdown.*} says
@@ -138,7 +138,7 @@ public class SupervisorLifecycle implements SmartLifecycle {
                 start(built);
             }
         }
-        if (properties.isKeepAlive() && !created.isEmpty()) {
+        if (properties.isKeepJvmAlive() && !created.isEmpty()) {
             keepAlive = startKeepAlive();
         }
         workers = created;

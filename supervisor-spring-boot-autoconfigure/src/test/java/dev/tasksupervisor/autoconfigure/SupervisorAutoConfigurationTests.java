@@ -387,7 +387,7 @@ class SupervisorAutoConfigurationTests {
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> threads(keepAlive).isEmpty());
         contextRunner.run(context -> assertThat(threads(keepAlive)).as("no workers, nothing to keep alive").isEmpty());
-        contextRunner.withPropertyValues("supervisor.keep-alive=false").withUserConfiguration(WorkerDiscoveryTests.Orders.class)
+        contextRunner.withPropertyValues("supervisor.keep-jvm-alive=false").withUserConfiguration(WorkerDiscoveryTests.Orders.class)
                 .run(context -> assertThat(threads(keepAlive)).isEmpty());
     }
 
