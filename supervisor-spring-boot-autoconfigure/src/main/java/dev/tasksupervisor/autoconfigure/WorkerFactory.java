@@ -76,6 +76,8 @@ final class WorkerFactory {
         Setting<Integer> queueCapacity;
         Setting<Integer> batchSize;
         boolean autoStart = true;
+        /** The kind the annotation asks for, or null if none: {@link #askedKind}. */
+        WorkerKind kind;
     }
 
     /**
@@ -158,6 +160,7 @@ final class WorkerFactory {
                         + s.interval.value() + ") and delay (" + s.delay.value() + ").",
                         "Keep interval for runs at a fixed rate, or delay for a pause after each run; not both.");
             }
+            s.kind = askedKind(declaration);
         }
         if (override != null) {
             String prefix = PROPERTY + name + ".";
@@ -190,6 +193,15 @@ final class WorkerFactory {
             if (override.getAutoStart() != null) {
                 s.autoStart = override.getAutoStart();
             }
+        }
+        if (s.kind == WorkerKind.INTERVAL && s.interval == null && s.delay == null && declaration.isMethod()) {
+            Worker a = declaration.annotation();
+            String attribute = a.interval().isEmpty() ? "delay" : "interval";
+            throw new SupervisorConfigurationException(origin(declaration, attribute, attribute.equals("delay")
+                    ? a.delay() : a.interval()) + " resolved to nothing, and neither " + PROPERTY + name + ".interval nor "
+                    + PROPERTY + name + ".delay is set: the interval worker has no schedule.",
+                    "Give the placeholder a default, as in ${name:10s}, define the property it names, or set "
+                            + PROPERTY + name + ".interval (or .delay).");
         }
         positive(s.interval, "interval");
         positive(s.delay, "delay");
@@ -265,7 +277,8 @@ final class WorkerFactory {
     // ------------------------------------------------------------------ building
 
     private BackgroundWorker fromMethod(WorkerDeclaration declaration, String name, Settings settings) {
-        WorkerKind kind = kindOf(declaration);
+        WorkerKind kind = settings.kind != null ? settings.kind
+                : WorkerMethod.returnsStage(declaration.method()) ? WorkerKind.ASYNC : WorkerKind.PLAIN;
         int batchSize = settings.batchSize == null ? 0 : settings.batchSize.value();
         checkApplies(settings, name, declaration, kind, WorkerMethod.returnsStage(declaration.method()));
         WorkerMethod method = WorkerMethod.of(declaration, kind, batchSize > 0);
@@ -281,8 +294,12 @@ final class WorkerFactory {
         return worker;
     }
 
-    /** The kind a method's annotation asks for, as neotasker's decorator infers it. */
-    private static WorkerKind kindOf(WorkerDeclaration declaration) {
+    /**
+     * The kind an annotation asks for, as neotasker's decorator infers it, or {@code null} if none; the
+     * one inference for methods and worker beans. An interval or delay asks for an interval worker even
+     * when its placeholder resolves to nothing: the schedule must then come from the properties.
+     */
+    private static WorkerKind askedKind(WorkerDeclaration declaration) {
         Worker a = declaration.annotation();
         boolean interval = !a.interval().isEmpty() || !a.delay().isEmpty();
         boolean queue = a.queue() || a.queueCapacity() != 0 || a.batchSize() != 0;
@@ -300,10 +317,7 @@ final class WorkerFactory {
         if (queue) {
             return WorkerKind.QUEUE;
         }
-        if (event) {
-            return WorkerKind.EVENT;
-        }
-        return WorkerMethod.returnsStage(declaration.method()) ? WorkerKind.ASYNC : WorkerKind.PLAIN;
+        return event ? WorkerKind.EVENT : null;
     }
 
     private BackgroundWorker fromBean(WorkerDeclaration declaration, String name, Settings settings) {
@@ -314,15 +328,10 @@ final class WorkerFactory {
                     + supervisor.getId() + "').",
                     "Construct the worker with the TaskSupervisor bean (inject it), or do not make it a bean.");
         }
-        Worker a = declaration.annotation();
-        if (a != null) {
-            WorkerKind asked = !a.interval().isEmpty() || !a.delay().isEmpty() ? WorkerKind.INTERVAL
-                    : a.queue() ? WorkerKind.QUEUE : a.event() ? WorkerKind.EVENT : null;
-            if (asked != null && asked != worker.getKind()) {
-                throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " asks for "
-                        + article(asked) + " worker, but the bean is " + article(worker.getKind()) + " worker.",
-                        "Remove the attributes of the other kind from the annotation.");
-            }
+        if (settings.kind != null && settings.kind != worker.getKind()) {
+            throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " asks for "
+                    + article(settings.kind) + " worker, but the bean is " + article(worker.getKind()) + " worker.",
+                    "Remove the attributes of the other kind from the annotation.");
         }
         checkApplies(settings, name, declaration, worker.getKind(), worker.isAsync());
         if (settings.batchSize != null && worker instanceof QueueWorker<?> queue

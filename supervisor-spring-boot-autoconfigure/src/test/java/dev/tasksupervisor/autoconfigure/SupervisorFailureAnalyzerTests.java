@@ -144,6 +144,24 @@ class SupervisorFailureAnalyzerTests {
     }
 
     @Test
+    void intervalPlaceholderThatResolvesToNothing() {
+        FailureAnalysis analysis = analyze(contextRunner.withUserConfiguration(EmptyInterval.class));
+        assertThat(analysis.getDescription()).startsWith("@Worker(interval = \"${tick.every:}\") on method "
+                + EmptyInterval.class.getName() + ".tick() of bean ").endsWith(" resolved to nothing, and neither "
+                + "supervisor.workers.tick.interval nor supervisor.workers.tick.delay is set: the interval worker has "
+                + "no schedule.");
+        assertThat(analysis.getAction()).contains("${name:10s}").contains("supervisor.workers.tick.interval");
+    }
+
+    @Test
+    void workerBeanWhoseAnnotationAsksForAnotherKindOrSeveral() {
+        assertThat(analyze(contextRunner.withUserConfiguration(QueueAttributesOnAnEventBean.class)).getDescription())
+                .contains("asks for a queue worker, but the bean is an event worker");
+        assertThat(analyze(contextRunner.withUserConfiguration(TwoKindsOnAnEventBean.class)).getDescription())
+                .contains("asks for more than one kind of worker: interval (interval/delay) event (event = true)");
+    }
+
+    @Test
     void settingForAnotherKind() {
         FailureAnalysis analysis = analyze(contextRunner.withUserConfiguration(WorkerDiscoveryTests.Orders.class)
                 .withPropertyValues("supervisor.workers.orders.interval=1s"));
@@ -347,6 +365,48 @@ class SupervisorFailureAnalyzerTests {
             proxy.setProxyTargetClass(true);
             proxy.setTargetSource(new HotSwappableTargetSource(new WorkerDiscoveryTests.Ticker(supervisor)));
             return (WorkerDiscoveryTests.Ticker) proxy.getProxy();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class EmptyInterval {
+
+        @Worker(interval = "${tick.every:}")
+        void tick() {
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class QueueAttributesOnAnEventBean {
+
+        @Bean
+        Refresher refresher(TaskSupervisor supervisor) {
+            return new Refresher(supervisor);
+        }
+
+        @Worker(queueCapacity = 10)
+        static class Refresher extends EventWorker {
+
+            Refresher(TaskSupervisor supervisor) {
+                super(supervisor, "refresher", false);
+            }
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class TwoKindsOnAnEventBean {
+
+        @Bean
+        Refresher refresher(TaskSupervisor supervisor) {
+            return new Refresher(supervisor);
+        }
+
+        @Worker(interval = "1s", event = true)
+        static class Refresher extends EventWorker {
+
+            Refresher(TaskSupervisor supervisor) {
+                super(supervisor, "refresher", false);
+            }
         }
     }
 

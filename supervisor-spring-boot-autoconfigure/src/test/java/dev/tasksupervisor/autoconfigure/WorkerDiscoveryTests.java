@@ -216,6 +216,14 @@ class WorkerDiscoveryTests {
     }
 
     @Test
+    void anIntervalPlaceholderThatResolvesToNothingTakesTheScheduleFromTheProperties() {
+        contextRunner.withUserConfiguration(SupervisorFailureAnalyzerTests.EmptyInterval.class)
+                .withPropertyValues("supervisor.workers.tick.delay=50ms")
+                .run(context -> assertThat(context.getBean(TaskSupervisor.class).getWorker("tick").getSchedule())
+                        .isEqualTo("delay PT0.05S"));
+    }
+
+    @Test
     void intervalPropertyReplacesTheAnnotationsDelay() {
         contextRunner.withUserConfiguration(TickerConfiguration.class)
                 .withPropertyValues("supervisor.workers.ticker.interval=3s")
