@@ -72,6 +72,10 @@ public class SupervisorProperties {
         return shutdown;
     }
 
+    /**
+     * The configured aloops, for reading. The aloops are created from {@code supervisor.aloops.*} as
+     * {@code AloopBeanRegistrar} binds it, before this bean exists; changing this map changes nothing.
+     */
     public Map<String, Aloop> getAloops() {
         return aloops;
     }

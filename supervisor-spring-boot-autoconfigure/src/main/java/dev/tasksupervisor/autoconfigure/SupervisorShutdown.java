@@ -21,7 +21,7 @@ final class SupervisorShutdown implements DisposableBean {
     private volatile TaskSupervisor supervisor;
 
     SupervisorShutdown(SupervisorProperties.Shutdown settings) {
-        SupervisorSettings.notNegative(settings.getTimeout(), "supervisor.shutdown.timeout");
+        ConfiguredValues.notNegative(settings.getTimeout(), "supervisor.shutdown.timeout");
         this.settings = settings;
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -203,13 +204,21 @@ final class WorkerFactory {
                     "Give the placeholder a default, as in ${name:10s}, define the property it names, or set "
                             + PROPERTY + name + ".interval (or .delay).");
         }
-        positive(s.interval, "interval");
-        positive(s.delay, "delay");
-        notNegative(s.delayBefore);
-        notNegative(s.pollDelay);
-        notNegative(s.queueCapacity, "a capacity of 0 leaves the queue unbounded");
-        notNegative(s.batchSize, "a batch size of 0 hands the method one item at a time");
+        check(s.interval, ConfiguredValues::positive);
+        check(s.delay, ConfiguredValues::positive);
+        check(s.delayBefore, ConfiguredValues::notNegative);
+        check(s.pollDelay, ConfiguredValues::notNegative);
+        check(s.queueCapacity, (value, origin) -> ConfiguredValues.notNegative(value, origin,
+                "a capacity of 0 leaves the queue unbounded"));
+        check(s.batchSize, (value, origin) -> ConfiguredValues.notNegative(value, origin,
+                "a batch size of 0 hands the method one item at a time"));
         return s;
+    }
+
+    private static <T> void check(Setting<T> setting, BiConsumer<T, String> check) {
+        if (setting != null) {
+            check.accept(setting.value(), setting.origin());
+        }
     }
 
     private static <T> Setting<T> setting(T value, String origin) {
@@ -250,27 +259,6 @@ final class WorkerFactory {
             throw new SupervisorConfigurationException(origin(declaration, attribute, raw) + " cannot be resolved: "
                     + e.getMessage(),
                     "Define the property the placeholder names, or give it a default, as in ${name:10s}.", e);
-        }
-    }
-
-    private static void positive(Setting<Duration> setting, String what) {
-        if (setting != null && (setting.value().isNegative() || setting.value().isZero())) {
-            throw new SupervisorConfigurationException(setting.origin() + " is " + setting.value() + ", but an " + what
-                    + " must be positive.", "Set it to a positive duration, such as 500ms or 10s.");
-        }
-    }
-
-    private static void notNegative(Setting<Duration> setting) {
-        if (setting != null && setting.value().isNegative()) {
-            throw new SupervisorConfigurationException(setting.origin() + " is " + setting.value()
-                    + ", but it cannot be negative.", "Set it to 0 or a positive duration, such as 10ms.");
-        }
-    }
-
-    private static void notNegative(Setting<Integer> setting, String zeroMeans) {
-        if (setting != null && setting.value() < 0) {
-            throw new SupervisorConfigurationException(setting.origin() + " is " + setting.value()
-                    + ", but it cannot be negative.", "Set it to 0 or more (" + zeroMeans + ").");
         }
     }
 
