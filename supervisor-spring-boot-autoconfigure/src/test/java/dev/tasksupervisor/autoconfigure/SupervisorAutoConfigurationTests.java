@@ -297,6 +297,7 @@ class SupervisorAutoConfigurationTests {
     }
 
     @Test
+    @Timeout(60) // the task waits until interrupted: a broken timeout would hang the close
     void shutdownTimeoutBoundsTheStopAndInterruptsWhatStillRuns() {
         CountDownLatch running = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
@@ -343,6 +344,7 @@ class SupervisorAutoConfigurationTests {
     }
 
     @Test
+    @Timeout(60) // the task waits for a release that comes after the close: a waiting close would hang
     void shutdownWithoutWaitReturnsWhileWorkStillRuns() {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
