@@ -7,6 +7,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.target.HotSwappableTargetSource;
@@ -78,6 +80,15 @@ class SupervisorFailureAnalyzerTests {
         assertThat(interval.getDescription()).endsWith(" is PT0S, but it must be positive.");
         assertThat(analyze(contextRunner.withPropertyValues("supervisor.pool.check-interval=0s")).getDescription())
                 .isEqualTo("supervisor.pool.check-interval is PT0S, but it must be positive.");
+    }
+
+    @Test
+    @EnabledForJreRange(max = JRE.JAVA_20)
+    void virtualThreadsBeforeJava21() {
+        FailureAnalysis analysis = analyze(contextRunner.withPropertyValues("supervisor.pool.virtual-threads=true"));
+        assertThat(analysis.getDescription()).isEqualTo("supervisor.pool.virtual-threads is true, but this JVM runs Java "
+                + Runtime.version().feature() + " and virtual threads need Java 21 or newer.");
+        assertThat(analysis.getAction()).contains("set supervisor.pool.virtual-threads to false");
     }
 
     @Test
