@@ -28,7 +28,7 @@ import dev.tasksupervisor.worker.BackgroundWorker;
  * and calls Spring back when it is done, so {@code spring.lifecycle.timeout-per-shutdown-phase} bounds
  * how long the context waits for it; the thread ends with the stop.
  */
-public class SupervisorLifecycle implements SmartLifecycle {
+public final class SupervisorLifecycle implements SmartLifecycle {
 
     /**
      * The phase: lower than the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}) and its

@@ -24,7 +24,7 @@ import dev.tasksupervisor.worker.BackgroundWorker;
  * worker class. It only collects them; {@link SupervisorLifecycle} builds, registers and starts them
  * when the context starts.
  */
-public class WorkerBeanPostProcessor implements BeanPostProcessor {
+final class WorkerBeanPostProcessor implements BeanPostProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerBeanPostProcessor.class);
 
