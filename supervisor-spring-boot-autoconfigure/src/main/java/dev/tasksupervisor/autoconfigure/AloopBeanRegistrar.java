@@ -64,8 +64,6 @@ class AloopBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAw
                     .getBean(TaskSupervisor.class).createAloop(name, aloop.isDefault(), aloop.isDaemon(), aloop.isStart()));
             definition.setPrimary(aloop.isDefault());
             definition.setLazyInit(false); // explicit, so lazy initialization leaves it alone
-            // The supervisor stops its aloops; the bean factory must not infer a destroy method of its own.
-            definition.setDestroyMethodName(null);
             registry.registerBeanDefinition(beanName, definition);
         });
     }
