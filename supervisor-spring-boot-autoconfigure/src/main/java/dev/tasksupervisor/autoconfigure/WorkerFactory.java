@@ -39,15 +39,20 @@ final class WorkerFactory {
     private static final String PROPERTY = "supervisor.workers.";
 
     private final TaskSupervisor supervisor;
-    private final Map<String, SupervisorProperties.WorkerSettings> overrides;
+    /** By {@link #relaxed} name. */
+    private final Map<String, Configured> overrides;
     private final StringValueResolver resolver;
 
     WorkerFactory(TaskSupervisor supervisor, Map<String, SupervisorProperties.WorkerSettings> overrides,
             StringValueResolver resolver) {
         this.supervisor = supervisor;
         this.overrides = new LinkedHashMap<>();
-        overrides.forEach((name, settings) -> this.overrides.put(relaxed(name), settings));
+        overrides.forEach((key, settings) -> this.overrides.put(relaxed(key), new Configured(key, settings)));
         this.resolver = resolver;
+    }
+
+    /** A worker's {@code supervisor.workers.<key>.*} settings, and the key as the configuration spells it. */
+    private record Configured(String key, SupervisorProperties.WorkerSettings settings) {
     }
 
     /**
@@ -105,9 +110,10 @@ final class WorkerFactory {
                         + "' (" + registered.get() + ").",
                         "Give one of them another name.");
             }
-            SupervisorProperties.WorkerSettings override = overrides.get(relaxed(name));
-            if (override != null && !override.isEnabled()) {
-                log.info("Worker '{}' ({}) is disabled by {}{}.enabled", name, declaration.describe(), PROPERTY, name);
+            Configured override = overrides.get(relaxed(name));
+            if (override != null && !override.settings().isEnabled()) {
+                log.info("Worker '{}' ({}) is disabled by {}{}.enabled", name, declaration.describe(), PROPERTY,
+                        override.key());
                 continue;
             }
             Settings settings = settings(declaration, name, override);
@@ -115,12 +121,12 @@ final class WorkerFactory {
                     : fromBean(declaration, name, settings), settings.autoStart, declaration));
         }
         Set<String> found = byName.keySet().stream().map(WorkerFactory::relaxed).collect(Collectors.toSet());
-        for (String configured : overrides.keySet()) {
-            if (!found.contains(configured)) {
-                log.warn("{}{}.* configures a worker that does not exist; the workers are {}", PROPERTY, configured,
+        overrides.forEach((relaxedKey, override) -> {
+            if (!found.contains(relaxedKey)) {
+                log.warn("{}{}.* configures a worker that does not exist; the workers are {}", PROPERTY, override.key(),
                         new TreeSet<>(byName.keySet()));
             }
-        }
+        });
         return built;
     }
 
@@ -141,7 +147,7 @@ final class WorkerFactory {
 
     // ------------------------------------------------------------------ settings
 
-    private Settings settings(WorkerDeclaration declaration, String name, SupervisorProperties.WorkerSettings override) {
+    private Settings settings(WorkerDeclaration declaration, String name, Configured configured) {
         Settings s = new Settings();
         Worker annotation = declaration.annotation();
         if (annotation != null) {
@@ -163,8 +169,9 @@ final class WorkerFactory {
             }
             s.kind = askedKind(declaration);
         }
-        if (override != null) {
-            String prefix = PROPERTY + name + ".";
+        if (configured != null) {
+            SupervisorProperties.WorkerSettings override = configured.settings();
+            String prefix = PROPERTY + configured.key() + ".";
             if (override.getInterval() != null || override.getDelay() != null) {
                 if (override.getInterval() != null && override.getDelay() != null) {
                     throw new SupervisorConfigurationException(prefix + "interval (" + override.getInterval() + ") and "

@@ -329,6 +329,19 @@ class WorkerDiscoveryTests {
     }
 
     @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void logsNameTheWorkerPropertiesAsTheConfigurationSpellsThem(CapturedOutput output) {
+        contextRunner.withUserConfiguration(Named.class, Heartbeat.class)
+                .withPropertyValues("names.worker=refreshCache", "supervisor.workers.refresh-cache.enabled=false",
+                        "supervisor.workers.no_such.poll-delay=5ms")
+                .run(context -> {
+                    assertThat(context.getBean(TaskSupervisor.class).findWorker("refreshCache")).isEmpty();
+                    assertThat(output).contains("is disabled by supervisor.workers.refresh-cache.enabled")
+                            .contains("supervisor.workers.no_such.* configures a worker that does not exist");
+                });
+    }
+
+    @Test
     void workerNameComesFromTheAnnotationWithPlaceholders() {
         contextRunner.withUserConfiguration(Named.class).withPropertyValues("names.worker=renamed")
                 .run(context -> assertThat(context.getBean(TaskSupervisor.class).findWorker("renamed")).isPresent());
