@@ -126,7 +126,7 @@ public abstract class BackgroundWorker implements Scheduler {
      */
     public void setPollDelay(Duration pollDelay) {
         if (pollDelay != null && pollDelay.isNegative()) {
-            throw new IllegalArgumentException("worker '" + name + "': poll delay must not be negative, was "
+            throw new IllegalArgumentException("worker '" + configuredName + "': poll delay must not be negative, was "
                     + pollDelay);
         }
         this.pollDelay = pollDelay;
