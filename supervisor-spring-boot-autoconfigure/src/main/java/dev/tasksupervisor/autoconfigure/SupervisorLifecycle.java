@@ -6,6 +6,7 @@ import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.StringValueResolver;
 
@@ -28,7 +29,7 @@ import dev.tasksupervisor.worker.BackgroundWorker;
  * and calls Spring back when it is done, so {@code spring.lifecycle.timeout-per-shutdown-phase} bounds
  * how long the context waits for it; the thread ends with the stop.
  */
-public final class SupervisorLifecycle implements SmartLifecycle {
+public final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
 
     /**
      * The phase: lower than the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}) and its
@@ -265,6 +266,23 @@ public final class SupervisorLifecycle implements SmartLifecycle {
             }
         }
         log.info("Task supervisor '{}': {} worker(s) {}", supervisor.getId(), active.size(), done);
+    }
+
+    /**
+     * A context closed while paused never calls {@link #stop}: let go of what the stop would have, the
+     * keep-alive thread and, on a parent's supervisor, this context's workers.
+     */
+    @Override
+    public void destroy() {
+        synchronized (monitor) {
+            if (keepAlive != null) {
+                keepAlive.interrupt();
+                keepAlive = null;
+            }
+            if (!ownsSupervisor && workers != null) {
+                workers.forEach(built -> supervisor.unregisterScheduler(built.worker()));
+            }
+        }
     }
 
     @Override

@@ -319,6 +319,23 @@ class WorkerDiscoveryTests {
     }
 
     @Test
+    void aChildContextClosedWhilePausedLeavesNeitherWorkerNorThreadBehind() {
+        contextRunner.run(parent -> {
+            TaskSupervisor supervisor = parent.getBean(TaskSupervisor.class);
+            new ApplicationContextRunner().withParent(parent)
+                    .withConfiguration(AutoConfigurations.of(SupervisorAutoConfiguration.class))
+                    .withUserConfiguration(Refresh.class).run(child -> {
+                        assertThat(SupervisorAutoConfigurationTests.threads("supervisor_" + id + "_keep_alive")).hasSize(1);
+                        child.stop();
+                    });
+            assertThat(supervisor.findWorker("rebuild")).isEmpty();
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    SupervisorAutoConfigurationTests.threads("supervisor_" + id + "_keep_alive").isEmpty());
+            assertThat(supervisor.isActive()).isTrue();
+        });
+    }
+
+    @Test
     void enabledFalseLeavesTheWorkerOut() {
         contextRunner.withUserConfiguration(Heartbeat.class, Orders.class)
                 .withPropertyValues("supervisor.workers.heartbeat.enabled=false").run(context -> {
