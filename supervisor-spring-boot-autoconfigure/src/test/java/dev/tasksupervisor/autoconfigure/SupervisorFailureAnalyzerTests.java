@@ -179,9 +179,9 @@ class SupervisorFailureAnalyzerTests {
 
     @Test
     void workerBeanWhoseAnnotationAsksForAnotherKindOrSeveral() {
-        assertThat(analyze(contextRunner.withUserConfiguration(QueueAttributesOnAnEventBean.class)).getDescription())
+        assertThat(analyze(contextRunner.withBean(QueueAttributesOnAnEventBean.class)).getDescription())
                 .contains("asks for a queue worker, but the bean is an event worker");
-        assertThat(analyze(contextRunner.withUserConfiguration(TwoKindsOnAnEventBean.class)).getDescription())
+        assertThat(analyze(contextRunner.withBean(TwoKindsOnAnEventBean.class)).getDescription())
                 .contains("asks for more than one kind of worker: interval (interval/delay) event (event = true)");
     }
 
@@ -400,37 +400,27 @@ class SupervisorFailureAnalyzerTests {
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    static class QueueAttributesOnAnEventBean {
+    /** An event worker bean, which the subclasses below annotate for other kinds. */
+    abstract static class EventBean extends EventWorker {
 
-        @Bean
-        Refresher refresher(TaskSupervisor supervisor) {
-            return new Refresher(supervisor);
-        }
-
-        @Worker(queueCapacity = 10)
-        static class Refresher extends EventWorker {
-
-            Refresher(TaskSupervisor supervisor) {
-                super(supervisor, "refresher", false);
-            }
+        EventBean(TaskSupervisor supervisor) {
+            super(supervisor, "refresher", false);
         }
     }
 
-    @Configuration(proxyBeanMethods = false)
-    static class TwoKindsOnAnEventBean {
+    @Worker(queueCapacity = 10)
+    static class QueueAttributesOnAnEventBean extends EventBean {
 
-        @Bean
-        Refresher refresher(TaskSupervisor supervisor) {
-            return new Refresher(supervisor);
+        QueueAttributesOnAnEventBean(TaskSupervisor supervisor) {
+            super(supervisor);
         }
+    }
 
-        @Worker(interval = "1s", event = true)
-        static class Refresher extends EventWorker {
+    @Worker(interval = "1s", event = true)
+    static class TwoKindsOnAnEventBean extends EventBean {
 
-            Refresher(TaskSupervisor supervisor) {
-                super(supervisor, "refresher", false);
-            }
+        TwoKindsOnAnEventBean(TaskSupervisor supervisor) {
+            super(supervisor);
         }
     }
 

@@ -536,13 +536,21 @@ class WorkerDiscoveryTests {
         final AtomicInteger ticks = new AtomicInteger();
 
         Ticker(TaskSupervisor supervisor) {
-            super(supervisor, "ticker", false);
+            this(supervisor, "ticker");
+        }
+
+        Ticker(TaskSupervisor supervisor, String name) {
+            super(supervisor, name, false);
         }
 
         @Override
         protected Object run(WorkerContext context) {
             ticks.incrementAndGet();
             return null;
+        }
+
+        public int ticks() {
+            return ticks.get();
         }
     }
 
@@ -585,23 +593,10 @@ class WorkerDiscoveryTests {
     }
 
     /** A worker bean proxied because of an {@code @Async} method. */
-    @Worker(interval = "20ms")
-    static class AsyncTicker extends IntervalWorker {
-
-        final AtomicInteger ticks = new AtomicInteger();
+    static class AsyncTicker extends Ticker {
 
         AsyncTicker(TaskSupervisor supervisor) {
-            super(supervisor, "asyncTicker", false);
-        }
-
-        @Override
-        protected Object run(WorkerContext context) {
-            ticks.incrementAndGet();
-            return null;
-        }
-
-        public int ticks() {
-            return ticks.get();
+            super(supervisor, "asyncTicker");
         }
 
         @Async
