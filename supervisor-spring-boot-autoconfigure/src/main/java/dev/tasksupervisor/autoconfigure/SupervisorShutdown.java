@@ -8,10 +8,11 @@ import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
 
 /**
- * Stops the task supervisor as {@code supervisor.shutdown.*} says: when the context stops
- * ({@link SupervisorLifecycle}), or, if the context fails before its life cycle started, when the
- * bean factory is destroyed. It is created before the supervisor and destroyed after it, so a started
- * supervisor (and its non-daemon aloops) can never outlive a failed start-up.
+ * Stops the task supervisor as {@code supervisor.shutdown.*} says: when the context closes
+ * ({@link SupervisorLifecycle}), or, if the context fails or closes while its life cycle is not running
+ * (before it started, or paused), when the bean factory is destroyed. It is created before the supervisor
+ * and destroyed after it, so a started supervisor (and its non-daemon aloops) can never outlive the
+ * context. A supervisor of a parent context is not its to stop.
  */
 final class SupervisorShutdown implements DisposableBean {
 
