@@ -186,6 +186,16 @@ public class TaskSupervisor {
     }
 
     /**
+     * The task decorator, or {@code null} if none was set. Workers apply it themselves where the thread
+     * that dispatches a run is not the one whose context the run should have (a queue item's putter).
+     */
+    public UnaryOperator<Runnable> getTaskDecorator() {
+        synchronized (lifecycle) {
+            return taskDecorator;
+        }
+    }
+
+    /**
      * The poll delay (default 10 ms): how long an event worker waits after a run before it runs again
      * for triggers that arrived meanwhile, and how long a batch queue worker lingers to fill a batch.
      * It never slows a plain queue worker.
@@ -522,11 +532,23 @@ public class TaskSupervisor {
      * @throws RejectedExecutionException once the pool is shutting down
      */
     public CompletableFuture<Void> executeForScheduler(Runnable task) {
+        return executeForScheduler(task, true);
+    }
+
+    /**
+     * As {@link #executeForScheduler(Runnable)}; with {@code decorate} false, without the task decorator,
+     * for a scheduler that has wrapped the work in its caller's context itself (a worker's queued item),
+     * so that it is not decorated twice.
+     *
+     * @throws IllegalStateException before {@link #start()}
+     * @throws RejectedExecutionException once the pool is shutting down
+     */
+    public CompletableFuture<Void> executeForScheduler(Runnable task, boolean decorate) {
         TaskPool p = pool;
         if (p == null) {
             throw new IllegalStateException("task supervisor '" + id + "' is not started: call start() first");
         }
-        return p.submit(Priority.NORMAL, task);
+        return p.submit(Priority.NORMAL, task, decorate);
     }
 
     private TaskPool activePool() {

@@ -108,8 +108,18 @@ public final class TaskPool {
      * @throws RejectedExecutionException if the pool is stopped
      */
     public CompletableFuture<Void> submit(Priority priority, Runnable task) {
+        return submit(priority, task, true);
+    }
+
+    /**
+     * Runs {@code task} on a pool thread; without the decorator if {@code decorate} is false, for work
+     * that applies it itself.
+     *
+     * @throws RejectedExecutionException if the pool is stopped
+     */
+    public CompletableFuture<Void> submit(Priority priority, Runnable task, boolean decorate) {
         PoolTask<Void> t = new PoolTask<>(Objects.requireNonNull(task, "task"));
-        submit(priority, t);
+        submit(priority, t, decorate);
         return t;
     }
 
@@ -120,14 +130,14 @@ public final class TaskPool {
      */
     public <T> CompletableFuture<T> submit(Priority priority, Callable<T> task) {
         PoolTask<T> t = new PoolTask<>(Objects.requireNonNull(task, "task"));
-        submit(priority, t);
+        submit(priority, t, true);
         return t;
     }
 
-    private void submit(Priority priority, PoolTask<?> task) {
+    private void submit(Priority priority, PoolTask<?> task, boolean decorate) {
         Objects.requireNonNull(priority, "priority");
         // Decorated here, on the caller's thread, as Spring's executors do: a failing decorator fails the spawn.
-        Runnable runnable = decorator == null ? task : new DecoratedTask(task, decorator.apply(task));
+        Runnable runnable = decorator == null || !decorate ? task : new DecoratedTask(task, decorator.apply(task));
         PriorityGate g = gate;
         try {
             if (g == null) {

@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +72,8 @@ public abstract class BackgroundWorker implements Scheduler {
     private volatile String name;
     private volatile WorkerContext context;
     private volatile ALoop aloop;
+    /** The supervisor's task decorator for a sync target, else null; see {@link #captureRun}. */
+    private volatile UnaryOperator<Runnable> runDecorator;
 
     private final Object lifecycle = new Object();
     private volatile WorkerState state = WorkerState.NEW;
@@ -145,7 +148,7 @@ public abstract class BackgroundWorker implements Scheduler {
      */
     public void setPollDelay(Duration pollDelay) {
         if (pollDelay != null && pollDelay.isNegative()) {
-            throw new IllegalArgumentException("worker '" + name + "': poll delay must not be negative, was "
+            throw new IllegalArgumentException("worker '" + configuredName + "': poll delay must not be negative, was "
                     + pollDelay);
         }
         this.pollDelay = pollDelay;
@@ -198,6 +201,7 @@ public abstract class BackgroundWorker implements Scheduler {
                 throw e;
             }
             aloop = loop;
+            runDecorator = async ? null : supervisor.getTaskDecorator();
             context = new WorkerContext(this, startName, object, overrides.arguments());
             beforeStart();
             generation++;
@@ -432,14 +436,26 @@ public abstract class BackgroundWorker implements Scheduler {
      * down, the worker stops and {@code ended} is called at once, as if the run had happened.
      */
     protected final void dispatchRun(Object input, Runnable ended) {
+        dispatchRun(input, null, ended);
+    }
+
+    /** As {@link #dispatchRun(Object, Runnable)}, in the context {@code captured} holds, if not null. */
+    final void dispatchRun(Object input, ContextRun captured, Runnable ended) {
         try {
             if (async) {
                 runAsync(input).thenRun(ended);
             } else {
-                executeOnPool(() -> {
-                    runSync(input);
-                    ended.run();
-                });
+                if (captured != null) {
+                    executeOnPool(() -> {
+                        captured.runInContext(input);
+                        ended.run();
+                    }, false);
+                } else {
+                    executeOnPool(() -> {
+                        runSync(input);
+                        ended.run();
+                    });
+                }
             }
         } catch (RejectedExecutionException e) {
             requestStop();
@@ -447,9 +463,28 @@ public abstract class BackgroundWorker implements Scheduler {
         }
     }
 
+    /**
+     * The calling thread's context, for a run that another thread will dispatch: with the supervisor's
+     * task decorator and a sync target, a {@link ContextRun} for {@code item}; else {@code null}, at no cost.
+     */
+    final ContextRun captureRun(Object item) {
+        UnaryOperator<Runnable> decorator = runDecorator;
+        return decorator == null ? null : ContextRun.capture(this, decorator, item);
+    }
+
+    /** Whether {@link #captureRun} captures anything in the current start. */
+    final boolean capturesContext() {
+        return runDecorator != null;
+    }
+
     /** Hands {@code task} to the supervisor's pool. */
     protected final void executeOnPool(Runnable task) {
         supervisor.executeForScheduler(task);
+    }
+
+    /** Hands {@code task} to the pool; undecorated unless {@code decorate}: it runs captured contexts itself. */
+    final void executeOnPool(Runnable task, boolean decorate) {
+        supervisor.executeForScheduler(task, decorate);
     }
 
     /** The loop for this worker's timers: its aloop for an async target, else the supervisor's own loop. */

@@ -12,7 +12,9 @@ import dev.tasksupervisor.aloop.ALoop;
  * previous stage completed).
  *
  * <p>One run at a time: the sync loop is a single pool task; the async loop starts the next run only
- * from the completion of the previous one.
+ * from the completion of the previous one. The sync loop, handed to the pool by {@code start}, has the
+ * context (MDC, security, tracing) of the thread that started the worker if the supervisor has a task
+ * decorator.
  */
 public class ContinuousWorker extends NoInputWorker {
 

@@ -12,9 +12,13 @@ import dev.tasksupervisor.TaskSupervisor;
  * supervisor's poll delay after the previous run ended, so a storm of triggers costs bounded CPU.
  * {@code trigger(true)} skips that delay.
  *
+ * <p>With the supervisor's task decorator (and a sync target), a run has the context (MDC, security,
+ * tracing) of the trigger that asked for it; triggers coalesced into one run give it the context of the
+ * first of them.
+ *
  * <p>An idle event worker holds no thread and no timer. Invariants: {@code running}, {@code pending},
- * {@code forced} and {@code followUp} are guarded by {@code this}; a run is dispatched only by the
- * thread that set {@code running} from false to true, so runs never overlap.
+ * {@code forced}, {@code followUp} and {@code next} are guarded by {@code this}; a run is dispatched
+ * only by the thread that set {@code running} from false to true, so runs never overlap.
  */
 public class EventWorker extends NoInputWorker implements TriggerableWorker {
 
@@ -22,6 +26,8 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
     private boolean pending;
     private boolean forced;
     private ScheduledFuture<?> followUp;
+    /** The context of the first trigger coalesced into the next run; null without a task decorator. */
+    private ContextRun next;
 
     /** A worker that runs {@code target} once per trigger; an async target runs on an aloop. */
     public EventWorker(TaskSupervisor supervisor, String name, WorkerTarget<Void> target) {
@@ -48,6 +54,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
         synchronized (this) {
             pending = false;
             forced = false;
+            next = null;
         }
     }
 
@@ -66,12 +73,17 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
      */
     public void trigger(boolean force) {
         requireActiveToTrigger();
+        ContextRun mine = captureRun(null); // outside the lock: the decorator is application code
+        ContextRun run;
         synchronized (this) {
             // Checked again under the lock: a stop that found the worker idle may have finished meanwhile.
             requireActiveToTrigger();
             if (running) {
                 pending = true;
                 forced |= force;
+                if (next == null) {
+                    next = mine;
+                }
                 return;
             }
             if (followUp != null) {
@@ -81,12 +93,15 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
                 followUp = null;
             }
             running = true;
+            run = next != null ? next : mine;
+            next = null;
         }
-        dispatchRun(null, this::runEnded);
+        dispatchRun(null, run, this::runEnded);
     }
 
     private void runEnded() {
         boolean again = false;
+        ContextRun run = null;
         synchronized (this) {
             running = false;
             if (pending && isActive()) {
@@ -95,6 +110,8 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
                 if (forced || delay.isZero()) {
                     running = true;
                     again = true;
+                    run = next;
+                    next = null;
                 } else {
                     try {
                         followUp = timerLoop().schedule(this::followUp, delay);
@@ -106,27 +123,31 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
             }
         }
         if (again) {
-            dispatchRun(null, this::runEnded);
+            dispatchRun(null, run, this::runEnded);
         } else if (!isActive()) {
             finishIfIdle();
         }
     }
 
     private void followUp() {
+        ContextRun run;
         synchronized (this) {
             followUp = null;
             if (!isActive() || running) {
                 return;
             }
             running = true;
+            run = next;
+            next = null;
         }
-        dispatchRun(null, this::runEnded);
+        dispatchRun(null, run, this::runEnded);
     }
 
     @Override
     protected void onStopRequested() {
         synchronized (this) {
             pending = false;
+            next = null;
             if (followUp != null) {
                 followUp.cancel(false);
                 followUp = null;

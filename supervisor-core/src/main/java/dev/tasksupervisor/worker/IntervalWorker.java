@@ -17,7 +17,8 @@ import dev.tasksupervisor.aloop.ALoop;
  * itself.
  *
  * <p>Timers run on the supervisor's own loop (on the worker's aloop for an async target); a run goes
- * to the pool. Invariants: {@code running}, {@code skipNext}, {@code triggered} and {@code timer} are
+ * to the pool. With the supervisor's task decorator (and a sync target), every run, triggered ones
+ * included, has the context (MDC, security, tracing) of the thread that started the worker. Invariants: {@code running}, {@code skipNext}, {@code triggered} and {@code timer} are
  * guarded by {@code this}; only the thread that sets {@code running} dispatches a run.
  */
 public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
@@ -33,6 +34,8 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private boolean skipNext;
     private boolean triggered;
     private ScheduledFuture<?> timer;
+    /** The context of the thread that started the worker, for every run; null without a task decorator. */
+    private volatile ContextRun startContext;
 
     /** A worker that runs {@code target} on a schedule set with {@link #setInterval} or {@link #setDelay}. */
     public IntervalWorker(TaskSupervisor supervisor, String name, WorkerTarget<Void> target) {
@@ -114,6 +117,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     @Override
     protected void onStart() {
         ALoop loop = timerLoop();
+        startContext = captureRun(null);
         synchronized (this) {
             skipNext = false;
             triggered = false;
@@ -138,7 +142,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             }
             running = true;
         }
-        dispatchRun(null, this::runEnded);
+        dispatchRun(null, startContext, this::runEnded);
     }
 
     /** Runs the target now, or once more right after the run in progress. */
@@ -173,7 +177,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             }
             running = true;
         }
-        dispatchRun(null, this::runEnded);
+        dispatchRun(null, startContext, this::runEnded);
     }
 
     private void runEnded() {
@@ -191,7 +195,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             }
         }
         if (again) {
-            dispatchRun(null, this::runEnded);
+            dispatchRun(null, startContext, this::runEnded);
         } else if (!isActive()) {
             finishStop();
         }

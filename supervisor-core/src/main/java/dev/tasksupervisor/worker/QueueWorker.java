@@ -36,6 +36,11 @@ import dev.tasksupervisor.TaskSupervisor;
  * takes items until the queue is empty (yielding its thread every {@value #ITEMS_PER_TASK} items).
  * Invariant: only the holder of its start's {@code scheduled} flag takes items from the queue and runs
  * the target, so runs never overlap; a batch waiting to fill belongs to that holder too.
+ *
+ * <p>With the supervisor's task decorator (and a sync target), each item runs in the context of the
+ * thread that put it (MDC, security, tracing), not in that of whoever started the drain: {@code put}
+ * applies the decorator to the item's run, on the putter's thread. A batch runs in its first item's
+ * putter's context. Without a decorator, a put costs nothing more.
  */
 public class QueueWorker<T> extends BackgroundWorker {
 
@@ -50,7 +55,7 @@ public class QueueWorker<T> extends BackgroundWorker {
     private volatile Consumer<List<T>> undeliveredHandler = this::logUndelivered;
 
     /** The queue and its drain state for the current start; replaced by each start. */
-    private volatile Intake<T> intake = new Intake<>(new LinkedBlockingQueue<>(), null);
+    private volatile Intake<T> intake = new Intake<>(new LinkedBlockingQueue<>(), null, false);
     private volatile List<T> undelivered = List.of();
 
     /**
@@ -59,19 +64,23 @@ public class QueueWorker<T> extends BackgroundWorker {
      * make two drains run at once.
      */
     private static final class Intake<T> {
-        final BlockingQueue<T> queue;
+        /** The items, or with {@code contexts} each item's {@link ContextRun}. */
+        final BlockingQueue<Object> queue;
         /** Capacity of a bounded priority queue (PriorityBlockingQueue itself is unbounded), else null. */
         final Semaphore permits;
+        /** Whether each item is queued with its putter's context. */
+        final boolean contexts;
         /** Held by the one drain that may take items and run the target. */
         final AtomicBoolean scheduled = new AtomicBoolean();
         /** A batch waiting up to the poll delay to fill; belongs to the holder of {@code scheduled}. */
-        final AtomicReference<List<T>> lingering = new AtomicReference<>();
+        final AtomicReference<List<Object>> lingering = new AtomicReference<>();
         /** The timer that resumes a lingering batch. */
         volatile ScheduledFuture<?> lingerTimer;
 
-        Intake(BlockingQueue<T> queue, Semaphore permits) {
+        Intake(BlockingQueue<Object> queue, Semaphore permits, boolean contexts) {
             this.queue = queue;
             this.permits = permits;
+            this.contexts = contexts;
         }
 
         void released(int count) {
@@ -176,7 +185,7 @@ public class QueueWorker<T> extends BackgroundWorker {
     @Override
     public int getQueueSize() {
         Intake<T> in = intake;
-        List<T> held = in.lingering.get();
+        List<Object> held = in.lingering.get();
         return in.queue.size() + (held == null ? 0 : held.size());
     }
 
@@ -214,14 +223,17 @@ public class QueueWorker<T> extends BackgroundWorker {
         }
         requireActive();
         Intake<T> in = intake;
+        // Captured here, on the putter's thread: a failing decorator fails the put, before the item is queued.
+        Object element = in.contexts ? captureRun(item) : item;
         boolean added;
         if (in.permits != null) {
             added = timeoutNanos == 0 ? in.permits.tryAcquire() : in.permits.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
             if (added) {
-                in.queue.add(item);
+                in.queue.add(element);
             }
         } else {
-            added = timeoutNanos == 0 ? in.queue.offer(item) : in.queue.offer(item, timeoutNanos, TimeUnit.NANOSECONDS);
+            added = timeoutNanos == 0 ? in.queue.offer(element)
+                    : in.queue.offer(element, timeoutNanos, TimeUnit.NANOSECONDS);
         }
         if (!added) {
             throw new IllegalStateException("the queue of worker '" + getName() + "' is full (capacity " + capacity
@@ -230,7 +242,7 @@ public class QueueWorker<T> extends BackgroundWorker {
         }
         // A stop (or stop and restart) that finished between the check above and the add would strand the
         // item in a queue nobody drains: take it back and refuse it.
-        if ((!isActive() || intake != in) && in.queue.remove(item)) {
+        if ((!isActive() || intake != in) && in.queue.remove(element)) {
             in.released(1);
             throw new IllegalStateException("queue worker '" + getName() + "' stopped while the item was being put: "
                     + "it was not accepted; start the worker and put it again");
@@ -255,10 +267,24 @@ public class QueueWorker<T> extends BackgroundWorker {
     protected void onStart() {
         Comparator<? super T> order = comparator;
         int limit = capacity;
+        boolean contexts = capturesContext();
         intake = order != null
-                ? new Intake<>(new PriorityBlockingQueue<>(11, order), limit > 0 ? new Semaphore(limit) : null)
-                : new Intake<>(new LinkedBlockingQueue<>(limit > 0 ? limit : Integer.MAX_VALUE), null);
+                ? new Intake<>(new PriorityBlockingQueue<>(11, elementOrder(order, contexts)),
+                        limit > 0 ? new Semaphore(limit) : null, contexts)
+                : new Intake<>(new LinkedBlockingQueue<>(limit > 0 ? limit : Integer.MAX_VALUE), null, contexts);
         undelivered = List.of();
+    }
+
+    /** The order of the queue's elements: the items' order, looking through their contexts if they have one. */
+    @SuppressWarnings("unchecked")
+    private Comparator<Object> elementOrder(Comparator<? super T> order, boolean contexts) {
+        return contexts ? (a, b) -> order.compare(item(a), item(b)) : (Comparator<Object>) order;
+    }
+
+    /** The item a queue element holds. */
+    @SuppressWarnings("unchecked")
+    private T item(Object element) {
+        return (T) (element instanceof ContextRun run ? run.item() : element);
     }
 
     private void dispatchDrain(Intake<T> in) {
@@ -266,7 +292,7 @@ public class QueueWorker<T> extends BackgroundWorker {
             if (isAsync()) {
                 timerLoop().executor().execute(() -> drainAsync(in));
             } else {
-                executeOnPool(() -> drain(in));
+                executeOnPool(() -> drain(in), !in.contexts); // items carrying their context run in it, once
             }
         } catch (RejectedExecutionException e) {
             // The supervisor is stopping and nothing can run the target: hand the items back.
@@ -278,14 +304,14 @@ public class QueueWorker<T> extends BackgroundWorker {
     /** Takes the next input: an item, or a batch; {@code null} when there is nothing to run now. */
     private Object next(Intake<T> in) {
         if (batchSize == 0) {
-            T item = in.queue.poll();
+            Object item = in.queue.poll();
             if (item != null) {
                 in.released(1);
             }
             return item;
         }
-        List<T> held = in.lingering.getAndSet(null);
-        List<T> batch = held != null ? held : new ArrayList<>(batchSize);
+        List<Object> held = in.lingering.getAndSet(null);
+        List<Object> batch = held != null ? held : new ArrayList<>(batchSize);
         in.released(in.queue.drainTo(batch, batchSize - batch.size()));
         if (batch.isEmpty()) {
             return null;
@@ -341,19 +367,24 @@ public class QueueWorker<T> extends BackgroundWorker {
             if (input == null) {
                 return;
             }
-            // Single items queued behind this one run in the same series: the in-progress bookkeeping
-            // once, not per item. take() and handBack() may finish a stop, and a batch may hand the
-            // drain to its linger timer, so those stay outside the series.
             boolean goOn;
-            beginRunSeries();
-            try {
-                do {
-                    goOn = runInSeries(input);
-                    handled++;
-                    input = goOn && batchSize == 0 && handled < ITEMS_PER_TASK && !abandoned(in) ? next(in) : null;
-                } while (input != null);
-            } finally {
-                endRunSeries();
+            if (in.contexts) {
+                goOn = runInContext(input); // each run is decorated, with its own bookkeeping
+                handled++;
+            } else {
+                // Single items queued behind this one run in the same series: the in-progress
+                // bookkeeping once, not per item. take() and handBack() may finish a stop, and a batch
+                // may hand the drain to its linger timer, so those stay outside the series.
+                beginRunSeries();
+                try {
+                    do {
+                        goOn = runInSeries(input);
+                        handled++;
+                        input = goOn && batchSize == 0 && handled < ITEMS_PER_TASK && !abandoned(in) ? next(in) : null;
+                    } while (input != null);
+                } finally {
+                    endRunSeries();
+                }
             }
             if (!goOn) {
                 handBack(in);
@@ -364,6 +395,20 @@ public class QueueWorker<T> extends BackgroundWorker {
                 return;
             }
         }
+    }
+
+    /** Runs the target for an item or a batch in its putter's context (the first item's, for a batch). */
+    private boolean runInContext(Object input) {
+        if (batchSize == 0) {
+            ContextRun run = (ContextRun) input;
+            return run.runInContext(run.item());
+        }
+        List<?> elements = (List<?>) input;
+        List<T> batch = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            batch.add(item(element));
+        }
+        return ((ContextRun) elements.get(0)).runInContext(batch);
     }
 
     private void drainAsync(Intake<T> in) {
@@ -419,12 +464,21 @@ public class QueueWorker<T> extends BackgroundWorker {
     }
 
     private List<T> takeAll(Intake<T> in) {
-        List<T> rest = new ArrayList<>();
-        List<T> held = in.lingering.getAndSet(null);
+        List<Object> elements = new ArrayList<>();
+        List<Object> held = in.lingering.getAndSet(null);
         if (held != null) {
-            rest.addAll(held);
+            elements.addAll(held);
         }
-        in.released(in.queue.drainTo(rest));
+        in.released(in.queue.drainTo(elements));
+        if (!in.contexts) {
+            @SuppressWarnings("unchecked")
+            List<T> items = (List<T>) (List<?>) elements;
+            return items;
+        }
+        List<T> rest = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            rest.add(item(element));
+        }
         return rest;
     }
 

@@ -34,6 +34,15 @@ class WorkerPollDelayTest extends WorkerTestSupport {
     }
 
     @Test
+    void aNegativePollDelayIsRefusedUnderTheConfiguredNameNotTheLastStartsOverride() {
+        EventWorker worker = new EventWorker(supervisor, "configured", WorkerTarget.of(() -> { }));
+        worker.start(WorkerStart.defaults().withName("started-as"));
+        worker.stop();
+        assertThatIllegalArgumentException().isThrownBy(() -> worker.setPollDelay(Duration.ofMillis(-1)))
+                .withMessageStartingWith("worker 'configured'");
+    }
+
+    @Test
     void anEventWorkersOwnZeroPollDelayRunsACoalescedTriggerAtOnceDespiteALongSupervisorDelay() throws Exception {
         supervisor.setPollDelay(Duration.ofHours(1));
         AtomicInteger runs = new AtomicInteger();

@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -25,11 +23,12 @@ import dev.tasksupervisor.aloop.ALoop;
  * Registers one {@link ALoop} bean per {@code supervisor.aloops.<name>}, named by
  * {@link #beanName(String)}, created on the {@link TaskSupervisor} bean; the default aloop's bean is
  * primary. Bean definitions must exist before any bean is created, hence a registrar that binds the
- * aloops itself rather than reading {@link SupervisorProperties}.
+ * aloops itself rather than reading {@link SupervisorProperties}. The beans are eager even under
+ * {@code spring.main.lazy-initialization}: creating the bean creates the aloop, which async workers
+ * need whether or not anything injects it.
  */
 class AloopBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
 
-    private static final Logger log = LoggerFactory.getLogger(AloopBeanRegistrar.class);
     private static final String PROPERTY = "supervisor.aloops";
 
     private Environment environment;
@@ -54,14 +53,17 @@ class AloopBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAw
         aloops.forEach((name, aloop) -> {
             String beanName = beanName(name);
             if (registry.containsBeanDefinition(beanName)) {
-                log.debug("Bean '{}' exists: not registering aloop '{}' as a bean", beanName, name);
-                return;
+                // The aloop is created with its bean: without the bean there would be no aloop at all.
+                String source = registry.getBeanDefinition(beanName).getResourceDescription();
+                throw new SupervisorConfigurationException("Bean '" + beanName + "'"
+                        + (source != null ? " (defined in " + source + ")" : "") + " has the name of the bean of aloop '"
+                        + name + "' (" + PROPERTY + "." + name + "), so the aloop would not be created.",
+                        "Rename that bean, or the aloop: the bean of aloop <name> is named <name>Aloop.");
             }
             RootBeanDefinition definition = new RootBeanDefinition(ALoop.class, () -> beanFactory
                     .getBean(TaskSupervisor.class).createAloop(name, aloop.isDefault(), aloop.isDaemon(), aloop.isStart()));
             definition.setPrimary(aloop.isDefault());
-            // The supervisor stops its aloops; the bean factory must not infer a destroy method of its own.
-            definition.setDestroyMethodName(null);
+            definition.setLazyInit(false); // explicit, so lazy initialization leaves it alone
             registry.registerBeanDefinition(beanName, definition);
         });
     }

@@ -4,9 +4,10 @@ import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -21,12 +22,15 @@ final class SupervisorConfigurations {
     private SupervisorConfigurations() {
     }
 
-    /** The task supervisor and its life cycle. */
+    /**
+     * The task supervisor and its life cycle. The life cycle, its shutdown and the post-processor are
+     * machinery of each context, not beans to replace: a child context gets its own, so that its workers
+     * are found and run (on the parent's supervisor, if the child has none of its own).
+     */
     @Configuration(proxyBeanMethods = false)
     static class TaskSupervisorConfiguration {
 
         @Bean
-        @ConditionalOnMissingBean
         SupervisorShutdown supervisorShutdown(SupervisorProperties properties) {
             return new SupervisorShutdown(properties.getShutdown());
         }
@@ -65,12 +69,13 @@ final class SupervisorConfigurations {
         }
 
         @Bean
-        @ConditionalOnMissingBean
         SupervisorLifecycle supervisorLifecycle(TaskSupervisor taskSupervisor, SupervisorProperties properties,
-                WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor, ConfigurableBeanFactory beanFactory,
-                SupervisorShutdown supervisorShutdown) {
+                WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor, ConfigurableListableBeanFactory beanFactory,
+                SupervisorShutdown supervisorShutdown, ConfigurableApplicationContext context) {
+            // A supervisor from a parent context is the parent's to stop.
+            boolean ownsSupervisor = beanFactory.getBeanNamesForType(TaskSupervisor.class, true, false).length > 0;
             return new SupervisorLifecycle(taskSupervisor, properties, supervisorWorkerBeanPostProcessor,
-                    beanFactory::resolveEmbeddedValue, supervisorShutdown);
+                    beanFactory::resolveEmbeddedValue, supervisorShutdown, context::isClosed, ownsSupervisor);
         }
     }
 
@@ -80,7 +85,6 @@ final class SupervisorConfigurations {
 
         /** Static, as every bean post-processor's factory method should be: it is created before other beans. */
         @Bean
-        @ConditionalOnMissingBean
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         static WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor() {
             return new WorkerBeanPostProcessor();

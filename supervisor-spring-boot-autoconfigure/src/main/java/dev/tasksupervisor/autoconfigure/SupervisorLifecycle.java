@@ -1,9 +1,12 @@
 package dev.tasksupervisor.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.StringValueResolver;
 
@@ -12,12 +15,21 @@ import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.worker.BackgroundWorker;
 
 /**
- * Starts the workers with the application context and stops the task supervisor with it, in
+ * Starts the workers with the application context and stops the task supervisor when it closes, in
  * {@link #PHASE}: after the web server has drained its requests, so that work they queued is still
- * accepted and handled. While workers are registered, a non-daemon thread keeps the JVM alive
- * ({@code supervisor.keep-alive}), since the supervisor's own threads are daemon threads.
+ * accepted and handled. A stop while the context stays open ({@code context.stop()}, Spring's
+ * {@code pause()}) is a pause: the workers stop and the supervisor stays, and the next start starts
+ * them again. While workers are registered, a non-daemon thread keeps the JVM alive
+ * ({@code supervisor.keep-jvm-alive}), since the supervisor's own threads are daemon threads.
+ *
+ * <p>In a child context that uses its parent's supervisor, the life cycle runs the child's workers on it,
+ * and when the child closes stops and unregisters them; the supervisor is the parent's to stop.
+ *
+ * <p>A stop runs on a daemon thread of its own ({@code supervisor_stop}, {@code supervisor_<id>_stop})
+ * and calls Spring back when it is done, so {@code spring.lifecycle.timeout-per-shutdown-phase} bounds
+ * how long the context waits for it; the thread ends with the stop.
  */
-public class SupervisorLifecycle implements SmartLifecycle {
+public final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
 
     /**
      * The phase: lower than the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}) and its
@@ -32,31 +44,44 @@ public class SupervisorLifecycle implements SmartLifecycle {
     private final WorkerBeanPostProcessor discovery;
     private final StringValueResolver resolver;
     private final SupervisorShutdown shutdown;
+    private final BooleanSupplier closing;
+    private final boolean ownsSupervisor;
 
     private final Object monitor = new Object();
     /** Guarded by {@code monitor}. */
     private boolean running;
     /** Guarded by {@code monitor}. */
     private Thread keepAlive;
+    /** The workers built at the first start, {@code null} before it. Guarded by {@code monitor}. */
+    private List<WorkerFactory.BuiltWorker> workers;
+    /** The workers the last pause stopped, which the next start starts again. Guarded by {@code monitor}. */
+    private List<BackgroundWorker> paused = List.of();
+    /** The thread of the last stop, which a start waits for. Guarded by {@code monitor}. */
+    private Thread stopping;
 
     /**
      * @param supervisor the supervisor to run the workers on
-     * @param properties the worker overrides, the shutdown settings and keep-alive
+     * @param properties the worker overrides, the shutdown settings and keep-jvm-alive
      * @param discovery where the workers found among the beans are
      * @param resolver resolves {@code ${...}} placeholders in {@code @Worker} attributes
      * @param shutdown stops the supervisor as {@code supervisor.shutdown.*} says
+     * @param closing whether the context is closing (a stop is then the end, not a pause)
+     * @param ownsSupervisor whether the supervisor is this context's (else a parent's, which it stops)
      */
     SupervisorLifecycle(TaskSupervisor supervisor, SupervisorProperties properties, WorkerBeanPostProcessor discovery,
-            StringValueResolver resolver, SupervisorShutdown shutdown) {
+            StringValueResolver resolver, SupervisorShutdown shutdown, BooleanSupplier closing, boolean ownsSupervisor) {
         this.supervisor = supervisor;
         this.properties = properties;
         this.discovery = discovery;
         this.resolver = resolver;
         this.shutdown = shutdown;
+        this.closing = closing;
+        this.ownsSupervisor = ownsSupervisor;
     }
 
     /**
-     * Starts the supervisor if nobody has, then builds, registers and starts the workers.
+     * The first time: starts the supervisor if nobody has, then builds, registers and starts the
+     * workers. After a pause: starts again the workers the pause stopped.
      *
      * @throws SupervisorConfigurationException when a worker is misconfigured
      */
@@ -66,27 +91,60 @@ public class SupervisorLifecycle implements SmartLifecycle {
             if (running) {
                 return;
             }
+            awaitStopping();
+            if (workers == null) {
+                firstStart();
+            } else {
+                for (BackgroundWorker worker : paused) {
+                    worker.start();
+                }
+                log.info("Task supervisor '{}': {} worker(s) started again", supervisor.getId(), paused.size());
+                paused = List.of();
+            }
+            running = true;
+        }
+    }
+
+    /** A pause still under way would make the workers refuse to start: wait for it. Caller holds {@code monitor}. */
+    private void awaitStopping() {
+        boolean interrupted = false;
+        while (stopping != null) {
+            try {
+                stopping.join();
+                stopping = null;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Builds, registers and starts the workers. Caller holds {@code monitor}. */
+    private void firstStart() {
+        if (ownsSupervisor) {
             shutdown.track(supervisor);
             if (supervisor.getState() == SupervisorState.NEW) {
                 supervisor.start();
             }
-            List<WorkerFactory.BuiltWorker> workers = new WorkerFactory(supervisor, properties.getWorkers(), resolver)
-                    .create(discovery.takeDeclarations());
-            for (WorkerFactory.BuiltWorker built : workers) {
-                supervisor.registerScheduler(built.worker());
-            }
-            for (WorkerFactory.BuiltWorker built : workers) {
-                if (built.autoStart()) {
-                    start(built);
-                }
-            }
-            if (properties.isKeepAlive() && !workers.isEmpty()) {
-                keepAlive = startKeepAlive();
-            }
-            running = true;
-            log.info("Task supervisor '{}': {} worker(s) registered, {} started", supervisor.getId(), workers.size(),
-                    workers.stream().filter(WorkerFactory.BuiltWorker::autoStart).count());
         }
+        List<WorkerFactory.BuiltWorker> created = new WorkerFactory(supervisor, properties.getWorkers(), resolver)
+                .create(discovery.takeDeclarations());
+        for (WorkerFactory.BuiltWorker built : created) {
+            supervisor.registerScheduler(built.worker());
+        }
+        for (WorkerFactory.BuiltWorker built : created) {
+            if (built.autoStart()) {
+                start(built);
+            }
+        }
+        if (properties.isKeepJvmAlive() && !created.isEmpty()) {
+            keepAlive = startKeepAlive();
+        }
+        workers = created;
+        log.info("Task supervisor '{}': {} worker(s) registered, {} started", supervisor.getId(), created.size(),
+                created.stream().filter(WorkerFactory.BuiltWorker::autoStart).count());
     }
 
     private static void start(WorkerFactory.BuiltWorker built) {
@@ -102,29 +160,127 @@ public class SupervisorLifecycle implements SmartLifecycle {
 
     /** A non-daemon thread that ends when the supervisor has stopped: the JVM lives as long as the workers. */
     private Thread startKeepAlive() {
-        String id = supervisor.getId();
-        String name = (TaskSupervisor.DEFAULT_ID.equals(id) ? "supervisor_" : "supervisor_" + id + "_") + "keep_alive";
         Thread thread = new Thread(() -> {
             try {
                 supervisor.block();
             } catch (InterruptedException e) {
                 // stopped by stop(): nothing more to keep alive
             }
-        }, name);
+        }, threadName("keep_alive"));
         thread.setDaemon(false);
         thread.start();
         return thread;
     }
 
-    /** Stops the supervisor, its workers and aloops as {@code supervisor.shutdown.*} says. */
+    private String threadName(String suffix) {
+        String id = supervisor.getId();
+        return (TaskSupervisor.DEFAULT_ID.equals(id) ? "supervisor_" : "supervisor_" + id + "_") + suffix;
+    }
+
+    /**
+     * When the context closes, stops the supervisor, its workers and aloops as
+     * {@code supervisor.shutdown.*} says. Otherwise pauses: stops the workers that run (draining their
+     * queues, for at most {@code supervisor.shutdown.timeout} if set) and keeps the supervisor.
+     * Returns when that is done.
+     */
     @Override
     public void stop() {
+        Thread thread = stopInBackground(() -> { });
+        boolean interrupted = false;
+        while (thread != null && thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** As {@link #stop()}, on a thread of its own that calls {@code callback} when it is done. */
+    @Override
+    public void stop(Runnable callback) {
+        if (stopInBackground(callback) == null) {
+            callback.run();
+        }
+    }
+
+    /** Starts the stop on a daemon thread that ends with it; {@code null} when not running. */
+    private Thread stopInBackground(Runnable callback) {
         synchronized (monitor) {
+            if (!running) {
+                return null;
+            }
             running = false;
-            shutdown.stop(supervisor);
+            Runnable stop;
+            List<BackgroundWorker> built = workers.stream().map(WorkerFactory.BuiltWorker::worker).toList();
+            List<BackgroundWorker> active = built.stream().filter(BackgroundWorker::isActive).toList();
+            if (closing.getAsBoolean()) {
+                Thread alive = keepAlive;
+                keepAlive = null;
+                stop = () -> {
+                    if (ownsSupervisor) {
+                        shutdown.stop(supervisor);
+                    } else {
+                        stopWorkers(active, "stopped with the context");
+                        built.forEach(supervisor::unregisterScheduler);
+                    }
+                    if (alive != null) {
+                        alive.interrupt();
+                    }
+                };
+            } else {
+                paused = active;
+                stop = () -> stopWorkers(active, "paused");
+            }
+            Thread thread = new Thread(() -> {
+                try {
+                    stop.run();
+                } catch (RuntimeException | Error e) {
+                    log.error("Task supervisor '{}' failed to stop", supervisor.getId(), e);
+                } finally {
+                    callback.run();
+                }
+            }, threadName("stop"));
+            thread.setDaemon(true);
+            stopping = thread;
+            thread.start();
+            return thread;
+        }
+    }
+
+    /** Stops these workers, all at once, draining their queues. */
+    private void stopWorkers(List<BackgroundWorker> active, String done) {
+        for (BackgroundWorker worker : active) {
+            worker.stop(false);
+        }
+        Duration timeout = properties.getShutdown().getTimeout();
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        for (BackgroundWorker worker : active) {
+            if (timeout == null) {
+                worker.stop();
+            } else {
+                worker.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+        }
+        log.info("Task supervisor '{}': {} worker(s) {}", supervisor.getId(), active.size(), done);
+    }
+
+    /**
+     * A context closed while paused never calls {@link #stop}: let go of what the stop would have, the
+     * keep-alive thread and, on a parent's supervisor, this context's workers.
+     */
+    @Override
+    public void destroy() {
+        synchronized (monitor) {
             if (keepAlive != null) {
                 keepAlive.interrupt();
                 keepAlive = null;
+            }
+            if (!ownsSupervisor && workers != null) {
+                workers.forEach(built -> supervisor.unregisterScheduler(built.worker()));
             }
         }
     }

@@ -20,7 +20,7 @@ public class SupervisorProperties {
     private Duration pollDelay = Duration.ofMillis(10);
 
     /** Whether a non-daemon thread keeps the JVM alive while workers are registered, so that an application without a web server runs until its context is closed. */
-    private boolean keepAlive = true;
+    private boolean keepJvmAlive = true;
 
     private final Pool pool = new Pool();
 
@@ -56,12 +56,12 @@ public class SupervisorProperties {
         this.pollDelay = pollDelay;
     }
 
-    public boolean isKeepAlive() {
-        return keepAlive;
+    public boolean isKeepJvmAlive() {
+        return keepJvmAlive;
     }
 
-    public void setKeepAlive(boolean keepAlive) {
-        this.keepAlive = keepAlive;
+    public void setKeepJvmAlive(boolean keepJvmAlive) {
+        this.keepJvmAlive = keepJvmAlive;
     }
 
     public Pool getPool() {
@@ -72,6 +72,10 @@ public class SupervisorProperties {
         return shutdown;
     }
 
+    /**
+     * The configured aloops, for reading. The aloops are created from {@code supervisor.aloops.*} as
+     * {@code AloopBeanRegistrar} binds it, before this bean exists; changing this map changes nothing.
+     */
     public Map<String, Aloop> getAloops() {
         return aloops;
     }

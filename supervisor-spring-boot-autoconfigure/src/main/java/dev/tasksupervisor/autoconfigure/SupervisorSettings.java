@@ -25,12 +25,12 @@ final class SupervisorSettings {
                     + ", but the pool needs at least one thread.",
                     "Set " + POOL + "max-size to 1 or more, or remove it to get the default (CPUs x 5).");
         }
-        notNegative(pool.getPoolSize(), "pool-size");
-        notNegative(pool.getReserveNormal(), "reserve-normal");
-        notNegative(pool.getReserveHigh(), "reserve-high");
-        notNegative(pool.getKeepAlive(), POOL + "keep-alive");
-        positive(pool.getCheckInterval(), POOL + "check-interval");
-        positive(pool.getCheckTimeout(), POOL + "check-timeout");
+        ConfiguredValues.notNegative(pool.getPoolSize(), POOL + "pool-size", "0 switches priorities off");
+        ConfiguredValues.notNegative(pool.getReserveNormal(), POOL + "reserve-normal", "0 reserves no slot");
+        ConfiguredValues.notNegative(pool.getReserveHigh(), POOL + "reserve-high", "0 reserves no slot");
+        ConfiguredValues.notNegative(pool.getKeepAlive(), POOL + "keep-alive");
+        ConfiguredValues.positive(pool.getCheckInterval(), POOL + "check-interval");
+        ConfiguredValues.positive(pool.getCheckTimeout(), POOL + "check-timeout");
         if (pool.isVirtualThreads() && Runtime.version().feature() < 21) {
             throw new SupervisorConfigurationException(POOL + "virtual-threads is true, but this JVM runs Java "
                     + Runtime.version().feature() + " and virtual threads need Java 21 or newer.",
@@ -69,35 +69,13 @@ final class SupervisorSettings {
                     + "', which is neither a number of threads nor 'max'.",
                     "Set " + POOL + "min-size to a number (0 or more) or to max.", e);
         }
-        notNegative(minSize, "min-size");
+        ConfiguredValues.notNegative(minSize, POOL + "min-size", "0 keeps no idle thread; max keeps them all");
         return minSize;
-    }
-
-    private static void notNegative(int value, String name) {
-        if (value < 0) {
-            throw new SupervisorConfigurationException(POOL + name + " is " + value + ", but sizes cannot be negative.",
-                    "Set " + POOL + name + " to 0 or more.");
-        }
-    }
-
-    /** Refuses a negative duration, naming the property. */
-    static void notNegative(Duration value, String property) {
-        if (value != null && value.isNegative()) {
-            throw new SupervisorConfigurationException(property + " is " + value + ", but it cannot be negative.",
-                    "Set " + property + " to 0 or a positive duration, such as 10ms or 5s.");
-        }
-    }
-
-    private static void positive(Duration value, String property) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new SupervisorConfigurationException(property + " is " + value + ", but it must be positive.",
-                    "Set " + property + " to a positive duration, such as 500ms or 5s.");
-        }
     }
 
     /** The supervisor's poll delay, validated. */
     static Duration pollDelay(SupervisorProperties properties) {
-        notNegative(properties.getPollDelay(), "supervisor.poll-delay");
+        ConfiguredValues.notNegative(properties.getPollDelay(), "supervisor.poll-delay");
         return properties.getPollDelay();
     }
 }

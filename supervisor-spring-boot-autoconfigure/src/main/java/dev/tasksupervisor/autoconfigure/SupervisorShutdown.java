@@ -1,23 +1,28 @@
 package dev.tasksupervisor.autoconfigure;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 
 import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
 
 /**
- * Stops the task supervisor as {@code supervisor.shutdown.*} says: when the context stops
- * ({@link SupervisorLifecycle}), or, if the context fails before its life cycle started, when the
- * bean factory is destroyed. It is created before the supervisor and destroyed after it, so a started
- * supervisor (and its non-daemon aloops) can never outlive a failed start-up.
+ * Stops the task supervisor as {@code supervisor.shutdown.*} says: when the context closes
+ * ({@link SupervisorLifecycle}), or, if the context fails or closes while its life cycle is not running
+ * (before it started, or paused), when the bean factory is destroyed. It is created before the supervisor
+ * and destroyed after it, so a started supervisor (and its non-daemon aloops) can never outlive the
+ * context. A supervisor of a parent context is not its to stop.
  */
 final class SupervisorShutdown implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(SupervisorShutdown.class);
 
     private final SupervisorProperties.Shutdown settings;
     private volatile TaskSupervisor supervisor;
 
     SupervisorShutdown(SupervisorProperties.Shutdown settings) {
-        SupervisorSettings.notNegative(settings.getTimeout(), "supervisor.shutdown.timeout");
+        ConfiguredValues.notNegative(settings.getTimeout(), "supervisor.shutdown.timeout");
         this.settings = settings;
     }
 
@@ -40,8 +45,15 @@ final class SupervisorShutdown implements DisposableBean {
     @Override
     public void destroy() {
         TaskSupervisor tracked = supervisor;
-        if (tracked != null && tracked.getState() == SupervisorState.ACTIVE) {
+        if (tracked == null) {
+            return;
+        }
+        if (tracked.getState() == SupervisorState.ACTIVE) {
             stop(tracked);
+        } else if (tracked.getState() == SupervisorState.STOPPING && settings.isWait()) {
+            log.warn("Task supervisor '{}' is still stopping after spring.lifecycle.timeout-per-shutdown-phase: the "
+                    + "context closes now, and the supervisor goes on stopping in the background (raise the timeout, "
+                    + "or set supervisor.shutdown.timeout to bound the stop itself)", tracked.getId());
         }
     }
 }

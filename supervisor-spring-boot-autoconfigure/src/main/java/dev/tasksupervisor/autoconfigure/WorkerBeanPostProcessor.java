@@ -1,16 +1,17 @@
 package dev.tasksupervisor.autoconfigure;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.aop.framework.AopInfrastructureBean;
 import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -23,15 +24,16 @@ import dev.tasksupervisor.worker.BackgroundWorker;
  * worker class. It only collects them; {@link SupervisorLifecycle} builds, registers and starts them
  * when the context starts.
  */
-public class WorkerBeanPostProcessor implements BeanPostProcessor {
+final class WorkerBeanPostProcessor implements BeanPostProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerBeanPostProcessor.class);
 
     /** Classes already seen without any {@code @Worker} method, so that each is scanned once. */
     private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
-    private final List<WorkerDeclaration> declarations = new CopyOnWriteArrayList<>();
+    /** Guarded by {@code this}; emptied when the life cycle takes them. */
+    private final List<WorkerDeclaration> declarations = new ArrayList<>();
     /** Set once the life cycle has taken the declarations: later ones would be ignored, so they are logged. */
-    private volatile boolean taken;
+    private boolean taken;
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
@@ -40,8 +42,8 @@ public class WorkerBeanPostProcessor implements BeanPostProcessor {
         }
         Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
         Worker onClass = AnnotatedElementUtils.findMergedAnnotation(targetClass, Worker.class);
-        if (bean instanceof BackgroundWorker worker) {
-            add(WorkerDeclaration.ofBean(beanName, worker, onClass));
+        if (BackgroundWorker.class.isAssignableFrom(targetClass)) {
+            add(WorkerDeclaration.ofBean(beanName, workerBehind(bean, beanName, targetClass), onClass));
             return bean;
         }
         if (onClass != null) {
@@ -61,6 +63,26 @@ public class WorkerBeanPostProcessor implements BeanPostProcessor {
         return bean;
     }
 
+    /**
+     * The worker itself, behind any AOP proxy ({@code @Async}, {@code @Transactional}, ...): a JDK proxy is
+     * no worker at all, a class-based one a shell whose calls reach the target, which registers itself
+     * when it starts. So the target is what is registered.
+     */
+    private static BackgroundWorker workerBehind(Object bean, String beanName, Class<?> targetClass) {
+        Object target = bean;
+        while (target != null && AopUtils.isAopProxy(target)) {
+            target = AopProxyUtils.getSingletonTarget(target);
+        }
+        if (!(target instanceof BackgroundWorker worker)) {
+            throw new SupervisorConfigurationException("Worker bean '" + beanName + "' (" + targetClass.getName()
+                    + ") is an AOP proxy (" + bean.getClass().getName() + ") without a single target object, so "
+                    + "there is no one worker to register.",
+                    "Do not proxy the worker bean with a scoped, pooled or swappable target: keep it a plain "
+                            + "singleton, and move the advised code to another bean that the worker calls.");
+        }
+        return worker;
+    }
+
     private static Map<Method, Worker> workerMethods(Class<?> type) {
         if (!AnnotationUtils.isCandidateClass(type, Worker.class)) {
             return Map.of();
@@ -74,18 +96,22 @@ public class WorkerBeanPostProcessor implements BeanPostProcessor {
         return type != null && (BackgroundWorker.class.isAssignableFrom(type) || !workerMethods(type).isEmpty());
     }
 
-    private void add(WorkerDeclaration declaration) {
-        declarations.add(declaration);
+    private synchronized void add(WorkerDeclaration declaration) {
         if (taken) {
+            // Not kept: nothing would register it, and a prototype bean per request would pile up here.
             log.warn("Worker of {} was found after the context started (a lazy or prototype bean?): it is not "
                     + "registered; make the bean an eager singleton, or create and start the worker in code",
                     declaration.describe());
+            return;
         }
+        declarations.add(declaration);
     }
 
     /** The workers found, in the order their beans were created; those found from now on are only logged. */
-    List<WorkerDeclaration> takeDeclarations() {
+    synchronized List<WorkerDeclaration> takeDeclarations() {
         taken = true;
-        return List.copyOf(declarations);
+        List<WorkerDeclaration> found = List.copyOf(declarations);
+        declarations.clear();
+        return found;
     }
 }

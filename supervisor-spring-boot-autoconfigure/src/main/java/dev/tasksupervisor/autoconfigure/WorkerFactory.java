@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -38,15 +39,20 @@ final class WorkerFactory {
     private static final String PROPERTY = "supervisor.workers.";
 
     private final TaskSupervisor supervisor;
-    private final Map<String, SupervisorProperties.WorkerSettings> overrides;
+    /** By {@link #relaxed} name. */
+    private final Map<String, Configured> overrides;
     private final StringValueResolver resolver;
 
     WorkerFactory(TaskSupervisor supervisor, Map<String, SupervisorProperties.WorkerSettings> overrides,
             StringValueResolver resolver) {
         this.supervisor = supervisor;
         this.overrides = new LinkedHashMap<>();
-        overrides.forEach((name, settings) -> this.overrides.put(relaxed(name), settings));
+        overrides.forEach((key, settings) -> this.overrides.put(relaxed(key), new Configured(key, settings)));
         this.resolver = resolver;
+    }
+
+    /** A worker's {@code supervisor.workers.<key>.*} settings, and the key as the configuration spells it. */
+    private record Configured(String key, SupervisorProperties.WorkerSettings settings) {
     }
 
     /**
@@ -76,6 +82,8 @@ final class WorkerFactory {
         Setting<Integer> queueCapacity;
         Setting<Integer> batchSize;
         boolean autoStart = true;
+        /** The kind the annotation asks for, or null if none: {@link #askedKind}. */
+        WorkerKind kind;
     }
 
     /**
@@ -102,9 +110,10 @@ final class WorkerFactory {
                         + "' (" + registered.get() + ").",
                         "Give one of them another name.");
             }
-            SupervisorProperties.WorkerSettings override = overrides.get(relaxed(name));
-            if (override != null && !override.isEnabled()) {
-                log.info("Worker '{}' ({}) is disabled by {}{}.enabled", name, declaration.describe(), PROPERTY, name);
+            Configured override = overrides.get(relaxed(name));
+            if (override != null && !override.settings().isEnabled()) {
+                log.info("Worker '{}' ({}) is disabled by {}{}.enabled", name, declaration.describe(), PROPERTY,
+                        override.key());
                 continue;
             }
             Settings settings = settings(declaration, name, override);
@@ -112,12 +121,12 @@ final class WorkerFactory {
                     : fromBean(declaration, name, settings), settings.autoStart, declaration));
         }
         Set<String> found = byName.keySet().stream().map(WorkerFactory::relaxed).collect(Collectors.toSet());
-        for (String configured : overrides.keySet()) {
-            if (!found.contains(configured)) {
-                log.warn("{}{}.* configures a worker that does not exist; the workers are {}", PROPERTY, configured,
+        overrides.forEach((relaxedKey, override) -> {
+            if (!found.contains(relaxedKey)) {
+                log.warn("{}{}.* configures a worker that does not exist; the workers are {}", PROPERTY, override.key(),
                         new TreeSet<>(byName.keySet()));
             }
-        }
+        });
         return built;
     }
 
@@ -138,7 +147,7 @@ final class WorkerFactory {
 
     // ------------------------------------------------------------------ settings
 
-    private Settings settings(WorkerDeclaration declaration, String name, SupervisorProperties.WorkerSettings override) {
+    private Settings settings(WorkerDeclaration declaration, String name, Configured configured) {
         Settings s = new Settings();
         Worker annotation = declaration.annotation();
         if (annotation != null) {
@@ -158,9 +167,11 @@ final class WorkerFactory {
                         + s.interval.value() + ") and delay (" + s.delay.value() + ").",
                         "Keep interval for runs at a fixed rate, or delay for a pause after each run; not both.");
             }
+            s.kind = askedKind(declaration);
         }
-        if (override != null) {
-            String prefix = PROPERTY + name + ".";
+        if (configured != null) {
+            SupervisorProperties.WorkerSettings override = configured.settings();
+            String prefix = PROPERTY + configured.key() + ".";
             if (override.getInterval() != null || override.getDelay() != null) {
                 if (override.getInterval() != null && override.getDelay() != null) {
                     throw new SupervisorConfigurationException(prefix + "interval (" + override.getInterval() + ") and "
@@ -191,13 +202,30 @@ final class WorkerFactory {
                 s.autoStart = override.getAutoStart();
             }
         }
-        positive(s.interval, "interval");
-        positive(s.delay, "delay");
-        notNegative(s.delayBefore);
-        notNegative(s.pollDelay);
-        notNegative(s.queueCapacity, "a capacity of 0 leaves the queue unbounded");
-        notNegative(s.batchSize, "a batch size of 0 hands the method one item at a time");
+        if (s.kind == WorkerKind.INTERVAL && s.interval == null && s.delay == null && declaration.isMethod()) {
+            Worker a = declaration.annotation();
+            String attribute = a.interval().isEmpty() ? "delay" : "interval";
+            throw new SupervisorConfigurationException(origin(declaration, attribute, attribute.equals("delay")
+                    ? a.delay() : a.interval()) + " resolved to nothing, and neither " + PROPERTY + name + ".interval nor "
+                    + PROPERTY + name + ".delay is set: the interval worker has no schedule.",
+                    "Give the placeholder a default, as in ${name:10s}, define the property it names, or set "
+                            + PROPERTY + name + ".interval (or .delay).");
+        }
+        check(s.interval, ConfiguredValues::positive);
+        check(s.delay, ConfiguredValues::positive);
+        check(s.delayBefore, ConfiguredValues::notNegative);
+        check(s.pollDelay, ConfiguredValues::notNegative);
+        check(s.queueCapacity, (value, origin) -> ConfiguredValues.notNegative(value, origin,
+                "a capacity of 0 leaves the queue unbounded"));
+        check(s.batchSize, (value, origin) -> ConfiguredValues.notNegative(value, origin,
+                "a batch size of 0 hands the method one item at a time"));
         return s;
+    }
+
+    private static <T> void check(Setting<T> setting, BiConsumer<T, String> check) {
+        if (setting != null) {
+            check.accept(setting.value(), setting.origin());
+        }
     }
 
     private static <T> Setting<T> setting(T value, String origin) {
@@ -241,31 +269,11 @@ final class WorkerFactory {
         }
     }
 
-    private static void positive(Setting<Duration> setting, String what) {
-        if (setting != null && (setting.value().isNegative() || setting.value().isZero())) {
-            throw new SupervisorConfigurationException(setting.origin() + " is " + setting.value() + ", but an " + what
-                    + " must be positive.", "Set it to a positive duration, such as 500ms or 10s.");
-        }
-    }
-
-    private static void notNegative(Setting<Duration> setting) {
-        if (setting != null && setting.value().isNegative()) {
-            throw new SupervisorConfigurationException(setting.origin() + " is " + setting.value()
-                    + ", but it cannot be negative.", "Set it to 0 or a positive duration, such as 10ms.");
-        }
-    }
-
-    private static void notNegative(Setting<Integer> setting, String zeroMeans) {
-        if (setting != null && setting.value() < 0) {
-            throw new SupervisorConfigurationException(setting.origin() + " is " + setting.value()
-                    + ", but it cannot be negative.", "Set it to 0 or more (" + zeroMeans + ").");
-        }
-    }
-
     // ------------------------------------------------------------------ building
 
     private BackgroundWorker fromMethod(WorkerDeclaration declaration, String name, Settings settings) {
-        WorkerKind kind = kindOf(declaration);
+        WorkerKind kind = settings.kind != null ? settings.kind
+                : WorkerMethod.returnsStage(declaration.method()) ? WorkerKind.ASYNC : WorkerKind.PLAIN;
         int batchSize = settings.batchSize == null ? 0 : settings.batchSize.value();
         checkApplies(settings, name, declaration, kind, WorkerMethod.returnsStage(declaration.method()));
         WorkerMethod method = WorkerMethod.of(declaration, kind, batchSize > 0);
@@ -281,8 +289,12 @@ final class WorkerFactory {
         return worker;
     }
 
-    /** The kind a method's annotation asks for, as neotasker's decorator infers it. */
-    private static WorkerKind kindOf(WorkerDeclaration declaration) {
+    /**
+     * The kind an annotation asks for, as neotasker's decorator infers it, or {@code null} if none; the
+     * one inference for methods and worker beans. An interval or delay asks for an interval worker even
+     * when its placeholder resolves to nothing: the schedule must then come from the properties.
+     */
+    private static WorkerKind askedKind(WorkerDeclaration declaration) {
         Worker a = declaration.annotation();
         boolean interval = !a.interval().isEmpty() || !a.delay().isEmpty();
         boolean queue = a.queue() || a.queueCapacity() != 0 || a.batchSize() != 0;
@@ -300,10 +312,7 @@ final class WorkerFactory {
         if (queue) {
             return WorkerKind.QUEUE;
         }
-        if (event) {
-            return WorkerKind.EVENT;
-        }
-        return WorkerMethod.returnsStage(declaration.method()) ? WorkerKind.ASYNC : WorkerKind.PLAIN;
+        return event ? WorkerKind.EVENT : null;
     }
 
     private BackgroundWorker fromBean(WorkerDeclaration declaration, String name, Settings settings) {
@@ -314,15 +323,10 @@ final class WorkerFactory {
                     + supervisor.getId() + "').",
                     "Construct the worker with the TaskSupervisor bean (inject it), or do not make it a bean.");
         }
-        Worker a = declaration.annotation();
-        if (a != null) {
-            WorkerKind asked = !a.interval().isEmpty() || !a.delay().isEmpty() ? WorkerKind.INTERVAL
-                    : a.queue() ? WorkerKind.QUEUE : a.event() ? WorkerKind.EVENT : null;
-            if (asked != null && asked != worker.getKind()) {
-                throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " asks for "
-                        + article(asked) + " worker, but the bean is " + article(worker.getKind()) + " worker.",
-                        "Remove the attributes of the other kind from the annotation.");
-            }
+        if (settings.kind != null && settings.kind != worker.getKind()) {
+            throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " asks for "
+                    + article(settings.kind) + " worker, but the bean is " + article(worker.getKind()) + " worker.",
+                    "Remove the attributes of the other kind from the annotation.");
         }
         checkApplies(settings, name, declaration, worker.getKind(), worker.isAsync());
         if (settings.batchSize != null && worker instanceof QueueWorker<?> queue

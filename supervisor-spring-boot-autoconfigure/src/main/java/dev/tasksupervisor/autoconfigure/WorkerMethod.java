@@ -100,9 +100,9 @@ final class WorkerMethod implements WorkerTarget<Object> {
                         "Take a List parameter (List<" + types[inputIndex].getSimpleName() + ">), or remove the batch size "
                                 + "to get one item per call.");
             }
-            itemType = ResolvableType.forMethodParameter(method, inputIndex).asCollection().resolveGeneric(0);
+            itemType = input(method, inputIndex, declaration).asCollection().resolveGeneric(0);
         } else {
-            itemType = ClassUtils.resolvePrimitiveIfNecessary(types[inputIndex]);
+            itemType = ClassUtils.resolvePrimitiveIfNecessary(input(method, inputIndex, declaration).resolve(Object.class));
         }
         Method invocable;
         try {
@@ -116,6 +116,14 @@ final class WorkerMethod implements WorkerTarget<Object> {
         ReflectionUtils.makeAccessible(invocable);
         return new WorkerMethod(declaration.bean(), invocable, inputIndex, contextIndex, returnsStage(method),
                 itemType == Object.class ? null : itemType);
+    }
+
+    /**
+     * The input parameter's type as the bean's class sees it: {@code handle(T item)} inherited by a
+     * {@code Handler extends Base<String>} takes Strings, not Objects.
+     */
+    private static ResolvableType input(Method method, int index, WorkerDeclaration declaration) {
+        return ResolvableType.forMethodParameter(method, index, ClassUtils.getUserClass(declaration.bean()));
     }
 
     /** The type every queued item must have, or {@code null} when any will do. */

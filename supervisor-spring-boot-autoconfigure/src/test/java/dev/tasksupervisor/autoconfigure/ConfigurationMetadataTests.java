@@ -35,7 +35,7 @@ class ConfigurationMetadataTests {
     @Test
     void everyPropertyOfTheDesignIsDescribedWithItsTypeAndDefault() {
         assertThat(properties).containsKeys("supervisor.enabled", "supervisor.id", "supervisor.poll-delay",
-                "supervisor.keep-alive", "supervisor.pool.min-size", "supervisor.pool.max-size", "supervisor.pool.pool-size",
+                "supervisor.keep-jvm-alive", "supervisor.pool.min-size", "supervisor.pool.max-size", "supervisor.pool.pool-size",
                 "supervisor.pool.reserve-normal", "supervisor.pool.reserve-high", "supervisor.pool.keep-alive",
                 "supervisor.pool.virtual-threads", "supervisor.pool.check-interval", "supervisor.pool.check-timeout",
                 "supervisor.shutdown.wait", "supervisor.shutdown.stop-schedulers", "supervisor.shutdown.cancel-tasks",
@@ -48,6 +48,8 @@ class ConfigurationMetadataTests {
         assertThat(properties.get("supervisor.poll-delay").getDefaultValue()).isEqualTo("10ms");
         assertThat(properties.get("supervisor.id").getDefaultValue()).isEqualTo("default");
         assertThat(properties.get("supervisor.pool.keep-alive").getDefaultValue()).isEqualTo("60s");
+        assertThat(properties.get("supervisor.keep-jvm-alive").getDefaultValue()).isEqualTo(true);
+        assertThat(properties).doesNotContainKey("supervisor.keep-alive"); // only the pool's, a Duration
         assertThat(properties.get("supervisor.shutdown.wait").getDefaultValue()).isEqualTo(true);
         assertThat(properties.get("supervisor.aloops.*.start").getDefaultValue()).isEqualTo(true);
         assertThat(properties.get("supervisor.workers.*.interval").getType()).isEqualTo("java.time.Duration");

@@ -66,7 +66,7 @@ class KeepAliveProcessTests {
     @Test
     void withoutKeepAliveTheJvmExitsWhenMainReturns(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("app.log");
-        Process process = start(log, "--supervisor.keep-alive=false");
+        Process process = start(log, "--supervisor.keep-jvm-alive=false");
         try {
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("nothing kept the JVM alive").isTrue();
             assertThat(Files.readString(log)).contains("main returned");

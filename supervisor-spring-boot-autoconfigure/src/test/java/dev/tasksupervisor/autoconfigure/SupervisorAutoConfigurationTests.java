@@ -10,13 +10,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
@@ -32,7 +36,9 @@ import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.ALoop;
 import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.QueueWorker;
+import dev.tasksupervisor.worker.WorkerState;
 
 class SupervisorAutoConfigurationTests {
 
@@ -151,6 +157,20 @@ class SupervisorAutoConfigurationTests {
     }
 
     @Test
+    void configuredAloopsAreCreatedUnderLazyInitializationForTheWorkersThatNeedThem() {
+        contextRunner.withInitializer(context -> context.addBeanFactoryPostProcessor(
+                        new LazyInitializationBeanFactoryPostProcessor()))
+                .withPropertyValues("supervisor.aloops.main.default=true", "supervisor.aloops.spare.start=false")
+                .withUserConfiguration(WorkerDiscoveryTests.AsyncPoller.class).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+                    assertThat(supervisor.getAloops()).extracting(ALoop::getName).containsExactlyInAnyOrder("main", "spare");
+                    WorkerDiscoveryTests.AsyncPoller poller = context.getBean(WorkerDiscoveryTests.AsyncPoller.class);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> !poller.threads.isEmpty());
+                });
+    }
+
+    @Test
     void aloopBeanNamesAreCamelCase() {
         assertThat(AloopBeanRegistrar.beanName("io")).isEqualTo("ioAloop");
         assertThat(AloopBeanRegistrar.beanName("slow-io")).isEqualTo("slowIoAloop");
@@ -171,6 +191,31 @@ class SupervisorAutoConfigurationTests {
                     await().atMost(Duration.ofSeconds(10)).until(() -> !heartbeat.marks.isEmpty());
                     assertThat(heartbeat.marks).allMatch(marks -> marks.equals(List.of("second", "first")));
                 });
+    }
+
+    @Test
+    void eachQueuedItemRunsInTheContextOfTheThreadThatPutIt() {
+        contextRunner.withUserConfiguration(UserPropagationConfiguration.class).run(context -> {
+            QueueWorker<Object> handle = context.getBean(TaskSupervisor.class).getQueueWorker("handle");
+            UserPropagationConfiguration bean = context.getBean(UserPropagationConfiguration.class);
+            actingFor("alice", () -> handle.put("from alice"));
+            assertThat(bean.started.await(10, TimeUnit.SECONDS)).isTrue();
+            actingFor("bob", () -> handle.put("from bob")); // queued behind the drain alice's put started
+            bean.release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> bean.seen.size() == 2);
+            assertThat(bean.seen).containsExactly("from alice ran as alice", "from bob ran as bob");
+        });
+    }
+
+    /** Runs {@code action} on a new thread acting for {@code user}, and waits for it. */
+    private static void actingFor(String user, Runnable action) throws InterruptedException {
+        Thread thread = new Thread(() -> {
+            UserPropagationConfiguration.USER.set(user);
+            action.run();
+        }, "caller-" + user);
+        thread.start();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(thread.isAlive()).isFalse();
     }
 
     // ------------------------------------------------------------------ life cycle and shutdown
@@ -202,6 +247,48 @@ class SupervisorAutoConfigurationTests {
     }
 
     @Test
+    void stoppingTheContextPausesTheWorkersAndStartingItStartsThemAgain() {
+        contextRunner.withUserConfiguration(WorkerDiscoveryTests.Orders.class, WorkerDiscoveryTests.Refresh.class,
+                WorkerDiscoveryTests.Dormant.class).run(context -> {
+                    TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+                    QueueWorker<String> orders = supervisor.getQueueWorker("orders");
+                    BackgroundWorker rebuild = supervisor.getWorker("rebuild");
+                    orders.put("before");
+                    context.stop();
+                    assertThat(context.getBean(SupervisorLifecycle.class).isRunning()).isFalse();
+                    assertThat(orders.getState()).isEqualTo(WorkerState.STOPPED);
+                    assertThat(rebuild.getState()).isEqualTo(WorkerState.STOPPED);
+                    assertThat(context.getBean(WorkerDiscoveryTests.Orders.class).handled)
+                            .as("the pause drained the queue").containsExactly("before@orders");
+                    assertThat(supervisor.isActive()).as("a pause keeps the supervisor").isTrue();
+
+                    context.start();
+                    assertThat(context.getBean(SupervisorLifecycle.class).isRunning()).isTrue();
+                    assertThat(supervisor.getWorkers()).containsExactlyInAnyOrder(orders, rebuild,
+                            supervisor.getWorker("dormant"));
+                    assertThat(supervisor.getWorker("dormant").getState()).as("never started, not started now")
+                            .isEqualTo(WorkerState.NEW);
+                    orders.put("after");
+                    supervisor.trigger("rebuild");
+                    await().atMost(Duration.ofSeconds(10)).until(() ->
+                            context.getBean(WorkerDiscoveryTests.Orders.class).handled.size() == 2
+                                    && context.getBean(WorkerDiscoveryTests.Refresh.class).runs.get() == 1);
+                });
+    }
+
+    @Test
+    void closingAPausedContextStopsTheSupervisorAndLeavesNoSupervisorThread() {
+        TaskSupervisor[] supervisor = new TaskSupervisor[1];
+        contextRunner.withPropertyValues("supervisor.aloops.io.default=true")
+                .withUserConfiguration(WorkerDiscoveryTests.Orders.class).run(context -> {
+                    supervisor[0] = context.getBean(TaskSupervisor.class);
+                    context.stop();
+                });
+        assertThat(supervisor[0].getState()).isEqualTo(SupervisorState.STOPPED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> threads("supervisor_" + id + "_").isEmpty());
+    }
+
+    @Test
     void aStartUpThatFailsAfterTheSupervisorStartedLeavesNoSupervisorThread() {
         contextRunner.withPropertyValues("supervisor.aloops.io.default=true") // a non-daemon aloop thread
                 .withUserConfiguration(FailingAfterSupervisorConfiguration.class)
@@ -210,6 +297,7 @@ class SupervisorAutoConfigurationTests {
     }
 
     @Test
+    @Timeout(60) // the task waits until interrupted: a broken timeout would hang the close
     void shutdownTimeoutBoundsTheStopAndInterruptsWhatStillRuns() {
         CountDownLatch running = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
@@ -231,6 +319,32 @@ class SupervisorAutoConfigurationTests {
     }
 
     @Test
+    @Timeout(60)
+    void closingWaitsForTheStopNoLongerThanTheShutdownPhaseTimeoutAndTheStopThreadEndsWithTheStop()
+            throws InterruptedException {
+        SlowQueueConfiguration[] slow = new SlowQueueConfiguration[1];
+        TaskSupervisor[] supervisor = new TaskSupervisor[1];
+        long[] closedAt = new long[1];
+        contextRunner.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class))
+                .withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=500ms")
+                .withUserConfiguration(SlowQueueConfiguration.class).run(context -> {
+                    slow[0] = context.getBean(SlowQueueConfiguration.class);
+                    supervisor[0] = context.getBean(TaskSupervisor.class);
+                    supervisor[0].getQueueWorker("slow").put("item");
+                    assertThat(slow[0].started.await(10, TimeUnit.SECONDS)).isTrue();
+                    closedAt[0] = System.nanoTime();
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - closedAt[0]))
+                .as("the item holds the stop for 30 s, the phase timeout is 500 ms").isLessThan(Duration.ofSeconds(15));
+        assertThat(supervisor[0].getState()).isEqualTo(SupervisorState.STOPPING);
+        assertThat(threads("supervisor_" + id + "_stop")).singleElement().matches(Thread::isDaemon);
+        slow[0].release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> threads("supervisor_" + id + "_").isEmpty());
+        assertThat(supervisor[0].getState()).isEqualTo(SupervisorState.STOPPED);
+    }
+
+    @Test
+    @Timeout(60) // the task waits for a release that comes after the close: a waiting close would hang
     void shutdownWithoutWaitReturnsWhileWorkStillRuns() {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -275,7 +389,7 @@ class SupervisorAutoConfigurationTests {
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> threads(keepAlive).isEmpty());
         contextRunner.run(context -> assertThat(threads(keepAlive)).as("no workers, nothing to keep alive").isEmpty());
-        contextRunner.withPropertyValues("supervisor.keep-alive=false").withUserConfiguration(WorkerDiscoveryTests.Orders.class)
+        contextRunner.withPropertyValues("supervisor.keep-jvm-alive=false").withUserConfiguration(WorkerDiscoveryTests.Orders.class)
                 .run(context -> assertThat(threads(keepAlive)).isEmpty());
     }
 
@@ -357,6 +471,53 @@ class SupervisorAutoConfigurationTests {
                     MARKS.get().remove(mark);
                 }
             };
+        }
+    }
+
+    /** A queue worker whose item holds it (and any stop) for up to 30 s. */
+    @Configuration(proxyBeanMethods = false)
+    static class SlowQueueConfiguration {
+
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Worker(queue = true)
+        void slow(String item) throws InterruptedException {
+            started.countDown();
+            release.await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A decorator carrying who the calling thread acts for, and a queue worker that records it. */
+    @Configuration(proxyBeanMethods = false)
+    static class UserPropagationConfiguration {
+
+        static final ThreadLocal<String> USER = new ThreadLocal<>();
+
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Bean
+        TaskDecorator userPropagation() {
+            return task -> {
+                String user = USER.get();
+                return () -> {
+                    USER.set(user);
+                    try {
+                        task.run();
+                    } finally {
+                        USER.remove();
+                    }
+                };
+            };
+        }
+
+        @Worker(queue = true)
+        void handle(String item) throws InterruptedException {
+            started.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            seen.add(item + " ran as " + USER.get());
         }
     }
 

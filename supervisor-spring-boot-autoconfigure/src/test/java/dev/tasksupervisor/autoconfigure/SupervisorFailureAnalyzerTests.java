@@ -7,7 +7,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.aop.target.HotSwappableTargetSource;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -54,15 +58,37 @@ class SupervisorFailureAnalyzerTests {
     @Test
     void negativeSizes() {
         assertThat(analyze(contextRunner.withPropertyValues("supervisor.pool.min-size=-1")).getDescription())
-                .isEqualTo("supervisor.pool.min-size is -1, but sizes cannot be negative.");
+                .isEqualTo("supervisor.pool.min-size is -1, but it cannot be negative.");
         assertThat(analyze(contextRunner.withPropertyValues("supervisor.pool.reserve-high=-2")).getAction())
-                .isEqualTo("Set supervisor.pool.reserve-high to 0 or more.");
+                .isEqualTo("Set it to 0 or more (0 reserves no slot).");
         assertThat(analyze(contextRunner.withPropertyValues("supervisor.pool.max-size=0")).getDescription())
                 .contains("supervisor.pool.max-size is 0");
         assertThat(analyze(contextRunner.withPropertyValues("supervisor.pool.min-size=some")).getDescription())
                 .contains("supervisor.pool.min-size is 'some', which is neither a number of threads nor 'max'");
         assertThat(analyze(contextRunner.withPropertyValues("supervisor.poll-delay=-5ms")).getDescription())
                 .contains("supervisor.poll-delay is PT-0.005S");
+    }
+
+    @Test
+    void negativeOrZeroWorkerSettingsAreCheckedAsThePropertiesAre() {
+        FailureAnalysis capacity = analyze(contextRunner.withUserConfiguration(WorkerDiscoveryTests.Orders.class)
+                .withPropertyValues("supervisor.workers.orders.queue-capacity=-1"));
+        assertThat(capacity.getDescription()).isEqualTo("supervisor.workers.orders.queue-capacity is -1, but it cannot be negative.");
+        assertThat(capacity.getAction()).isEqualTo("Set it to 0 or more (a capacity of 0 leaves the queue unbounded).");
+        FailureAnalysis interval = analyze(contextRunner.withUserConfiguration(WorkerDiscoveryTests.Heartbeat.class)
+                .withPropertyValues("heartbeat.every=0s"));
+        assertThat(interval.getDescription()).endsWith(" is PT0S, but it must be positive.");
+        assertThat(analyze(contextRunner.withPropertyValues("supervisor.pool.check-interval=0s")).getDescription())
+                .isEqualTo("supervisor.pool.check-interval is PT0S, but it must be positive.");
+    }
+
+    @Test
+    @EnabledForJreRange(max = JRE.JAVA_20)
+    void virtualThreadsBeforeJava21() {
+        FailureAnalysis analysis = analyze(contextRunner.withPropertyValues("supervisor.pool.virtual-threads=true"));
+        assertThat(analysis.getDescription()).isEqualTo("supervisor.pool.virtual-threads is true, but this JVM runs Java "
+                + Runtime.version().feature() + " and virtual threads need Java 21 or newer.");
+        assertThat(analysis.getAction()).contains("set supervisor.pool.virtual-threads to false");
     }
 
     @Test
@@ -79,6 +105,15 @@ class SupervisorFailureAnalyzerTests {
         FailureAnalysis analysis = analyze(contextRunner.withPropertyValues("supervisor.aloops.io.default=true",
                 "supervisor.workers.poll.aloop=elsewhere").withUserConfiguration(WorkerDiscoveryTests.AsyncPoller.class));
         assertThat(analysis.getDescription()).startsWith("supervisor.workers.poll.aloop names aloop 'elsewhere'");
+    }
+
+    @Test
+    void beanWithTheNameOfAnAloopsBean() {
+        FailureAnalysis analysis = analyze(contextRunner.withPropertyValues("supervisor.aloops.io.default=true")
+                .withUserConfiguration(BeanNamedLikeAnAloop.class));
+        assertThat(analysis.getDescription()).startsWith("Bean 'ioAloop' (defined in ")
+                .endsWith("has the name of the bean of aloop 'io' (supervisor.aloops.io), so the aloop would not be created.");
+        assertThat(analysis.getAction()).contains("Rename that bean, or the aloop");
     }
 
     @Test
@@ -133,6 +168,24 @@ class SupervisorFailureAnalyzerTests {
     }
 
     @Test
+    void intervalPlaceholderThatResolvesToNothing() {
+        FailureAnalysis analysis = analyze(contextRunner.withUserConfiguration(EmptyInterval.class));
+        assertThat(analysis.getDescription()).startsWith("@Worker(interval = \"${tick.every:}\") on method "
+                + EmptyInterval.class.getName() + ".tick() of bean ").endsWith(" resolved to nothing, and neither "
+                + "supervisor.workers.tick.interval nor supervisor.workers.tick.delay is set: the interval worker has "
+                + "no schedule.");
+        assertThat(analysis.getAction()).contains("${name:10s}").contains("supervisor.workers.tick.interval");
+    }
+
+    @Test
+    void workerBeanWhoseAnnotationAsksForAnotherKindOrSeveral() {
+        assertThat(analyze(contextRunner.withBean(QueueAttributesOnAnEventBean.class)).getDescription())
+                .contains("asks for a queue worker, but the bean is an event worker");
+        assertThat(analyze(contextRunner.withBean(TwoKindsOnAnEventBean.class)).getDescription())
+                .contains("asks for more than one kind of worker: interval (interval/delay) event (event = true)");
+    }
+
+    @Test
     void settingForAnotherKind() {
         FailureAnalysis analysis = analyze(contextRunner.withUserConfiguration(WorkerDiscoveryTests.Orders.class)
                 .withPropertyValues("supervisor.workers.orders.interval=1s"));
@@ -171,6 +224,15 @@ class SupervisorFailureAnalyzerTests {
     void workerAnnotationOnAClassThatIsNoWorker() {
         assertThat(analyze(contextRunner.withUserConfiguration(NotAWorker.class)).getDescription())
                 .contains("@Worker is on class " + NotAWorker.class.getName());
+    }
+
+    @Test
+    void workerBeanBehindAProxyWithoutASingleTarget() {
+        FailureAnalysis analysis = analyze(contextRunner.withUserConfiguration(SwappableWorker.class));
+        assertThat(analysis.getDescription()).startsWith("Worker bean 'swappableTicker' ("
+                + WorkerDiscoveryTests.Ticker.class.getName() + ") is an AOP proxy (")
+                .contains("without a single target object");
+        assertThat(analysis.getAction()).contains("keep it a plain singleton");
     }
 
     @Test
@@ -221,6 +283,15 @@ class SupervisorFailureAnalyzerTests {
         @Worker(aloop = "nowhere")
         CompletionStage<Void> poll() {
             return WorkerDiscoveryTests.done();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class BeanNamedLikeAnAloop {
+
+        @Bean
+        String ioAloop() {
+            return "mine";
         }
     }
 
@@ -305,6 +376,51 @@ class SupervisorFailureAnalyzerTests {
 
         @Worker(interval = "10 parsecs")
         void tick() {
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class SwappableWorker {
+
+        /** A class proxy whose target may be swapped at any time: no one worker to register. */
+        @Bean
+        WorkerDiscoveryTests.Ticker swappableTicker(TaskSupervisor supervisor) {
+            ProxyFactory proxy = new ProxyFactory();
+            proxy.setProxyTargetClass(true);
+            proxy.setTargetSource(new HotSwappableTargetSource(new WorkerDiscoveryTests.Ticker(supervisor)));
+            return (WorkerDiscoveryTests.Ticker) proxy.getProxy();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class EmptyInterval {
+
+        @Worker(interval = "${tick.every:}")
+        void tick() {
+        }
+    }
+
+    /** An event worker bean, which the subclasses below annotate for other kinds. */
+    abstract static class EventBean extends EventWorker {
+
+        EventBean(TaskSupervisor supervisor) {
+            super(supervisor, "refresher", false);
+        }
+    }
+
+    @Worker(queueCapacity = 10)
+    static class QueueAttributesOnAnEventBean extends EventBean {
+
+        QueueAttributesOnAnEventBean(TaskSupervisor supervisor) {
+            super(supervisor);
+        }
+    }
+
+    @Worker(interval = "1s", event = true)
+    static class TwoKindsOnAnEventBean extends EventBean {
+
+        TwoKindsOnAnEventBean(TaskSupervisor supervisor) {
+            super(supervisor);
         }
     }
 

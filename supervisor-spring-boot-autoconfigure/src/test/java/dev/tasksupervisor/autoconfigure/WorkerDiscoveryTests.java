@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -14,12 +15,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
 
@@ -83,6 +91,24 @@ class WorkerDiscoveryTests {
             QueueWorker<Object> orders = context.getBean(TaskSupervisor.class).getQueueWorker("orders");
             assertThatIllegalArgumentException().isThrownBy(() -> orders.put(42))
                     .withMessageContaining("'orders' takes java.lang.String items").withMessageContaining("Integer");
+        });
+    }
+
+    @Test
+    void queueMethodsInheritedFromAGenericClassTakeOnlyItemsOfTheTypeArgument() {
+        contextRunner.withUserConfiguration(StringHandler.class, StringBatches.class).run(context -> {
+            TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+            QueueWorker<Object> single = supervisor.getQueueWorker("handle");
+            QueueWorker<Object> batches = supervisor.getQueueWorker("storeAll");
+            assertThatIllegalArgumentException().isThrownBy(() -> single.put(42))
+                    .withMessageContaining("'handle' takes java.lang.String items");
+            assertThatIllegalArgumentException().isThrownBy(() -> batches.put(42))
+                    .withMessageContaining("'storeAll' takes java.lang.String items");
+            single.put("one");
+            batches.put("two");
+            await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(StringHandler.class).handled.size() == 2);
+            assertThat(context.getBean(StringHandler.class).handled).containsExactlyInAnyOrder("one", "two");
+            assertThat(single.getFailures() + batches.getFailures()).isZero();
         });
     }
 
@@ -190,6 +216,14 @@ class WorkerDiscoveryTests {
     }
 
     @Test
+    void anIntervalPlaceholderThatResolvesToNothingTakesTheScheduleFromTheProperties() {
+        contextRunner.withUserConfiguration(SupervisorFailureAnalyzerTests.EmptyInterval.class)
+                .withPropertyValues("supervisor.workers.tick.delay=50ms")
+                .run(context -> assertThat(context.getBean(TaskSupervisor.class).getWorker("tick").getSchedule())
+                        .isEqualTo("delay PT0.05S"));
+    }
+
+    @Test
     void intervalPropertyReplacesTheAnnotationsDelay() {
         contextRunner.withUserConfiguration(TickerConfiguration.class)
                 .withPropertyValues("supervisor.workers.ticker.interval=3s")
@@ -219,6 +253,28 @@ class WorkerDiscoveryTests {
     }
 
     @Test
+    void workerBeanBehindAJdkProxyIsRegisteredAsItsTarget() {
+        contextRunner.withUserConfiguration(JdkProxiedTickerConfiguration.class).run(context -> {
+            Object bean = context.getBean("asyncTicker");
+            assertThat(AopUtils.isJdkDynamicProxy(bean)).isTrue();
+            AsyncTicker target = (AsyncTicker) AopProxyUtils.getSingletonTarget(bean);
+            assertThat(context.getBean(TaskSupervisor.class).getWorker("asyncTicker")).isSameAs(target);
+            await().atMost(Duration.ofSeconds(10)).until(() -> target.ticks.get() >= 2);
+        });
+    }
+
+    @Test
+    void workerBeanBehindAClassProxyIsRegisteredOnceAsItsTarget() {
+        contextRunner.withUserConfiguration(ClassProxiedTickerConfiguration.class).run(context -> {
+            AsyncTicker bean = context.getBean(AsyncTicker.class);
+            assertThat(AopUtils.isCglibProxy(bean)).isTrue();
+            Object target = AopProxyUtils.getSingletonTarget(bean);
+            assertThat(context.getBean(TaskSupervisor.class).getWorker("asyncTicker")).isSameAs(target);
+            await().atMost(Duration.ofSeconds(10)).until(() -> bean.ticks() >= 2); // through the proxy
+        });
+    }
+
+    @Test
     void workersAreFoundUnderLazyInitialization() {
         contextRunner.withInitializer(context -> context.addBeanFactoryPostProcessor(
                         new LazyInitializationBeanFactoryPostProcessor()))
@@ -230,12 +286,75 @@ class WorkerDiscoveryTests {
     }
 
     @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void aWorkerBeanCreatedAfterStartUpIsLoggedAndNotKept(CapturedOutput output) {
+        contextRunner.withUserConfiguration(PrototypeConfiguration.class).run(context -> {
+            WeakReference<Object> late = new WeakReference<>(context.getBean(PrototypeWorkers.class));
+            assertThat(output).contains("Worker of method " + PrototypeWorkers.class.getName() + ".perRequest()")
+                    .contains("found after the context started");
+            assertThat(context.getBean(TaskSupervisor.class).findWorker("perRequest")).isEmpty();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                System.gc();
+                return late.get() == null;
+            });
+        });
+    }
+
+    @Test
+    void workersOfAChildContextRunOnTheParentsSupervisorAndLeaveItWithTheChild() {
+        contextRunner.withUserConfiguration(Heartbeat.class).run(parent -> {
+            TaskSupervisor supervisor = parent.getBean(TaskSupervisor.class);
+            new ApplicationContextRunner().withParent(parent)
+                    .withConfiguration(AutoConfigurations.of(SupervisorAutoConfiguration.class))
+                    .withUserConfiguration(Refresh.class).run(child -> {
+                        assertThat(child).hasNotFailed();
+                        assertThat(child.getBean(TaskSupervisor.class)).isSameAs(supervisor);
+                        supervisor.trigger("rebuild");
+                        await().atMost(Duration.ofSeconds(10)).until(() -> child.getBean(Refresh.class).runs.get() == 1);
+                    });
+            assertThat(supervisor.isActive()).as("the parent's, stopped with the parent").isTrue();
+            assertThat(supervisor.findWorker("rebuild")).as("gone with the child").isEmpty();
+            assertThat(supervisor.getWorker("heartbeat").isActive()).isTrue();
+        });
+    }
+
+    @Test
+    void aChildContextClosedWhilePausedLeavesNeitherWorkerNorThreadBehind() {
+        contextRunner.run(parent -> {
+            TaskSupervisor supervisor = parent.getBean(TaskSupervisor.class);
+            new ApplicationContextRunner().withParent(parent)
+                    .withConfiguration(AutoConfigurations.of(SupervisorAutoConfiguration.class))
+                    .withUserConfiguration(Refresh.class).run(child -> {
+                        assertThat(SupervisorAutoConfigurationTests.threads("supervisor_" + id + "_keep_alive")).hasSize(1);
+                        child.stop();
+                    });
+            assertThat(supervisor.findWorker("rebuild")).isEmpty();
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    SupervisorAutoConfigurationTests.threads("supervisor_" + id + "_keep_alive").isEmpty());
+            assertThat(supervisor.isActive()).isTrue();
+        });
+    }
+
+    @Test
     void enabledFalseLeavesTheWorkerOut() {
         contextRunner.withUserConfiguration(Heartbeat.class, Orders.class)
                 .withPropertyValues("supervisor.workers.heartbeat.enabled=false").run(context -> {
                     TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
                     assertThat(supervisor.findWorker("heartbeat")).isEmpty();
                     assertThat(supervisor.findWorker("orders")).isPresent();
+                });
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void logsNameTheWorkerPropertiesAsTheConfigurationSpellsThem(CapturedOutput output) {
+        contextRunner.withUserConfiguration(Named.class, Heartbeat.class)
+                .withPropertyValues("names.worker=refreshCache", "supervisor.workers.refresh-cache.enabled=false",
+                        "supervisor.workers.no_such.poll-delay=5ms")
+                .run(context -> {
+                    assertThat(context.getBean(TaskSupervisor.class).findWorker("refreshCache")).isEmpty();
+                    assertThat(output).contains("is disabled by supervisor.workers.refresh-cache.enabled")
+                            .contains("supervisor.workers.no_such.* configures a worker that does not exist");
                 });
     }
 
@@ -284,6 +403,36 @@ class WorkerDiscoveryTests {
             batches.add(List.copyOf(batch));
             return true;
         }
+    }
+
+    /** Queue methods whose item type is a type variable, resolved by the subclass. */
+    abstract static class GenericHandler<T> {
+
+        final List<String> handled = new CopyOnWriteArrayList<>();
+
+        @Worker(queue = true)
+        void handle(T item) {
+            handled.add(item.toString());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class StringHandler extends GenericHandler<String> {
+    }
+
+    abstract static class GenericBatches<T> {
+
+        @Autowired
+        StringHandler handler;
+
+        @Worker(batchSize = 5)
+        void storeAll(List<T> items) {
+            items.forEach(item -> handler.handled.add(item.toString()));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class StringBatches extends GenericBatches<String> {
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -387,13 +536,71 @@ class WorkerDiscoveryTests {
         final AtomicInteger ticks = new AtomicInteger();
 
         Ticker(TaskSupervisor supervisor) {
-            super(supervisor, "ticker", false);
+            this(supervisor, "ticker");
+        }
+
+        Ticker(TaskSupervisor supervisor, String name) {
+            super(supervisor, name, false);
         }
 
         @Override
         protected Object run(WorkerContext context) {
             ticks.incrementAndGet();
             return null;
+        }
+
+        public int ticks() {
+            return ticks.get();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class PrototypeConfiguration {
+
+        @Bean
+        @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+        PrototypeWorkers prototypeWorkers() {
+            return new PrototypeWorkers();
+        }
+    }
+
+    /** A bean made per use, after start-up: its worker cannot be registered. */
+    static class PrototypeWorkers {
+
+        @Worker(event = true)
+        void perRequest() {
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAsync // a JDK proxy: the worker classes implement interfaces
+    static class JdkProxiedTickerConfiguration {
+
+        @Bean
+        AsyncTicker asyncTicker(TaskSupervisor supervisor) {
+            return new AsyncTicker(supervisor);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAsync(proxyTargetClass = true)
+    static class ClassProxiedTickerConfiguration {
+
+        @Bean
+        AsyncTicker asyncTicker(TaskSupervisor supervisor) {
+            return new AsyncTicker(supervisor);
+        }
+    }
+
+    /** A worker bean proxied because of an {@code @Async} method. */
+    static class AsyncTicker extends Ticker {
+
+        AsyncTicker(TaskSupervisor supervisor) {
+            super(supervisor, "asyncTicker");
+        }
+
+        @Async
+        public void elsewhere() {
         }
     }
 

@@ -1,0 +1,70 @@
+package dev.tasksupervisor.worker;
+
+import java.util.function.UnaryOperator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run of a worker's sync target wrapped by the supervisor's task decorator on the thread that asked
+ * for it (the putter of a queue item, the trigger of an event run, the starter of an interval worker),
+ * so that the target runs in that thread's context (MDC, security, tracing) whichever thread later
+ * dispatches it. The pool decorates on the dispatching thread, which for these runs is a drain, a timer
+ * or an earlier run: the wrong context; so the pool task that runs a {@code ContextRun} is not decorated,
+ * and each run is decorated once. Made only when the supervisor has a decorator.
+ *
+ * <p>Not thread-safe: one run at a time, the worker's own invariant; {@code input} and {@code goOn}
+ * are touched only by the thread running it, inside {@link #runInContext}.
+ */
+final class ContextRun implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(ContextRun.class);
+
+    private final BackgroundWorker worker;
+    private final Object item;
+    private Runnable decorated;
+    private Object input;
+    private boolean goOn;
+
+    private ContextRun(BackgroundWorker worker, Object item) {
+        this.worker = worker;
+        this.item = item;
+    }
+
+    /** Captures the calling thread's context for a later run of {@code worker}'s target. */
+    static ContextRun capture(BackgroundWorker worker, UnaryOperator<Runnable> decorator, Object item) {
+        ContextRun run = new ContextRun(worker, item);
+        run.decorated = decorator.apply(run);
+        return run;
+    }
+
+    /** What it was captured with: the queue item, or {@code null}. */
+    Object item() {
+        return item;
+    }
+
+    /**
+     * Runs the target once with {@code input} inside the captured context.
+     *
+     * @return whether the worker goes on (the target did not return {@code false})
+     */
+    boolean runInContext(Object input) {
+        this.input = input;
+        goOn = true;
+        try {
+            decorated.run();
+        } catch (RuntimeException e) {
+            // The target's own failures are counted inside runSync: this one is the decorator's.
+            log.error("The task decorator failed around a run of worker '{}'", worker.getName(), e);
+        } finally {
+            this.input = null;
+        }
+        return goOn;
+    }
+
+    /** Called by the decorator's wrapper, in the captured context. */
+    @Override
+    public void run() {
+        goOn = worker.runSync(input);
+    }
+}
