@@ -446,13 +446,15 @@ public abstract class BackgroundWorker implements Scheduler {
         long started = beginRun();
         runner = Thread.currentThread();
         Object result = null;
+        Throwable failure = null;
         try {
             result = invoke(input, context);
         } catch (Throwable error) {
+            failure = error;
             failed(error);
         } finally {
             runner = null;
-            endRun(started);
+            endRun(started, failure);
         }
         return goOn(result);
     }
@@ -478,20 +480,22 @@ public abstract class BackgroundWorker implements Scheduler {
                 return typed;
             });
         } catch (RejectedExecutionException | IllegalStateException e) {
-            endRun(started);
+            endRun(started, e);
             failed(e);
             return CompletableFuture.completedFuture(false);
         }
         asyncRun = run;
         return run.handle((result, error) -> {
             asyncRun = null;
-            endRun(started);
-            if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                if (cause instanceof CancellationException && state != WorkerState.ACTIVE) {
-                    return false; // cancelled by a forced stop: not a failure of the target
-                }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            // Cancelled by a forced stop: not a failure of the target.
+            boolean cancelledByStop = cause instanceof CancellationException && state != WorkerState.ACTIVE;
+            endRun(started, cancelledByStop ? null : cause);
+            if (cancelledByStop) {
+                return false;
+            }
+            if (cause != null) {
                 failed(cause);
                 return true;
             }
@@ -507,10 +511,17 @@ public abstract class BackgroundWorker implements Scheduler {
         return started;
     }
 
-    private void endRun(long startedNanos) {
-        lastRunNanos = System.nanoTime() - startedNanos;
+    /** Counts a run as ended and tells the supervisor's worker listeners; {@code failure} is null for a success. */
+    private void endRun(long startedNanos, Throwable failure) {
+        long took = System.nanoTime() - startedNanos;
+        lastRunNanos = took;
         runs.incrementAndGet();
         runsInProgress.decrementAndGet();
+        // One volatile read while nobody listens: the run path pays nothing more for the hook.
+        WorkerListener listener = supervisor.getWorkerListener();
+        if (listener != null) {
+            listener.runEnded(this, took, failure);
+        }
     }
 
     private void failed(Throwable error) {
