@@ -54,6 +54,11 @@ class ConfigurationMetadataTests {
     }
 
     @Test
+    void theEndpointsAccessIsDescribedWithItsReadOnlyDefault() {
+        assertThat(properties.get("management.endpoint.supervisor.access").getDefaultValue()).isEqualTo("read_only");
+    }
+
+    @Test
     void minSizeHintsAtMax() {
         assertThat(properties.get("supervisor.pool.min-size").getHints().getValueHints())
                 .anySatisfy(hint -> assertThat(hint.getValue()).isEqualTo("max"));
