@@ -59,6 +59,13 @@ class ConfigurationMetadataTests {
     }
 
     @Test
+    void theHealthContributorsSwitchIsDescribed() {
+        assertThat(properties.get("management.health.supervisor.enabled").getType()).isEqualTo("java.lang.Boolean");
+        assertThat(properties.get("management.health.supervisor.enabled").getDefaultValue()).isEqualTo(true);
+        assertThat(properties.get("management.health.supervisor.enabled").getDescription()).isNotBlank();
+    }
+
+    @Test
     void minSizeHintsAtMax() {
         assertThat(properties.get("supervisor.pool.min-size").getHints().getValueHints())
                 .anySatisfy(hint -> assertThat(hint.getValue()).isEqualTo("max"));
