@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
@@ -24,12 +25,14 @@ import org.slf4j.LoggerFactory;
 import dev.tasksupervisor.aloop.ALoop;
 import dev.tasksupervisor.aloop.ALoopInfo;
 import dev.tasksupervisor.aloop.ALoopState;
+import dev.tasksupervisor.pool.PoolInfo;
 import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.pool.TaskPool;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.TriggerableWorker;
 import dev.tasksupervisor.worker.WorkerInfo;
+import dev.tasksupervisor.worker.WorkerListener;
 
 /**
  * Runs an application's background work: a resizable thread pool with optional priorities, named
@@ -90,6 +93,13 @@ public class TaskSupervisor {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Workers and other schedulers by name; changed under {@code lifecycle}, read anywhere. */
     private final Map<String, Scheduler> schedulers = new ConcurrentHashMap<>();
+    /** The listeners added; guarded by {@code lifecycle}. */
+    private final List<WorkerListener> workerListeners = new ArrayList<>();
+    /**
+     * The listeners combined, or null while there is none, so that a worker's run pays one volatile read
+     * for the hook. Written under {@code lifecycle}.
+     */
+    private volatile WorkerListener workerListener;
 
     /** A supervisor with a random UUID as its id. */
     public TaskSupervisor() {
@@ -695,8 +705,16 @@ public class TaskSupervisor {
                 throw new IllegalArgumentException("task supervisor '" + id + "' already has a worker named '" + name
                         + "': give this one another name, or unregister the other first");
             }
+            if (existing == scheduler) {
+                return; // already registered under this name: nothing changes
+            }
             schedulers.values().removeIf(s -> s == scheduler);
             schedulers.put(name, scheduler);
+        }
+        // Outside the lock: listeners are foreign code.
+        WorkerListener listener = workerListener;
+        if (listener != null && scheduler instanceof BackgroundWorker worker) {
+            listener.registered(worker);
         }
     }
 
@@ -710,8 +728,13 @@ public class TaskSupervisor {
 
     /** Forgets a scheduler: the supervisor will not stop it. Does not stop it. */
     public void unregisterScheduler(Scheduler scheduler) {
+        boolean removed;
         synchronized (lifecycle) {
-            schedulers.values().removeIf(s -> s == scheduler);
+            removed = schedulers.values().removeIf(s -> s == scheduler);
+        }
+        WorkerListener listener = workerListener;
+        if (removed && listener != null && scheduler instanceof BackgroundWorker worker) {
+            listener.unregistered(worker);
         }
     }
 
@@ -785,6 +808,36 @@ public class TaskSupervisor {
     }
 
     /**
+     * Adds a listener that hears about every worker of this supervisor: registrations and the end of each
+     * run (for metrics). Workers already registered are not announced again: read {@link #getWorkers()}
+     * after adding it.
+     */
+    public void addWorkerListener(WorkerListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (lifecycle) {
+            workerListeners.add(listener);
+            workerListener = new WorkerListeners(id, workerListeners);
+        }
+    }
+
+    /** Removes a listener added with {@link #addWorkerListener}; a no-op for one that was not added. */
+    public void removeWorkerListener(WorkerListener listener) {
+        synchronized (lifecycle) {
+            if (workerListeners.remove(listener)) {
+                workerListener = workerListeners.isEmpty() ? null : new WorkerListeners(id, workerListeners);
+            }
+        }
+    }
+
+    /**
+     * What workers tell about their runs: every listener added, combined into one that logs and otherwise
+     * ignores a listener's exception; {@code null} while none is added.
+     */
+    public WorkerListener getWorkerListener() {
+        return workerListener;
+    }
+
+    /**
      * The supervisor's own loop ({@value #RESERVED_ALOOP_NAME}): where worker timers, the health check and
      * poll-delay waits run. Tasks on it must be short and never block.
      *
@@ -799,6 +852,15 @@ public class TaskSupervisor {
     }
 
     // ---------------------------------------------------------------- introspection
+
+    /**
+     * The pool's figures alone, without walking every worker as {@link #info()} does: for health checks
+     * and metrics that read them often. {@code null} before start.
+     */
+    public PoolInfo poolInfo() {
+        TaskPool p = pool;
+        return p == null ? null : p.info();
+    }
 
     /** An immutable snapshot of the supervisor, its pool and its aloops. */
     public SupervisorInfo info() {
@@ -819,5 +881,54 @@ public class TaskSupervisor {
     @Override
     public String toString() {
         return "TaskSupervisor[" + id + ", " + state + "]";
+    }
+
+    /** Several listeners as one; each call is guarded, so a failing listener stops neither the others nor a worker. */
+    private static final class WorkerListeners implements WorkerListener {
+
+        private final String supervisorId;
+        private final WorkerListener[] listeners;
+
+        WorkerListeners(String supervisorId, List<WorkerListener> listeners) {
+            this.supervisorId = supervisorId;
+            this.listeners = listeners.toArray(new WorkerListener[0]);
+        }
+
+        @Override
+        public void registered(BackgroundWorker worker) {
+            each(worker, listener -> listener.registered(worker));
+        }
+
+        @Override
+        public void unregistered(BackgroundWorker worker) {
+            each(worker, listener -> listener.unregistered(worker));
+        }
+
+        private void each(BackgroundWorker worker, Consumer<WorkerListener> call) {
+            for (WorkerListener listener : listeners) {
+                try {
+                    call.accept(listener);
+                } catch (RuntimeException e) {
+                    failed(listener, worker, e);
+                }
+            }
+        }
+
+        @Override
+        public void runEnded(BackgroundWorker worker, long durationNanos, Throwable failure) {
+            // A loop of its own rather than each(...): this is on every run's path, so no lambda.
+            for (WorkerListener listener : listeners) {
+                try {
+                    listener.runEnded(worker, durationNanos, failure);
+                } catch (RuntimeException e) {
+                    failed(listener, worker, e);
+                }
+            }
+        }
+
+        private void failed(WorkerListener listener, BackgroundWorker worker, RuntimeException e) {
+            log.error("Task supervisor '{}': worker listener {} failed on worker '{}'", supervisorId, listener,
+                    worker.getName(), e);
+        }
     }
 }

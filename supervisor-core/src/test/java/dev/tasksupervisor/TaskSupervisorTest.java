@@ -244,6 +244,18 @@ class TaskSupervisorTest {
     }
 
     @Test
+    void poolInfoGivesThePoolsFiguresWithoutTheWorkers() {
+        supervisor.setPoolSettings(PoolSettings.builder().minSize(3).maxSize(7).build());
+        assertThat(supervisor.poolInfo()).isNull();
+        supervisor.start();
+        assertThat(supervisor.poolInfo().minSize()).isEqualTo(3);
+        assertThat(supervisor.poolInfo().maxSize()).isEqualTo(7);
+        supervisor.resizePool(1, 4);
+        assertThat(supervisor.poolInfo()).isEqualTo(supervisor.info().pool());
+        assertThat(supervisor.poolInfo().maxSize()).isEqualTo(4);
+    }
+
+    @Test
     void subclassesCanExtendTheLifeCycle() {
         List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         TaskSupervisor custom = new TaskSupervisor(SupervisorThreads.uniqueId("custom")) {

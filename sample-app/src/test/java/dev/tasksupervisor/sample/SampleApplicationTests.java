@@ -90,6 +90,39 @@ class SampleApplicationTests {
         assertThat(response.body()).contains("\"name\":\"ship\"").contains("\"kind\":\"QUEUE\"");
     }
 
+    @Test
+    void theSupervisorEndpointHealthAndMetricsAreExposed() throws Exception {
+        HttpResponse<String> endpoint = get("/actuator/supervisor");
+        assertThat(endpoint.statusCode()).isEqualTo(200);
+        assertThat(endpoint.body()).contains("\"id\":\"default\"").contains("\"maxSize\":16")
+                .contains("\"name\":\"pollPrices\"").contains("\"aloop\":\"io\"");
+        assertThat(get("/actuator/supervisor/ship").body()).contains("\"kind\":\"QUEUE\"");
+        assertThat(get("/actuator/supervisor/nobody").statusCode()).isEqualTo(404);
+        HttpResponse<String> health = get("/actuator/health/supervisor");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"maxSize\":16");
+        assertThat(get("/actuator/metrics/executor.active?tag=name:supervisor").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> heartbeat.beats() >= 1);
+        String prometheus = get("/actuator/prometheus").body();
+        // Beside Boot's own executor: same meter names and tag keys, so Prometheus takes both.
+        assertThat(prometheus).contains("executor_active_threads{name=\"supervisor\"}")
+                .contains("executor_active_threads{name=\"applicationTaskExecutor\"}")
+                .contains("supervisor_worker_runs_seconds_count{").contains("worker=\"heartbeat\"")
+                .contains("supervisor_worker_queue_size_items{").contains("supervisor_aloop_pending_tasks{");
+    }
+
+    @Test
+    void theEndpointsWritesAreOffUnlessAccessIsUnrestricted() throws Exception {
+        assertThat(post("/actuator/supervisor", "{\"maxSize\":4}").statusCode()).isEqualTo(405);
+        assertThat(post("/actuator/supervisor/heartbeat", "{\"action\":\"stop\"}").statusCode()).isEqualTo(405);
+        assertThat(supervisor.getPoolSettings().maxSize()).isEqualTo(16);
+        assertThat(supervisor.getWorker("heartbeat").isActive()).isTrue();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> post(String path, String json) throws Exception {
         return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());

@@ -545,18 +545,20 @@ public abstract class BackgroundWorker implements Scheduler {
     private Object invokeCounted(Object input) {
         long started = seriesClock;
         LAST_RUN_STARTED_NANOS.setRelease(this, started);
+        Throwable failure = null;
         try {
             return invoke(input, context);
         } catch (Throwable error) {
+            failure = error;
             failed(error);
             return null;
         } finally {
             long ended = System.nanoTime();
             seriesClock = ended;
-            LAST_RUN_NANOS.setRelease(this, ended - started);
-            runs.lazySet(runs.get() + 1);
+            tellRunEnded(recordRun(started, ended), failure);
         }
     }
+
 
     /**
      * Starts an async target once on the worker's aloop. The returned stage never fails: it completes
@@ -579,20 +581,22 @@ public abstract class BackgroundWorker implements Scheduler {
                 return typed;
             });
         } catch (RejectedExecutionException | IllegalStateException e) {
-            endRun(started);
+            endRun(started, e);
             failed(e);
             return CompletableFuture.completedFuture(false);
         }
         asyncRun = run;
         return run.handle((result, error) -> {
             asyncRun = null;
-            endRun(started);
-            if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                if (cause instanceof CancellationException && state != WorkerState.ACTIVE) {
-                    return false; // cancelled by a forced stop: not a failure of the target
-                }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            // Cancelled by a forced stop: not a failure of the target.
+            boolean cancelledByStop = cause instanceof CancellationException && state != WorkerState.ACTIVE;
+            endRun(started, cancelledByStop ? null : cause);
+            if (cancelledByStop) {
+                return false;
+            }
+            if (cause != null) {
                 failed(cause);
                 return true;
             }
@@ -608,10 +612,27 @@ public abstract class BackgroundWorker implements Scheduler {
         return started;
     }
 
-    private void endRun(long startedNanos) {
-        LAST_RUN_NANOS.setRelease(this, System.nanoTime() - startedNanos);
-        runs.lazySet(runs.get() + 1);
+    /** Counts a run as ended and tells the supervisor's worker listeners; {@code failure} is null for a success. */
+    private void endRun(long startedNanos, Throwable failure) {
+        long took = recordRun(startedNanos, System.nanoTime());
         runsInProgress.decrementAndGet();
+        tellRunEnded(took, failure);
+    }
+
+    /** Records a run's statistics; returns how long it took. */
+    private long recordRun(long startedNanos, long endedNanos) {
+        long took = endedNanos - startedNanos;
+        LAST_RUN_NANOS.setRelease(this, took);
+        runs.lazySet(runs.get() + 1);
+        return took;
+    }
+
+    private void tellRunEnded(long took, Throwable failure) {
+        // One volatile read while nobody listens: the run path pays nothing more for the hook.
+        WorkerListener listener = supervisor.getWorkerListener();
+        if (listener != null) {
+            listener.runEnded(this, took, failure);
+        }
     }
 
     private void failed(Throwable error) {

@@ -56,6 +56,18 @@ class ConfigurationMetadataTests {
     }
 
     @Test
+    void theEndpointsAccessIsDescribedWithItsReadOnlyDefault() {
+        assertThat(properties.get("management.endpoint.supervisor.access").getDefaultValue()).isEqualTo("read_only");
+    }
+
+    @Test
+    void theHealthContributorsSwitchIsDescribed() {
+        assertThat(properties.get("management.health.supervisor.enabled").getType()).isEqualTo("java.lang.Boolean");
+        assertThat(properties.get("management.health.supervisor.enabled").getDefaultValue()).isEqualTo(true);
+        assertThat(properties.get("management.health.supervisor.enabled").getDescription()).isNotBlank();
+    }
+
+    @Test
     void minSizeHintsAtMax() {
         assertThat(properties.get("supervisor.pool.min-size").getHints().getValueHints())
                 .anySatisfy(hint -> assertThat(hint.getValue()).isEqualTo("max"));

@@ -22,6 +22,7 @@ import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
@@ -35,6 +36,9 @@ import org.springframework.scheduling.annotation.EnableAsync;
 import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.autoconfigure.endpoint.SupervisorEndpointAutoConfiguration;
+import dev.tasksupervisor.autoconfigure.health.SupervisorHealthContributorAutoConfiguration;
+import dev.tasksupervisor.autoconfigure.metrics.SupervisorMetricsAutoConfiguration;
 import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.QueueWorker;
@@ -134,6 +138,26 @@ class SupervisorAutoConfigurationTests {
                     assertThat(context).doesNotHaveBean(WorkerBeanPostProcessor.class);
                     assertThat(context).doesNotHaveBean(ALoop.class);
                     assertThat(context).doesNotHaveBean(SupervisorProperties.class);
+                });
+    }
+
+    @Test
+    void theWholeStarterWorksWithoutActuatorHealthOrMicrometerOnTheClassPath() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SupervisorAutoConfiguration.class,
+                        SupervisorEndpointAutoConfiguration.class, SupervisorHealthContributorAutoConfiguration.class,
+                        SupervisorMetricsAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate",
+                        "org.springframework.boot.health", "org.springframework.boot.micrometer", "io.micrometer"))
+                .withPropertyValues("supervisor.id=" + id, "management.endpoints.web.exposure.include=*",
+                        "heartbeat.every=20ms")
+                .withUserConfiguration(WorkerDiscoveryTests.Heartbeat.class).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(TaskSupervisor.class).isActive()).isTrue();
+                    WorkerDiscoveryTests.Heartbeat heartbeat = context.getBean(WorkerDiscoveryTests.Heartbeat.class);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat.runs.get() >= 2);
+                    assertThat(context.getBeanNamesForType(Object.class)).noneMatch(name -> name.startsWith("supervisorEndpoint")
+                            || name.equals("supervisorHealthIndicator") || name.equals("supervisorMetrics"));
                 });
     }
 

@@ -1,0 +1,302 @@
+package dev.tasksupervisor.autoconfigure.endpoint;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.tasksupervisor.SupervisorInfo;
+import dev.tasksupervisor.SupervisorState;
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.aloop.ALoopInfo;
+import dev.tasksupervisor.aloop.ALoopState;
+import dev.tasksupervisor.pool.PoolInfo;
+import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.TriggerableWorker;
+import dev.tasksupervisor.worker.WorkerInfo;
+import dev.tasksupervisor.worker.WorkerKind;
+import dev.tasksupervisor.worker.WorkerState;
+
+/**
+ * The {@code supervisor} actuator endpoint: the task supervisor, its pool, aloops and workers; and, when
+ * {@code management.endpoint.supervisor.access=unrestricted}, resizing the pool and starting, stopping,
+ * restarting or triggering a worker. Reading it resets no statistic.
+ *
+ * <p>Invalid input is an {@link InvalidEndpointRequestException} (a 400 on the web, with the reason in the
+ * body through {@link SupervisorEndpointWebExtension}); an action the supervisor's or worker's state does
+ * not allow now is a {@link StateConflictException} (409).
+ */
+@Endpoint(id = "supervisor", defaultAccess = Access.READ_ONLY)
+public class SupervisorEndpoint {
+
+    /**
+     * How long a stop (or the stop of a restart) may take before the operation answers: a queue worker
+     * drains its queue first, and no request should hang on that, nor force it (items would be handed back).
+     */
+    static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
+    private static final List<String> ACTIONS = List.of("start", "stop", "restart", "trigger");
+
+    private final TaskSupervisor supervisor;
+
+    /** An endpoint for {@code supervisor}. */
+    public SupervisorEndpoint(TaskSupervisor supervisor) {
+        this.supervisor = supervisor;
+    }
+
+    /** The supervisor, its pool, every aloop and every worker. */
+    @ReadOperation
+    public SupervisorDescriptor supervisor() {
+        return SupervisorDescriptor.of(supervisor.info());
+    }
+
+    /** One worker, or {@code null} (a 404 on the web) when there is none of that name. */
+    @ReadOperation
+    public @Nullable WorkerDescriptor worker(@Selector String name) {
+        return supervisor.findWorker(name).map(worker -> WorkerDescriptor.of(worker.info())).orElse(null);
+    }
+
+    /**
+     * Resizes the pool while it runs. A size not given keeps its current value.
+     *
+     * @param minSize threads kept when idle, a whole number
+     * @param maxSize the most threads running at once, a whole number
+     * @return the pool after the change
+     * @throws InvalidEndpointRequestException for no size, a size that is not a whole number, a negative
+     *     one, or {@code minSize} above {@code maxSize}
+     * @throws StateConflictException when the supervisor is stopped or its pool cannot be resized
+     */
+    @WriteOperation
+    public PoolDescriptor resizePool(@Nullable String minSize, @Nullable String maxSize) {
+        if (minSize == null && maxSize == null) {
+            throw invalid("give minSize, maxSize or both to resize the pool of task supervisor '"
+                    + supervisor.getId() + "'");
+        }
+        PoolSettings current = supervisor.getPoolSettings();
+        int min = minSize == null ? current.minSize() : size("minSize", minSize);
+        int max = maxSize == null ? current.maxSize() : size("maxSize", maxSize);
+        try {
+            supervisor.resizePool(min, max);
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new StateConflictException(e.getMessage());
+        }
+        return PoolDescriptor.of(supervisor.poolInfo());
+    }
+
+    private static int size(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw invalid(name + " must be a whole number of threads, was '" + value + "'");
+        }
+    }
+
+    /**
+     * Starts, stops, restarts or triggers a worker. Starting an active worker and stopping a stopped one
+     * change nothing. A stop waits up to {@link #STOP_WAIT} for the worker to finish its run (and drain its
+     * queue), then answers; the worker goes on stopping if it needs longer.
+     *
+     * @param name the worker
+     * @param action {@code start}, {@code stop}, {@code restart} or {@code trigger}
+     * @return the worker after the action, or {@code null} (a 404 on the web) when there is none of that name
+     * @throws InvalidEndpointRequestException for a missing or unknown action, or a trigger of a worker
+     *     whose kind has none
+     * @throws StateConflictException when the worker's or the supervisor's state does not allow it now
+     */
+    @WriteOperation
+    public @Nullable WorkerDescriptor workerAction(@Selector String name, @Nullable String action) {
+        BackgroundWorker worker = supervisor.findWorker(name).orElse(null);
+        if (worker == null) {
+            return null;
+        }
+        String wanted = action == null ? "" : action.trim().toLowerCase(Locale.ROOT);
+        if (!ACTIONS.contains(wanted)) {
+            throw invalid((action == null ? "no action" : "unknown action '" + action + "'") + " for worker '"
+                    + name + "': give action start, stop, restart or trigger");
+        }
+        if (wanted.equals("trigger") && !(worker instanceof TriggerableWorker)) {
+            throw invalid("worker '" + name + "' is a " + worker.getKind() + " worker, which has no trigger: only "
+                    + "event and interval workers do");
+        }
+        try {
+            switch (wanted) {
+                case "start" -> start(worker);
+                case "stop" -> stop(worker);
+                case "restart" -> {
+                    if (!stop(worker)) {
+                        throw new StateConflictException("worker '" + name + "' is still stopping after "
+                                + STOP_WAIT.toSeconds() + " s (finishing a run or draining its queue): restart it "
+                                + "once it has stopped");
+                    }
+                    worker.start();
+                }
+                default -> ((TriggerableWorker) worker).trigger();
+            }
+        } catch (IllegalStateException e) {
+            throw new StateConflictException(e.getMessage());
+        }
+        return WorkerDescriptor.of(worker.info());
+    }
+
+    private static void start(BackgroundWorker worker) {
+        if (!worker.isActive()) {
+            worker.start();
+        }
+    }
+
+    /** Asks the worker to stop and waits up to {@link #STOP_WAIT}, never forcing it; returns whether it stopped. */
+    private static boolean stop(BackgroundWorker worker) {
+        worker.stop(false);
+        try {
+            return worker.awaitStop(STOP_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return worker.isStopped();
+        }
+    }
+
+    /** What a 404 says: the name asked for and the names there are. */
+    String noSuchWorker(String name) {
+        return "task supervisor '" + supervisor.getId() + "' has no worker named '" + name + "'; its workers are "
+                + new TreeSet<>(supervisor.getWorkers().stream().map(BackgroundWorker::getName).toList());
+    }
+
+    private static InvalidEndpointRequestException invalid(String reason) {
+        return new InvalidEndpointRequestException(reason, reason);
+    }
+
+    private static @Nullable String text(@Nullable Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    /** The supervisor's or worker's state does not allow the action now; a 409 on the web. */
+    public static class StateConflictException extends RuntimeException {
+
+        StateConflictException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The supervisor as the endpoint shows it; durations are ISO-8601 ({@code PT0.02S}).
+     *
+     * @param id its id
+     * @param state its life-cycle state
+     * @param active whether it is started and not stopping
+     * @param pollDelay its poll delay
+     * @param pool the pool, absent before start
+     * @param aloops every aloop, by name
+     * @param workers every registered worker, by name
+     */
+    public record SupervisorDescriptor(String id, SupervisorState state, boolean active, String pollDelay,
+            @Nullable PoolDescriptor pool, List<AloopDescriptor> aloops, List<WorkerDescriptor> workers)
+            implements OperationResponseBody {
+
+        static SupervisorDescriptor of(SupervisorInfo info) {
+            return new SupervisorDescriptor(info.id(), info.state(), info.active(), info.pollDelay().toString(),
+                    info.pool() == null ? null : PoolDescriptor.of(info.pool()),
+                    info.aloops().stream().map(AloopDescriptor::of).toList(),
+                    info.workers().stream().map(WorkerDescriptor::of).toList());
+        }
+    }
+
+    /**
+     * The pool's figures; -1 for what a replaced executor (not a {@code ThreadPoolExecutor}) cannot tell.
+     *
+     * @param minSize threads kept when idle
+     * @param maxSize the most threads running at once
+     * @param currentSize threads alive
+     * @param active threads running a task
+     * @param largest the most threads ever alive at once
+     * @param queued tasks waiting for a thread
+     * @param waiting tasks held back by priority limits
+     * @param completed tasks finished so far
+     * @param rejected tasks refused because the pool was stopped
+     * @param saturated whether the last health probe waited longer than the check timeout
+     * @param lastCheckLatency how long the last health probe waited for a thread; absent before the first
+     * @param priorities the priority limits; absent while priorities are off
+     * @param virtualThreads whether tasks run on virtual threads
+     */
+    public record PoolDescriptor(int minSize, int maxSize, int currentSize, int active, int largest, int queued,
+            int waiting, long completed, long rejected, boolean saturated, @Nullable String lastCheckLatency,
+            @Nullable Priorities priorities, boolean virtualThreads) implements OperationResponseBody {
+
+        static PoolDescriptor of(PoolInfo pool) {
+            return new PoolDescriptor(pool.minSize(), pool.maxSize(), pool.currentSize(), pool.active(),
+                    pool.largest(), pool.queued(), pool.waiting(), pool.completed(), pool.rejected(), pool.saturated(),
+                    text(pool.lastCheckLatency()),
+                    pool.poolSize() > 0 ? new Priorities(pool.poolSize(), pool.reserveNormal(), pool.reserveHigh())
+                            : null,
+                    pool.virtualThreads());
+        }
+    }
+
+    /**
+     * The pool's priority limits.
+     *
+     * @param poolSize the most tasks running at once while the newest is {@code LOW}
+     * @param reserveNormal extra slots for {@code NORMAL} tasks
+     * @param reserveHigh extra slots for {@code HIGH} tasks
+     */
+    public record Priorities(int poolSize, int reserveNormal, int reserveHigh) {
+    }
+
+    /**
+     * One aloop.
+     *
+     * @param name its name
+     * @param isDefault whether async targets that name no aloop run on it; {@code default} in JSON
+     * @param daemon whether its thread is a daemon thread
+     * @param active whether it accepts new work
+     * @param state its life-cycle state
+     * @param thread its thread's name
+     * @param pending async functions not yet complete plus tasks waiting to run on it
+     */
+    public record AloopDescriptor(String name, @JsonProperty("default") boolean isDefault, boolean daemon,
+            boolean active, ALoopState state, String thread, int pending) {
+
+        static AloopDescriptor of(ALoopInfo aloop) {
+            return new AloopDescriptor(aloop.name(), aloop.isDefault(), aloop.daemon(), aloop.active(), aloop.state(),
+                    aloop.thread(), aloop.pending());
+        }
+    }
+
+    /**
+     * One worker.
+     *
+     * @param name its name
+     * @param kind what makes it run
+     * @param state its life-cycle state
+     * @param aloop the aloop its async target runs on; absent for a sync target
+     * @param schedule how it is scheduled, e.g. {@code every PT10S}
+     * @param runs runs finished so far, failed ones included
+     * @param failures runs that failed
+     * @param lastRunStarted when the last run started (ISO-8601); absent before the first
+     * @param lastRunDuration how long the last finished run took; absent before the first
+     * @param queueSize items waiting in its queue; 0 for kinds without one
+     */
+    public record WorkerDescriptor(String name, WorkerKind kind, WorkerState state, @Nullable String aloop,
+            String schedule, long runs, long failures, @Nullable String lastRunStarted,
+            @Nullable String lastRunDuration, int queueSize) implements OperationResponseBody {
+
+        static WorkerDescriptor of(WorkerInfo worker) {
+            return new WorkerDescriptor(worker.name(), worker.kind(), worker.state(), worker.aloop(),
+                    worker.schedule(), worker.runs(), worker.failures(), text(worker.lastRunStarted()),
+                    text(worker.lastRunDuration()), worker.queueSize());
+        }
+    }
+}

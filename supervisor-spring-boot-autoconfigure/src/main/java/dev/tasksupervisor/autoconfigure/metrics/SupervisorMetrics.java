@@ -1,0 +1,247 @@
+package dev.tasksupervisor.autoconfigure.metrics;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.pool.PoolInfo;
+import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.WorkerKind;
+import dev.tasksupervisor.worker.WorkerListener;
+
+/**
+ * Binds a task supervisor to Micrometer. Spring Boot binds only its own executors, so the pool is bound
+ * here under the names Micrometer's {@code ExecutorServiceMetrics} gives a {@code ThreadPoolExecutor}
+ * ({@code executor.active}, {@code executor.queued}, {@code executor.pool.size}, {@code executor.pool.core},
+ * {@code executor.pool.max}, {@code executor.completed}, tag {@code name}), so existing executor dashboards
+ * show it; the pool's queue is unbounded, so there is no {@code executor.queue.remaining}. Beside them:
+ * {@code supervisor.pool.*} for what only the supervisor has, a timer {@code supervisor.worker.runs} per
+ * worker (tags {@code worker}, {@code kind}, {@code outcome}), a gauge {@code supervisor.worker.queue.size}
+ * per queue worker and {@code supervisor.aloop.pending} per aloop.
+ *
+ * <p>Worker meters follow the supervisor's registry through a {@link WorkerListener}: a worker's meters
+ * appear when it is registered and are removed when it is unregistered (or renamed). Aloop gauges are
+ * added for the aloops there are when binding and whenever a worker registers. {@link #close()} stops
+ * listening. Every meter reads the supervisor's figures; none resets any.
+ */
+public class SupervisorMetrics implements MeterBinder, AutoCloseable {
+
+    /** The {@code name} tag of the pool's meters unless another is given. */
+    public static final String DEFAULT_NAME = "supervisor";
+
+    private final TaskSupervisor supervisor;
+    private final String name;
+    /** One per registry bound to; added under {@code this}, iterated on every run without a lock. */
+    private final List<Binding> bindings = new CopyOnWriteArrayList<>();
+    private final WorkerListener listener = new Listener();
+
+    /** Meters for {@code supervisor}, its pool tagged {@code name=supervisor}. */
+    public SupervisorMetrics(TaskSupervisor supervisor) {
+        this(supervisor, DEFAULT_NAME);
+    }
+
+    /** Meters for {@code supervisor}, its pool tagged {@code name=<name>}. */
+    public SupervisorMetrics(TaskSupervisor supervisor, String name) {
+        this.supervisor = Objects.requireNonNull(supervisor, "supervisor");
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        bindPool(registry, Tags.of("name", name));
+        Binding binding = new Binding(registry);
+        synchronized (this) {
+            if (bindings.isEmpty()) {
+                supervisor.addWorkerListener(listener);
+            }
+            bindings.add(binding);
+        }
+        // After adding the listener: a worker registered from now on is announced, any earlier one is listed.
+        binding.bindAll();
+    }
+
+    /** Stops following the supervisor's workers; the meters already registered stay. */
+    @Override
+    public synchronized void close() {
+        supervisor.removeWorkerListener(listener);
+        bindings.clear();
+    }
+
+    private void bindPool(MeterRegistry registry, Tags tags) {
+        // Names, descriptions and units as Micrometer's ExecutorServiceMetrics, so that they line up.
+        FunctionCounter.builder("executor.completed", supervisor, s -> figure(s, PoolInfo::completed)).tags(tags)
+                .description("The approximate total number of tasks that have completed execution")
+                .baseUnit(BaseUnits.TASKS).register(registry);
+        gauge(registry, tags, "executor.active", "The approximate number of threads that are actively executing tasks",
+                BaseUnits.THREADS, PoolInfo::active);
+        gauge(registry, tags, "executor.queued", "The approximate number of tasks that are queued for execution",
+                BaseUnits.TASKS, PoolInfo::queued);
+        gauge(registry, tags, "executor.pool.size", "The current number of threads in the pool", BaseUnits.THREADS,
+                PoolInfo::currentSize);
+        gauge(registry, tags, "executor.pool.core", "The core number of threads for the pool", BaseUnits.THREADS,
+                PoolInfo::minSize);
+        gauge(registry, tags, "executor.pool.max", "The maximum allowed number of threads in the pool",
+                BaseUnits.THREADS, PoolInfo::maxSize);
+        gauge(registry, tags, "supervisor.pool.waiting", "Tasks held back by the pool's priority limits",
+                BaseUnits.TASKS, PoolInfo::waiting);
+        gauge(registry, tags, "supervisor.pool.saturated", "1 while the pool's health check finds it saturated, else 0",
+                null, pool -> pool.saturated() ? 1 : 0);
+        FunctionCounter.builder("supervisor.pool.rejected", supervisor, s -> figure(s, PoolInfo::rejected)).tags(tags)
+                .description("Tasks the pool refused because it was stopped").baseUnit(BaseUnits.TASKS)
+                .register(registry);
+        TimeGauge.builder("supervisor.pool.check.latency", supervisor, TimeUnit.NANOSECONDS,
+                        s -> figure(s, pool -> pool.lastCheckLatency() == null ? Double.NaN
+                                : pool.lastCheckLatency().toNanos()))
+                .tags(tags).description("How long the pool's last health probe waited for a thread")
+                .register(registry);
+    }
+
+    private void gauge(MeterRegistry registry, Tags tags, String name, String description, String unit,
+            ToDoubleFunction<PoolInfo> figure) {
+        Gauge.builder(name, supervisor, s -> figure(s, figure)).tags(tags).description(description).baseUnit(unit)
+                .register(registry);
+    }
+
+    /** A pool figure, NaN while the supervisor has no pool. */
+    private static double figure(TaskSupervisor supervisor, ToDoubleFunction<PoolInfo> figure) {
+        PoolInfo pool = supervisor.poolInfo();
+        return pool == null ? Double.NaN : figure.applyAsDouble(pool);
+    }
+
+    /** The meters bound to one registry. */
+    private final class Binding {
+
+        private final MeterRegistry registry;
+        /** Written under {@code this}; read on every run without a lock. */
+        private final Map<BackgroundWorker, WorkerMeters> workers = new ConcurrentHashMap<>();
+        /** Guarded by {@code this}. */
+        private final Map<String, Meter> aloops = new HashMap<>();
+
+        Binding(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        synchronized void bindAll() {
+            for (BackgroundWorker worker : supervisor.getWorkers()) {
+                follow(worker);
+            }
+            bindNewAloops();
+        }
+
+        /**
+         * Brings the worker's meters in line with the supervisor's registry, whatever the event was: events
+         * of one worker from several threads may arrive out of order, the registry is the truth.
+         */
+        synchronized void follow(BackgroundWorker worker) {
+            String current = worker.getName();
+            boolean registered = supervisor.findWorker(current).orElse(null) == worker;
+            WorkerMeters meters = workers.get(worker);
+            if (meters != null && (!registered || !meters.name.equals(current))) {
+                workers.remove(worker);
+                meters.removeFrom(registry);
+                meters = null;
+            }
+            if (registered && meters == null) {
+                workers.put(worker, new WorkerMeters(registry, worker, current));
+            }
+            bindNewAloops();
+        }
+
+        void record(BackgroundWorker worker, long durationNanos, Throwable failure) {
+            WorkerMeters meters = workers.get(worker);
+            if (meters != null) {
+                (failure == null ? meters.success : meters.error).record(durationNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void bindNewAloops() {
+            for (ALoop aloop : supervisor.getAloops()) {
+                // By name, not the ALoop: a stopped aloop may be replaced by a new one of the same name.
+                aloops.computeIfAbsent(aloop.getName(), aloopName -> Gauge.builder("supervisor.aloop.pending",
+                                supervisor, s -> s.findAloop(aloopName).map(a -> (double) a.getPending())
+                                        .orElse(Double.NaN))
+                        .tag("aloop", aloopName)
+                        .description("Async functions not yet complete plus tasks waiting to run on an aloop")
+                        .baseUnit(BaseUnits.TASKS).register(registry));
+            }
+        }
+    }
+
+    /** One worker's meters in one registry, under the name it had when they were made. */
+    private static final class WorkerMeters {
+
+        final String name;
+        final Timer success;
+        final Timer error;
+        /** Only for queue workers. */
+        final Gauge queueSize;
+
+        WorkerMeters(MeterRegistry registry, BackgroundWorker worker, String name) {
+            this.name = name;
+            String kind = worker.getKind().name().toLowerCase(Locale.ROOT);
+            // Both outcomes up front: a dashboard shows 0 errors rather than no series.
+            success = runs(registry, name, kind, "success");
+            error = runs(registry, name, kind, "error");
+            queueSize = worker.getKind() != WorkerKind.QUEUE ? null
+                    : Gauge.builder("supervisor.worker.queue.size", worker, BackgroundWorker::getQueueSize)
+                            .tag("worker", name).description("Items waiting in a queue worker's queue")
+                            .baseUnit("items").register(registry);
+        }
+
+        private static Timer runs(MeterRegistry registry, String worker, String kind, String outcome) {
+            return Timer.builder("supervisor.worker.runs").tags("worker", worker, "kind", kind, "outcome", outcome)
+                    .description("Runs of a worker's target").register(registry);
+        }
+
+        void removeFrom(MeterRegistry registry) {
+            registry.remove(success);
+            registry.remove(error);
+            if (queueSize != null) {
+                registry.remove(queueSize);
+            }
+        }
+    }
+
+    /** Follows the supervisor's workers for every registry bound to. */
+    private final class Listener implements WorkerListener {
+
+        @Override
+        public void registered(BackgroundWorker worker) {
+            for (Binding binding : bindings) {
+                binding.follow(worker);
+            }
+        }
+
+        @Override
+        public void unregistered(BackgroundWorker worker) {
+            for (Binding binding : bindings) {
+                binding.follow(worker);
+            }
+        }
+
+        @Override
+        public void runEnded(BackgroundWorker worker, long durationNanos, Throwable failure) {
+            for (Binding binding : bindings) {
+                binding.record(worker, durationNanos, failure);
+            }
+        }
+    }
+}

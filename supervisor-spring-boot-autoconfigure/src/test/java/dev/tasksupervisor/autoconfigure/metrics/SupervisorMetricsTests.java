@@ -1,0 +1,193 @@
+package dev.tasksupervisor.autoconfigure.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.worker.EventWorker;
+import dev.tasksupervisor.worker.QueueWorker;
+import dev.tasksupervisor.worker.WorkerStart;
+import dev.tasksupervisor.worker.WorkerTarget;
+
+class SupervisorMetricsTests {
+
+    private final TaskSupervisor supervisor = new TaskSupervisor("metrics-" + UUID.randomUUID().toString().substring(0, 8));
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+    private final SupervisorMetrics metrics = new SupervisorMetrics(supervisor);
+
+    SupervisorMetricsTests() {
+        supervisor.setPoolSettings(PoolSettings.builder().minSize(1).maxSize(4).build());
+        supervisor.start();
+    }
+
+    @AfterEach
+    void stop() {
+        metrics.close();
+        supervisor.stop(Duration.ofSeconds(10), true, true);
+    }
+
+    @Test
+    void poolMetersLineUpWithMicrometersOwnExecutorMeters() throws Exception {
+        metrics.bindTo(registry);
+        MeterRegistry reference = new SimpleMeterRegistry();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        try {
+            new ExecutorServiceMetrics(executor, "reference", List.of()).bindTo(reference);
+            Map<String, Meter> theirs = executorMeters(reference);
+            Map<String, Meter> ours = executorMeters(registry);
+            theirs.remove("executor.queue.remaining"); // the pool's queue is unbounded
+            assertThat(ours.keySet()).containsExactlyInAnyOrderElementsOf(theirs.keySet());
+            ours.forEach((name, meter) -> {
+                Meter.Id their = theirs.get(name).getId();
+                assertThat(meter.getId().getType()).as(name).isEqualTo(their.getType());
+                assertThat(meter.getId().getBaseUnit()).as(name).isEqualTo(their.getBaseUnit());
+                assertThat(meter.getId().getDescription()).as(name).isEqualTo(their.getDescription());
+                assertThat(meter.getId().getTags()).as(name).extracting(tag -> tag.getKey()).containsExactly("name");
+                assertThat(meter.getId().getTag("name")).isEqualTo("supervisor");
+            });
+        } finally {
+            executor.shutdown();
+        }
+    }
+
+    private static Map<String, Meter> executorMeters(MeterRegistry registry) {
+        return registry.getMeters().stream().filter(meter -> meter.getId().getName().startsWith("executor."))
+                .filter(meter -> !meter.getId().getName().equals("executor") && !meter.getId().getName().equals("executor.idle"))
+                .collect(Collectors.toMap(meter -> meter.getId().getName(), Function.identity()));
+    }
+
+    @Test
+    void poolMetersReadTheLivePool() throws Exception {
+        metrics.bindTo(registry);
+        assertThat(gauge("executor.pool.max")).isEqualTo(4);
+        assertThat(gauge("executor.pool.core")).isEqualTo(1);
+        assertThat(gauge("supervisor.pool.saturated")).isZero();
+        double completed = registry.get("executor.completed").functionCounter().count();
+        CompletableFuture.allOf(supervisor.spawn(() -> { }), supervisor.spawn(() -> { })).get();
+        await().until(() -> registry.get("executor.completed").functionCounter().count() >= completed + 2);
+        supervisor.resizePool(2, 6);
+        assertThat(gauge("executor.pool.max")).isEqualTo(6);
+        assertThat(gauge("executor.pool.core")).isEqualTo(2);
+        assertThat(gauge("executor.pool.size")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void everyRunIsTimedByWorkerKindAndOutcome() {
+        metrics.bindTo(registry);
+        AtomicInteger calls = new AtomicInteger();
+        EventWorker worker = new EventWorker(supervisor, "refresh", WorkerTarget.of(() -> {
+            if (calls.incrementAndGet() == 2) {
+                throw new IllegalStateException("second run fails");
+            }
+        }));
+        worker.setErrorHandler((w, error) -> { });
+        worker.start();
+        assertThat(runs("refresh", "error").count()).as("registered before the first error").isZero();
+        for (int i = 1; i <= 3; i++) {
+            worker.trigger(true);
+            int expected = i;
+            await().until(() -> worker.getRuns() == expected);
+        }
+        await().until(() -> runs("refresh", "success").count() + runs("refresh", "error").count() == 3);
+        assertThat(runs("refresh", "success").count()).isEqualTo(2);
+        assertThat(runs("refresh", "error").count()).isEqualTo(1);
+        assertThat(runs("refresh", "success").getId().getTag("kind")).isEqualTo("event");
+    }
+
+    @Test
+    void metersFollowTheWorkerWhenItIsRenamedAndGoWhenItIsUnregistered() {
+        metrics.bindTo(registry);
+        QueueWorker<String> worker = new QueueWorker<>(supervisor, "orders", WorkerTarget.of(item -> { }));
+        worker.start();
+        assertThat(registry.find("supervisor.worker.runs").tag("worker", "orders").timers()).hasSize(2);
+        assertThat(registry.find("supervisor.worker.queue.size").tag("worker", "orders").gauge()).isNotNull();
+        worker.stop();
+        worker.start(WorkerStart.defaults().withName("invoices"));
+        assertThat(registry.find("supervisor.worker.runs").tag("worker", "orders").timers()).isEmpty();
+        assertThat(registry.find("supervisor.worker.queue.size").tag("worker", "orders").gauge()).isNull();
+        assertThat(registry.find("supervisor.worker.runs").tag("worker", "invoices").timers()).hasSize(2);
+        supervisor.unregisterScheduler(worker);
+        assertThat(registry.find("supervisor.worker.runs").timers()).isEmpty();
+        assertThat(registry.find("supervisor.worker.queue.size").gauges()).isEmpty();
+    }
+
+    @Test
+    void workersRegisteredBeforeBindingAreMeasuredToo() {
+        EventWorker early = new EventWorker(supervisor, "early", WorkerTarget.of(() -> { }));
+        early.start();
+        metrics.bindTo(registry);
+        early.trigger();
+        await().until(() -> runs("early", "success").count() == 1);
+    }
+
+    @Test
+    void queueSizeIsAGaugeOfTheLiveQueue() throws Exception {
+        metrics.bindTo(registry);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "slow", WorkerTarget.of(item -> {
+            started.countDown();
+            release.await();
+        }));
+        worker.start();
+        worker.put(1);
+        started.await();
+        worker.put(2);
+        worker.put(3);
+        assertThat(registry.get("supervisor.worker.queue.size").tag("worker", "slow").gauge().value()).isEqualTo(2);
+        release.countDown();
+        await().until(() -> registry.get("supervisor.worker.queue.size").tag("worker", "slow").gauge().value() == 0);
+    }
+
+    @Test
+    void aloopPendingWorkIsAGauge() {
+        ALoop loop = supervisor.createAloop("io", true, true, true);
+        metrics.bindTo(registry);
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        loop.spawn(() -> never);
+        assertThat(registry.get("supervisor.aloop.pending").tag("aloop", "io").gauge().value()).isEqualTo(1);
+        never.complete(null);
+        await().until(() -> registry.get("supervisor.aloop.pending").tag("aloop", "io").gauge().value() == 0);
+    }
+
+    @Test
+    void closingStopsFollowingTheWorkers() {
+        metrics.bindTo(registry);
+        assertThat(supervisor.getWorkerListener()).isNotNull();
+        metrics.close();
+        assertThat(supervisor.getWorkerListener()).isNull();
+        new EventWorker(supervisor, "late", WorkerTarget.of(() -> { })).start();
+        assertThat(registry.find("supervisor.worker.runs").tag("worker", "late").timers()).isEmpty();
+    }
+
+    private double gauge(String name) {
+        return registry.get(name).tag("name", "supervisor").gauge().value();
+    }
+
+    private Timer runs(String worker, String outcome) {
+        return registry.get("supervisor.worker.runs").tag("worker", worker).tag("outcome", outcome).timer();
+    }
+}
