@@ -82,10 +82,11 @@ public abstract class BackgroundWorker implements Scheduler {
     private volatile long generation;
 
     /*
-     * Run statistics. Only the thread running the target writes runs, lastRunStartedNanos and
-     * lastRunNanos: runs of one worker never overlap, and each kind's hand-over from one run to the
-     * next orders successive writers. So they are written with release stores, not full fences: a
-     * queue worker pays this per item, and readers (info()) only need a recent value.
+     * Run statistics. One thread at a time writes runs, lastRunStartedNanos and lastRunNanos: the one
+     * that ends a run (the runner, or for an async run the thread completing or cancelling its stage).
+     * Runs of one worker never overlap and each kind's hand-over from one run to the next orders
+     * successive writers, so they are written with release stores, not full fences: a queue worker
+     * pays this per item, and readers (info()) only need a recent value.
      */
     private final AtomicLong runs = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -516,14 +517,14 @@ public abstract class BackgroundWorker implements Scheduler {
      * {@code beginRunSeries()} and {@link #endRunSeries()} call only {@link #runInSeries}; anything that
      * may finish a stop must come after the series ended, or a restart would find a run in progress.
      */
-    protected final void beginRunSeries() {
+    final void beginRunSeries() {
         runsInProgress.incrementAndGet();
         runner = Thread.currentThread();
         seriesClock = System.nanoTime();
     }
 
     /** Ends what {@link #beginRunSeries()} began. */
-    protected final void endRunSeries() {
+    final void endRunSeries() {
         runner = null;
         runsInProgress.decrementAndGet();
     }
@@ -534,7 +535,7 @@ public abstract class BackgroundWorker implements Scheduler {
      *
      * @return whether the worker goes on
      */
-    protected final boolean runInSeries(Object input) {
+    final boolean runInSeries(Object input) {
         return goOn(invokeCounted(input));
     }
 
@@ -554,11 +555,10 @@ public abstract class BackgroundWorker implements Scheduler {
             return null;
         } finally {
             long ended = System.nanoTime();
-            seriesClock = ended;
-            tellRunEnded(recordRun(started, ended), failure);
+            // The next run in the series starts now, or after the listeners if any: their time is theirs.
+            seriesClock = tellRunEnded(recordRun(started, ended), failure) ? System.nanoTime() : ended;
         }
     }
-
 
     /**
      * Starts an async target once on the worker's aloop. The returned stage never fails: it completes
@@ -581,8 +581,8 @@ public abstract class BackgroundWorker implements Scheduler {
                 return typed;
             });
         } catch (RejectedExecutionException | IllegalStateException e) {
-            endRun(started, e);
             failed(e);
+            endRun(started, e);
             return CompletableFuture.completedFuture(false);
         }
         asyncRun = run;
@@ -590,17 +590,13 @@ public abstract class BackgroundWorker implements Scheduler {
             asyncRun = null;
             Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
-            // Cancelled by a forced stop: not a failure of the target.
+            // Cancelled by a forced stop: not a failure of the target (listeners still hear how it ended).
             boolean cancelledByStop = cause instanceof CancellationException && state != WorkerState.ACTIVE;
-            endRun(started, cancelledByStop ? null : cause);
-            if (cancelledByStop) {
-                return false;
-            }
-            if (cause != null) {
+            if (cause != null && !cancelledByStop) {
                 failed(cause);
-                return true;
             }
-            return goOn(result);
+            endRun(started, cause);
+            return cancelledByStop ? false : cause != null || goOn(result);
         });
     }
 
@@ -627,13 +623,17 @@ public abstract class BackgroundWorker implements Scheduler {
         return took;
     }
 
-    private void tellRunEnded(long took, Throwable failure) {
+    /** Tells the supervisor's worker listeners that a run ended; returns whether there were any. */
+    private boolean tellRunEnded(long took, Throwable failure) {
         // One volatile read while nobody listens: the run path pays nothing more for the hook.
         WorkerListener listener = supervisor.getWorkerListener();
-        if (listener != null) {
-            listener.runEnded(this, took, failure);
+        if (listener == null) {
+            return false;
         }
+        listener.runEnded(this, took, failure);
+        return true;
     }
+
 
     private void failed(Throwable error) {
         failures.incrementAndGet();

@@ -76,6 +76,11 @@ public class QueueWorker<T> extends BackgroundWorker {
         final AtomicReference<List<Object>> lingering = new AtomicReference<>();
         /** The timer that resumes a lingering batch. */
         volatile ScheduledFuture<?> lingerTimer;
+        /**
+         * Set while a lingering batch waits for its timer; the timer and a stop race to clear it, and only
+         * the winner resumes the drain (cancel() alone cannot tell: it succeeds while the timer task runs).
+         */
+        final AtomicBoolean lingerPending = new AtomicBoolean();
 
         Intake(BlockingQueue<Object> queue, Semaphore permits, boolean contexts) {
             this.queue = queue;
@@ -320,10 +325,12 @@ public class QueueWorker<T> extends BackgroundWorker {
         if (held == null && batch.size() < batchSize && isActive() && !linger.isZero()) {
             // Wait up to the poll delay for the batch to fill; the timer keeps ownership of the drain.
             in.lingering.set(batch);
+            in.lingerPending.set(true);
             try {
-                in.lingerTimer = timerLoop().schedule(() -> dispatchDrain(in), linger);
+                in.lingerTimer = timerLoop().schedule(() -> resumeLinger(in), linger);
                 return LINGER;
             } catch (RejectedExecutionException e) {
+                in.lingerPending.set(false);
                 in.lingering.set(null);
             }
         }
@@ -446,8 +453,18 @@ public class QueueWorker<T> extends BackgroundWorker {
         ScheduledFuture<?> linger = in.lingerTimer;
         if (in.scheduled.compareAndSet(false, true)) {
             dispatchDrain(in); // drains what is left, then finishes the stop
-        } else if (linger != null && linger.cancel(false)) {
+        } else if (in.lingerPending.compareAndSet(true, false)) {
+            if (linger != null) {
+                linger.cancel(false);
+            }
             dispatchDrain(in); // a batch was waiting to fill: run it now instead of after the poll delay
+        }
+    }
+
+    /** The linger timer fired: the batch runs with what it has, unless a stop resumed it first. */
+    private void resumeLinger(Intake<T> in) {
+        if (in.lingerPending.compareAndSet(true, false)) {
+            dispatchDrain(in);
         }
     }
 

@@ -6,7 +6,7 @@ package dev.tasksupervisor.worker;
  * {@link dev.tasksupervisor.TaskSupervisor#addWorkerListener TaskSupervisor.addWorkerListener}.
  *
  * <p>Calls come on the thread that caused them: the one that registered the worker, or the pool thread
- * or aloop that finished the run. {@link #runEnded} is on the path of every run, so it must be quick and
+ * or aloop that finished the run (the stopping thread, for an async run a forced stop cancelled). {@link #runEnded} is on the path of every run, so it must be quick and
  * must not block. An exception thrown by a listener is logged and changes nothing for the worker.
  */
 public interface WorkerListener {
@@ -27,8 +27,10 @@ public interface WorkerListener {
      *
      * @param worker the worker
      * @param durationNanos how long the run took, in nanoseconds
-     * @param failure what the target failed with, or {@code null} if it succeeded; as in
-     *     {@link BackgroundWorker#getFailures()}, a run cancelled by a forced stop is no failure
+     * @param failure what the target failed with, or {@code null} if it succeeded. A run a forced stop
+     *     ended reports how it ended (an {@code InterruptedException} of a sync target, the
+     *     {@code CancellationException} of an async one), though {@link BackgroundWorker#getFailures()}
+     *     does not count an async cancellation
      */
     default void runEnded(BackgroundWorker worker, long durationNanos, Throwable failure) {
     }

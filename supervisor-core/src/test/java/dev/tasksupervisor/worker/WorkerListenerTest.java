@@ -68,6 +68,23 @@ class WorkerListenerTest extends WorkerTestSupport {
     }
 
     @Test
+    void anAsyncRunCancelledByAForcedStopIsReportedAsCancelledButNotCountedAsAFailure() {
+        supervisor.createAloop("loop", true, true, true);
+        supervisor.addWorkerListener(recorder);
+        EventWorker worker = new EventWorker(supervisor, "hangs",
+                WorkerTarget.async((none, ctx) -> new CompletableFuture<Void>()));
+        worker.start();
+        worker.trigger();
+        await().until(() -> worker.info().lastRunStarted() != null);
+
+        worker.stop(Duration.ofMillis(50));
+
+        await().until(() -> recorder.runs.size() == 1);
+        assertThat(recorder.runs.get(0).failure()).contains("Cancellation");
+        assertThat(worker.getFailures()).isZero();
+    }
+
+    @Test
     void registrationsRenamesAndUnregistrationsAreReported() {
         supervisor.addWorkerListener(recorder);
         EventWorker worker = new EventWorker(supervisor, "first", WorkerTarget.of(() -> { }));
@@ -137,7 +154,9 @@ class WorkerListenerTest extends WorkerTestSupport {
 
         @Override
         public void runEnded(BackgroundWorker worker, long durationNanos, Throwable failure) {
-            runs.add(new Run(worker.getName(), durationNanos, failure == null ? null : failure.getMessage()));
+            String what = failure == null ? null
+                    : failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+            runs.add(new Run(worker.getName(), durationNanos, what));
         }
     }
 }
