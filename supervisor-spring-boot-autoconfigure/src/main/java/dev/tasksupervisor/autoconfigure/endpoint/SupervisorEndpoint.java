@@ -76,7 +76,9 @@ public class SupervisorEndpoint {
      * @return the pool after the change
      * @throws InvalidEndpointRequestException for no size, a size that is not a whole number, a negative
      *     one, or {@code minSize} above {@code maxSize}
-     * @throws StateConflictException when the supervisor is stopped or its pool cannot be resized
+     * @throws StateConflictException when the supervisor is not started (it has no pool yet: a
+     *     {@code TaskSupervisor} bean of your own that you start later), is stopped, or its pool cannot be
+     *     resized
      */
     @WriteOperation
     public PoolDescriptor resizePool(@Nullable String minSize, @Nullable String maxSize) {
@@ -87,6 +89,14 @@ public class SupervisorEndpoint {
         PoolSettings current = supervisor.getPoolSettings();
         int min = minSize == null ? current.minSize() : size("minSize", minSize);
         int max = maxSize == null ? current.maxSize() : size("maxSize", maxSize);
+        // The pool is made at start and kept after stop: with none there is nothing running to resize, and
+        // no pool figures to answer with. Changing the settings for a later start is the application's call.
+        if (supervisor.poolInfo() == null) {
+            SupervisorState state = supervisor.getState();
+            throw new StateConflictException("task supervisor '" + supervisor.getId() + "' is " + state
+                    + " and has no running pool to resize"
+                    + (state == SupervisorState.NEW ? ": start it first" : ""));
+        }
         try {
             supervisor.resizePool(min, max);
         } catch (IllegalArgumentException e) {

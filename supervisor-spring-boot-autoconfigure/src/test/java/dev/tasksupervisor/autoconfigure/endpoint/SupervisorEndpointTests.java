@@ -1,0 +1,37 @@
+package dev.tasksupervisor.autoconfigure.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.autoconfigure.endpoint.SupervisorEndpointWebExtension.ErrorDescriptor;
+import dev.tasksupervisor.pool.PoolSettings;
+
+/** The endpoint's web answers in the states a running application rarely shows: no HTTP, a plain supervisor. */
+class SupervisorEndpointTests {
+
+    private final TaskSupervisor supervisor = new TaskSupervisor("plain");
+    private final SupervisorEndpointWebExtension web = new SupervisorEndpointWebExtension(
+            new SupervisorEndpoint(supervisor));
+
+    @AfterEach
+    void stop() {
+        supervisor.stop(Duration.ofSeconds(10), true, true);
+    }
+
+    @Test
+    void resizingThePoolOfASupervisorNotYetStartedIsAConflict() {
+        supervisor.setPoolSettings(PoolSettings.builder().minSize(1).maxSize(4).build());
+        WebEndpointResponse<?> response = web.resizePool("3", "9");
+        assertThat(response.getStatus()).isEqualTo(409);
+        assertThat(((ErrorDescriptor) response.getBody()).message())
+                .contains("task supervisor 'plain' is NEW", "start it first");
+        assertThat(supervisor.getPoolSettings().minSize()).as("nothing changed").isEqualTo(1);
+        assertThat(supervisor.getPoolSettings().maxSize()).isEqualTo(4);
+    }
+}
