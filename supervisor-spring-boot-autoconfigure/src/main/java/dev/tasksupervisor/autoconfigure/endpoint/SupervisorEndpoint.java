@@ -125,7 +125,8 @@ public class SupervisorEndpoint {
      * @return the worker after the action, or {@code null} (a 404 on the web) when there is none of that name
      * @throws InvalidEndpointRequestException for a missing or unknown action, or a trigger of a worker
      *     whose kind has none
-     * @throws StateConflictException when the worker's or the supervisor's state does not allow it now
+     * @throws StateConflictException when the worker's or the supervisor's state does not allow it now, or
+     *     another worker holds the name the worker would start under
      */
     @WriteOperation
     public @Nullable WorkerDescriptor workerAction(@Selector String name, @Nullable String action) {
@@ -156,7 +157,9 @@ public class SupervisorEndpoint {
                 }
                 default -> ((TriggerableWorker) worker).trigger();
             }
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // IllegalArgumentException: a start found another worker holding the name this one starts under
+            // (it was last started under another name), or its own settings invalid; not the request's fault.
             throw new StateConflictException(e.getMessage());
         }
         return WorkerDescriptor.of(worker.info());
