@@ -27,8 +27,10 @@ import org.junit.jupiter.api.Test;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.ALoop;
 import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.EventWorker;
 import dev.tasksupervisor.worker.QueueWorker;
+import dev.tasksupervisor.worker.WorkerListener;
 import dev.tasksupervisor.worker.WorkerStart;
 import dev.tasksupervisor.worker.WorkerTarget;
 
@@ -132,6 +134,40 @@ class SupervisorMetricsTests {
         supervisor.unregisterScheduler(worker);
         assertThat(registry.find("supervisor.worker.runs").timers()).isEmpty();
         assertThat(registry.find("supervisor.worker.queue.size").gauges()).isEmpty();
+    }
+
+    @Test
+    void aWorkerTakingTheNameOfOneUnregisteredKeepsItsMetersWhenTheLateUnregistrationArrives() throws Exception {
+        // Holds the unregistration of the first worker before the metrics hear of it (listeners are called
+        // in the order they were added), so they hear of the second worker's registration first.
+        CountDownLatch unregistering = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        supervisor.addWorkerListener(new WorkerListener() {
+            @Override
+            public void unregistered(BackgroundWorker worker) {
+                unregistering.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        metrics.bindTo(registry);
+        EventWorker first = new EventWorker(supervisor, "sync", WorkerTarget.of(() -> { }));
+        first.start();
+        first.stop();
+        CompletableFuture<Void> unregistration = CompletableFuture.runAsync(() -> supervisor.unregisterScheduler(first));
+        assertThat(unregistering.await(10, TimeUnit.SECONDS)).isTrue();
+        EventWorker second = new EventWorker(supervisor, "sync", WorkerTarget.of(() -> { }));
+        second.start();
+        release.countDown();
+        unregistration.get(10, TimeUnit.SECONDS);
+
+        assertThat(registry.find("supervisor.worker.runs").tag("worker", "sync").timers()).hasSize(2);
+        second.trigger();
+        await().until(() -> second.getRuns() == 1);
+        await().until(() -> runs("sync", "success").count() == 1);
     }
 
     @Test
