@@ -120,10 +120,18 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
                 .register(registry);
     }
 
-    /** A pool figure, NaN while the supervisor has no pool. */
+    /**
+     * A pool figure; NaN while the supervisor has no pool, and for what a replaced executor (not a
+     * {@code ThreadPoolExecutor}) cannot tell, which {@link PoolInfo} gives as -1: a -1 would read as a
+     * real value and drag sums and rates down.
+     */
     private static double figure(TaskSupervisor supervisor, ToDoubleFunction<PoolInfo> figure) {
         PoolInfo pool = supervisor.poolInfo();
-        return pool == null ? Double.NaN : figure.applyAsDouble(pool);
+        if (pool == null) {
+            return Double.NaN;
+        }
+        double value = figure.applyAsDouble(pool);
+        return value < 0 ? Double.NaN : value;
     }
 
     /** The meters bound to one registry. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +95,26 @@ class SupervisorMetricsTests {
         assertThat(gauge("executor.pool.max")).isEqualTo(6);
         assertThat(gauge("executor.pool.core")).isEqualTo(2);
         assertThat(gauge("executor.pool.size")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void figuresAReplacedExecutorCannotTellAreNaNNotMinusOne() {
+        TaskSupervisor replaced = new TaskSupervisor("replaced");
+        replaced.setExecutor(new ForkJoinPool(2));
+        replaced.start();
+        try {
+            new SupervisorMetrics(replaced, "replaced").bindTo(registry);
+            for (String name : List.of("executor.active", "executor.queued", "executor.pool.size", "executor.pool.core",
+                    "executor.pool.max")) {
+                assertThat(registry.get(name).tag("name", "replaced").gauge().value()).as(name).isNaN();
+            }
+            assertThat(registry.get("executor.completed").tag("name", "replaced").functionCounter().count()).isNaN();
+            assertThat(registry.get("supervisor.pool.waiting").tag("name", "replaced").gauge().value()).isZero();
+            assertThat(registry.get("supervisor.pool.rejected").tag("name", "replaced").functionCounter().count())
+                    .isZero();
+        } finally {
+            replaced.stop(Duration.ofSeconds(10), true, true);
+        }
     }
 
     @Test
