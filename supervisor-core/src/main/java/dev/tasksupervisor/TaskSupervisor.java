@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -100,6 +101,11 @@ public class TaskSupervisor {
      * for the hook. Written under {@code lifecycle}.
      */
     private volatile WorkerListener workerListener;
+    /**
+     * The listeners whose failure has been logged at ERROR; later failures go to DEBUG. Kept here, not in
+     * {@link WorkerListeners}, so that adding another listener does not log them all at ERROR again.
+     */
+    private final Set<WorkerListener> failedListeners = ConcurrentHashMap.newKeySet();
 
     /** A supervisor with a random UUID as its id. */
     public TaskSupervisor() {
@@ -816,7 +822,7 @@ public class TaskSupervisor {
         Objects.requireNonNull(listener, "listener");
         synchronized (lifecycle) {
             workerListeners.add(listener);
-            workerListener = new WorkerListeners(id, workerListeners);
+            workerListener = new WorkerListeners(id, workerListeners, failedListeners);
         }
     }
 
@@ -824,7 +830,9 @@ public class TaskSupervisor {
     public void removeWorkerListener(WorkerListener listener) {
         synchronized (lifecycle) {
             if (workerListeners.remove(listener)) {
-                workerListener = workerListeners.isEmpty() ? null : new WorkerListeners(id, workerListeners);
+                failedListeners.remove(listener);
+                workerListener = workerListeners.isEmpty() ? null
+                        : new WorkerListeners(id, workerListeners, failedListeners);
             }
         }
     }
@@ -888,10 +896,12 @@ public class TaskSupervisor {
 
         private final String supervisorId;
         private final WorkerListener[] listeners;
+        private final Set<WorkerListener> failed;
 
-        WorkerListeners(String supervisorId, List<WorkerListener> listeners) {
+        WorkerListeners(String supervisorId, List<WorkerListener> listeners, Set<WorkerListener> failed) {
             this.supervisorId = supervisorId;
             this.listeners = listeners.toArray(new WorkerListener[0]);
+            this.failed = failed;
         }
 
         @Override
@@ -926,9 +936,15 @@ public class TaskSupervisor {
             }
         }
 
+        /** The first failure of a listener at ERROR with its stack trace; the rest, once per run, at DEBUG. */
         private void failed(WorkerListener listener, BackgroundWorker worker, RuntimeException e) {
-            log.error("Task supervisor '{}': worker listener {} failed on worker '{}'", supervisorId, listener,
-                    worker.getName(), e);
+            if (failed.add(listener)) {
+                log.error("Task supervisor '{}': worker listener {} failed on worker '{}' (its further failures are "
+                        + "logged at DEBUG)", supervisorId, listener, worker.getName(), e);
+            } else {
+                log.debug("Task supervisor '{}': worker listener {} failed on worker '{}'", supervisorId, listener,
+                        worker.getName(), e);
+            }
         }
     }
 }

@@ -11,6 +11,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.tasksupervisor.TaskSupervisor;
 
 class WorkerListenerTest extends WorkerTestSupport {
 
@@ -117,6 +124,39 @@ class WorkerListenerTest extends WorkerTestSupport {
         assertThat(runs).hasValue(2);
         assertThat(worker.getFailures()).isZero();
         assertThat(recorder.runs).extracting(Run::failure).containsOnlyNulls();
+    }
+
+    @Test
+    void aFailingListenerIsLoggedAtErrorOnceWithItsStackTraceThenAtDebug() {
+        Logger logger = (Logger) LoggerFactory.getLogger(TaskSupervisor.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Level level = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
+        logger.addAppender(logs);
+        try {
+            supervisor.addWorkerListener(new WorkerListener() {
+                @Override
+                public void runEnded(BackgroundWorker worker, long durationNanos, Throwable failure) {
+                    throw new IllegalStateException("listener bug");
+                }
+            });
+            supervisor.addWorkerListener(recorder);
+            QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "items", WorkerTarget.of(n -> { }));
+            worker.start();
+            for (int i = 0; i < 3; i++) {
+                worker.put(i);
+            }
+            await().until(() -> recorder.runs.size() == 3);
+        } finally {
+            logger.detachAppender(logs);
+            logger.setLevel(level);
+        }
+        List<ILoggingEvent> failures = logs.list.stream()
+                .filter(event -> event.getFormattedMessage().contains("worker listener")).toList();
+        assertThat(failures).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR, Level.DEBUG, Level.DEBUG);
+        assertThat(failures.get(0).getThrowableProxy().getMessage()).isEqualTo("listener bug");
+        assertThat(failures.get(0).getFormattedMessage()).contains("worker 'items'");
     }
 
     @Test

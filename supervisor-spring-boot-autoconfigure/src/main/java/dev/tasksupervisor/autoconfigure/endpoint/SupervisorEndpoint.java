@@ -76,7 +76,9 @@ public class SupervisorEndpoint {
      * @return the pool after the change
      * @throws InvalidEndpointRequestException for no size, a size that is not a whole number, a negative
      *     one, or {@code minSize} above {@code maxSize}
-     * @throws StateConflictException when the supervisor is stopped or its pool cannot be resized
+     * @throws StateConflictException when the supervisor is not started (it has no pool yet: a
+     *     {@code TaskSupervisor} bean of your own that you start later), is stopped, or its pool cannot be
+     *     resized
      */
     @WriteOperation
     public PoolDescriptor resizePool(@Nullable String minSize, @Nullable String maxSize) {
@@ -87,6 +89,14 @@ public class SupervisorEndpoint {
         PoolSettings current = supervisor.getPoolSettings();
         int min = minSize == null ? current.minSize() : size("minSize", minSize);
         int max = maxSize == null ? current.maxSize() : size("maxSize", maxSize);
+        // The pool is made at start and kept after stop: with none there is nothing running to resize, and
+        // no pool figures to answer with. Changing the settings for a later start is the application's call.
+        if (supervisor.poolInfo() == null) {
+            SupervisorState state = supervisor.getState();
+            throw new StateConflictException("task supervisor '" + supervisor.getId() + "' is " + state
+                    + " and has no running pool to resize"
+                    + (state == SupervisorState.NEW ? ": start it first" : ""));
+        }
         try {
             supervisor.resizePool(min, max);
         } catch (IllegalArgumentException e) {
@@ -115,7 +125,8 @@ public class SupervisorEndpoint {
      * @return the worker after the action, or {@code null} (a 404 on the web) when there is none of that name
      * @throws InvalidEndpointRequestException for a missing or unknown action, or a trigger of a worker
      *     whose kind has none
-     * @throws StateConflictException when the worker's or the supervisor's state does not allow it now
+     * @throws StateConflictException when the worker's or the supervisor's state does not allow it now, or
+     *     another worker holds the name the worker would start under
      */
     @WriteOperation
     public @Nullable WorkerDescriptor workerAction(@Selector String name, @Nullable String action) {
@@ -146,7 +157,9 @@ public class SupervisorEndpoint {
                 }
                 default -> ((TriggerableWorker) worker).trigger();
             }
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // IllegalArgumentException: a start found another worker holding the name this one starts under
+            // (it was last started under another name), or its own settings invalid; not the request's fault.
             throw new StateConflictException(e.getMessage());
         }
         return WorkerDescriptor.of(worker.info());

@@ -25,9 +25,12 @@ import dev.tasksupervisor.autoconfigure.SupervisorAutoConfiguration;
 @ConditionalOnBean(TaskSupervisor.class)
 public final class SupervisorHealthContributorAutoConfiguration {
 
-    /** Named so that the contributor is {@code supervisor}: Boot drops the {@code HealthIndicator} suffix. */
+    /**
+     * Named so that the contributor is {@code supervisor}: Boot drops the {@code HealthIndicator} suffix. An
+     * application bean of either name Boot maps to that contributor replaces it, as Boot's own indicators do.
+     */
     @Bean
-    @ConditionalOnMissingBean(name = "supervisorHealthIndicator")
+    @ConditionalOnMissingBean(name = {"supervisorHealthIndicator", "supervisorHealthContributor"})
     @ConditionalOnEnabledHealthIndicator("supervisor")
     SupervisorHealthIndicator supervisorHealthIndicator(TaskSupervisor taskSupervisor) {
         return new SupervisorHealthIndicator(taskSupervisor);

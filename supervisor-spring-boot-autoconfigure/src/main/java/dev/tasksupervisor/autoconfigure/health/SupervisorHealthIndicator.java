@@ -7,6 +7,7 @@ import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
+import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.pool.PoolInfo;
 
@@ -27,18 +28,19 @@ public class SupervisorHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
+        // The state read once: a stop racing this check must not give UP beside a state of STOPPING.
+        SupervisorState state = supervisor.getState();
         PoolInfo pool = supervisor.poolInfo();
         Health.Builder health;
-        if (!supervisor.isActive()) {
-            health = Health.down().withDetail("reason", "task supervisor '" + supervisor.getId() + "' is "
-                    + supervisor.getState());
+        if (state != SupervisorState.ACTIVE) {
+            health = Health.down().withDetail("reason", "task supervisor '" + supervisor.getId() + "' is " + state);
         } else if (pool != null && pool.saturated()) {
             health = Health.down().withDetail("reason", "the pool is saturated: its health probe waited longer "
                     + "than supervisor.pool.check-timeout for a thread; consider raising supervisor.pool.max-size");
         } else {
             health = Health.up();
         }
-        health.withDetail("id", supervisor.getId()).withDetail("state", supervisor.getState());
+        health.withDetail("id", supervisor.getId()).withDetail("state", state);
         if (pool != null) {
             health.withDetail("saturated", pool.saturated());
             Duration latency = pool.lastCheckLatency();

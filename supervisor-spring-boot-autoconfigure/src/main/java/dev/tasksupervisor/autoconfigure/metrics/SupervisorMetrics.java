@@ -120,10 +120,18 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
                 .register(registry);
     }
 
-    /** A pool figure, NaN while the supervisor has no pool. */
+    /**
+     * A pool figure; NaN while the supervisor has no pool, and for what a replaced executor (not a
+     * {@code ThreadPoolExecutor}) cannot tell, which {@link PoolInfo} gives as -1: a -1 would read as a
+     * real value and drag sums and rates down.
+     */
     private static double figure(TaskSupervisor supervisor, ToDoubleFunction<PoolInfo> figure) {
         PoolInfo pool = supervisor.poolInfo();
-        return pool == null ? Double.NaN : figure.applyAsDouble(pool);
+        if (pool == null) {
+            return Double.NaN;
+        }
+        double value = figure.applyAsDouble(pool);
+        return value < 0 ? Double.NaN : value;
     }
 
     /** The meters bound to one registry. */
@@ -132,6 +140,12 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
         private final MeterRegistry registry;
         /** Written under {@code this}; read on every run without a lock. */
         private final Map<BackgroundWorker, WorkerMeters> workers = new ConcurrentHashMap<>();
+        /**
+         * Which worker holds the meters of each name; guarded by {@code this}. Micrometer hands back the
+         * meter already registered under an id, and a worker's meter ids are its name and kind: two workers
+         * of one name must never both hold meters, or the first one's removal detaches the second one's.
+         */
+        private final Map<String, BackgroundWorker> owners = new HashMap<>();
         /** Guarded by {@code this}. */
         private final Map<String, Meter> aloops = new HashMap<>();
 
@@ -148,21 +162,36 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
 
         /**
          * Brings the worker's meters in line with the supervisor's registry, whatever the event was: events
-         * of one worker from several threads may arrive out of order, the registry is the truth.
+         * of one worker from several threads may arrive out of order, the registry is the truth. A worker
+         * unregistered and another registered under its name may be heard of in either order: the meters of
+         * a name go to the worker the registry lists under it, and a late event of the other touches only
+         * meters it still holds itself.
          */
         synchronized void follow(BackgroundWorker worker) {
             String current = worker.getName();
             boolean registered = supervisor.findWorker(current).orElse(null) == worker;
             WorkerMeters meters = workers.get(worker);
             if (meters != null && (!registered || !meters.name.equals(current))) {
-                workers.remove(worker);
-                meters.removeFrom(registry);
+                drop(worker, meters);
                 meters = null;
             }
             if (registered && meters == null) {
+                BackgroundWorker previous = owners.get(current);
+                if (previous != null) {
+                    // Its unregistration (or rename) is not heard of yet: its meters are the ones Micrometer
+                    // would hand back, so they go first and this worker gets meters of its own.
+                    drop(previous, workers.get(previous));
+                }
                 workers.put(worker, new WorkerMeters(registry, worker, current));
+                owners.put(current, worker);
             }
             bindNewAloops();
+        }
+
+        private void drop(BackgroundWorker worker, WorkerMeters meters) {
+            workers.remove(worker);
+            owners.remove(meters.name, worker);
+            meters.removeFrom(registry);
         }
 
         void record(BackgroundWorker worker, long durationNanos, Throwable failure) {

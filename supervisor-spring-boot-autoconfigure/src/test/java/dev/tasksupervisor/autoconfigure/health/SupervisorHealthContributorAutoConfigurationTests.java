@@ -108,4 +108,13 @@ class SupervisorHealthContributorAutoConfigurationTests {
                     assertThat(context).hasBean("supervisorHealthIndicator");
                 });
     }
+
+    @Test
+    void backsOffWhenTheApplicationDefinesAContributorOfTheSameName() {
+        contextRunner.withBean("supervisorHealthContributor", HealthIndicator.class, () -> () -> Health.up().build())
+                .run(context -> {
+                    assertThat(context).doesNotHaveBean(SupervisorHealthIndicator.class);
+                    assertThat(context).hasBean("supervisorHealthContributor");
+                });
+    }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,10 @@ import org.junit.jupiter.api.Test;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.ALoop;
 import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.EventWorker;
 import dev.tasksupervisor.worker.QueueWorker;
+import dev.tasksupervisor.worker.WorkerListener;
 import dev.tasksupervisor.worker.WorkerStart;
 import dev.tasksupervisor.worker.WorkerTarget;
 
@@ -95,6 +98,26 @@ class SupervisorMetricsTests {
     }
 
     @Test
+    void figuresAReplacedExecutorCannotTellAreNaNNotMinusOne() {
+        TaskSupervisor replaced = new TaskSupervisor("replaced");
+        replaced.setExecutor(new ForkJoinPool(2));
+        replaced.start();
+        try {
+            new SupervisorMetrics(replaced, "replaced").bindTo(registry);
+            for (String name : List.of("executor.active", "executor.queued", "executor.pool.size", "executor.pool.core",
+                    "executor.pool.max")) {
+                assertThat(registry.get(name).tag("name", "replaced").gauge().value()).as(name).isNaN();
+            }
+            assertThat(registry.get("executor.completed").tag("name", "replaced").functionCounter().count()).isNaN();
+            assertThat(registry.get("supervisor.pool.waiting").tag("name", "replaced").gauge().value()).isZero();
+            assertThat(registry.get("supervisor.pool.rejected").tag("name", "replaced").functionCounter().count())
+                    .isZero();
+        } finally {
+            replaced.stop(Duration.ofSeconds(10), true, true);
+        }
+    }
+
+    @Test
     void everyRunIsTimedByWorkerKindAndOutcome() {
         metrics.bindTo(registry);
         AtomicInteger calls = new AtomicInteger();
@@ -132,6 +155,40 @@ class SupervisorMetricsTests {
         supervisor.unregisterScheduler(worker);
         assertThat(registry.find("supervisor.worker.runs").timers()).isEmpty();
         assertThat(registry.find("supervisor.worker.queue.size").gauges()).isEmpty();
+    }
+
+    @Test
+    void aWorkerTakingTheNameOfOneUnregisteredKeepsItsMetersWhenTheLateUnregistrationArrives() throws Exception {
+        // Holds the unregistration of the first worker before the metrics hear of it (listeners are called
+        // in the order they were added), so they hear of the second worker's registration first.
+        CountDownLatch unregistering = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        supervisor.addWorkerListener(new WorkerListener() {
+            @Override
+            public void unregistered(BackgroundWorker worker) {
+                unregistering.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        metrics.bindTo(registry);
+        EventWorker first = new EventWorker(supervisor, "sync", WorkerTarget.of(() -> { }));
+        first.start();
+        first.stop();
+        CompletableFuture<Void> unregistration = CompletableFuture.runAsync(() -> supervisor.unregisterScheduler(first));
+        assertThat(unregistering.await(10, TimeUnit.SECONDS)).isTrue();
+        EventWorker second = new EventWorker(supervisor, "sync", WorkerTarget.of(() -> { }));
+        second.start();
+        release.countDown();
+        unregistration.get(10, TimeUnit.SECONDS);
+
+        assertThat(registry.find("supervisor.worker.runs").tag("worker", "sync").timers()).hasSize(2);
+        second.trigger();
+        await().until(() -> second.getRuns() == 1);
+        await().until(() -> runs("sync", "success").count() == 1);
     }
 
     @Test
