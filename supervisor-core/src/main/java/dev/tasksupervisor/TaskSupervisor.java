@@ -3,6 +3,7 @@ package dev.tasksupervisor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -92,6 +93,8 @@ public class TaskSupervisor {
     private final List<ALoop> startWithSupervisor = new ArrayList<>();
     private volatile ALoop defaultAloop;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** What the stop could not finish; written once under {@code lifecycle} before {@code stopped} opens. */
+    private volatile StopReport stopReport;
     /** Workers and other schedulers by name; changed under {@code lifecycle}, read anywhere. */
     private final Map<String, Scheduler> schedulers = new ConcurrentHashMap<>();
     /** The listeners added; guarded by {@code lifecycle}. */
@@ -269,19 +272,28 @@ public class TaskSupervisor {
         stop(true, true, false);
     }
 
-    /** Stops it, waiting for tasks and loops to finish ({@code true}) or not at all ({@code false}). */
+    /** Stops it, waiting (or not) for tasks and loops; stops workers, cancels nothing. */
     public void stop(boolean wait) {
         stop(wait, true, false);
     }
 
-    /** Stops it, waiting at most {@code wait} for tasks and loops; what is left then is cancelled. */
-    public void stop(Duration wait) {
-        stop(wait, true, false);
+    /**
+     * Stops it, waiting at most {@code wait}; stops workers, cancels what is left after the wait.
+     *
+     * @return what the stop could not finish in time
+     */
+    public StopReport stop(Duration wait) {
+        return stop(wait, true, false);
     }
 
     /**
      * Stops the supervisor with neotasker's flags. New tasks are rejected from the first moment.
      * Tasks already accepted (those held back by priority limits too) still run.
+     *
+     * <p>Without {@code wait} the stop goes on in the background, on a thread named
+     * {@code supervisor_<id>_stop}: the supervisor is {@code STOPPING} until every worker has stopped
+     * (queues drained) and every task and loop has finished, then {@code STOPPED}; {@link #block()}
+     * returns then, and {@link #getStopReport()} has the report.
      *
      * @param wait {@code true}: return when every task and loop has finished; {@code false}: return at
      *     once and let them finish in the background
@@ -289,87 +301,141 @@ public class TaskSupervisor {
      * @param cancelTasks cancel work pending on aloops instead of letting it finish
      */
     public void stop(boolean wait, boolean stopSchedulers, boolean cancelTasks) {
-        doStop(wait, FOREVER, stopSchedulers, cancelTasks);
+        if (!beginStop()) {
+            if (wait) {
+                awaitStopped(FOREVER); // "wait" holds for every caller, not only the first
+            }
+            return;
+        }
+        if (wait) {
+            finishStop(FOREVER, stopSchedulers, cancelTasks);
+            return;
+        }
+        Thread stopper = new Thread(() -> finishStop(FOREVER, stopSchedulers, cancelTasks), threadNamePrefix + "stop");
+        stopper.setDaemon(true); // like the pool's threads: stop(false) does not keep the JVM alive either
+        stopper.start();
     }
 
     /**
-     * Stops the supervisor, waiting at most {@code wait}: then pool tasks not yet started are
-     * cancelled, running ones interrupted, and pending aloop work cancelled.
+     * Stops the supervisor, waiting at most {@code wait}: then workers still running are forced (their
+     * run interrupted, a queue's remaining items handed back), pool tasks not yet started are cancelled,
+     * running ones interrupted, and pending aloop work cancelled. Tasks that ignore interruption get one
+     * poll delay more to end; the call returns then, and the report names what still runs.
      *
-     * @param wait the longest this call waits
+     * @param wait the longest this call waits (plus one poll delay for interrupted work to end)
      * @param stopSchedulers stop every registered worker first
      * @param cancelTasks cancel work pending on aloops at once instead of letting it finish
+     * @return what the stop could not finish in time; for a caller that was not the first to stop, the
+     *     first stop's report once it is done, or an empty one if it did not end within {@code wait}
      */
-    public void stop(Duration wait, boolean stopSchedulers, boolean cancelTasks) {
+    public StopReport stop(Duration wait, boolean stopSchedulers, boolean cancelTasks) {
         Objects.requireNonNull(wait, "wait");
         if (wait.isNegative()) {
             throw new IllegalArgumentException("stop wait must not be negative, was " + wait);
         }
-        doStop(true, nanos(wait), stopSchedulers, cancelTasks);
+        long timeoutNanos = nanos(wait);
+        long deadline = timeoutNanos == FOREVER ? FOREVER : System.nanoTime() + timeoutNanos;
+        if (!beginStop()) {
+            awaitStopped(deadline);
+            return getStopReport().orElse(EMPTY_REPORT);
+        }
+        return finishStop(deadline, stopSchedulers, cancelTasks);
     }
 
-    private void doStop(boolean wait, long timeoutNanos, boolean stopSchedulers, boolean cancelTasks) {
-        long deadline = timeoutNanos == FOREVER ? FOREVER : System.nanoTime() + timeoutNanos;
-        List<ALoop> loops;
-        boolean stopping;
+    /**
+     * What the stop could not finish, once the supervisor is {@code STOPPED}; empty before that, and for
+     * a supervisor stopped before it started.
+     */
+    public Optional<StopReport> getStopReport() {
+        return Optional.ofNullable(stopReport);
+    }
+
+    /** Moves an active supervisor to STOPPING; returns whether this call is the one that stops it. */
+    private boolean beginStop() {
         synchronized (lifecycle) {
             if (state == SupervisorState.NEW) {
                 moveTo(SupervisorState.STOPPED);
                 stopped.countDown();
-                return;
+                return false;
             }
             if (state != SupervisorState.ACTIVE) {
-                stopping = false; // another stop is under way or done
-                loops = List.of();
-            } else {
-                moveTo(SupervisorState.STOPPING);
-                stopping = true;
-                loops = new ArrayList<>(aloops.values());
+                return false; // another stop is under way or done
             }
+            moveTo(SupervisorState.STOPPING);
+            return true;
         }
-        if (!stopping) {
-            if (wait) {
-                awaitStopped(deadline); // "wait" holds for every caller, not only the first
-            }
-            return;
-        }
+    }
+
+    /** The stop itself, by the caller that began it (or its background thread). */
+    private StopReport finishStop(long deadline, boolean stopSchedulers, boolean cancelTasks) {
+        long began = System.nanoTime();
         log.info("Task supervisor '{}' stopping", id);
+        StopTally tally = new StopTally();
         // Each phase runs even if an earlier one failed: a half-stopped supervisor would hang block().
         RuntimeException failure = null;
+        List<BackgroundWorker> forced = List.of();
         try {
             if (stopSchedulers) {
-                stopSchedulers(wait, deadline);
+                forced = stopSchedulers(deadline, tally);
             }
         } catch (RuntimeException e) {
             failure = e;
         }
         try {
-            TaskPool p = pool;
-            p.shutdown();
-            if (wait) {
-                awaitPool(p, deadline);
-            }
+            stopPool(pool, deadline, tally);
         } catch (RuntimeException e) {
             failure = addFailure(failure, e);
         }
-        for (ALoop loop : loops) {
+        for (BackgroundWorker worker : forced) {
+            if (worker.isRunning()) {
+                tally.stuckWorkers.add(worker.getName());
+            }
+        }
+        for (ALoop loop : new ArrayList<>(aloops.values())) {
             try {
-                stopAloop(loop, wait, deadline, cancelTasks);
+                int cancelled = stopAloop(loop, deadline, cancelTasks);
+                if (cancelled > 0) {
+                    tally.cancelledAloopWork.put(loop.getName(), cancelled);
+                }
             } catch (RuntimeException e) {
                 failure = addFailure(failure, e);
             }
         }
         // The supervisor's own loop holds only timers; nothing on it is worth waiting for.
-        supervisorLoop.stop(wait, true);
+        supervisorLoop.stop(true, true);
+        StopReport report = tally.report(Duration.ofNanos(System.nanoTime() - began));
         synchronized (lifecycle) {
+            stopReport = report;
             moveTo(SupervisorState.STOPPED);
         }
         stopped.countDown();
-        log.info("Task supervisor '{}' stopped", id);
+        if (report.isComplete()) {
+            log.info("Task supervisor '{}' {}", id, report);
+        } else {
+            log.warn("Task supervisor '{}' {}", id, report);
+        }
         if (failure != null) {
             throw failure;
         }
+        return report;
     }
+
+    /** What a stop has had to give up so far; touched only by the thread doing the stop. */
+    private static final class StopTally {
+        final List<String> forcedWorkers = new ArrayList<>();
+        final List<String> stuckWorkers = new ArrayList<>();
+        final Map<String, List<?>> undeliveredItems = new LinkedHashMap<>();
+        int cancelledTasks;
+        int runningTasks;
+        final Map<String, Integer> cancelledAloopWork = new LinkedHashMap<>();
+
+        StopReport report(Duration took) {
+            return new StopReport(took, forcedWorkers, stuckWorkers, undeliveredItems, cancelledTasks, runningTasks,
+                    cancelledAloopWork);
+        }
+    }
+
+    private static final StopReport EMPTY_REPORT = new StopTally().report(Duration.ZERO);
 
     private static RuntimeException addFailure(RuntimeException first, RuntimeException next) {
         if (first == null) {
@@ -401,50 +467,68 @@ public class TaskSupervisor {
 
     /**
      * Stops every registered scheduler: asks all of them to stop, then waits for each until the
-     * deadline (with {@code wait}), and forces those still running.
+     * deadline, and forces those still running. Returns the forced workers, whose runs may still go on.
      */
-    private void stopSchedulers(boolean wait, long deadline) {
+    private List<BackgroundWorker> stopSchedulers(long deadline, StopTally tally) {
         List<Scheduler> all = new ArrayList<>(schedulers.values());
         for (Scheduler scheduler : all) {
             scheduler.stop(false);
         }
-        if (!wait) {
-            return;
-        }
+        List<BackgroundWorker> forced = new ArrayList<>();
         for (Scheduler scheduler : all) {
+            boolean done;
             try {
-                if (!scheduler.awaitStop(Duration.ofNanos(remaining(deadline)))) {
-                    log.warn("Task supervisor '{}': '{}' did not stop in time; forcing it", id, scheduler.getName());
-                    scheduler.forceStop();
-                }
+                done = scheduler.awaitStop(Duration.ofNanos(remaining(deadline)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                scheduler.forceStop();
+                done = false;
+            }
+            if (done) {
+                continue;
+            }
+            scheduler.forceStop();
+            tally.forcedWorkers.add(scheduler.getName());
+            if (scheduler instanceof BackgroundWorker worker) {
+                forced.add(worker);
+                List<?> handedBack = worker.getUndelivered();
+                if (!handedBack.isEmpty()) {
+                    tally.undeliveredItems.put(worker.getName(), handedBack);
+                }
             }
         }
+        return forced;
     }
 
-    private void awaitPool(TaskPool p, long deadline) {
+    /**
+     * Shuts the pool down and waits for its tasks until the deadline; then cancels what has not started,
+     * interrupts what runs, and gives that one poll delay to end.
+     */
+    private void stopPool(TaskPool p, long deadline, StopTally tally) {
+        p.shutdown();
         try {
-            if (!p.awaitTermination(Duration.ofNanos(remaining(deadline)))) {
-                int cancelled = p.shutdownNow();
-                log.warn("Task supervisor '{}': pool tasks still running after the stop timeout were interrupted, "
-                        + "{} not yet started were cancelled", id, cancelled);
+            if (p.awaitTermination(Duration.ofNanos(remaining(deadline)))) {
+                return;
+            }
+            tally.cancelledTasks = p.shutdownNow();
+            if (!p.awaitTermination(pollDelay)) {
+                int active = p.info().active();
+                tally.runningTasks = active == 0 ? -1 : active; // not ended, so something runs even if unseen
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            p.shutdownNow();
+            tally.cancelledTasks = p.shutdownNow();
         }
     }
 
-    private static void stopAloop(ALoop loop, boolean wait, long deadline, boolean cancelTasks) {
-        if (cancelTasks || !wait) {
-            loop.stop(wait, cancelTasks);
-        } else if (deadline == FOREVER) {
-            loop.stop();
-        } else {
-            loop.stop(Duration.ofNanos(remaining(deadline)));
+    private static int stopAloop(ALoop loop, long deadline, boolean cancelTasks) {
+        if (cancelTasks) {
+            return loop.stop(true, true);
         }
+        if (deadline == FOREVER) {
+            loop.stop();
+            return 0;
+        }
+        return loop.stop(Duration.ofNanos(remaining(deadline)));
     }
 
     private static long remaining(long deadline) {

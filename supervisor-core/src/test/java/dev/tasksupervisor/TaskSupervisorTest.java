@@ -117,15 +117,20 @@ class TaskSupervisorTest {
     }
 
     @Test
-    void stopWithoutWaitReturnsAtOnceAndTasksStillFinish() {
+    void stopWithoutWaitReturnsAtOnceAndTheSupervisorIsStoppedOnlyWhenItsTasksHaveFinished() throws Exception {
         supervisor.start();
         CompletableFuture<Void> running = supervisor.spawn(() -> awaitRelease());
         supervisor.stop(false);
-        assertThat(supervisor.getState()).isEqualTo(SupervisorState.STOPPED);
+        assertThat(supervisor.getState()).isEqualTo(SupervisorState.STOPPING);
+        assertThatThrownBy(() -> supervisor.spawn(() -> { })).isInstanceOf(RejectedExecutionException.class);
+        assertThat(supervisor.block(Duration.ofMillis(50))).as("block() while a task still runs").isFalse();
         assertThat(running).isNotDone();
+        assertThat(supervisor.getStopReport()).isEmpty();
         release.countDown();
-        await().until(running::isDone);
+        assertThat(supervisor.block(Duration.ofSeconds(10))).isTrue();
         assertThat(running).isCompleted();
+        assertThat(supervisor.getState()).isEqualTo(SupervisorState.STOPPED);
+        assertThat(supervisor.getStopReport()).hasValueSatisfying(report -> assertThat(report.isComplete()).isTrue());
         await().until(() -> SupervisorThreads.of(id).isEmpty());
     }
 

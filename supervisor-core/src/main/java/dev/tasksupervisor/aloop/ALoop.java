@@ -339,9 +339,11 @@ public final class ALoop {
     /**
      * Stops the loop, waiting at most {@code timeout} for pending work; what is still pending then is
      * cancelled.
+     *
+     * @return how many pieces of pending work were cancelled
      */
-    public void stop(Duration timeout) {
-        stop(true, requireNonNegative(timeout, "timeout"), false);
+    public int stop(Duration timeout) {
+        return stop(true, requireNonNegative(timeout, "timeout"), false);
     }
 
     /**
@@ -350,50 +352,56 @@ public final class ALoop {
      * @param wait whether to wait until the loop thread has ended; {@code false} returns at once and the
      *     loop ends by itself when its pending work is done
      * @param cancelTasks whether to cancel pending work now instead of letting it finish
+     * @return how many pieces of pending work were cancelled
      */
-    public void stop(boolean wait, boolean cancelTasks) {
-        stop(wait, FOREVER, cancelTasks);
+    public int stop(boolean wait, boolean cancelTasks) {
+        return stop(wait, FOREVER, cancelTasks);
     }
 
-    private void stop(boolean wait, long timeoutNanos, boolean cancelNow) {
+    private int stop(boolean wait, long timeoutNanos, boolean cancelNow) {
         synchronized (lifecycle) {
             if (state == ALoopState.NEW) {
                 moveTo(ALoopState.STOPPED);
                 executor.shutdownNow();
-                return;
+                return 0;
             }
             if (state == ALoopState.ACTIVE) {
                 moveTo(ALoopState.STOPPING);
             }
         }
+        int cancelled = 0;
         if (cancelNow) {
-            cancelPending();
+            cancelled = cancelPending();
         } else if (pending.get() == 0) {
             executor.shutdown();
         }
         if (!wait || inLoop()) {
-            return; // the loop thread cannot wait for itself to end
+            return cancelled; // the loop thread cannot wait for itself to end
         }
         try {
             boolean ended = executor.awaitTermination(timeoutNanos, TimeUnit.NANOSECONDS);
             if (!ended) {
                 log.warn("Aloop '{}' still had {} pending after {} ms: cancelling it", name, pending.get(),
                         TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
-                cancelPending();
+                cancelled += cancelPending();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            cancelPending();
+            cancelled += cancelPending();
         }
+        return cancelled;
     }
 
-    private void cancelPending() {
+    /** Cancels every piece of pending work; returns how many there were. */
+    private int cancelPending() {
+        int cancelled = pending.get();
         // Shut down first: a spawn racing with this cancel is then refused (and its future failed)
         // instead of slipping in after the walk below with a start that never runs.
         executor.shutdownNow(); // drops queued tasks and timers, interrupts what is running
         for (CompletableFuture<?> work : inFlight) {
             work.cancel(false);
         }
+        return cancelled;
     }
 
     private void onTerminated() {

@@ -635,6 +635,25 @@ public abstract class BackgroundWorker implements Scheduler {
     }
 
 
+    /**
+     * Counts a run whose target never started, because the task decorator around it threw ({@code cause})
+     * or returned without calling it ({@code cause} null), as a failed run: the error handler and the
+     * listeners hear of it, so the input is not dropped unnoticed.
+     */
+    final void failedBeforeTarget(Object input, Throwable cause) {
+        long now = System.nanoTime();
+        LAST_RUN_STARTED_NANOS.setRelease(this, now);
+        IllegalStateException error = new IllegalStateException("worker '" + name + "' did not run its target"
+                + (input == null ? "" : " for " + describe(input)) + ": the task decorator around the run "
+                + (cause == null ? "returned without calling it" : "failed") + "; fix the TaskDecorator", cause);
+        failed(error);
+        tellRunEnded(recordRun(now, System.nanoTime()), error);
+    }
+
+    private static String describe(Object input) {
+        return input instanceof List<?> batch ? "a batch of " + batch.size() + " item(s)" : "item " + input;
+    }
+
     private void failed(Throwable error) {
         failures.incrementAndGet();
         try {
@@ -709,6 +728,19 @@ public abstract class BackgroundWorker implements Scheduler {
     /** Runs that failed. */
     public long getFailures() {
         return failures.get();
+    }
+
+    /**
+     * Whether the target is running now. After a forced stop this says whether the run ignored its
+     * interruption and goes on in the background.
+     */
+    public boolean isRunning() {
+        return runsInProgress.get() > 0;
+    }
+
+    /** The items the last stop handed back because it could not handle them in time; empty for kinds without a queue. */
+    public List<?> getUndelivered() {
+        return undelivered();
     }
 
     /** Items waiting in the worker's queue; 0 for kinds without one. */

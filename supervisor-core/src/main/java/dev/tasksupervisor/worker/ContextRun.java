@@ -25,6 +25,7 @@ final class ContextRun implements Runnable {
     private Runnable decorated;
     private Object input;
     private boolean goOn;
+    private boolean ran;
 
     private ContextRun(BackgroundWorker worker, Object item) {
         this.worker = worker;
@@ -51,11 +52,20 @@ final class ContextRun implements Runnable {
     boolean runInContext(Object input) {
         this.input = input;
         goOn = true;
+        ran = false;
         try {
             decorated.run();
+            if (!ran) {
+                worker.failedBeforeTarget(input, null);
+            }
         } catch (RuntimeException e) {
-            // The target's own failures are counted inside runSync: this one is the decorator's.
-            log.error("The task decorator failed around a run of worker '{}'", worker.getName(), e);
+            if (ran) {
+                // The target's own failures are counted inside runSync: this one is the decorator's, after it.
+                log.error("The task decorator failed after a run of worker '{}'", worker.getName(), e);
+            } else {
+                // Before the target: a failed run of this input, so the error handler hears of the item.
+                worker.failedBeforeTarget(input, e);
+            }
         } finally {
             this.input = null;
         }
@@ -65,6 +75,7 @@ final class ContextRun implements Runnable {
     /** Called by the decorator's wrapper, in the captured context. */
     @Override
     public void run() {
+        ran = true;
         goOn = worker.runSync(input);
     }
 }
