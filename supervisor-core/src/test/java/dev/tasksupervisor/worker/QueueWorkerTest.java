@@ -277,6 +277,23 @@ class QueueWorkerTest extends WorkerTestSupport {
     }
 
     @Test
+    void supervisorStopWithoutWaitAlsoDrainsQueueWorkersBeforeThePoolStops() throws Exception {
+        AtomicLong handled = new AtomicLong();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "background", WorkerTarget.of(item -> handled.incrementAndGet()));
+        List<Integer> handedBack = new CopyOnWriteArrayList<>();
+        worker.setUndeliveredHandler(handedBack::addAll);
+        worker.start();
+        for (int i = 0; i < 10_000; i++) {
+            worker.put(i);
+        }
+        supervisor.stop(false);
+        assertThat(supervisor.block(Duration.ofSeconds(30))).isTrue();
+        assertThat(handedBack).isEmpty();
+        assertThat(handled).hasValue(10_000);
+        assertThat(worker.isStopped()).isTrue();
+    }
+
+    @Test
     void completedFutureTargetsAlsoWork() {
         supervisor.createAloop("loop", true, true, true);
         AtomicInteger sum = new AtomicInteger();
