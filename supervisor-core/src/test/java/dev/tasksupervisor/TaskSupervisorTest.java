@@ -183,6 +183,35 @@ class TaskSupervisorTest {
     }
 
     @Test
+    void aDecoratorWrapperThatFailsOrSkipsTheTaskFailsItsFutureAndGivesThePrioritySlotBack() {
+        AtomicInteger decorated = new AtomicInteger();
+        supervisor.setPoolSettings(PoolSettings.builder().poolSize(1).build());
+        supervisor.setTaskDecorator(task -> {
+            int n = decorated.incrementAndGet();
+            return () -> {
+                if (n == 1) {
+                    throw new IllegalStateException("no tenant on this thread");
+                } else if (n == 2) {
+                    return; // forgets to call the task
+                }
+                task.run();
+            };
+        });
+        supervisor.start();
+        CompletableFuture<Void> failed = supervisor.spawn(Priority.LOW, () -> { });
+        CompletableFuture<Void> skipped = supervisor.spawn(Priority.LOW, () -> { });
+
+        assertThatThrownBy(failed::join).cause()
+                .hasMessage("the task decorator failed before running it, so the task did not run; fix the "
+                        + "TaskDecorator (it must call the task it wraps)")
+                .cause().hasMessage("no tenant on this thread");
+        assertThatThrownBy(skipped::join).cause()
+                .hasMessageStartingWith("the task decorator returned without running it");
+        // One LOW slot: had either kept it, this would never start.
+        assertThat(supervisor.spawn(Priority.LOW, () -> "ran")).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("ran");
+    }
+
+    @Test
     void noSupervisorThreadRemainsAfterStop() throws Exception {
         supervisor.setPoolSettings(PoolSettings.builder().minSizeMax().maxSize(4).build());
         supervisor.createAloop("a");

@@ -16,6 +16,8 @@ final class PoolTask<T> extends CompletableFuture<T> implements Runnable {
     private final Object work;
     private final boolean returnsValue;
     private PriorityGate gate;
+    /** Set by the runner when it begins; read by the same thread afterwards (see {@link #notRun}). */
+    private boolean started;
 
     PoolTask(Callable<T> callable) {
         this.work = callable;
@@ -37,8 +39,28 @@ final class PoolTask<T> extends CompletableFuture<T> implements Runnable {
         this.gate = gate;
     }
 
+    /**
+     * Called on the pool thread after a decorator's wrapper returned or threw: if the task never began,
+     * fails its future with the reason and gives its priority slot back.
+     *
+     * @return whether the task had not run (and now has an outcome)
+     */
+    boolean notRun(String what, Throwable cause) {
+        if (started) {
+            return false;
+        }
+        started = true;
+        completeExceptionally(new IllegalStateException("the task decorator " + what
+                + ", so the task did not run; fix the TaskDecorator (it must call the task it wraps)", cause));
+        if (gate != null) {
+            gate.release();
+        }
+        return true;
+    }
+
     @Override
     public void run() {
+        started = true;
         try {
             if (!isDone()) {
                 try {
