@@ -804,7 +804,7 @@ public class TaskSupervisor {
     public void trigger(String name) {
         BackgroundWorker worker = getWorker(name);
         if (!(worker instanceof TriggerableWorker triggerable)) {
-            throw new IllegalArgumentException("worker '" + name + "' is a " + worker.getKind()
+            throw new IllegalArgumentException("worker '" + name + "' is " + article(worker.getKind().name())
                     + " worker, which has no trigger: only event and interval workers do");
         }
         triggerable.trigger();

@@ -343,6 +343,31 @@ class BadInputTest {
         }
 
         @Test
+        void startOrTriggerOfAWorkerStillStopping() throws Exception {
+            started();
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            EventWorker worker = new EventWorker(supervisor, "refresh", WorkerTarget.of(() -> {
+                running.countDown();
+                release.await();
+            }));
+            worker.start();
+            worker.trigger();
+            running.await();
+            worker.stop(false);
+            assertThat(worker.getState()).isEqualTo(WorkerState.STOPPING);
+            assertThatIllegalStateException().isThrownBy(worker::start)
+                    .withMessage("worker 'refresh' is still STOPPING (finishing its run or draining its queue): start it "
+                            + "once it has stopped (awaitStop)");
+            assertThatIllegalStateException().isThrownBy(worker::trigger)
+                    .withMessage("event worker 'refresh' is STOPPING: start it before triggering it");
+            release.countDown();
+            assertThat(worker.awaitStop(Duration.ofSeconds(10))).isTrue();
+            worker.start();
+            assertThat(worker.isActive()).isTrue();
+        }
+
+        @Test
         void spawnBeforeStartAndAfterStop() {
             assertThatIllegalStateException().isThrownBy(() -> supervisor.spawn(() -> { }))
                     .withMessage("task supervisor '" + id + "' is not started: call start() before spawning tasks or "
@@ -485,6 +510,12 @@ class BadInputTest {
             new QueueWorker<String>(supervisor, "ship", WorkerTarget.of(item -> { })).start();
             assertThatIllegalArgumentException().isThrownBy(() -> supervisor.trigger("ship"))
                     .withMessage("worker 'ship' is a QUEUE worker, which has no trigger: only event and interval "
+                            + "workers do");
+            supervisor.createAloop("io", true, true, true);
+            new ContinuousWorker(supervisor, "poll", WorkerTarget.async((none, context) -> supervisor.getAloop("io")
+                    .sleep(Duration.ofMillis(50)))).start();
+            assertThatIllegalArgumentException().isThrownBy(() -> supervisor.trigger("poll"))
+                    .withMessage("worker 'poll' is an ASYNC worker, which has no trigger: only event and interval "
                             + "workers do");
         }
     }

@@ -190,9 +190,13 @@ public abstract class BackgroundWorker implements Scheduler {
     public void start(WorkerStart overrides) {
         Objects.requireNonNull(overrides, "overrides");
         synchronized (lifecycle) {
-            if (state == WorkerState.ACTIVE || state == WorkerState.STOPPING) {
-                throw new IllegalStateException("worker '" + name + "' is already " + state
-                        + ": stop it before starting it again (or call restart())");
+            if (state == WorkerState.ACTIVE) {
+                throw new IllegalStateException("worker '" + name + "' is already ACTIVE: stop it before starting it "
+                        + "again (or call restart())");
+            }
+            if (state == WorkerState.STOPPING) {
+                throw new IllegalStateException("worker '" + name + "' is still STOPPING (finishing its run or "
+                        + "draining its queue): start it once it has stopped (awaitStop)");
             }
             if (!supervisor.isActive()) {
                 throw new IllegalStateException("worker '" + name + "' cannot start: task supervisor '"
