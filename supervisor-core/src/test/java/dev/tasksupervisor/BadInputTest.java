@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
@@ -110,6 +112,16 @@ class BadInputTest {
             started().stop();
             assertThatIllegalStateException().isThrownBy(() -> supervisor.resizePool(1, 2))
                     .withMessage("task supervisor '" + id + "' is STOPPED: cannot resize the pool");
+        }
+
+        @Test
+        void keepAliveTooLongToCountInNanosecondsMeansForEver() {
+            Duration centuries = Duration.ofSeconds(Long.MAX_VALUE);
+            supervisor.setPoolSettings(PoolSettings.builder().minSize(1).maxSize(2).keepAlive(centuries).build());
+            supervisor.start();
+            assertThat(supervisor.spawn(() -> "ran").join()).isEqualTo("ran");
+            supervisor.setPoolSettings(supervisor.getPoolSettings().toBuilder().keepAlive(centuries.minusDays(1)).build());
+            assertThat(supervisor.getPoolSettings().keepAlive()).isEqualTo(centuries.minusDays(1));
         }
 
         @Test
@@ -459,6 +471,18 @@ class BadInputTest {
             release.countDown();
             assertThat(worker.stop()).isEmpty();
             assertThat(worker.getRuns()).isEqualTo(2);
+        }
+
+        @Test
+        void putWithATimeoutTooLongToCountInNanosecondsWaitsAsLongAsItTakes() throws Exception {
+            started();
+            List<String> handled = new CopyOnWriteArrayList<>();
+            QueueWorker<String> worker = new QueueWorker<>(supervisor, "ship", WorkerTarget.of(handled::add));
+            worker.setCapacity(10);
+            worker.start();
+            worker.put("order", Duration.ofSeconds(Long.MAX_VALUE));
+            assertThat(worker.stop()).isEmpty();
+            assertThat(handled).containsExactly("order");
         }
 
         @Test

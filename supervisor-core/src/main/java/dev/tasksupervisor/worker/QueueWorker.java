@@ -220,7 +220,13 @@ public class QueueWorker<T> extends BackgroundWorker {
      */
     public void put(T item, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        enqueue(item, Math.max(0, timeout.toNanos()));
+        long nanos;
+        try {
+            nanos = Math.max(0, timeout.toNanos());
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE; // centuries: wait as long as it takes
+        }
+        enqueue(item, nanos);
     }
 
     private void enqueue(T item, long timeoutNanos) throws InterruptedException {
