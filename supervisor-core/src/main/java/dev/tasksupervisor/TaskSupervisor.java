@@ -684,7 +684,7 @@ public class TaskSupervisor {
      */
     public ALoop createAloop(String name, boolean isDefault, boolean daemon, boolean start) {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("aloop name must not be empty");
+            throw new IllegalArgumentException("aloop name must not be empty: give the aloop a name");
         }
         if (RESERVED_ALOOP_NAME.equals(name)) {
             throw new IllegalArgumentException("aloop name '" + RESERVED_ALOOP_NAME + "' is reserved for the "
@@ -857,10 +857,16 @@ public class TaskSupervisor {
     public <W extends BackgroundWorker> W getWorker(String name, Class<W> type) {
         BackgroundWorker worker = getWorker(name);
         if (!type.isInstance(worker)) {
-            throw new IllegalArgumentException("worker '" + name + "' is " + worker.getKind() + " ("
-                    + worker.getClass().getSimpleName() + "), not a " + type.getSimpleName());
+            throw new IllegalArgumentException("worker '" + name + "' is " + article(worker.getKind().name()) + " worker ("
+                    + worker.getClass().getSimpleName() + "), not " + article(type.getSimpleName())
+                    + ": look it up with getWorker(name) or as " + article(worker.getClass().getSimpleName()));
         }
         return type.cast(worker);
+    }
+
+    /** "an EVENT", "a QueueWorker": for messages. */
+    private static String article(String word) {
+        return ("AEIOUaeiou".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
     }
 
     /**
@@ -882,7 +888,7 @@ public class TaskSupervisor {
     public void trigger(String name) {
         BackgroundWorker worker = getWorker(name);
         if (!(worker instanceof TriggerableWorker triggerable)) {
-            throw new IllegalArgumentException("worker '" + name + "' is a " + worker.getKind()
+            throw new IllegalArgumentException("worker '" + name + "' is " + article(worker.getKind().name())
                     + " worker, which has no trigger: only event and interval workers do");
         }
         triggerable.trigger();

@@ -41,7 +41,7 @@ public record PoolSettings(
     public PoolSettings {
         requireNotNegative(minSize, "minSize");
         if (maxSize < 1) {
-            throw new IllegalArgumentException("pool maxSize must be at least 1, was " + maxSize);
+            throw new IllegalArgumentException("pool maxSize must be at least 1, was " + maxSize + ": set it to 1 or more");
         }
         if (minSize > maxSize) {
             throw new IllegalArgumentException("pool minSize (" + minSize + ") must not be above maxSize (" + maxSize
@@ -52,10 +52,11 @@ public record PoolSettings(
         requireNotNegative(reserveHigh, "reserveHigh");
         Objects.requireNonNull(keepAlive, "keepAlive");
         if (keepAlive.isNegative()) {
-            throw new IllegalArgumentException("pool keepAlive must not be negative, was " + keepAlive);
+            throw new IllegalArgumentException("pool keepAlive must not be negative, was " + keepAlive
+                    + ": set it to 0 or a positive duration");
         }
-        requirePositive(checkInterval, "checkInterval");
-        requirePositive(checkTimeout, "checkTimeout");
+        requirePositive(checkInterval, "checkInterval", "5s");
+        requirePositive(checkTimeout, "checkTimeout", "1s");
         if (virtualThreads && Runtime.version().feature() < 21) {
             throw new IllegalStateException("virtual threads need Java 21 or newer, but this JVM runs Java "
                     + Runtime.version().feature() + ": switch virtualThreads off or run on Java 21+");
@@ -64,14 +65,15 @@ public record PoolSettings(
 
     private static void requireNotNegative(int value, String name) {
         if (value < 0) {
-            throw new IllegalArgumentException("pool " + name + " must not be negative, was " + value);
+            throw new IllegalArgumentException("pool " + name + " must not be negative, was " + value + ": set it to 0 or more");
         }
     }
 
-    private static void requirePositive(Duration value, String name) {
+    private static void requirePositive(Duration value, String name, String example) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException("pool " + name + " must be positive, was " + value);
+            throw new IllegalArgumentException("pool " + name + " must be positive, was " + value
+                    + ": set a positive duration, such as " + example);
         }
     }
 

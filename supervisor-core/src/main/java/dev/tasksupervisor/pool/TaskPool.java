@@ -68,7 +68,8 @@ public final class TaskPool {
                     ? PoolThreads.virtual(threadNamePrefix)
                     : PoolThreads.platform(threadNamePrefix);
             scalingQueue = new ScalingQueue(threads.live(), name + "'s pool");
-            threadPool = new ThreadPoolExecutor(settings.minSize(), settings.maxSize(), settings.keepAlive().toNanos(),
+            // Saturated: a keep-alive of centuries means "for ever", not an ArithmeticException at start.
+            threadPool = new ThreadPoolExecutor(settings.minSize(), settings.maxSize(), saturatedNanos(settings.keepAlive()),
                     TimeUnit.NANOSECONDS, scalingQueue, threads, scalingQueue);
             scalingQueue.attach(threadPool);
             threadPool.prestartAllCoreThreads();
@@ -80,7 +81,7 @@ public final class TaskPool {
             threadPool = replacement instanceof ThreadPoolExecutor tpe ? tpe : null;
         }
         PoolThreads overflowThreads = PoolThreads.platform(threadNamePrefix + "critical_");
-        overflow = new ThreadPoolExecutor(0, Integer.MAX_VALUE, settings.keepAlive().toNanos(), TimeUnit.NANOSECONDS,
+        overflow = new ThreadPoolExecutor(0, Integer.MAX_VALUE, saturatedNanos(settings.keepAlive()), TimeUnit.NANOSECONDS,
                 new SynchronousQueue<>(), overflowThreads);
         if (settings.prioritiesEnabled()) {
             gate = newGate(settings);
@@ -196,7 +197,7 @@ public final class TaskPool {
                 applySizes(next);
             }
             if (threadPool != null && !next.keepAlive().equals(current.keepAlive())) {
-                threadPool.setKeepAliveTime(Math.max(1, next.keepAlive().toNanos()), TimeUnit.NANOSECONDS);
+                threadPool.setKeepAliveTime(Math.max(1, saturatedNanos(next.keepAlive())), TimeUnit.NANOSECONDS);
             }
             existing = gate;
             if (existing == null && next.prioritiesEnabled()) {

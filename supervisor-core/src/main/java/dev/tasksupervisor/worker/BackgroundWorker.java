@@ -110,12 +110,24 @@ public abstract class BackgroundWorker implements Scheduler {
     protected BackgroundWorker(TaskSupervisor supervisor, String name, WorkerTarget<?> target, boolean async) {
         this.supervisor = Objects.requireNonNull(supervisor, "supervisor");
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("worker name must not be empty");
+            throw new IllegalArgumentException("worker name must not be empty: give the worker a name");
         }
         this.configuredName = name;
         this.name = name;
         this.target = target;
         this.async = async;
+    }
+
+    /**
+     * Whether {@code target} is async; for the constructors of the kinds that take a target, so that a
+     * missing one fails naming the worker rather than with a bare {@code NullPointerException}.
+     */
+    static boolean isAsync(WorkerTarget<?> target, String name) {
+        if (target == null) {
+            throw new NullPointerException("worker '" + name + "' has no target: pass a WorkerTarget, or extend the "
+                    + "worker class and override its run method");
+        }
+        return target.isAsync();
     }
 
     /** What makes this worker run: its kind. */
@@ -178,9 +190,13 @@ public abstract class BackgroundWorker implements Scheduler {
     public void start(WorkerStart overrides) {
         Objects.requireNonNull(overrides, "overrides");
         synchronized (lifecycle) {
-            if (state == WorkerState.ACTIVE || state == WorkerState.STOPPING) {
-                throw new IllegalStateException("worker '" + name + "' is already " + state
-                        + ": stop it before starting it again (or call restart())");
+            if (state == WorkerState.ACTIVE) {
+                throw new IllegalStateException("worker '" + name + "' is already ACTIVE: stop it before starting it "
+                        + "again (or call restart())");
+            }
+            if (state == WorkerState.STOPPING) {
+                throw new IllegalStateException("worker '" + name + "' is still STOPPING (finishing its run or "
+                        + "draining its queue): start it once it has stopped (awaitStop)");
             }
             if (!supervisor.isActive()) {
                 throw new IllegalStateException("worker '" + name + "' cannot start: task supervisor '"

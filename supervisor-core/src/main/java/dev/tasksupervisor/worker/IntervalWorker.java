@@ -68,7 +68,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         Objects.requireNonNull(delayBefore, "delayBefore");
         if (delayBefore.isNegative()) {
             throw new IllegalArgumentException("worker '" + getName() + "': delayBefore must not be negative, was "
-                    + delayBefore);
+                    + delayBefore + ": set it to 0 (the default) or a positive duration");
         }
         this.delayBefore = delayBefore;
     }
@@ -77,7 +77,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         Objects.requireNonNull(value, what);
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException("worker '" + getName() + "': " + what + " must be positive, was "
-                    + value);
+                    + value + ": set a positive duration, such as 1s");
         }
         return value;
     }

@@ -9,7 +9,7 @@ import dev.tasksupervisor.TaskSupervisor;
 abstract class NoInputWorker extends BackgroundWorker {
 
     NoInputWorker(TaskSupervisor supervisor, String name, WorkerTarget<Void> target) {
-        super(supervisor, name, target, target.isAsync());
+        super(supervisor, name, target, isAsync(target, name));
     }
 
     NoInputWorker(TaskSupervisor supervisor, String name, boolean async) {

@@ -101,7 +101,7 @@ public class QueueWorker<T> extends BackgroundWorker {
     }
 
     private QueueWorker(TaskSupervisor supervisor, String name, WorkerTarget<?> target, int batchSize) {
-        super(supervisor, name, target, target.isAsync());
+        super(supervisor, name, target, isAsync(target, name));
         this.batchSize = batchSize;
     }
 
@@ -125,7 +125,8 @@ public class QueueWorker<T> extends BackgroundWorker {
 
     private static int requireBatchSize(int batchSize, String name) {
         if (batchSize < 0) {
-            throw new IllegalArgumentException("worker '" + name + "': batchSize must not be negative, was " + batchSize);
+            throw new IllegalArgumentException("worker '" + name + "': batchSize must not be negative, was " + batchSize
+                    + ": set it to 0 (one item at a time) or more");
         }
         return batchSize;
     }
@@ -152,7 +153,7 @@ public class QueueWorker<T> extends BackgroundWorker {
     public void setCapacity(int capacity) {
         if (capacity < 0) {
             throw new IllegalArgumentException("worker '" + getName() + "': queue capacity must not be negative, was "
-                    + capacity);
+                    + capacity + ": set it to 0 (unbounded) or more");
         }
         this.capacity = capacity;
     }
@@ -219,12 +220,19 @@ public class QueueWorker<T> extends BackgroundWorker {
      */
     public void put(T item, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        enqueue(item, Math.max(0, timeout.toNanos()));
+        long nanos;
+        try {
+            nanos = Math.max(0, timeout.toNanos());
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE; // centuries: wait as long as it takes
+        }
+        enqueue(item, nanos);
     }
 
     private void enqueue(T item, long timeoutNanos) throws InterruptedException {
         if (item == null) {
-            throw new NullPointerException("worker '" + getName() + "': queue items must not be null");
+            throw new NullPointerException("queue worker '" + getName() + "': items must not be null; put a value (an "
+                    + "empty Optional or a marker object can stand for nothing)");
         }
         requireActive();
         Intake<T> in = intake;

@@ -35,7 +35,12 @@ public final class WorkerStart {
 
     /** Starts the worker under another name. */
     public WorkerStart withName(String name) {
-        return new WorkerStart(Objects.requireNonNull(name, "name"), interval, delay, aloop, arguments);
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a worker's start name must not be empty: give a name, or start the "
+                    + "worker without withName to keep its own");
+        }
+        return new WorkerStart(name, interval, delay, aloop, arguments);
     }
 
     /** Another fixed-rate interval (interval workers). */

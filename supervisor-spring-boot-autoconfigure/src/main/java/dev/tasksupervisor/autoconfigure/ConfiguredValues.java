@@ -11,11 +11,19 @@ final class ConfiguredValues {
     private ConfiguredValues() {
     }
 
+    /**
+     * What the action tells the user to set: a property by its name again, so that the action reads on its
+     * own; a {@code @Worker} attribute, whose origin is a whole phrase naming the method, as "it".
+     */
+    private static String subject(String origin) {
+        return origin.startsWith("@") ? "it" : origin;
+    }
+
     /** Refuses a missing, zero or negative duration. */
     static void positive(Duration value, String origin) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new SupervisorConfigurationException(origin + " is " + value + ", but it must be positive.",
-                    "Set it to a positive duration, such as 500ms or 10s.");
+                    "Set " + subject(origin) + " to a positive duration, such as 500ms or 10s.");
         }
     }
 
@@ -23,7 +31,7 @@ final class ConfiguredValues {
     static void notNegative(Duration value, String origin) {
         if (value != null && value.isNegative()) {
             throw new SupervisorConfigurationException(origin + " is " + value + ", but it cannot be negative.",
-                    "Set it to 0 or a positive duration, such as 10ms or 5s.");
+                    "Set " + subject(origin) + " to 0 or a positive duration, such as 10ms or 5s.");
         }
     }
 
@@ -35,7 +43,7 @@ final class ConfiguredValues {
     static void notNegative(int value, String origin, String zeroMeans) {
         if (value < 0) {
             throw new SupervisorConfigurationException(origin + " is " + value + ", but it cannot be negative.",
-                    "Set it to 0 or more (" + zeroMeans + ").");
+                    "Set " + subject(origin) + " to 0 or more (" + zeroMeans + ").");
         }
     }
 }

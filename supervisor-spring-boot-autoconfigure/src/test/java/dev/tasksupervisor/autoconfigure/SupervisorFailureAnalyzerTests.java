@@ -60,7 +60,7 @@ class SupervisorFailureAnalyzerTests {
         assertThat(analyze(contextRunner.withPropertyValues("supervisor.pool.min-size=-1")).getDescription())
                 .isEqualTo("supervisor.pool.min-size is -1, but it cannot be negative.");
         assertThat(analyze(contextRunner.withPropertyValues("supervisor.pool.reserve-high=-2")).getAction())
-                .isEqualTo("Set it to 0 or more (0 reserves no slot).");
+                .isEqualTo("Set supervisor.pool.reserve-high to 0 or more (0 reserves no slot).");
         assertThat(analyze(contextRunner.withPropertyValues("supervisor.pool.max-size=0")).getDescription())
                 .contains("supervisor.pool.max-size is 0");
         assertThat(analyze(contextRunner.withPropertyValues("supervisor.pool.min-size=some")).getDescription())
@@ -74,7 +74,8 @@ class SupervisorFailureAnalyzerTests {
         FailureAnalysis capacity = analyze(contextRunner.withUserConfiguration(WorkerDiscoveryTests.Orders.class)
                 .withPropertyValues("supervisor.workers.orders.queue-capacity=-1"));
         assertThat(capacity.getDescription()).isEqualTo("supervisor.workers.orders.queue-capacity is -1, but it cannot be negative.");
-        assertThat(capacity.getAction()).isEqualTo("Set it to 0 or more (a capacity of 0 leaves the queue unbounded).");
+        assertThat(capacity.getAction())
+                .isEqualTo("Set supervisor.workers.orders.queue-capacity to 0 or more (a capacity of 0 leaves the queue unbounded).");
         FailureAnalysis interval = analyze(contextRunner.withUserConfiguration(WorkerDiscoveryTests.Heartbeat.class)
                 .withPropertyValues("heartbeat.every=0s"));
         assertThat(interval.getDescription()).endsWith(" is PT0S, but it must be positive.");

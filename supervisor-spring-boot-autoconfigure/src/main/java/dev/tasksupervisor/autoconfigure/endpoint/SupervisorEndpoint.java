@@ -140,7 +140,8 @@ public class SupervisorEndpoint {
                     + name + "': give action start, stop, restart or trigger");
         }
         if (wanted.equals("trigger") && !(worker instanceof TriggerableWorker)) {
-            throw invalid("worker '" + name + "' is a " + worker.getKind() + " worker, which has no trigger: only "
+            throw invalid("worker '" + name + "' is " + (worker.getKind() == WorkerKind.ASYNC ? "an " : "a ")
+                    + worker.getKind() + " worker, which has no trigger: only "
                     + "event and interval workers do");
         }
         try {

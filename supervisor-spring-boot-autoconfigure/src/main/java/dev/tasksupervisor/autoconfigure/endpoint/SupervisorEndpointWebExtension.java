@@ -15,7 +15,8 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * The {@link SupervisorEndpoint}'s statuses on the web: 404 for an unknown worker (a write too, where a
  * plain endpoint would answer 204), 400 for invalid input and 409 for an action the state does not allow,
  * each with a body that says why. Boot's own handling of an invalid request hides the reason unless
- * {@code server.error.include-message} is set.
+ * {@code server.error.include-message} is set. A write while the endpoint is read-only never gets here: Boot
+ * maps no write operation then, and {@link ReadOnlyWritesHandlerMapping} answers it with 403.
  */
 @EndpointWebExtension(endpoint = SupervisorEndpoint.class)
 public class SupervisorEndpointWebExtension {

@@ -15,7 +15,7 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.autoconfigure.ObservedApplication;
 
-/** The {@code supervisor} endpoint over HTTP with its default, read-only access. */
+/** The {@code supervisor} endpoint over HTTP with its default, read-only access: reads, and writes refused with 403. */
 @SpringBootTest(classes = ObservedApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"supervisor.id=observed", "supervisor.poll-delay=20ms", "supervisor.pool.min-size=2",
                 "supervisor.pool.max-size=12", "supervisor.aloops.io.default=true",
@@ -111,15 +111,36 @@ class SupervisorEndpointHttpTests {
     }
 
     @Test
-    void writesAreRefusedWhileAccessIsReadOnly() {
+    void writesAreForbiddenWhileAccessIsReadOnlyAndTheAnswerSaysWhatToSet() {
         int maxBefore = supervisor.getPoolSettings().maxSize();
-        client.post().uri("/actuator/supervisor").contentType(MediaType.APPLICATION_JSON)
-                .body("{\"maxSize\":3}").exchange()
-                .expectStatus().isEqualTo(405);
-        client.post().uri("/actuator/supervisor/tick").contentType(MediaType.APPLICATION_JSON)
-                .body("{\"action\":\"stop\"}").exchange()
-                .expectStatus().isEqualTo(405);
+        for (String[] write : new String[][] {{"/actuator/supervisor", "{\"maxSize\":3}"},
+                {"/actuator/supervisor/tick", "{\"action\":\"stop\"}"},
+                {"/actuator/supervisor/nobody", "{\"action\":\"stop\"}"}}) {
+            client.post().uri(write[0]).contentType(MediaType.APPLICATION_JSON).body(write[1]).exchange()
+                    .expectStatus().isForbidden()
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                    .expectBody()
+                    .jsonPath("$.status").isEqualTo(403)
+                    .jsonPath("$.error").isEqualTo("Forbidden")
+                    .jsonPath("$.message").isEqualTo("The supervisor endpoint is read-only, as it is by default. To "
+                            + "allow resizing the pool and starting, stopping, restarting or triggering workers, set "
+                            + "management.endpoint.supervisor.access=unrestricted (secure the endpoint first if it can "
+                            + "be reached from outside).");
+        }
         assertThat(supervisor.getPoolSettings().maxSize()).isEqualTo(maxBefore);
         assertThat(supervisor.getWorker("tick").isActive()).isTrue();
+    }
+
+    @Test
+    void onlyWritesToTheEndpointAreForbidden() {
+        client.get().uri("/actuator/supervisor/tick").exchange().expectStatus().isOk();
+        client.put().uri("/actuator/supervisor").contentType(MediaType.APPLICATION_JSON).body("{}").exchange()
+                .expectStatus().isEqualTo(405);
+        client.post().uri("/actuator/supervisor/tick/runs").contentType(MediaType.APPLICATION_JSON).body("{}")
+                .exchange().expectStatus().isNotFound();
+        client.post().uri("/actuator/supervisorx").contentType(MediaType.APPLICATION_JSON).body("{}").exchange()
+                .expectStatus().isNotFound();
+        client.post().uri("/supervisor").contentType(MediaType.APPLICATION_JSON).body("{}").exchange()
+                .expectStatus().isNotFound();
     }
 }

@@ -18,7 +18,10 @@ import dev.tasksupervisor.autoconfigure.ObservedApplication;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.WorkerState;
 
-/** The {@code supervisor} endpoint's write operations over HTTP, with {@code access=unrestricted}. */
+/**
+ * The {@code supervisor} endpoint's write operations over HTTP, with {@code access=unrestricted}; what they
+ * refuse is in {@link SupervisorEndpointBadInputHttpTests}.
+ */
 @SpringBootTest(classes = ObservedApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"supervisor.id=writable", "supervisor.pool.min-size=2", "supervisor.pool.max-size=12",
                 "supervisor.aloops.io.default=true", "management.endpoints.web.exposure.include=supervisor",
@@ -60,17 +63,6 @@ class SupervisorEndpointWriteHttpTests {
     }
 
     @Test
-    void invalidSizesAreABadRequestThatSaysWhy() {
-        badRequest("/actuator/supervisor", "{\"minSize\":9,\"maxSize\":3}", "minSize (9) must not be above maxSize (3)");
-        badRequest("/actuator/supervisor", "{\"maxSize\":1}", "minSize (2) must not be above maxSize (1)");
-        badRequest("/actuator/supervisor", "{\"minSize\":-1}", "minSize must not be negative, was -1");
-        badRequest("/actuator/supervisor", "{\"maxSize\":\"lots\"}", "maxSize must be a whole number of threads, was 'lots'");
-        badRequest("/actuator/supervisor", "{}", "give minSize, maxSize or both");
-        assertThat(supervisor.getPoolSettings().minSize()).isEqualTo(2);
-        assertThat(supervisor.getPoolSettings().maxSize()).isEqualTo(12);
-    }
-
-    @Test
     void stoppingAndStartingAWorkerChangesIt() {
         post("/actuator/supervisor/tick", "{\"action\":\"stop\"}")
                 .expectStatus().isOk()
@@ -105,45 +97,7 @@ class SupervisorEndpointWriteHttpTests {
         await().atMost(Duration.ofSeconds(20)).until(() -> jobs.refreshes() == before + 1);
     }
 
-    @Test
-    void badActionsAreABadRequestThatSaysWhy() {
-        badRequest("/actuator/supervisor/tick", "{\"action\":\"pause\"}",
-                "unknown action 'pause' for worker 'tick': give action start, stop, restart or trigger");
-        badRequest("/actuator/supervisor/tick", "{}", "no action for worker 'tick'");
-        badRequest("/actuator/supervisor/ship", "{\"action\":\"trigger\"}",
-                "worker 'ship' is a QUEUE worker, which has no trigger");
-        assertThat(supervisor.getWorker("tick").isActive()).isTrue();
-    }
-
-    @Test
-    void triggeringAStoppedWorkerIsAConflict() {
-        supervisor.getWorker("refresh").stop();
-        post("/actuator/supervisor/refresh", "{\"action\":\"trigger\"}")
-                .expectStatus().isEqualTo(409)
-                .expectBody()
-                .jsonPath("$.error").isEqualTo("Conflict")
-                .jsonPath("$.message").value(message -> assertThat((String) message)
-                        .contains("'refresh' is STOPPED: start it before triggering it"));
-    }
-
-    @Test
-    void anActionOnAnUnknownWorkerIsNotFound() {
-        post("/actuator/supervisor/nobody", "{\"action\":\"start\"}")
-                .expectStatus().isNotFound()
-                .expectBody().jsonPath("$.message").value(message -> assertThat((String) message)
-                        .contains("no worker named 'nobody'"));
-    }
-
     private RestTestClient.ResponseSpec post(String path, String json) {
         return client.post().uri(path).contentType(MediaType.APPLICATION_JSON).body(json).exchange();
-    }
-
-    private void badRequest(String path, String json, String reason) {
-        post(path, json)
-                .expectStatus().isBadRequest()
-                .expectBody()
-                .jsonPath("$.status").isEqualTo(400)
-                .jsonPath("$.error").isEqualTo("Bad Request")
-                .jsonPath("$.message").value(message -> assertThat((String) message).contains(reason));
     }
 }

@@ -1,0 +1,56 @@
+package dev.tasksupervisor.autoconfigure.endpoint;
+
+import java.util.Locale;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.DispatcherServlet;
+
+/**
+ * The 403 for a write to the read-only {@code supervisor} endpoint ({@link ReadOnlyWritesHandlerMapping}), in
+ * the context that serves the actuator: the application's on the server port, the management child context
+ * on a separate {@code management.server.port} (hence a management context configuration, not an
+ * auto-configuration). Servlet stacks with Spring MVC only, as Boot's own endpoint mapping.
+ */
+@ManagementContextConfiguration(value = ManagementContextType.ANY, proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(DispatcherServlet.class)
+@ConditionalOnBean(WebEndpointsSupplier.class)
+class SupervisorEndpointReadOnlyConfiguration {
+
+    private static final String MAX_PERMITTED = "management.endpoints.access.max-permitted";
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(endpoint = SupervisorEndpoint.class, exposure = EndpointExposure.WEB)
+    ReadOnlyWritesHandlerMapping supervisorEndpointReadOnlyHandlerMapping(WebEndpointsSupplier webEndpoints,
+            WebEndpointProperties properties, Environment environment) {
+        return ReadOnlyWritesHandlerMapping.of(webEndpoints.getEndpoints(), properties.getBasePath(),
+                refusal(environment));
+    }
+
+    /** What the 403 says: the property to set, and the cap above it if there is one. */
+    static String refusal(Environment environment) {
+        String writes = "resizing the pool and starting, stopping, restarting or triggering workers";
+        String cap = environment.getProperty(MAX_PERMITTED);
+        if (cap != null && !cap.trim().toLowerCase(Locale.ROOT).replace("_", "-").equals("unrestricted")) {
+            return "The supervisor endpoint is read-only: " + MAX_PERMITTED + " (" + cap.trim() + ") allows no writes "
+                    + "to any endpoint. To allow " + writes + ", raise it to unrestricted and set "
+                    + "management.endpoint.supervisor.access=unrestricted (secure the endpoint first if it can be "
+                    + "reached from outside).";
+        }
+        return "The supervisor endpoint is read-only, as it is by default. To allow " + writes + ", set "
+                + "management.endpoint.supervisor.access=unrestricted (secure the endpoint first if it can be "
+                + "reached from outside).";
+    }
+}
