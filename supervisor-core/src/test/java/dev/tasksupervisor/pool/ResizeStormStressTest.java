@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -123,7 +125,12 @@ class ResizeStormStressTest {
     }
 
     private void assertEveryTaskRanOnceAndThePoolHasTheLastSizes(int[] last) throws Exception {
-        CompletableFuture.allOf(futures).get(StressScale.scaled(Duration.ofMinutes(1)).toSeconds(), TimeUnit.SECONDS);
+        try {
+            CompletableFuture.allOf(futures).get(StressScale.scaled(Duration.ofMinutes(1)).toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            long pending = Arrays.stream(futures).filter(future -> !future.isDone()).count();
+            throw new AssertionError(pending + " of " + tasks + " tasks never completed", e);
+        }
         List<String> wrong = new ArrayList<>();
         for (int id = 0; id < tasks && wrong.size() < 20; id++) {
             if (runs.get(id) != 1) {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,9 +43,8 @@ class QueueWorkerStressTest {
     private final TaskSupervisor supervisor = new TaskSupervisor(SupervisorThreads.uniqueId("queue-stress"));
     private final Contenders producers = Contenders.watching();
 
-    /** Per producer: the sequence number of the next item the target expects. */
-    private final AtomicIntegerArray nextHandled = new AtomicIntegerArray(PRODUCERS);
-    private final Queue<String> outOfOrder = new ConcurrentLinkedQueue<>();
+    /** Per producer: the sequence numbers of the items handled, in the order they ran. */
+    private final List<SeqList> handledSeqs = List.of(new SeqList(), new SeqList(), new SeqList(), new SeqList());
     private final AtomicInteger inTarget = new AtomicInteger();
     private final AtomicInteger mostInTarget = new AtomicInteger();
     private final AtomicLong handled = new AtomicLong();
@@ -72,7 +71,7 @@ class QueueWorkerStressTest {
         produce(worker).join();
         List<Integer> returned = worker.stop(Duration.ofMillis(10));
 
-        assertEveryItemHandledOrReturned(worker, returned, PRODUCERS * perProducer);
+        assertEveryItemHandledOrReturned(worker, returned, PRODUCERS * perProducer, true);
     }
 
     @Test
@@ -85,7 +84,7 @@ class QueueWorkerStressTest {
         backlogged.countDown(); // the first item's run held the drain until every item was queued
         List<Integer> returned = worker.stop(Duration.ofMillis(20));
 
-        assertEveryItemHandledOrReturned(worker, returned, PRODUCERS * perProducer);
+        assertEveryItemHandledOrReturned(worker, returned, PRODUCERS * perProducer, true);
         assertThat(handled.get()).as("handled").isPositive();
         assertThat(returned).as("handed back").isNotEmpty();
     }
@@ -121,12 +120,14 @@ class QueueWorkerStressTest {
         assertThat(refusals).as("refused puts, one per producer").hasSize(PRODUCERS)
                 .allSatisfy(message -> assertThat(message).contains("'stress-racing'")
                         .containsAnyOf("accepts no items", "was not accepted"));
-        assertEveryItemHandledOrReturned(worker, returned, totalAccepted());
+        // Handed back and handled may interleave here: a put that began before the stop can add its item
+        // after the forced stop handed the queue back, and a drain still ending takes and runs it.
+        assertEveryItemHandledOrReturned(worker, returned, totalAccepted(), false);
     }
 
     /**
-     * A worker that checks each producer's order and that runs never overlap; with {@code hold}, its
-     * first run waits for that latch.
+     * A worker that records, per producer, the items it handles, and checks that runs never overlap;
+     * with {@code hold}, its first run waits for that latch.
      */
     private QueueWorker<Integer> worker(String name, CountDownLatch hold) {
         QueueWorker<Integer> worker = new QueueWorker<>(supervisor, name, WorkerTarget.of(item -> {
@@ -134,13 +135,7 @@ class QueueWorkerStressTest {
             if (hold != null && handled.get() == 0) {
                 hold.await();
             }
-            int producer = item / STRIDE;
-            int seq = item % STRIDE;
-            int expected = nextHandled.get(producer);
-            if (seq != expected && outOfOrder.size() < 20) {
-                outOfOrder.add("producer " + producer + ": item " + seq + " ran when " + expected + " was due");
-            }
-            nextHandled.set(producer, seq + 1);
+            handledSeqs.get(item / STRIDE).add(item % STRIDE);
             handled.incrementAndGet();
             inTarget.decrementAndGet();
         }));
@@ -166,37 +161,77 @@ class QueueWorkerStressTest {
         return total;
     }
 
-    private void assertEveryItemHandledOrReturned(QueueWorker<Integer> worker, List<Integer> returned, int total) {
+    /**
+     * Checks that each producer's accepted items were handled or handed back, exactly once, both in the
+     * producer's order; with {@code noPutInFlight} (the stop came after the last put), also that the
+     * handed-back items continue exactly where the handled ones left off.
+     */
+    private void assertEveryItemHandledOrReturned(QueueWorker<Integer> worker, List<Integer> returned, int total,
+            boolean noPutInFlight) {
         assertThat(worker.getState()).isEqualTo(WorkerState.STOPPED);
         // A run interrupted by the forced stop may still be ending: the supervisor's stop waits for it.
         supervisor.stop();
         assertThat(producers.escaped()).as("exceptions from producers or pool threads").isEmpty();
-        assertThat(outOfOrder).as("items run out of their producer's order").isEmpty();
         assertThat(mostInTarget.get()).as("runs at once").isEqualTo(1);
         assertThat(handled.get() + returned.size()).as("handled + returned").isEqualTo(total);
         assertThat(handedToHandler).as("what the undelivered-items handler got")
                 .isEqualTo(returned.isEmpty() ? List.of() : List.of(returned));
 
-        // Each producer's handed-back items go on from where its handled ones stopped, up to its last accepted one.
-        List<String> gaps = new ArrayList<>();
-        int[] next = new int[PRODUCERS];
+        List<SeqList> returnedSeqs = new ArrayList<>();
         for (int p = 0; p < PRODUCERS; p++) {
-            next[p] = nextHandled.get(p);
+            returnedSeqs.add(new SeqList());
         }
         for (int item : returned) {
-            int producer = item / STRIDE;
-            int seq = item % STRIDE;
-            if (seq != next[producer] && gaps.size() < 20) {
-                gaps.add("producer " + producer + ": handed back " + seq + " when " + next[producer] + " was due");
-            }
-            next[producer] = seq + 1;
+            returnedSeqs.get(item / STRIDE).add(item % STRIDE);
         }
+        List<String> wrong = new ArrayList<>();
         for (int p = 0; p < PRODUCERS; p++) {
-            if (next[p] != accepted.get(p)) {
-                gaps.add("producer " + p + ": " + accepted.get(p) + " accepted, but handled and handed back end at "
-                        + next[p]);
+            SeqList done = handledSeqs.get(p);
+            SeqList back = returnedSeqs.get(p);
+            int count = accepted.get(p);
+            done.checkIncreasing("producer " + p + " handled", wrong);
+            back.checkIncreasing("producer " + p + " handed back", wrong);
+            BitSet seen = new BitSet(count);
+            for (SeqList seqs : List.of(done, back)) {
+                for (int i = 0; i < seqs.size; i++) {
+                    int seq = seqs.seqs[i];
+                    if (seq >= count || seen.get(seq)) {
+                        wrong.add("producer " + p + ": item " + seq + (seq >= count ? " was never accepted" : " came twice"));
+                    }
+                    seen.set(seq);
+                }
+            }
+            if (seen.cardinality() != count) {
+                wrong.add("producer " + p + ": item " + seen.nextClearBit(0) + " was accepted, then neither handled nor "
+                        + "handed back (" + (count - seen.cardinality()) + " such items)");
+            }
+            if (noPutInFlight && done.size > 0 && back.size > 0 && done.seqs[done.size - 1] != back.seqs[0] - 1) {
+                wrong.add("producer " + p + ": handled up to " + done.seqs[done.size - 1] + ", then handed back from "
+                        + back.seqs[0]);
             }
         }
-        assertThat(gaps).as("items missing, duplicated or out of order").isEmpty();
+        assertThat(wrong).as("items lost, duplicated or out of their producer's order").isEmpty();
+    }
+
+    /** One producer's sequence numbers, in the order seen; appended by one thread at a time. */
+    private static final class SeqList {
+        int[] seqs = new int[1024];
+        int size;
+
+        synchronized void add(int seq) {
+            if (size == seqs.length) {
+                seqs = Arrays.copyOf(seqs, size * 2);
+            }
+            seqs[size++] = seq;
+        }
+
+        synchronized void checkIncreasing(String what, List<String> wrong) {
+            for (int i = 1; i < size; i++) {
+                if (seqs[i] <= seqs[i - 1]) {
+                    wrong.add(what + " item " + seqs[i] + " after " + seqs[i - 1]);
+                    return;
+                }
+            }
+        }
     }
 }
