@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
 
@@ -52,18 +53,18 @@ class SampleClusterProfileTests {
                 "SELECT COUNT(*) FROM shedlock WHERE name = 'sample-cluster-report'", Integer.class)).isEqualTo(1);
 
         // Another instance takes the lock: this one skips its ticks until it is released.
-        Optional<SimpleLock>[] other = new Optional[1];
+        AtomicReference<Optional<SimpleLock>> other = new AtomicReference<>(Optional.empty());
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> {
-            other[0] = lockProvider.lock(new LockConfiguration(ClockProvider.now(), "sample-cluster-report",
-                    Duration.ofMinutes(1), Duration.ZERO));
-            return other[0].isPresent();
+            other.set(lockProvider.lock(new LockConfiguration(ClockProvider.now(), "sample-cluster-report",
+                    Duration.ofMinutes(1), Duration.ZERO)));
+            return other.get().isPresent();
         });
         long skips = worker.getSkips();
         int reports = clusterReport.reports();
         await().atMost(Duration.ofSeconds(20)).until(() -> worker.getSkips() >= skips + 3);
         assertThat(clusterReport.reports()).isEqualTo(reports);
 
-        other[0].get().unlock();
+        other.get().orElseThrow().unlock();
         await().atMost(Duration.ofSeconds(20)).until(() -> clusterReport.reports() > reports);
     }
 }

@@ -40,6 +40,7 @@ import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.autoconfigure.SupervisorAutoConfiguration;
 import dev.tasksupervisor.autoconfigure.Worker;
+import dev.tasksupervisor.worker.BackgroundWorker;
 
 /**
  * Three instances of an application in one JVM, each its own context and supervisor, sharing one database
@@ -159,7 +160,7 @@ abstract class ClusterLockContract {
         return list;
     }
 
-    private static dev.tasksupervisor.worker.BackgroundWorker worker(ConfigurableApplicationContext node) {
+    private static BackgroundWorker worker(ConfigurableApplicationContext node) {
         return node.getBean(TaskSupervisor.class).getWorker("report");
     }
 

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +36,7 @@ import dev.tasksupervisor.autoconfigure.Worker;
 import dev.tasksupervisor.autoconfigure.endpoint.SupervisorEndpoint;
 import dev.tasksupervisor.autoconfigure.metrics.SupervisorMetrics;
 import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.EventWorker;
 import dev.tasksupervisor.worker.RunGuard;
 
 /** {@code @Worker(lock = ...)} and {@code supervisor.workers.<name>.lock.*}: conditions, settings and failures. */
@@ -141,7 +144,7 @@ class WorkerLockAutoConfigurationTests {
                     assertThat(context).hasNotFailed();
                     BackgroundWorker worker = context.getBean(TaskSupervisor.class).getWorker("refresh");
                     assertThat(worker.getRunGuard()).isInstanceOf(ShedLockRunGuard.class);
-                    ((dev.tasksupervisor.worker.EventWorker) worker).trigger();
+                    ((EventWorker) worker).trigger();
                     await().until(() -> worker.getRuns() == 1);
                     InMemoryLockProvider provider = context.getBean(InMemoryLockProvider.class);
                     await().until(() -> !provider.held.containsKey("refresh"));
@@ -161,7 +164,7 @@ class WorkerLockAutoConfigurationTests {
                 provider.held.put("cache-rebuild", "another instance");
                 Plain plain = context.getBean(Plain.class);
                 BackgroundWorker worker = supervisor.getWorker("cache");
-                ((dev.tasksupervisor.worker.EventWorker) worker).trigger();
+                ((EventWorker) worker).trigger();
                 await().until(() -> worker.getSkips() == 1);
                 assertThat(plain.runs).hasValue(0);
 
@@ -177,7 +180,7 @@ class WorkerLockAutoConfigurationTests {
                         "outcome", "success").timer().count()).isZero();
 
                 provider.held.remove("cache-rebuild");
-                ((dev.tasksupervisor.worker.EventWorker) worker).trigger();
+                ((EventWorker) worker).trigger();
                 await().until(() -> plain.runs.get() == 1);
                 assertThat(worker.getSkips()).isEqualTo(1);
             }
@@ -388,8 +391,8 @@ class WorkerLockAutoConfigurationTests {
     static class AsyncEvent {
 
         @Worker(name = "refresh", event = true, lock = "refresh")
-        java.util.concurrent.CompletionStage<Void> refresh() {
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        CompletionStage<Void> refresh() {
+            return CompletableFuture.completedFuture(null);
         }
     }
 
