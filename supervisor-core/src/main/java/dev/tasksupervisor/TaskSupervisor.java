@@ -1026,6 +1026,17 @@ public class TaskSupervisor {
             }
         }
 
+        @Override
+        public void runSkipped(BackgroundWorker worker, long durationNanos) {
+            for (WorkerListener listener : listeners) {
+                try {
+                    listener.runSkipped(worker, durationNanos);
+                } catch (RuntimeException e) {
+                    failed(listener, worker, e);
+                }
+            }
+        }
+
         /** The first failure of a listener at ERROR with its stack trace; the rest, once per run, at DEBUG. */
         private void failed(WorkerListener listener, BackgroundWorker worker, RuntimeException e) {
             if (failed.add(listener)) {

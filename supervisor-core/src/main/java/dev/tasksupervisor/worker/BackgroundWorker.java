@@ -35,6 +35,9 @@ import dev.tasksupervisor.aloop.ALoop;
  * Subclasses may override the hooks {@link #beforeStart}, {@link #afterStart}, {@link #beforeStop}
  * and {@link #afterStop}, and the kinds' {@code run} methods instead of passing a target.
  *
+ * <p>Interval and event workers may have a {@link RunGuard}, asked on a pool thread before each run
+ * ({@link #dispatchRun}); a run it refuses is a skip, counted apart from runs and failures.
+ *
  * <p>Thread safety: public methods may be called from any thread. {@code state} changes only in
  * {@link #moveTo}, under {@code lifecycle}; waiters for the end of a stop wait on {@code lifecycle}.
  * Settings ({@code set*}) are read at start; change them while the worker is not active.
@@ -67,6 +70,8 @@ public abstract class BackgroundWorker implements Scheduler {
     private volatile WorkerErrorHandler errorHandler = WorkerErrorHandler.LOG_AND_CONTINUE;
     private volatile String aloopName;
     private volatile Duration pollDelay;
+    /** Asked before each run of an interval or event worker; null, the default, lets every run go ahead. */
+    private volatile RunGuard runGuard;
 
     /** Per start: written under {@code lifecycle} before the worker becomes ACTIVE. */
     private volatile String name;
@@ -90,6 +95,8 @@ public abstract class BackgroundWorker implements Scheduler {
      */
     private final AtomicLong runs = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    /** Runs the run guard refused: not runs, so neither {@code runs} nor {@code failures} counts them. */
+    private final AtomicLong skips = new AtomicLong();
     private final AtomicInteger runsInProgress = new AtomicInteger();
     /** System.nanoTime() when the last run started, NEVER before the first: one clock read per run, not two. */
     private volatile long lastRunStartedNanos = NEVER;
@@ -165,6 +172,28 @@ public abstract class BackgroundWorker implements Scheduler {
                     + pollDelay);
         }
         this.pollDelay = pollDelay;
+    }
+
+    /**
+     * Makes each run first ask {@code guard} (a lock shared by several instances of the application): a run
+     * it refuses is skipped, see {@link RunGuard}. Takes effect from the next run; {@code null} removes it.
+     *
+     * @throws IllegalArgumentException for a kind other than interval and event: a queue worker runs per
+     *     item and a continuous one again and again, so a guard asked before each of their runs would be
+     *     another feature (and a continuous worker refused by it would spin)
+     */
+    public void setRunGuard(RunGuard guard) {
+        WorkerKind kind = getKind();
+        if (guard != null && kind != WorkerKind.INTERVAL && kind != WorkerKind.EVENT) {
+            throw new IllegalArgumentException("worker '" + configuredName + "' is a " + kind + " worker: a run guard "
+                    + "applies to interval and event workers only");
+        }
+        this.runGuard = guard;
+    }
+
+    /** The guard asked before each run, or {@code null}. */
+    public RunGuard getRunGuard() {
+        return runGuard;
     }
 
     /** The poll delay in force for this worker: its own, or else the supervisor's. */
@@ -458,8 +487,13 @@ public abstract class BackgroundWorker implements Scheduler {
 
     /** As {@link #dispatchRun(Object, Runnable)}, in the context {@code captured} holds, if not null. */
     final void dispatchRun(Object input, ContextRun captured, Runnable ended) {
+        RunGuard guard = runGuard;
         try {
-            if (async) {
+            if (guard != null) {
+                // The guard may block (a lock in a database): ask it on a pool thread, never on this one, which
+                // may be an aloop or the timer loop. Decorated as the run itself would have been.
+                executeOnPool(() -> guardedRun(guard, input, captured, ended), !async && captured == null);
+            } else if (async) {
                 runAsync(input).thenRun(ended);
             } else {
                 if (captured != null) {
@@ -477,6 +511,93 @@ public abstract class BackgroundWorker implements Scheduler {
         } catch (RejectedExecutionException e) {
             requestStop();
             ended.run();
+        }
+    }
+
+    /**
+     * One run behind {@code guard}, on a pool thread: ask, then run and release, or skip, or fail; in every
+     * case {@code ended} is called once, after the permit is released, so the next run (which asks again)
+     * never finds this run's permit still held by this process.
+     */
+    private void guardedRun(RunGuard guard, Object input, ContextRun captured, Runnable ended) {
+        long asked = System.nanoTime();
+        RunGuard.Permit permit;
+        try {
+            permit = guard.tryAcquire(this).orElse(null);
+        } catch (Throwable error) {
+            guardFailed(guard, asked, error);
+            ended.run();
+            return;
+        }
+        if (permit == null) {
+            skipped(guard, asked);
+            ended.run();
+            return;
+        }
+        if (async) {
+            runAsync(input).whenComplete((goOn, error) -> releaseAfterAsync(guard, permit, ended));
+            return;
+        }
+        try {
+            if (captured != null) {
+                captured.runInContext(input);
+            } else {
+                runSync(input);
+            }
+        } finally {
+            release(guard, permit);
+        }
+        ended.run();
+    }
+
+    /** An async run's stage completed, on its aloop or a stopping thread: release on the pool, since it may block. */
+    private void releaseAfterAsync(RunGuard guard, RunGuard.Permit permit, Runnable ended) {
+        try {
+            executeOnPool(() -> {
+                release(guard, permit);
+                ended.run();
+            }, false);
+        } catch (RejectedExecutionException e) {
+            // The pool is shutting down: release here rather than leave the lock held until it expires.
+            release(guard, permit);
+            ended.run();
+        }
+    }
+
+    private void release(RunGuard guard, RunGuard.Permit permit) {
+        try {
+            permit.release();
+        } catch (Throwable error) {
+            log.error("Worker '{}': releasing its run guard ({}) failed; what it holds stays taken until it expires",
+                    name, describe(guard), error);
+        }
+    }
+
+    /** The guard could not decide: a failed run, for the error handler and the listeners, not a silent skip. */
+    private void guardFailed(RunGuard guard, long asked, Throwable error) {
+        LAST_RUN_STARTED_NANOS.setRelease(this, asked);
+        RunGuardException failure = new RunGuardException("worker '" + name + "' did not run: its run guard ("
+                + describe(guard) + ") failed: " + error, error);
+        failed(failure);
+        tellRunEnded(recordRun(asked, System.nanoTime()), failure);
+    }
+
+    /** The guard refused the run: counted as a skip and told to the listeners; the worker goes on. */
+    private void skipped(RunGuard guard, long asked) {
+        long took = System.nanoTime() - asked;
+        skips.incrementAndGet();
+        log.debug("Worker '{}': run skipped, refused by its run guard ({})", name, describe(guard));
+        WorkerListener listener = supervisor.getWorkerListener();
+        if (listener != null) {
+            listener.runSkipped(this, took);
+        }
+    }
+
+    private static String describe(RunGuard guard) {
+        try {
+            return guard.describe();
+        } catch (RuntimeException e) {
+            return guard.getClass().getName();
         }
     }
 
@@ -746,6 +867,11 @@ public abstract class BackgroundWorker implements Scheduler {
         return failures.get();
     }
 
+    /** Runs its run guard refused (see {@link RunGuard}); neither runs nor failures. */
+    public long getSkips() {
+        return skips.get();
+    }
+
     /**
      * Whether the target is running now. After a forced stop this says whether the run ignored its
      * interruption and goes on in the background.
@@ -769,9 +895,11 @@ public abstract class BackgroundWorker implements Scheduler {
         long started = lastRunStartedNanos;
         long took = lastRunNanos;
         ALoop loop = aloop;
+        RunGuard guard = runGuard;
         return new WorkerInfo(name, getKind(), state, loop == null ? (async ? aloopName : null) : loop.getName(),
                 getSchedule(), runs.get(), failures.get(), started == NEVER ? null : Instant.now().minusNanos(System.nanoTime() - started),
-                took < 0 ? null : Duration.ofNanos(took), getQueueSize());
+                took < 0 ? null : Duration.ofNanos(took), getQueueSize(), skips.get(),
+                guard == null ? null : describe(guard));
     }
 
     /** The extra arguments of the current start. */

@@ -17,6 +17,8 @@ import java.time.Instant;
  * @param lastRunStarted when the last run started, or {@code null}
  * @param lastRunDuration how long the last finished run took, or {@code null}
  * @param queueSize items waiting in its queue; 0 for kinds without one
+ * @param skipped runs its {@link RunGuard} refused (another instance held the lock): neither runs nor failures
+ * @param guard what guards its runs ({@link RunGuard#describe()}), or {@code null} if nothing does
  */
 public record WorkerInfo(
         String name,
@@ -28,5 +30,13 @@ public record WorkerInfo(
         long failures,
         Instant lastRunStarted,
         Duration lastRunDuration,
-        int queueSize) {
+        int queueSize,
+        long skipped,
+        String guard) {
+
+    /** A view of a worker without a run guard: nothing skipped. */
+    public WorkerInfo(String name, WorkerKind kind, WorkerState state, String aloop, String schedule, long runs,
+            long failures, Instant lastRunStarted, Duration lastRunDuration, int queueSize) {
+        this(name, kind, state, aloop, schedule, runs, failures, lastRunStarted, lastRunDuration, queueSize, 0, null);
+    }
 }

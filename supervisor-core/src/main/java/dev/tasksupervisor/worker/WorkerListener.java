@@ -34,4 +34,15 @@ public interface WorkerListener {
      */
     default void runEnded(BackgroundWorker worker, long durationNanos, Throwable failure) {
     }
+
+    /**
+     * A run was skipped: the worker's {@link RunGuard} refused it (another instance holds the lock). It is
+     * not a run: {@link BackgroundWorker#getSkips()} counts it, {@link BackgroundWorker#getRuns()} does not.
+     * Called on the pool thread that asked the guard.
+     *
+     * @param worker the worker
+     * @param durationNanos how long asking the guard took, in nanoseconds
+     */
+    default void runSkipped(BackgroundWorker worker, long durationNanos) {
+    }
 }

@@ -15,6 +15,7 @@ import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.support.CompositeTaskDecorator;
 
 import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.autoconfigure.lock.WorkerLockGuards;
 
 /** The configurations {@link SupervisorAutoConfiguration} imports, grouped by concern. */
 final class SupervisorConfigurations {
@@ -71,11 +72,13 @@ final class SupervisorConfigurations {
         @Bean
         SupervisorLifecycle supervisorLifecycle(TaskSupervisor taskSupervisor, SupervisorProperties properties,
                 WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor, ConfigurableListableBeanFactory beanFactory,
-                SupervisorShutdown supervisorShutdown, ConfigurableApplicationContext context) {
+                SupervisorShutdown supervisorShutdown, ConfigurableApplicationContext context,
+                ObjectProvider<WorkerLockGuards> workerLockGuards) {
             // A supervisor from a parent context is the parent's to stop.
             boolean ownsSupervisor = beanFactory.getBeanNamesForType(TaskSupervisor.class, true, false).length > 0;
             return new SupervisorLifecycle(taskSupervisor, properties, supervisorWorkerBeanPostProcessor,
-                    beanFactory::resolveEmbeddedValue, supervisorShutdown, context::isClosed, ownsSupervisor);
+                    beanFactory::resolveEmbeddedValue, supervisorShutdown, context::isClosed, ownsSupervisor,
+                    workerLockGuards::getIfAvailable);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tasksupervisor.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import org.springframework.util.StringValueResolver;
 
 import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.autoconfigure.lock.WorkerLockGuards;
 import dev.tasksupervisor.worker.BackgroundWorker;
 
 /**
@@ -46,6 +48,7 @@ public final class SupervisorLifecycle implements SmartLifecycle, DisposableBean
     private final SupervisorShutdown shutdown;
     private final BooleanSupplier closing;
     private final boolean ownsSupervisor;
+    private final Supplier<WorkerLockGuards> lockGuards;
 
     private final Object monitor = new Object();
     /** Guarded by {@code monitor}. */
@@ -67,9 +70,11 @@ public final class SupervisorLifecycle implements SmartLifecycle, DisposableBean
      * @param shutdown stops the supervisor as {@code supervisor.shutdown.*} says
      * @param closing whether the context is closing (a stop is then the end, not a pause)
      * @param ownsSupervisor whether the supervisor is this context's (else a parent's, which it stops)
+     * @param lockGuards makes the guards of locked workers; gives {@code null} without ShedLock
      */
     SupervisorLifecycle(TaskSupervisor supervisor, SupervisorProperties properties, WorkerBeanPostProcessor discovery,
-            StringValueResolver resolver, SupervisorShutdown shutdown, BooleanSupplier closing, boolean ownsSupervisor) {
+            StringValueResolver resolver, SupervisorShutdown shutdown, BooleanSupplier closing, boolean ownsSupervisor,
+            Supplier<WorkerLockGuards> lockGuards) {
         this.supervisor = supervisor;
         this.properties = properties;
         this.discovery = discovery;
@@ -77,6 +82,7 @@ public final class SupervisorLifecycle implements SmartLifecycle, DisposableBean
         this.shutdown = shutdown;
         this.closing = closing;
         this.ownsSupervisor = ownsSupervisor;
+        this.lockGuards = lockGuards;
     }
 
     /**
@@ -129,7 +135,7 @@ public final class SupervisorLifecycle implements SmartLifecycle, DisposableBean
                 supervisor.start();
             }
         }
-        List<WorkerFactory.BuiltWorker> created = new WorkerFactory(supervisor, properties.getWorkers(), resolver)
+        List<WorkerFactory.BuiltWorker> created = new WorkerFactory(supervisor, properties.getWorkers(), resolver, lockGuards)
                 .create(discovery.takeDeclarations());
         for (WorkerFactory.BuiltWorker built : created) {
             supervisor.registerScheduler(built.worker());

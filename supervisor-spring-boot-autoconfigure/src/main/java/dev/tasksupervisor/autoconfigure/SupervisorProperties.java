@@ -305,6 +305,9 @@ public class SupervisorProperties {
         /** The worker's own poll delay, instead of supervisor.poll-delay. */
         private Duration pollDelay;
 
+        /** The lock each run of an interval or event worker takes first, shared by every instance of the application. */
+        private final LockSettings lock = new LockSettings();
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -375,6 +378,47 @@ public class SupervisorProperties {
 
         public void setPollDelay(Duration pollDelay) {
             this.pollDelay = pollDelay;
+        }
+
+        public LockSettings getLock() {
+            return lock;
+        }
+    }
+
+    /** A worker's {@code supervisor.workers.<name>.lock.*}: a ShedLock lock taken before each run. */
+    public static class LockSettings {
+
+        /** Name of the lock; replaces the annotation's lock. Unset: the annotation's, or no lock. */
+        private String name;
+
+        /** Longest the lock is held, should the instance holding it die; longer than the longest run. */
+        private Duration atMostFor;
+
+        /** Shortest the lock is held, even when the run ends sooner. */
+        private Duration atLeastFor;
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public Duration getAtMostFor() {
+            return atMostFor;
+        }
+
+        public void setAtMostFor(Duration atMostFor) {
+            this.atMostFor = atMostFor;
+        }
+
+        public Duration getAtLeastFor() {
+            return atLeastFor;
+        }
+
+        public void setAtLeastFor(Duration atLeastFor) {
+            this.atLeastFor = atLeastFor;
         }
     }
 }

@@ -22,7 +22,8 @@ import java.lang.annotation.Target;
  * ({@code false} stops the worker) or a {@code CompletionStage} (an async target, run on an aloop).
  * String attributes accept {@code ${...}} placeholders; durations are Spring Boot duration strings
  * ({@code 10s}, {@code 500ms}, {@code PT1M}; a bare number means milliseconds).
- * {@code supervisor.workers.<name>.*} properties override the attributes.
+ * {@code supervisor.workers.<name>.*} properties override the attributes. With {@code lock}, an interval or
+ * event worker runs on one instance at a time across a cluster, through ShedLock.
  *
  * <pre>{@code
  * @Worker(interval = "${heartbeat.every:10s}")
@@ -69,4 +70,20 @@ public @interface Worker {
 
     /** The worker's own poll delay, instead of the supervisor's. */
     String pollDelay() default "";
+
+    /**
+     * Runs the worker once per tick across every instance of the application: each run of an interval or
+     * event worker first takes this named lock through the application's ShedLock {@code LockProvider}
+     * bean, and an instance that does not get it skips that run. Empty: no lock.
+     */
+    String lock() default "";
+
+    /**
+     * How long the lock is held at most, should the instance holding it die: longer than the longest run.
+     * Default {@value dev.tasksupervisor.autoconfigure.lock.WorkerLock#DEFAULT_AT_MOST_FOR_TEXT}.
+     */
+    String lockAtMostFor() default "";
+
+    /** How long the lock is held at least, even when the run ends sooner (runs closer together are skipped). Default 0. */
+    String lockAtLeastFor() default "";
 }

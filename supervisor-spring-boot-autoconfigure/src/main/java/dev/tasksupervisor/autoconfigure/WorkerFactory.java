@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -19,6 +20,8 @@ import org.springframework.util.StringValueResolver;
 
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.autoconfigure.lock.WorkerLock;
+import dev.tasksupervisor.autoconfigure.lock.WorkerLockGuards;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.ContinuousWorker;
 import dev.tasksupervisor.worker.EventWorker;
@@ -30,7 +33,8 @@ import dev.tasksupervisor.worker.WorkerTarget;
 /**
  * Builds the workers found at start-up: resolves the {@code @Worker} attributes (placeholders,
  * durations), lets {@code supervisor.workers.<name>.*} override them, infers each method's kind and
- * checks everything that could make a worker fail later (names, kinds, signatures, schedules, aloops).
+ * checks everything that could make a worker fail later (names, kinds, signatures, schedules, aloops,
+ * locks).
  * Every problem is a {@link SupervisorConfigurationException} naming the method, bean or property.
  */
 final class WorkerFactory {
@@ -42,13 +46,21 @@ final class WorkerFactory {
     /** By {@link #relaxed} name. */
     private final Map<String, Configured> overrides;
     private final StringValueResolver resolver;
+    /** Makes the run guards of locked workers; gives null when ShedLock is not on the class path. */
+    private final Supplier<WorkerLockGuards> lockGuards;
 
     WorkerFactory(TaskSupervisor supervisor, Map<String, SupervisorProperties.WorkerSettings> overrides,
             StringValueResolver resolver) {
+        this(supervisor, overrides, resolver, () -> null);
+    }
+
+    WorkerFactory(TaskSupervisor supervisor, Map<String, SupervisorProperties.WorkerSettings> overrides,
+            StringValueResolver resolver, Supplier<WorkerLockGuards> lockGuards) {
         this.supervisor = supervisor;
         this.overrides = new LinkedHashMap<>();
         overrides.forEach((key, settings) -> this.overrides.put(relaxed(key), new Configured(key, settings)));
         this.resolver = resolver;
+        this.lockGuards = lockGuards;
     }
 
     /** A worker's {@code supervisor.workers.<key>.*} settings, and the key as the configuration spells it. */
@@ -81,6 +93,9 @@ final class WorkerFactory {
         Setting<String> aloop;
         Setting<Integer> queueCapacity;
         Setting<Integer> batchSize;
+        Setting<String> lock;
+        Setting<Duration> lockAtMostFor;
+        Setting<Duration> lockAtLeastFor;
         boolean autoStart = true;
         /** The kind the annotation asks for, or null if none: {@link #askedKind}. */
         WorkerKind kind;
@@ -161,6 +176,10 @@ final class WorkerFactory {
                     : new Setting<>(annotation.queueCapacity(), origin(declaration, "queueCapacity", annotation.queueCapacity()));
             s.batchSize = annotation.batchSize() == 0 ? null
                     : new Setting<>(annotation.batchSize(), origin(declaration, "batchSize", annotation.batchSize()));
+            String lock = resolve(declaration, "lock", annotation.lock()).trim();
+            s.lock = lock.isEmpty() ? null : new Setting<>(lock, origin(declaration, "lock", annotation.lock()));
+            s.lockAtMostFor = duration(declaration, "lockAtMostFor", annotation.lockAtMostFor());
+            s.lockAtLeastFor = duration(declaration, "lockAtLeastFor", annotation.lockAtLeastFor());
             s.autoStart = annotation.autoStart();
             if (s.interval != null && s.delay != null) {
                 throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " sets both interval ("
@@ -201,6 +220,16 @@ final class WorkerFactory {
             if (override.getAutoStart() != null) {
                 s.autoStart = override.getAutoStart();
             }
+            SupervisorProperties.LockSettings lock = override.getLock();
+            if (lock.getName() != null && !lock.getName().isBlank()) {
+                s.lock = setting(lock.getName().trim(), prefix + "lock.name");
+            }
+            if (lock.getAtMostFor() != null) {
+                s.lockAtMostFor = setting(lock.getAtMostFor(), prefix + "lock.at-most-for");
+            }
+            if (lock.getAtLeastFor() != null) {
+                s.lockAtLeastFor = setting(lock.getAtLeastFor(), prefix + "lock.at-least-for");
+            }
         }
         if (s.kind == WorkerKind.INTERVAL && s.interval == null && s.delay == null && declaration.isMethod()) {
             Worker a = declaration.annotation();
@@ -215,11 +244,37 @@ final class WorkerFactory {
         check(s.delay, ConfiguredValues::positive);
         check(s.delayBefore, ConfiguredValues::notNegative);
         check(s.pollDelay, ConfiguredValues::notNegative);
+        checkLock(s, name);
         check(s.queueCapacity, (value, origin) -> ConfiguredValues.notNegative(value, origin,
                 "a capacity of 0 leaves the queue unbounded"));
         check(s.batchSize, (value, origin) -> ConfiguredValues.notNegative(value, origin,
                 "a batch size of 0 hands the method one item at a time"));
         return s;
+    }
+
+    /** A lock's durations, and durations without a lock; the kind is checked once it is known. */
+    private static void checkLock(Settings s, String name) {
+        check(s.lockAtMostFor, ConfiguredValues::positive);
+        check(s.lockAtLeastFor, ConfiguredValues::notNegative);
+        if (s.lock == null) {
+            Setting<Duration> stray = s.lockAtMostFor != null ? s.lockAtMostFor : s.lockAtLeastFor;
+            if (stray != null) {
+                throw new SupervisorConfigurationException(stray.origin() + " is set, but worker '" + name
+                        + "' takes no lock.",
+                        "Name the lock with @Worker(lock = \"...\") or " + PROPERTY + name + ".lock.name, or remove the "
+                                + "setting.");
+            }
+            return;
+        }
+        Duration atMostFor = s.lockAtMostFor != null ? s.lockAtMostFor.value() : WorkerLock.DEFAULT_AT_MOST_FOR;
+        if (s.lockAtLeastFor != null && s.lockAtLeastFor.value().compareTo(atMostFor) > 0) {
+            String most = s.lockAtMostFor != null ? s.lockAtMostFor.origin()
+                    : "the default lockAtMostFor (" + WorkerLock.DEFAULT_AT_MOST_FOR_TEXT + ")";
+            throw new SupervisorConfigurationException(s.lockAtLeastFor.origin() + " is " + s.lockAtLeastFor.value()
+                    + ", longer than " + most + ", " + atMostFor + ", for lock '" + s.lock.value() + "' of worker '"
+                    + name + "'.",
+                    "Hold the lock at least for no longer than at most: lower lockAtLeastFor or raise lockAtMostFor.");
+        }
     }
 
     private static <T> void check(Setting<T> setting, BiConsumer<T, String> check) {
@@ -354,6 +409,19 @@ final class WorkerFactory {
         if (!async) {
             notFor(s.aloop, name, declaration, kind, "async workers (their method returns a CompletionStage)");
         }
+        if (s.lock != null && kind != WorkerKind.INTERVAL && kind != WorkerKind.EVENT) {
+            String why = kind == WorkerKind.QUEUE
+                    ? "a queue worker runs once per item, and a lock per item would be another feature"
+                    : "it runs again and again, so the instances without the lock would spin trying to take it";
+            throw new SupervisorConfigurationException(s.lock.origin() + " is set, but worker '" + name + "' ("
+                    + declaration.describe() + ") is " + article(kind) + " worker: locks apply to interval and event "
+                    + "workers only (" + why + ").",
+                    kind == WorkerKind.QUEUE
+                            ? "Remove the lock; to handle each item on one instance only, put items into a shared queue "
+                                    + "(a message broker) instead of each instance's queue worker."
+                            : "Remove the lock, or make it an interval worker (@Worker(delay = \"...\") runs it again after "
+                                    + "each run ends) so that each run takes the lock.");
+        }
     }
 
     private static void notFor(Setting<?> setting, String name, WorkerDeclaration declaration, WorkerKind kind,
@@ -396,6 +464,31 @@ final class WorkerFactory {
         if (worker.isAsync()) {
             requireAloop(worker, s, declaration);
         }
+        if (s.lock != null) {
+            lock(worker, s);
+        }
+    }
+
+    /** Makes each run take the worker's lock, through ShedLock, which must be there. */
+    private void lock(BackgroundWorker worker, Settings s) {
+        WorkerLockGuards guards = lockGuards.get();
+        if (guards == null) {
+            throw new SupervisorConfigurationException(s.lock.origin() + " asks worker '" + worker.getName()
+                    + "' to take lock '" + s.lock.value() + "' before each run, but ShedLock is not on the class path.",
+                    "Add net.javacrumbs.shedlock:shedlock-core with a provider for a store every instance shares, such "
+                            + "as net.javacrumbs.shedlock:shedlock-provider-jdbc-template, and define a LockProvider bean "
+                            + "(e.g. a JdbcTemplateLockProvider); or remove the lock.");
+        }
+        WorkerLock lock = new WorkerLock(s.lock.value(),
+                s.lockAtMostFor != null ? s.lockAtMostFor.value() : WorkerLock.DEFAULT_AT_MOST_FOR,
+                s.lockAtLeastFor != null ? s.lockAtLeastFor.value() : Duration.ZERO);
+        if (worker.getRunGuard() != null) {
+            throw new SupervisorConfigurationException(s.lock.origin() + " asks worker '" + worker.getName()
+                    + "' to take lock '" + lock.name() + "', but the worker bean already has a run guard ("
+                    + worker.getRunGuard().describe() + ").",
+                    "Keep one of them: remove the lock setting, or do not set a run guard on the bean.");
+        }
+        worker.setRunGuard(guards.guardFor(worker.getName(), lock));
     }
 
     /** An async worker must find its aloop when it starts: check now, so start-up fails instead. */

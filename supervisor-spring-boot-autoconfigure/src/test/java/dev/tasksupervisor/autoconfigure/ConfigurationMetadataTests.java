@@ -43,7 +43,9 @@ class ConfigurationMetadataTests {
                 "supervisor.aloops.*.daemon", "supervisor.aloops.*.start", "supervisor.workers",
                 "supervisor.workers.*.enabled", "supervisor.workers.*.auto-start", "supervisor.workers.*.interval",
                 "supervisor.workers.*.delay", "supervisor.workers.*.delay-before", "supervisor.workers.*.aloop",
-                "supervisor.workers.*.queue-capacity", "supervisor.workers.*.batch-size", "supervisor.workers.*.poll-delay");
+                "supervisor.workers.*.queue-capacity", "supervisor.workers.*.batch-size", "supervisor.workers.*.poll-delay",
+                "supervisor.workers.*.lock.name", "supervisor.workers.*.lock.at-most-for",
+                "supervisor.workers.*.lock.at-least-for");
         assertThat(properties.get("supervisor.poll-delay").getType()).isEqualTo("java.time.Duration");
         assertThat(properties.get("supervisor.poll-delay").getDefaultValue()).isEqualTo("10ms");
         assertThat(properties.get("supervisor.id").getDefaultValue()).isEqualTo("default");
@@ -53,6 +55,8 @@ class ConfigurationMetadataTests {
         assertThat(properties.get("supervisor.shutdown.wait").getDefaultValue()).isEqualTo(true);
         assertThat(properties.get("supervisor.aloops.*.start").getDefaultValue()).isEqualTo(true);
         assertThat(properties.get("supervisor.workers.*.interval").getType()).isEqualTo("java.time.Duration");
+        assertThat(properties.get("supervisor.workers.*.lock.at-most-for").getType()).isEqualTo("java.time.Duration");
+        assertThat(properties.get("supervisor.workers.*.lock.at-most-for").getDefaultValue()).isEqualTo("10m");
     }
 
     @Test

@@ -302,15 +302,18 @@ public class SupervisorEndpoint {
      * @param lastRunStarted when the last run started (ISO-8601); absent before the first
      * @param lastRunDuration how long the last finished run took; absent before the first
      * @param queueSize items waiting in its queue; 0 for kinds without one
+     * @param skipped runs its lock (run guard) refused because another instance held it; not counted in runs
+     * @param guard what each run takes first, e.g. a ShedLock lock; absent when nothing does
      */
     public record WorkerDescriptor(String name, WorkerKind kind, WorkerState state, @Nullable String aloop,
             String schedule, long runs, long failures, @Nullable String lastRunStarted,
-            @Nullable String lastRunDuration, int queueSize) implements OperationResponseBody {
+            @Nullable String lastRunDuration, int queueSize, long skipped, @Nullable String guard)
+            implements OperationResponseBody {
 
         static WorkerDescriptor of(WorkerInfo worker) {
             return new WorkerDescriptor(worker.name(), worker.kind(), worker.state(), worker.aloop(),
                     worker.schedule(), worker.runs(), worker.failures(), text(worker.lastRunStarted()),
-                    text(worker.lastRunDuration()), worker.queueSize());
+                    text(worker.lastRunDuration()), worker.queueSize(), worker.skipped(), worker.guard());
         }
     }
 }

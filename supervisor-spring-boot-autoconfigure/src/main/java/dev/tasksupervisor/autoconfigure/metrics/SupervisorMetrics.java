@@ -34,7 +34,8 @@ import dev.tasksupervisor.worker.WorkerListener;
  * {@code executor.pool.max}, {@code executor.completed}, tag {@code name}), so existing executor dashboards
  * show it; the pool's queue is unbounded, so there is no {@code executor.queue.remaining}. Beside them:
  * {@code supervisor.pool.*} for what only the supervisor has, a timer {@code supervisor.worker.runs} per
- * worker (tags {@code worker}, {@code kind}, {@code outcome}), a gauge {@code supervisor.worker.queue.size}
+ * worker (tags {@code worker}, {@code kind}, {@code outcome}: {@code success}, {@code error}, and
+ * {@code skipped} for a run its lock refused, timed from asking to refusal), a gauge {@code supervisor.worker.queue.size}
  * per queue worker and {@code supervisor.aloop.pending} per aloop.
  *
  * <p>Worker meters follow the supervisor's registry through a {@link WorkerListener}: a worker's meters
@@ -201,6 +202,13 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
             }
         }
 
+        void recordSkip(BackgroundWorker worker, long durationNanos) {
+            WorkerMeters meters = workers.get(worker);
+            if (meters != null) {
+                meters.skipped(registry).record(durationNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
         private void bindNewAloops() {
             for (ALoop aloop : supervisor.getAloops()) {
                 // By name, not the ALoop: a stopped aloop may be replaced by a new one of the same name.
@@ -220,15 +228,23 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
         final String name;
         final Timer success;
         final Timer error;
+        final String kind;
+        /**
+         * Made when the worker is registered with a run guard, or at its first skip if the guard came later;
+         * a worker that cannot skip has none. Written by skipping threads: any of them may make it, and the
+         * registry gives them all the same timer.
+         */
+        volatile Timer skipped;
         /** Only for queue workers. */
         final Gauge queueSize;
 
         WorkerMeters(MeterRegistry registry, BackgroundWorker worker, String name) {
             this.name = name;
-            String kind = worker.getKind().name().toLowerCase(Locale.ROOT);
+            kind = worker.getKind().name().toLowerCase(Locale.ROOT);
             // Both outcomes up front: a dashboard shows 0 errors rather than no series.
             success = runs(registry, name, kind, "success");
             error = runs(registry, name, kind, "error");
+            skipped = worker.getRunGuard() == null ? null : runs(registry, name, kind, "skipped");
             queueSize = worker.getKind() != WorkerKind.QUEUE ? null
                     : Gauge.builder("supervisor.worker.queue.size", worker, BackgroundWorker::getQueueSize)
                             .tag("worker", name).description("Items waiting in a queue worker's queue")
@@ -240,9 +256,22 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
                     .description("Runs of a worker's target").register(registry);
         }
 
+        Timer skipped(MeterRegistry registry) {
+            Timer timer = skipped;
+            if (timer == null) {
+                timer = runs(registry, name, kind, "skipped");
+                skipped = timer;
+            }
+            return timer;
+        }
+
         void removeFrom(MeterRegistry registry) {
             registry.remove(success);
             registry.remove(error);
+            Timer timer = skipped;
+            if (timer != null) {
+                registry.remove(timer);
+            }
             if (queueSize != null) {
                 registry.remove(queueSize);
             }
@@ -270,6 +299,13 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
         public void runEnded(BackgroundWorker worker, long durationNanos, Throwable failure) {
             for (Binding binding : bindings) {
                 binding.record(worker, durationNanos, failure);
+            }
+        }
+
+        @Override
+        public void runSkipped(BackgroundWorker worker, long durationNanos) {
+            for (Binding binding : bindings) {
+                binding.recordSkip(worker, durationNanos);
             }
         }
     }

@@ -1,0 +1,47 @@
+package dev.tasksupervisor.sample;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.jdbc.datasource.init.DataSourceInitializer;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
+
+/**
+ * The {@code cluster} profile: what a locked worker needs, a database every instance shares (here an H2
+ * file several local processes can open) with ShedLock's table, and a ShedLock {@link LockProvider} bean.
+ */
+@Configuration(proxyBeanMethods = false)
+@Profile("cluster")
+class ClusterConfiguration {
+
+    @Bean
+    DataSource clusterDataSource(@Value("${sample.cluster.url}") String url) {
+        // No pool: the lock is its one user, a few statements per tick.
+        return new DriverManagerDataSource(url, "sa", "");
+    }
+
+    /** Creates ShedLock's table unless an instance already has. */
+    @Bean
+    DataSourceInitializer shedLockTable(DataSource clusterDataSource) {
+        DataSourceInitializer initializer = new DataSourceInitializer();
+        initializer.setDataSource(clusterDataSource);
+        initializer.setDatabasePopulator(new ResourceDatabasePopulator(new ClassPathResource("db/shedlock.sql")));
+        return initializer;
+    }
+
+    /** The database's clock, not each instance's, decides when a lock expires: the instances' clocks may differ. */
+    @Bean
+    LockProvider lockProvider(DataSource clusterDataSource) {
+        return new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
+                .withJdbcTemplate(new JdbcTemplate(clusterDataSource)).usingDbTime().build());
+    }
+}

@@ -1,0 +1,247 @@
+package dev.tasksupervisor.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tasksupervisor.aloop.ALoop;
+
+class RunGuardTest extends WorkerTestSupport {
+
+    /** A lock held by one run at a time, as a store-backed lock would be; refuses while held. */
+    private static final class TestLock implements RunGuard {
+
+        final AtomicBoolean held = new AtomicBoolean();
+        final AtomicInteger asked = new AtomicInteger();
+        final AtomicInteger released = new AtomicInteger();
+        final List<String> askingThreads = new CopyOnWriteArrayList<>();
+        final List<String> releasingThreads = new CopyOnWriteArrayList<>();
+        volatile boolean refuseAll;
+
+        @Override
+        public Optional<Permit> tryAcquire(BackgroundWorker worker) {
+            asked.incrementAndGet();
+            askingThreads.add(Thread.currentThread().getName());
+            if (refuseAll || !held.compareAndSet(false, true)) {
+                return Optional.empty();
+            }
+            return Optional.of(() -> {
+                releasingThreads.add(Thread.currentThread().getName());
+                released.incrementAndGet();
+                held.set(false);
+            });
+        }
+
+        @Override
+        public String describe() {
+            return "test lock";
+        }
+    }
+
+    @Test
+    void aRunReleasesItsPermitBeforeTheNextRunAsksSoOneWorkerNeverSkipsItself() {
+        TestLock lock = new TestLock();
+        AtomicInteger runs = new AtomicInteger();
+        AtomicBoolean heldDuringRun = new AtomicBoolean(true);
+        EventWorker worker = new EventWorker(supervisor, "events", WorkerTarget.of(() -> {
+            heldDuringRun.compareAndSet(true, lock.held.get());
+            runs.incrementAndGet();
+        }));
+        worker.setPollDelay(Duration.ZERO);
+        worker.setRunGuard(lock);
+        worker.start();
+        for (int i = 0; i < 20; i++) {
+            worker.trigger();
+            int before = i;
+            await().until(() -> worker.getRuns() > before);
+        }
+        assertThat(worker.getSkips()).isZero();
+        assertThat(heldDuringRun).isTrue();
+        await().until(() -> lock.released.get() == runs.get());
+        assertThat(lock.held).isFalse();
+    }
+
+    @Test
+    void aRefusedRunIsASkipNotARunNorAFailureAndTheListenersHearOfIt() {
+        TestLock lock = new TestLock();
+        lock.refuseAll = true;
+        AtomicInteger skipsHeard = new AtomicInteger();
+        AtomicInteger runsHeard = new AtomicInteger();
+        supervisor.addWorkerListener(new WorkerListener() {
+            @Override
+            public void runSkipped(BackgroundWorker worker, long durationNanos) {
+                assertThat(durationNanos).isNotNegative();
+                skipsHeard.incrementAndGet();
+            }
+
+            @Override
+            public void runEnded(BackgroundWorker worker, long durationNanos, Throwable failure) {
+                runsHeard.incrementAndGet();
+            }
+        });
+        AtomicInteger targetRuns = new AtomicInteger();
+        EventWorker worker = new EventWorker(supervisor, "refused", WorkerTarget.of(targetRuns::incrementAndGet));
+        worker.setRunGuard(lock);
+        worker.start();
+        worker.trigger();
+        await().until(() -> worker.getSkips() == 1);
+        await().until(() -> skipsHeard.get() == 1);
+
+        lock.refuseAll = false;
+        worker.trigger();
+        await().until(() -> worker.getRuns() == 1);
+
+        assertThat(targetRuns).hasValue(1);
+        assertThat(worker.getSkips()).isEqualTo(1);
+        assertThat(worker.getFailures()).isZero();
+        await().until(() -> runsHeard.get() == 1);
+        WorkerInfo info = worker.info();
+        assertThat(info.skipped()).isEqualTo(1);
+        assertThat(info.runs()).isEqualTo(1);
+        assertThat(info.guard()).isEqualTo("test lock");
+    }
+
+    @Test
+    void skippedTicksKeepTheIntervalSchedule() {
+        TestLock lock = new TestLock();
+        lock.refuseAll = true;
+        AtomicInteger targetRuns = new AtomicInteger();
+        IntervalWorker worker = new IntervalWorker(supervisor, "ticks", Duration.ofMillis(50),
+                WorkerTarget.of(targetRuns::incrementAndGet));
+        worker.setRunGuard(lock);
+        long started = System.nanoTime();
+        worker.start();
+        await().until(() -> worker.getSkips() >= 6);
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        worker.stop();
+        long skips = worker.getSkips();
+        // One skip per tick: never more ticks than the schedule has (first tick at once), nor a stalled schedule.
+        assertThat(skips).isLessThanOrEqualTo(elapsedMillis / 50 + 2);
+        assertThat(targetRuns).hasValue(0);
+        assertThat(worker.getRuns()).isZero();
+
+        lock.refuseAll = false;
+        worker.start();
+        await().until(() -> targetRuns.get() >= 2);
+    }
+
+    @Test
+    void aGuardThatThrowsFailsTheRunForTheErrorHandlerAndTheWorkerGoesOn() {
+        AtomicBoolean storeDown = new AtomicBoolean(true);
+        RunGuard guard = new RunGuard() {
+            @Override
+            public Optional<Permit> tryAcquire(BackgroundWorker worker) {
+                if (storeDown.get()) {
+                    throw new IllegalStateException("connection refused");
+                }
+                return Optional.of(() -> { });
+            }
+
+            @Override
+            public String describe() {
+                return "lock 'report'";
+            }
+        };
+        List<Throwable> handled = new CopyOnWriteArrayList<>();
+        AtomicInteger targetRuns = new AtomicInteger();
+        EventWorker worker = new EventWorker(supervisor, "report", WorkerTarget.of(targetRuns::incrementAndGet));
+        worker.setErrorHandler((w, error) -> handled.add(error));
+        worker.setRunGuard(guard);
+        worker.start();
+        worker.trigger();
+        await().until(() -> handled.size() == 1);
+
+        assertThat(handled.get(0)).isInstanceOf(RunGuardException.class)
+                .hasMessageContaining("worker 'report'").hasMessageContaining("lock 'report'")
+                .hasMessageContaining("connection refused")
+                .hasCauseInstanceOf(IllegalStateException.class);
+        await().until(() -> worker.getFailures() == 1);
+        assertThat(worker.getRuns()).isEqualTo(1);
+        assertThat(worker.getSkips()).isZero();
+        assertThat(targetRuns).hasValue(0);
+        assertThat(worker.isActive()).isTrue();
+
+        storeDown.set(false);
+        worker.trigger();
+        await().until(() -> targetRuns.get() == 1);
+    }
+
+    @Test
+    void aFailingRunStillReleasesItsPermit() {
+        TestLock lock = new TestLock();
+        IntervalWorker worker = new IntervalWorker(supervisor, "failing", Duration.ofMillis(20), WorkerTarget.of(() -> {
+            throw new IllegalStateException("boom");
+        }));
+        worker.setErrorHandler((w, error) -> { });
+        worker.setRunGuard(lock);
+        worker.start();
+        await().until(() -> worker.getFailures() >= 3);
+        worker.stop();
+        assertThat(lock.released.get()).isEqualTo(worker.getRuns());
+        assertThat(lock.held).isFalse();
+        assertThat(worker.getSkips()).isZero();
+    }
+
+    @Test
+    void anAsyncRunAsksAndReleasesOnPoolThreadsAndHoldsThePermitUntilItsStageCompletes() {
+        ALoop loop = supervisor.createAloop("io", true, true, true);
+        TestLock lock = new TestLock();
+        AtomicReference<CompletableFuture<Void>> stage = new AtomicReference<>();
+        AtomicLong runsStarted = new AtomicLong();
+        EventWorker worker = new EventWorker(supervisor, "async", WorkerTarget.async((none, ctx) -> {
+            runsStarted.incrementAndGet();
+            CompletableFuture<Void> pending = new CompletableFuture<>();
+            stage.set(pending);
+            return pending;
+        }));
+        worker.setRunGuard(lock);
+        worker.start();
+        worker.trigger();
+        await().until(() -> stage.get() != null);
+
+        assertThat(lock.held).isTrue();
+        assertThat(lock.released).hasValue(0);
+        stage.get().complete(null);
+        await().until(() -> lock.released.get() == 1);
+        await().until(() -> worker.getRuns() == 1);
+
+        String loopThread = loop.getThreadName();
+        assertThat(lock.askingThreads).singleElement().isNotEqualTo(loopThread);
+        assertThat(lock.releasingThreads).singleElement().isNotEqualTo(loopThread);
+        assertThat(lock.askingThreads.get(0)).startsWith(supervisorThreadPrefix());
+        assertThat(lock.releasingThreads.get(0)).startsWith(supervisorThreadPrefix());
+    }
+
+    @Test
+    void onlyIntervalAndEventWorkersTakeAGuard() {
+        TestLock lock = new TestLock();
+        QueueWorker<String> queue = new QueueWorker<>(supervisor, "queue", WorkerTarget.of((String item) -> { }));
+        ContinuousWorker plain = new ContinuousWorker(supervisor, "plain", WorkerTarget.of(() -> { }));
+        assertThatIllegalArgumentException().isThrownBy(() -> queue.setRunGuard(lock))
+                .withMessageContaining("worker 'queue' is a QUEUE worker")
+                .withMessageContaining("interval and event workers only");
+        assertThatIllegalArgumentException().isThrownBy(() -> plain.setRunGuard(lock))
+                .withMessageContaining("worker 'plain' is a PLAIN worker");
+        queue.setRunGuard(null);
+        assertThat(queue.getRunGuard()).isNull();
+        assertThat(queue.info().guard()).isNull();
+        assertThat(queue.info().skipped()).isZero();
+    }
+
+    /** Pool threads, not the aloop nor the timer loop: both of those must never wait for a lock. */
+    private String supervisorThreadPrefix() {
+        return "supervisor_" + id + "_pool_";
+    }
+}
