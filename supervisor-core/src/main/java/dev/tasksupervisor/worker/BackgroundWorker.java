@@ -390,7 +390,7 @@ public abstract class BackgroundWorker implements Scheduler {
         if (state != WorkerState.STOPPING) {
             return;
         }
-        onForceStop();
+        onForceStopping();
         Thread t = runner;
         if (t != null) {
             t.interrupt();
@@ -399,6 +399,7 @@ public abstract class BackgroundWorker implements Scheduler {
         if (run != null) {
             run.cancel(true);
         }
+        onForceStop();
         if (runsInProgress.get() > 0) {
             log.warn("Worker '{}' did not finish its run within the stop timeout: interrupted it; it is stopped, "
                     + "but its target is still running on {}", name, t != null ? t.getName() : "its aloop");
@@ -406,7 +407,14 @@ public abstract class BackgroundWorker implements Scheduler {
         finishStop();
     }
 
-    /** Lets a kind give up its pending work before a forced stop (a queue hands its items back). */
+    /** Tells a kind that a forced stop begins, before its run is interrupted: run nothing new from now on. */
+    protected void onForceStopping() {
+    }
+
+    /**
+     * Lets a kind give up its pending work in a forced stop, after its run was interrupted or cancelled
+     * (a queue hands its items back).
+     */
     protected void onForceStop() {
     }
 

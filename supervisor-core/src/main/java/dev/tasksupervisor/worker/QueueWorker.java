@@ -46,6 +46,9 @@ public class QueueWorker<T> extends BackgroundWorker {
 
     private static final Logger log = LoggerFactory.getLogger(QueueWorker.class);
 
+    /** How long a forced stop waits for a live drain to hand its items back in order before it takes them. */
+    private static final Duration SURRENDER_WAIT = Duration.ofMillis(100);
+
     /** Items one pool task handles before it hands the drain to a fresh task, so busy workers share threads. */
     static final int ITEMS_PER_TASK = 1024;
 
@@ -81,6 +84,16 @@ public class QueueWorker<T> extends BackgroundWorker {
          * the winner resumes the drain (cancel() alone cannot tell: it succeeds while the timer task runs).
          */
         final AtomicBoolean lingerPending = new AtomicBoolean();
+        /**
+         * Set when a forced stop begins, before the run is interrupted: the drain runs nothing more. A drain
+         * that is still going (its run ended, or it was between runs) surrenders: it hands back the item it
+         * may hold, then everything queued, in queue order. Only if no drain surrenders within
+         * {@link #SURRENDER_WAIT} (the run ignores its interruption) does the stopping thread take the items
+         * itself; a drain that wakes up after that takes nothing more.
+         */
+        volatile boolean closed;
+        /** Whether the items were handed back after {@code closed}; guarded by this intake's lock. */
+        boolean surrendered;
 
         Intake(BlockingQueue<Object> queue, Semaphore permits, boolean contexts) {
             this.queue = queue;
@@ -320,12 +333,20 @@ public class QueueWorker<T> extends BackgroundWorker {
             Object item = in.queue.poll();
             if (item != null) {
                 in.released(1);
+                if (in.closed) {
+                    surrender(in, List.of(item)); // polled as a forced stop began: it goes back first
+                    return null;
+                }
             }
             return item;
         }
         List<Object> held = in.lingering.getAndSet(null);
         List<Object> batch = held != null ? held : new ArrayList<>(batchSize);
         in.released(in.queue.drainTo(batch, batchSize - batch.size()));
+        if (in.closed) {
+            surrender(in, batch);
+            return null;
+        }
         if (batch.isEmpty()) {
             return null;
         }
@@ -350,7 +371,7 @@ public class QueueWorker<T> extends BackgroundWorker {
 
     private boolean abandoned(Intake<T> in) {
         // Stopped by force, or restarted since: this drain's intake is no longer the worker's.
-        return getState() == WorkerState.STOPPED || intake != in;
+        return in.closed || getState() == WorkerState.STOPPED || intake != in;
     }
 
     /**
@@ -360,6 +381,9 @@ public class QueueWorker<T> extends BackgroundWorker {
     private Object take(Intake<T> in) {
         for (;;) {
             if (abandoned(in)) {
+                if (in.closed) {
+                    surrender(in, List.of());
+                }
                 return null;
             }
             Object input = next(in);
@@ -368,6 +392,10 @@ public class QueueWorker<T> extends BackgroundWorker {
             }
             if (input != null) {
                 return input;
+            }
+            if (in.closed) {
+                surrender(in, List.of());
+                return null;
             }
             if (!idle(in)) {
                 return null;
@@ -434,6 +462,8 @@ public class QueueWorker<T> extends BackgroundWorker {
         runAsync(input).thenAccept(goOn -> {
             if (!goOn) {
                 handBack(in);
+            } else if (in.closed) {
+                surrender(in, List.of());
             } else if (!abandoned(in)) {
                 dispatchDrain(in);
             }
@@ -477,13 +507,60 @@ public class QueueWorker<T> extends BackgroundWorker {
     }
 
     @Override
+    protected void onForceStopping() {
+        intake.closed = true;
+    }
+
+    /**
+     * A forced stop: the run was interrupted (or its stage cancelled). A live drain hands the items back
+     * itself, in order (see {@link Intake#closed}); wait briefly for that, then take what is left.
+     */
+    @Override
     protected void onForceStop() {
-        handOver(takeAll(intake));
+        Intake<T> in = intake;
+        long deadline = System.nanoTime() + SURRENDER_WAIT.toNanos();
+        synchronized (in) {
+            try {
+                while (!in.surrendered && in.scheduled.get()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(in, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!in.surrendered) {
+                surrender(in, List.of()); // no drain, or one stuck in a run that ignores its interruption
+            }
+        }
+    }
+
+    /**
+     * Hands back, once per forced stop, {@code held} (what the drain polled as the stop began, which came
+     * first) and then everything queued; later calls hand back only what they hold (items a racing put
+     * added after that). Wakes a stopping thread that waits for it.
+     */
+    private void surrender(Intake<T> in, List<Object> held) {
+        synchronized (in) {
+            List<T> rest = new ArrayList<>(items(in, held));
+            if (!in.surrendered) {
+                rest.addAll(takeAll(in));
+                in.surrendered = true;
+                in.notifyAll();
+            }
+            handOver(in, rest);
+        }
     }
 
     /** Ends the worker without running the target again: what is queued goes to the handler. */
     private void handBack(Intake<T> in) {
-        handOver(takeAll(in));
+        synchronized (in) {
+            handOver(in, takeAll(in));
+            in.surrendered = true; // nothing left for a forced stop to wait for
+            in.notifyAll();
+        }
         finishStop();
         in.scheduled.set(false);
     }
@@ -495,6 +572,11 @@ public class QueueWorker<T> extends BackgroundWorker {
             elements.addAll(held);
         }
         in.released(in.queue.drainTo(elements));
+        return items(in, elements);
+    }
+
+    /** The items that {@code in}'s queue elements hold. */
+    private List<T> items(Intake<T> in, List<Object> elements) {
         if (!in.contexts) {
             @SuppressWarnings("unchecked")
             List<T> items = (List<T>) (List<?>) elements;
@@ -507,15 +589,25 @@ public class QueueWorker<T> extends BackgroundWorker {
         return rest;
     }
 
-    private void handOver(List<T> rest) {
+    /**
+     * Hands items back: adds them to what this start's stop returns and gives them to the handler. The
+     * forcing thread and a drain that polled after the force may both do so: the lock keeps the items,
+     * and the handler's calls, in queue order.
+     */
+    private void handOver(Intake<T> in, List<T> rest) {
         if (rest.isEmpty()) {
             return;
         }
-        undelivered = List.copyOf(rest);
-        try {
-            undeliveredHandler.accept(undelivered);
-        } catch (RuntimeException e) {
-            log.error("The undelivered-items handler of worker '{}' failed", getName(), e);
+        List<T> handedBack = List.copyOf(rest);
+        synchronized (in) {
+            List<T> all = new ArrayList<>(undelivered);
+            all.addAll(handedBack);
+            undelivered = List.copyOf(all);
+            try {
+                undeliveredHandler.accept(handedBack);
+            } catch (RuntimeException e) {
+                log.error("The undelivered-items handler of worker '{}' failed", getName(), e);
+            }
         }
     }
 
