@@ -2,6 +2,8 @@ package dev.tasksupervisor;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +12,9 @@ import java.util.Map;
  * running their target when the stop returned (they ignore interruption), the queue items handed back,
  * the pool tasks cancelled before they started or still running, and the aloop work cancelled.
  *
+ * @param stopped whether the supervisor had stopped when the report was made: {@code false} for a call
+ *     that returned while a stop begun elsewhere (or going on in the background) was still under way; its
+ *     report comes from {@code getStopReport()} once the supervisor is stopped
  * @param took how long the stop took
  * @param forcedWorkers schedulers that did not stop within the wait and were forced: their run
  *     interrupted (sync) or its stage cancelled (async)
@@ -17,11 +22,12 @@ import java.util.Map;
  *     their thread ignores interruption and goes on in the background
  * @param undeliveredItems the items each forced queue worker handed back, by worker name
  * @param cancelledTasks pool tasks cancelled before they started
- * @param runningTasks pool tasks still running when the stop returned (interrupted, and ignoring it);
- *     -1 when a replaced executor cannot tell
+ * @param runningTasks pool tasks still running when the stop returned, although interrupted; -1 when a
+ *     replaced executor (not a {@code ThreadPoolExecutor}) cannot tell how many
  * @param cancelledAloopWork pending pieces of work cancelled, by aloop name
  */
 public record StopReport(
+        boolean stopped,
         Duration took,
         List<String> forcedWorkers,
         List<String> stuckWorkers,
@@ -34,25 +40,34 @@ public record StopReport(
     public StopReport {
         forcedWorkers = List.copyOf(forcedWorkers);
         stuckWorkers = List.copyOf(stuckWorkers);
-        undeliveredItems = Map.copyOf(undeliveredItems);
-        cancelledAloopWork = Map.copyOf(cancelledAloopWork);
+        undeliveredItems = Collections.unmodifiableMap(new LinkedHashMap<>(undeliveredItems)); // keeps the order
+        cancelledAloopWork = Collections.unmodifiableMap(new LinkedHashMap<>(cancelledAloopWork));
     }
 
-    /** Whether everything finished within the wait: nothing forced, cancelled, handed back or left running. */
+    /** The report of a call that returned while another stop was still under way. */
+    static StopReport underWay(Duration waited) {
+        return new StopReport(false, waited, List.of(), List.of(), Map.of(), 0, 0, Map.of());
+    }
+
+    /** Whether everything finished within the wait: stopped, nothing forced, cancelled, handed back or left running. */
     public boolean isComplete() {
-        return forcedWorkers.isEmpty() && undeliveredItems.isEmpty() && cancelledTasks == 0 && runningTasks == 0
+        return stopped && forcedWorkers.isEmpty() && undeliveredItems.isEmpty() && cancelledTasks == 0 && runningTasks == 0
                 && cancelledAloopWork.isEmpty();
     }
 
     /** One line for a log: what was left, or that nothing was. */
     @Override
     public String toString() {
+        if (!stopped) {
+            return "still stopping after " + took.toMillis() + " ms: another stop is under way; getStopReport() has "
+                    + "its report once the supervisor has stopped";
+        }
         if (isComplete()) {
             return "stopped in " + took.toMillis() + " ms, everything finished";
         }
         List<String> parts = new ArrayList<>();
         if (!stuckWorkers.isEmpty()) {
-            parts.add("worker(s) " + stuckWorkers + " still running: their target ignores interruption");
+            parts.add("worker(s) " + stuckWorkers + " still running although interrupted");
         }
         List<String> interrupted = new ArrayList<>(forcedWorkers);
         interrupted.removeAll(stuckWorkers);
@@ -66,7 +81,7 @@ public record StopReport(
         }
         if (runningTasks != 0) {
             parts.add((runningTasks < 0 ? "some" : String.valueOf(runningTasks))
-                    + " pool task(s) still running: they ignore interruption");
+                    + " pool task(s) still running although interrupted");
         }
         cancelledAloopWork.forEach((aloop, count) ->
                 parts.add(count + " piece(s) of work cancelled on aloop '" + aloop + "'"));

@@ -95,6 +95,8 @@ public class TaskSupervisor {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** What the stop could not finish; written once under {@code lifecycle} before {@code stopped} opens. */
     private volatile StopReport stopReport;
+    /** The thread finishing a stop in the background, once there is one. */
+    private volatile Thread stopper;
     /** Workers and other schedulers by name; changed under {@code lifecycle}, read anywhere. */
     private final Map<String, Scheduler> schedulers = new ConcurrentHashMap<>();
     /** The listeners added; guarded by {@code lifecycle}. */
@@ -290,10 +292,13 @@ public class TaskSupervisor {
      * Stops the supervisor with neotasker's flags. New tasks are rejected from the first moment.
      * Tasks already accepted (those held back by priority limits too) still run.
      *
-     * <p>Without {@code wait} the stop goes on in the background, on a thread named
-     * {@code supervisor_<id>_stop}: the supervisor is {@code STOPPING} until every worker has stopped
-     * (queues drained) and every task and loop has finished, then {@code STOPPED}; {@link #block()}
-     * returns then, and {@link #getStopReport()} has the report.
+     * <p>Without {@code wait} the stop goes on in the background, on a daemon thread named
+     * {@code supervisor_<id>_stopper}: workers are asked to stop at once, the supervisor is
+     * {@code STOPPING} until every worker has stopped (queues drained) and every task and loop has
+     * finished, then {@code STOPPED}; {@link #block()} returns then, and {@link #getStopReport()} has
+     * the report. Called from one of the supervisor's own threads (a task, a worker's target, an aloop),
+     * the stop cannot wait for the work it is part of, so it goes on in the background even with
+     * {@code wait}.
      *
      * @param wait {@code true}: return when every task and loop has finished; {@code false}: return at
      *     once and let them finish in the background
@@ -301,45 +306,58 @@ public class TaskSupervisor {
      * @param cancelTasks cancel work pending on aloops instead of letting it finish
      */
     public void stop(boolean wait, boolean stopSchedulers, boolean cancelTasks) {
+        boolean canWait = wait && !onOwnThread("stop(wait = true)");
         if (!beginStop()) {
-            if (wait) {
+            if (canWait) {
                 awaitStopped(FOREVER); // "wait" holds for every caller, not only the first
             }
             return;
         }
-        if (wait) {
+        if (canWait) {
             finishStop(FOREVER, stopSchedulers, cancelTasks);
-            return;
+        } else {
+            stopInBackground(FOREVER, stopSchedulers, cancelTasks);
         }
-        Thread stopper = new Thread(() -> finishStop(FOREVER, stopSchedulers, cancelTasks), threadNamePrefix + "stop");
-        stopper.setDaemon(true); // like the pool's threads: stop(false) does not keep the JVM alive either
-        stopper.start();
     }
 
     /**
      * Stops the supervisor, waiting at most {@code wait}: then workers still running are forced (their
      * run interrupted, a queue's remaining items handed back), pool tasks not yet started are cancelled,
-     * running ones interrupted, and pending aloop work cancelled. Tasks that ignore interruption get one
-     * poll delay more to end; the call returns then, and the report names what still runs.
+     * running ones interrupted, and pending aloop work cancelled. Interrupted work gets
+     * {@value #INTERRUPTED_GRACE_MILLIS} ms (or the poll delay, if longer) to end; the call returns then,
+     * and the report names what still runs. Called from one of the supervisor's own threads, the stop
+     * goes on in the background with the same deadline, and the report says it is under way.
      *
-     * @param wait the longest this call waits (plus one poll delay for interrupted work to end)
+     * @param wait the longest this call waits for the work to finish
      * @param stopSchedulers stop every registered worker first
      * @param cancelTasks cancel work pending on aloops at once instead of letting it finish
      * @return what the stop could not finish in time; for a caller that was not the first to stop, the
-     *     first stop's report once it is done, or an empty one if it did not end within {@code wait}
+     *     first stop's report if it ended within {@code wait}, else a report that it is still under way
      */
     public StopReport stop(Duration wait, boolean stopSchedulers, boolean cancelTasks) {
         Objects.requireNonNull(wait, "wait");
         if (wait.isNegative()) {
             throw new IllegalArgumentException("stop wait must not be negative, was " + wait);
         }
+        long began = System.nanoTime();
         long timeoutNanos = nanos(wait);
-        long deadline = timeoutNanos == FOREVER ? FOREVER : System.nanoTime() + timeoutNanos;
-        if (!beginStop()) {
+        long deadline = timeoutNanos == FOREVER ? FOREVER : began + timeoutNanos;
+        boolean canWait = !onOwnThread("stop(Duration)");
+        if (beginStop()) {
+            if (canWait) {
+                return finishStop(deadline, stopSchedulers, cancelTasks);
+            }
+            stopInBackground(deadline, stopSchedulers, cancelTasks);
+        } else if (canWait) {
             awaitStopped(deadline);
-            return getStopReport().orElse(EMPTY_REPORT);
         }
-        return finishStop(deadline, stopSchedulers, cancelTasks);
+        StopReport report = stopReport;
+        if (report != null) {
+            return report;
+        }
+        return state == SupervisorState.STOPPED
+                ? NEVER_STARTED // stopped before it started: nothing to report
+                : StopReport.underWay(Duration.ofNanos(System.nanoTime() - began));
     }
 
     /**
@@ -348,6 +366,47 @@ public class TaskSupervisor {
      */
     public Optional<StopReport> getStopReport() {
         return Optional.ofNullable(stopReport);
+    }
+
+    /**
+     * Whether the calling thread is one of the supervisor's own (a pool thread, an aloop, the stopper),
+     * which a stop must not wait on: it would wait for itself. Logs why the stop does not wait.
+     */
+    private boolean onOwnThread(String call) {
+        TaskPool p = pool;
+        ALoop own = supervisorLoop;
+        boolean ownThread = (p != null && p.isPoolThread()) || (own != null && own.inLoop())
+                || Thread.currentThread() == stopper
+                || aloops.values().stream().anyMatch(ALoop::inLoop);
+        if (ownThread) {
+            log.info("Task supervisor '{}': {} called on its own thread {}, which the stop would wait for: the stop "
+                    + "goes on in the background", id, call, Thread.currentThread().getName());
+        }
+        return ownThread;
+    }
+
+    /** Runs the rest of a stop begun by this call on the stopper thread. */
+    private void stopInBackground(long deadline, boolean stopSchedulers, boolean cancelTasks) {
+        if (stopSchedulers) {
+            // At once, so that put and trigger are refused from the first moment, as spawn is.
+            for (Scheduler scheduler : new ArrayList<>(schedulers.values())) {
+                try {
+                    scheduler.stop(false);
+                } catch (RuntimeException e) {
+                    log.error("Task supervisor '{}': asking '{}' to stop failed", id, scheduler.getName(), e);
+                }
+            }
+        }
+        Thread t = new Thread(() -> {
+            try {
+                finishStop(deadline, stopSchedulers, cancelTasks);
+            } catch (Throwable e) {
+                log.error("Task supervisor '{}': stopping in the background failed", id, e);
+            }
+        }, threadNamePrefix + "stopper");
+        t.setDaemon(true); // like the pool's threads: a stop in the background does not keep the JVM alive
+        stopper = t;
+        t.start();
     }
 
     /** Moves an active supervisor to STOPPING; returns whether this call is the one that stops it. */
@@ -366,49 +425,63 @@ public class TaskSupervisor {
         }
     }
 
-    /** The stop itself, by the caller that began it (or its background thread). */
+    /**
+     * The stop itself, by the caller that began it (or the stopper thread). Ends STOPPED whatever fails
+     * on the way: a supervisor left STOPPING would hang every {@link #block()}.
+     */
     private StopReport finishStop(long deadline, boolean stopSchedulers, boolean cancelTasks) {
         long began = System.nanoTime();
         log.info("Task supervisor '{}' stopping", id);
         StopTally tally = new StopTally();
-        // Each phase runs even if an earlier one failed: a half-stopped supervisor would hang block().
+        // Each phase runs even if an earlier one failed.
         RuntimeException failure = null;
-        List<BackgroundWorker> forced = List.of();
+        StopReport report = null;
         try {
-            if (stopSchedulers) {
-                forced = stopSchedulers(deadline, tally);
-            }
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        try {
-            stopPool(pool, deadline, tally);
-        } catch (RuntimeException e) {
-            failure = addFailure(failure, e);
-        }
-        for (BackgroundWorker worker : forced) {
-            if (worker.isRunning()) {
-                tally.stuckWorkers.add(worker.getName());
-            }
-        }
-        for (ALoop loop : new ArrayList<>(aloops.values())) {
+            List<BackgroundWorker> forced = List.of();
             try {
-                int cancelled = stopAloop(loop, deadline, cancelTasks);
-                if (cancelled > 0) {
-                    tally.cancelledAloopWork.put(loop.getName(), cancelled);
+                if (stopSchedulers) {
+                    forced = stopSchedulers(deadline, tally);
                 }
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            try {
+                stopPool(pool, deadline, tally);
             } catch (RuntimeException e) {
                 failure = addFailure(failure, e);
             }
+            for (BackgroundWorker worker : forced) {
+                if (worker.isRunning()) {
+                    tally.stuckWorkers.add(worker.getName());
+                }
+            }
+            for (ALoop loop : new ArrayList<>(aloops.values())) {
+                try {
+                    int cancelled = stopAloop(loop, deadline, cancelTasks);
+                    if (cancelled > 0) {
+                        tally.cancelledAloopWork.put(loop.getName(), cancelled);
+                    }
+                } catch (RuntimeException e) {
+                    failure = addFailure(failure, e);
+                }
+            }
+            try {
+                // The supervisor's own loop holds only timers; nothing on it is worth waiting for.
+                supervisorLoop.stop(true, true);
+            } catch (RuntimeException e) {
+                failure = addFailure(failure, e);
+            }
+            report = tally.report(Duration.ofNanos(System.nanoTime() - began));
+        } finally {
+            if (report == null) { // an Error on the way: still stopped, with what is known
+                report = tally.report(Duration.ofNanos(System.nanoTime() - began));
+            }
+            synchronized (lifecycle) {
+                stopReport = report;
+                moveTo(SupervisorState.STOPPED);
+            }
+            stopped.countDown();
         }
-        // The supervisor's own loop holds only timers; nothing on it is worth waiting for.
-        supervisorLoop.stop(true, true);
-        StopReport report = tally.report(Duration.ofNanos(System.nanoTime() - began));
-        synchronized (lifecycle) {
-            stopReport = report;
-            moveTo(SupervisorState.STOPPED);
-        }
-        stopped.countDown();
         if (report.isComplete()) {
             log.info("Task supervisor '{}' {}", id, report);
         } else {
@@ -430,12 +503,15 @@ public class TaskSupervisor {
         final Map<String, Integer> cancelledAloopWork = new LinkedHashMap<>();
 
         StopReport report(Duration took) {
-            return new StopReport(took, forcedWorkers, stuckWorkers, undeliveredItems, cancelledTasks, runningTasks,
+            return new StopReport(true, took, forcedWorkers, stuckWorkers, undeliveredItems, cancelledTasks, runningTasks,
                     cancelledAloopWork);
         }
     }
 
-    private static final StopReport EMPTY_REPORT = new StopTally().report(Duration.ZERO);
+    private static final StopReport NEVER_STARTED = new StopTally().report(Duration.ZERO);
+
+    /** How long, at least, interrupted work gets to end before a stop reports it as still running. */
+    private static final long INTERRUPTED_GRACE_MILLIS = 100;
 
     private static RuntimeException addFailure(RuntimeException first, RuntimeException next) {
         if (first == null) {
@@ -510,9 +586,8 @@ public class TaskSupervisor {
                 return;
             }
             tally.cancelledTasks = p.shutdownNow();
-            if (!p.awaitTermination(pollDelay)) {
-                int active = p.info().active();
-                tally.runningTasks = active == 0 ? -1 : active; // not ended, so something runs even if unseen
+            if (!p.awaitTermination(interruptedGrace())) {
+                tally.runningTasks = p.info().active(); // -1 for a replacement executor that cannot tell
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -520,9 +595,15 @@ public class TaskSupervisor {
         }
     }
 
+    /** How long interrupted work gets to end: {@value #INTERRUPTED_GRACE_MILLIS} ms, or the poll delay if longer. */
+    private Duration interruptedGrace() {
+        Duration floor = Duration.ofMillis(INTERRUPTED_GRACE_MILLIS);
+        return pollDelay.compareTo(floor) > 0 ? pollDelay : floor;
+    }
+
     private static int stopAloop(ALoop loop, long deadline, boolean cancelTasks) {
         if (cancelTasks) {
-            return loop.stop(true, true);
+            return deadline == FOREVER ? loop.stop(true, true) : loop.stop(Duration.ofNanos(remaining(deadline)), true);
         }
         if (deadline == FOREVER) {
             loop.stop();
@@ -543,8 +624,19 @@ public class TaskSupervisor {
         }
     }
 
-    /** Blocks the calling thread while the supervisor is active; returns once it has stopped. */
+    /**
+     * Blocks the calling thread while the supervisor is active; returns once it has stopped.
+     *
+     * @throws IllegalStateException on one of the supervisor's own threads (a task, a worker's target, an
+     *     aloop): the stop waits for that very thread, so this would never return
+     */
     public void block() throws InterruptedException {
+        TaskPool p = pool;
+        if ((p != null && p.isPoolThread()) || aloops.values().stream().anyMatch(ALoop::inLoop)) {
+            throw new IllegalStateException("block() called on " + Thread.currentThread().getName() + ", a thread of "
+                    + "task supervisor '" + id + "' itself: its stop would wait for this thread, so block() would never "
+                    + "return; call it from the thread that owns the supervisor (main), or use block(Duration)");
+        }
         stopped.await();
     }
 

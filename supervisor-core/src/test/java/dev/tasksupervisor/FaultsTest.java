@@ -28,6 +28,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.tasksupervisor.aloop.ALoop;
 import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.ContinuousWorker;
 import dev.tasksupervisor.worker.EventWorker;
 import dev.tasksupervisor.worker.IntervalWorker;
 import dev.tasksupervisor.worker.QueueWorker;
@@ -176,7 +177,7 @@ class FaultsTest {
         assertThat(supervisor.block(Duration.ZERO)).isTrue();
         assertThat(report.stuckWorkers()).containsExactly("stubborn");
         assertThat(report.runningTasks()).isEqualTo(1);
-        assertThat(report.toString()).contains("[stubborn] still running: their target ignores interruption");
+        assertThat(report.toString()).contains("[stubborn] still running although interrupted");
         assertThat(supervisor.getStopReport()).contains(report);
         assertThat(worker.isRunning()).isTrue();
         assertThat(messages(Level.WARN, "Worker 'stubborn' did not finish its run")).hasSize(1);
@@ -275,6 +276,72 @@ class FaultsTest {
         } finally {
             decorated.stop(Duration.ofSeconds(10));
         }
+    }
+
+    @Test
+    void aTaskThatEndsWhenInterruptedIsNotReportedAsStillRunningEvenWithAZeroPollDelay() throws Exception {
+        supervisor.setPollDelay(Duration.ZERO);
+        CountDownLatch running = new CountDownLatch(1);
+        CompletableFuture<Void> sleeper = supervisor.spawn(() -> {
+            running.countDown();
+            try {
+                Thread.sleep(Duration.ofHours(1).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // ends at once
+            }
+        });
+        running.await();
+
+        StopReport report = supervisor.stop(Duration.ofMillis(100));
+
+        assertThat(sleeper).isDone();
+        assertThat(report.runningTasks()).as(report.toString()).isZero();
+    }
+
+    @Test
+    void aTaskDecoratorThatFailsAroundAPlainWorkerIsAFailedRunAndStopsIt() {
+        TaskSupervisor decorated = new TaskSupervisor(SupervisorThreads.uniqueId("faults-plain"));
+        decorated.setTaskDecorator(task -> () -> {
+            throw new IllegalStateException("no tenant on this thread");
+        });
+        decorated.start();
+        try {
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            AtomicInteger runs = new AtomicInteger();
+            ContinuousWorker worker = new ContinuousWorker(decorated, "plain", WorkerTarget.of(runs::incrementAndGet));
+            worker.setErrorHandler((w, error) -> failures.add(error));
+            worker.start();
+
+            await().until(worker::isStopped);
+            assertThat(runs).hasValue(0);
+            assertThat(worker.getFailures()).isEqualTo(1);
+            assertThat(failures).singleElement().satisfies(error -> {
+                assertThat(error).hasMessage("worker 'plain' did not run its target: the task decorator around the run "
+                        + "failed; fix the TaskDecorator");
+                assertThat(error.getCause()).hasMessage("no tenant on this thread");
+            });
+        } finally {
+            assertThat(decorated.stop(Duration.ofSeconds(10)).isComplete()).isTrue();
+        }
+    }
+
+    @Test
+    void aStopWithADeadlineAndCancelTasksReturnsEvenIfAnAloopThreadIsStuck() throws Exception {
+        ALoop loop = supervisor.createAloop("stuck", false, true, true);
+        CountDownLatch onLoop = new CountDownLatch(1);
+        loop.spawn(() -> {
+            onLoop.countDown();
+            awaitIgnoringInterrupts(release); // blocks the loop thread: what an async function must never do
+            return CompletableFuture.completedFuture(null);
+        });
+        onLoop.await();
+
+        long began = System.nanoTime();
+        StopReport report = supervisor.stop(Duration.ofMillis(200), true, true);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(10));
+        assertThat(report.cancelledAloopWork()).containsEntry("stuck", 1);
+        assertThat(supervisor.getState()).isEqualTo(SupervisorState.STOPPED);
     }
 
     private static void awaitIgnoringInterrupts(CountDownLatch latch) {

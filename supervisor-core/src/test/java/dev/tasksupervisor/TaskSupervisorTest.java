@@ -313,6 +313,122 @@ class TaskSupervisorTest {
         assertThat(custom.isActive()).isFalse();
     }
 
+    @Test
+    void aStopCalledFromOneOfTheSupervisorsOwnTasksGoesOnInTheBackgroundInsteadOfWaitingForItself() throws Exception {
+        supervisor.start();
+        CountDownLatch go = new CountDownLatch(1);
+        CompletableFuture<Void> task = supervisor.spawn(() -> {
+            go.await();
+            supervisor.stop(); // waits: but the stop would wait for this very task
+            return null;
+        });
+        supervisor.stop(false);
+        go.countDown();
+        assertThat(supervisor.block(Duration.ofSeconds(10))).as("stopped").isTrue();
+        assertThat(task).succeedsWithin(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aWorkersTargetCanStopTheSupervisorItRunsIn() throws Exception {
+        supervisor.start();
+        AtomicInteger runs = new AtomicInteger();
+        dev.tasksupervisor.worker.EventWorker worker = new dev.tasksupervisor.worker.EventWorker(supervisor, "shutdown",
+                dev.tasksupervisor.worker.WorkerTarget.of(() -> {
+                    runs.incrementAndGet();
+                    supervisor.stop(); // the stop waits for this worker's run: it must not wait here
+                }));
+        worker.start();
+        worker.trigger();
+        assertThat(supervisor.block(Duration.ofSeconds(10))).as("stopped").isTrue();
+        assertThat(runs).hasValue(1);
+        assertThat(worker.isStopped()).isTrue();
+    }
+
+    @Test
+    void blockOnAThreadOfTheSupervisorItselfIsRefusedBecauseItWouldNeverReturn() {
+        supervisor.start();
+        CompletableFuture<Void> blocked = supervisor.spawn(() -> {
+            supervisor.block();
+            return null;
+        });
+        assertThatThrownBy(blocked::join).cause().isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("block() called on supervisor_" + id + "_pool_")
+                .hasMessageContaining("would never return");
+    }
+
+    @Test
+    void aLaterStopWithADeadlineSaysTheFirstIsStillUnderWayRatherThanThatEverythingFinished() {
+        supervisor.start();
+        CompletableFuture<Void> running = supervisor.spawn(() -> awaitRelease());
+        supervisor.stop(false);
+
+        StopReport report = supervisor.stop(Duration.ofMillis(100));
+
+        assertThat(running).isNotDone();
+        assertThat(report.stopped()).isFalse();
+        assertThat(report.isComplete()).isFalse();
+        assertThat(report.toString()).startsWith("still stopping after").contains("another stop is under way");
+        release.countDown();
+        assertThat(supervisor.stop(Duration.ofSeconds(10)).isComplete()).as("once the first stop is done").isTrue();
+    }
+
+    @Test
+    void aStopWithoutWaitRefusesPutsAndTriggersAtOnce() {
+        supervisor.start();
+        dev.tasksupervisor.worker.QueueWorker<Integer> worker = new dev.tasksupervisor.worker.QueueWorker<>(supervisor,
+                "orders", dev.tasksupervisor.worker.WorkerTarget.of(item -> awaitRelease()));
+        worker.start();
+        worker.put(1);
+        supervisor.stop(false);
+        assertThatThrownBy(() -> worker.put(2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("queue worker 'orders' is STOPPING");
+    }
+
+    @Test
+    void aDecoratorThatHandsTheTaskToAnotherThreadCannotGiveItsPrioritySlotBackTwice() throws Exception {
+        supervisor.setPoolSettings(PoolSettings.builder().poolSize(1).maxSize(4).build());
+        AtomicInteger decorations = new AtomicInteger();
+        CountDownLatch handOff = new CountDownLatch(1);
+        CompletableFuture<Void> lateRun = new CompletableFuture<>();
+        supervisor.setTaskDecorator(task -> decorations.incrementAndGet() != 1 ? task : () -> new Thread(() -> {
+            try {
+                handOff.await();
+                task.run(); // late, on another thread: after the pool counted the task as not run
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lateRun.complete(null);
+            }
+        }, "hand-off").start());
+        supervisor.start();
+        CompletableFuture<Void> handedOff = supervisor.spawn(Priority.LOW, () -> { });
+        assertThatThrownBy(handedOff::join).cause().hasMessageStartingWith("the task decorator returned without running it");
+        handOff.countDown();
+        lateRun.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        // One LOW slot: had the late run given it back a second time, two of these would run at once.
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        CountDownLatch bothQueued = new CountDownLatch(1);
+        List<CompletableFuture<Void>> lows = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            lows.add(supervisor.spawn(Priority.LOW, () -> {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    // The first waits until the second was queued behind it, so an overlap would show.
+                    bothQueued.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                running.decrementAndGet();
+            }));
+        }
+        await().until(() -> supervisor.poolInfo().waiting() == 1 || most.get() == 2);
+        bothQueued.countDown();
+        CompletableFuture.allOf(lows.toArray(CompletableFuture[]::new)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(most).as("LOW tasks at once with poolSize = 1").hasValue(1);
+    }
+
     private void awaitRelease() {
         try {
             release.await();

@@ -347,6 +347,16 @@ public final class ALoop {
     }
 
     /**
+     * Stops the loop, waiting at most {@code timeout}; with {@code cancelTasks} pending work is cancelled at
+     * once, else after the timeout.
+     *
+     * @return how many pieces of pending work were cancelled
+     */
+    public int stop(Duration timeout, boolean cancelTasks) {
+        return stop(true, requireNonNegative(timeout, "timeout"), cancelTasks);
+    }
+
+    /**
      * Stops the loop with neotasker's flags.
      *
      * @param wait whether to wait until the loop thread has ended; {@code false} returns at once and the

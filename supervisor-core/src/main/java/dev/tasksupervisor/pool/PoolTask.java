@@ -1,5 +1,7 @@
 package dev.tasksupervisor.pool;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
@@ -8,16 +10,29 @@ import java.util.concurrent.CompletableFuture;
  * future cancelled before the task starts skips it. Cancelling does not interrupt a running task.
  *
  * <p>{@code gate} is written before the task is handed to any thread (publication through the
- * executor's queue makes it visible to the runner) and read only by the runner.
+ * executor's queue makes it visible to the runner). {@code started} is claimed once, by CAS, by whoever
+ * settles the task: its runner, or {@link #notRun} after a decorator that did not run it; only the
+ * claimer gives the priority slot back, so a decorator that handed the task to another thread cannot
+ * make it give the slot back twice.
  */
 final class PoolTask<T> extends CompletableFuture<T> implements Runnable {
+
+    private static final VarHandle STARTED;
+
+    static {
+        try {
+            STARTED = MethodHandles.lookup().findVarHandle(PoolTask.class, "started", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** A {@code Callable<T>} when {@code returnsValue}, else a {@code Runnable}: one field keeps a spawn at 32 bytes. */
     private final Object work;
     private final boolean returnsValue;
     private PriorityGate gate;
-    /** Set by the runner when it begins; read by the same thread afterwards (see {@link #notRun}). */
-    private boolean started;
+    /** Claimed once, by the runner or by {@link #notRun}; see the class comment. */
+    private volatile boolean started;
 
     PoolTask(Callable<T> callable) {
         this.work = callable;
@@ -46,10 +61,9 @@ final class PoolTask<T> extends CompletableFuture<T> implements Runnable {
      * @return whether the task had not run (and now has an outcome)
      */
     boolean notRun(String what, Throwable cause) {
-        if (started) {
+        if (!STARTED.compareAndSet(this, false, true)) {
             return false;
         }
-        started = true;
         completeExceptionally(new IllegalStateException("the task decorator " + what
                 + ", so the task did not run; fix the TaskDecorator (it must call the task it wraps)", cause));
         if (gate != null) {
@@ -60,7 +74,9 @@ final class PoolTask<T> extends CompletableFuture<T> implements Runnable {
 
     @Override
     public void run() {
-        started = true;
+        if (!STARTED.compareAndSet(this, false, true)) {
+            return; // settled by notRun: its future failed and its slot is back
+        }
         try {
             if (!isDone()) {
                 try {

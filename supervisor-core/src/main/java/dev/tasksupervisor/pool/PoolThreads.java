@@ -7,15 +7,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Makes the pool's threads: named platform daemon threads, or virtual threads on Java 21+ (reached
  * by reflection, since the library is compiled for Java 17). Counts the threads alive for
- * {@link ScalingQueue}.
+ * {@link ScalingQueue}. Each thread knows its pool ({@link #ownerOfCurrentThread()}), so that the
+ * supervisor can tell a call from one of its own tasks, which must not wait for the pool to finish.
  */
 final class PoolThreads implements ThreadFactory {
 
+    /** The pool a thread was made for; set once when the thread starts, so tasks pay nothing for it. */
+    private static final ThreadLocal<Object> OWNER = new ThreadLocal<>();
+
     private final ThreadFactory base;
     private final AtomicInteger live = new AtomicInteger();
+    private volatile Object owner;
 
     private PoolThreads(ThreadFactory base) {
         this.base = base;
+    }
+
+    /** The pool whose thread this is, or {@code null}. */
+    static Object ownerOfCurrentThread() {
+        return OWNER.get();
+    }
+
+    /** Makes the threads made from now on report {@code pool} as their owner; call before the first. */
+    PoolThreads ownedBy(Object pool) {
+        this.owner = pool;
+        return this;
     }
 
     /** Daemon platform threads named {@code prefix1, prefix2, ...}. */
@@ -48,7 +64,9 @@ final class PoolThreads implements ThreadFactory {
 
     @Override
     public Thread newThread(Runnable worker) {
+        Object pool = owner;
         Thread thread = base.newThread(() -> {
+            OWNER.set(pool);
             try {
                 worker.run();
             } finally {

@@ -64,9 +64,9 @@ public final class TaskPool {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.decorator = decorator;
         if (replacement == null) {
-            threads = settings.virtualThreads()
+            threads = (settings.virtualThreads()
                     ? PoolThreads.virtual(threadNamePrefix)
-                    : PoolThreads.platform(threadNamePrefix);
+                    : PoolThreads.platform(threadNamePrefix)).ownedBy(this);
             scalingQueue = new ScalingQueue(threads.live(), name + "'s pool");
             // Saturated: a keep-alive of centuries means "for ever", not an ArithmeticException at start.
             threadPool = new ThreadPoolExecutor(settings.minSize(), settings.maxSize(), saturatedNanos(settings.keepAlive()),
@@ -80,7 +80,7 @@ public final class TaskPool {
             executor = replacement;
             threadPool = replacement instanceof ThreadPoolExecutor tpe ? tpe : null;
         }
-        PoolThreads overflowThreads = PoolThreads.platform(threadNamePrefix + "critical_");
+        PoolThreads overflowThreads = PoolThreads.platform(threadNamePrefix + "critical_").ownedBy(this);
         overflow = new ThreadPoolExecutor(0, Integer.MAX_VALUE, saturatedNanos(settings.keepAlive()), TimeUnit.NANOSECONDS,
                 new SynchronousQueue<>(), overflowThreads);
         if (settings.prioritiesEnabled()) {
@@ -306,6 +306,11 @@ public final class TaskPool {
             }
         }
         return cancelled;
+    }
+
+    /** Whether the calling thread is one of this pool's own (not known for a replacement executor's threads). */
+    public boolean isPoolThread() {
+        return PoolThreads.ownerOfCurrentThread() == this;
     }
 
     /** Whether every task has finished and every thread ended after a shutdown. */

@@ -1,5 +1,6 @@
 package dev.tasksupervisor.worker;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 
 import dev.tasksupervisor.TaskSupervisor;
@@ -47,8 +48,26 @@ public class ContinuousWorker extends NoInputWorker {
         if (isAsync()) {
             timerLoop().executor().execute(() -> nextAsync(start));
         } else {
-            executeOnPool(() -> loop(start));
+            getSupervisor().executeForScheduler(() -> loop(start)).whenComplete((done, error) -> {
+                if (error != null && !(error instanceof CancellationException)) { // cancelled: a forced stop's
+                    loopFailed(start, error);
+                }
+            });
         }
+    }
+
+    /**
+     * The pool task holding the loop failed outside the target (the task decorator around it threw, or
+     * never ran it): the target cannot run, so count that as a failed run and stop, rather than stay
+     * ACTIVE with nothing running.
+     */
+    private void loopFailed(long start, Throwable error) {
+        if (generation() != start) {
+            return;
+        }
+        failedBeforeTarget(null, error.getCause() != null ? error.getCause() : error);
+        requestStop();
+        finishStop();
     }
 
     /** Whether this loop still belongs to the current start (a forced stop and restart leave it behind). */

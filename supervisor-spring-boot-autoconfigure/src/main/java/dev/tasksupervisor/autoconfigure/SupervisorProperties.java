@@ -190,7 +190,10 @@ public class SupervisorProperties {
     /** How the supervisor stops when the application context closes ({@code supervisor.shutdown.*}). */
     public static class Shutdown {
 
-        /** Whether closing the context waits for running tasks, workers (queues drained) and aloops to finish. */
+        /**
+         * Whether closing the context waits for running tasks, workers (queues drained) and aloops to finish.
+         * When false, they finish in the background after the context has closed.
+         */
         private boolean wait = true;
 
         /** Whether every worker is stopped, its queue drained, before the pool shuts down. */

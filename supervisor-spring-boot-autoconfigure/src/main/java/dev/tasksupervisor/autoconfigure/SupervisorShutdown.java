@@ -11,8 +11,10 @@ import dev.tasksupervisor.TaskSupervisor;
  * Stops the task supervisor as {@code supervisor.shutdown.*} says: when the context closes
  * ({@link SupervisorLifecycle}), or, if the context fails or closes while its life cycle is not running
  * (before it started, or paused), when the bean factory is destroyed. It is created before the supervisor
- * and destroyed after it, so a started supervisor (and its non-daemon aloops) can never outlive the
- * context. A supervisor of a parent context is not its to stop.
+ * and destroyed after it, so a started supervisor is always stopped with the context; with
+ * {@code supervisor.shutdown.wait=false} (or a stop still going when Spring's phase timeout ran out) its
+ * work finishes in the background after the context has closed. A supervisor of a parent context is not
+ * its to stop.
  */
 final class SupervisorShutdown implements DisposableBean {
 
