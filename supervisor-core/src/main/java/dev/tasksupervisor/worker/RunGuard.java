@@ -16,6 +16,11 @@ import java.util.Optional;
  * a pool thread, never on an aloop or a timer thread; for an async target the permit is taken before the
  * target is started on its aloop and released on a pool thread once its stage has completed. The worker's
  * own guarantee stays: its target never runs twice at once in this process, whatever the guard says.
+ *
+ * <p>Asking is part of the run: while {@link #tryAcquire} blocks, the worker {@linkplain
+ * BackgroundWorker#isRunning() is running}, a forced stop interrupts the asking thread, and a supervisor's
+ * stop reports the worker as stuck if the guard ignores that. A permit granted after a forced stop is
+ * released at once, and the target does not run.
  */
 @FunctionalInterface
 public interface RunGuard {
