@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -601,17 +602,30 @@ public abstract class BackgroundWorker implements Scheduler {
         return generation != startedIn || state == WorkerState.STOPPED;
     }
 
-    /** An async run's stage completed, on its aloop or a stopping thread: release on the pool, since it may block. */
+    /**
+     * An async run's stage completed, on its aloop or a stopping thread: release on the pool, since the
+     * release may block and an aloop must not. Exactly once, by whichever comes first: the pool task, or
+     * the cancellation of that task by a forced supervisor stop ({@code shutdownNow} cancels the tasks still
+     * queued), in which case the cancelling thread, the one doing the stop, releases: otherwise the lock
+     * would stay taken until it expires.
+     */
     private void releaseAfterAsync(RunGuard guard, RunGuard.Permit permit, Runnable ended) {
-        try {
-            executeOnPool(() -> {
+        AtomicBoolean claimed = new AtomicBoolean();
+        Runnable releaseAndEnd = () -> {
+            if (claimed.compareAndSet(false, true)) {
                 release(guard, permit);
                 ended.run();
-            }, false);
+            }
+        };
+        try {
+            supervisor.executeForScheduler(releaseAndEnd, false).whenComplete((none, error) -> {
+                if (error != null) {
+                    releaseAndEnd.run(); // dropped before it ran; a no-op if it ran and then failed
+                }
+            });
         } catch (RejectedExecutionException e) {
             // The pool is shutting down: release here rather than leave the lock held until it expires.
-            release(guard, permit);
-            ended.run();
+            releaseAndEnd.run();
         }
     }
 

@@ -354,6 +354,51 @@ class RunGuardTest extends WorkerTestSupport {
     }
 
     @Test
+    void aForcedSupervisorStopStillReleasesAnAsyncRunsPermitWhoseReleaseWasQueued() throws Exception {
+        TaskSupervisor other = new TaskSupervisor(id + "-queued-release");
+        other.setPoolSettings(PoolSettings.builder().maxSize(1).build());
+        other.start();
+        other.createAloop("io", true, true, true);
+        TestLock lock = new TestLock();
+        CompletableFuture<Void> stillWorking = new CompletableFuture<>();
+        EventWorker worker = new EventWorker(other, "async-held", WorkerTarget.async((none, ctx) -> stillWorking));
+        worker.setRunGuard(lock);
+        worker.start();
+        worker.trigger();
+        await().until(() -> worker.isRunning() && lock.held.get());
+        // The pool's only thread is taken by a task that ignores interruption, so the release queues behind it.
+        CountDownLatch blocking = new CountDownLatch(1);
+        CountDownLatch unblock = new CountDownLatch(1);
+        other.spawn(() -> {
+            blocking.countDown();
+            while (true) {
+                try {
+                    unblock.await();
+                    return;
+                } catch (InterruptedException ignored) {
+                    // a task that ignores interruption
+                }
+            }
+        });
+        try {
+            assertThat(blocking.await(10, TimeUnit.SECONDS)).isTrue();
+
+            StopReport report = other.stop(Duration.ofMillis(300));
+
+            assertThat(report.forcedWorkers()).containsExactly("async-held");
+            // Released by the stop itself when it dropped the queued release, not left until the lock expires.
+            assertThat(lock.released).hasValue(1);
+            assertThat(lock.held).isFalse();
+            assertThat(lock.releasingThreads).containsExactly(Thread.currentThread().getName());
+        } finally {
+            unblock.countDown();
+            stillWorking.complete(null);
+        }
+        await().until(() -> other.getStopReport().isPresent() && !worker.isRunning());
+        assertThat(lock.released).hasValue(1);
+    }
+
+    @Test
     void onlyIntervalAndEventWorkersTakeAGuard() {
         TestLock lock = new TestLock();
         QueueWorker<String> queue = new QueueWorker<>(supervisor, "queue", WorkerTarget.of((String item) -> { }));
