@@ -403,7 +403,8 @@ public abstract class BackgroundWorker implements Scheduler {
         onForceStop();
         if (runsInProgress.get() > 0) {
             log.warn("Worker '{}' did not finish its run within the stop timeout: interrupted it; it is stopped, "
-                    + "but its target is still running on {}", name, t != null ? t.getName() : "its aloop");
+                    + "but its run (its target, or the run guard asked before it) is still going on {}", name,
+                    t != null ? t.getName() : "its aloop");
         }
         finishStop();
     }
@@ -661,7 +662,9 @@ public abstract class BackgroundWorker implements Scheduler {
     private void skipped(RunGuard guard, long asked) {
         long took = System.nanoTime() - asked;
         skips.incrementAndGet();
-        log.debug("Worker '{}': run skipped, refused by its run guard ({})", name, describe(guard));
+        if (log.isDebugEnabled()) { // describe() is the guard's code: not worth calling for a line nobody sees
+            log.debug("Worker '{}': run skipped, refused by its run guard ({})", name, describe(guard));
+        }
         WorkerListener listener = supervisor.getWorkerListener();
         if (listener != null) {
             listener.runSkipped(this, took);
