@@ -25,7 +25,7 @@ class ClusterConfiguration {
 
     @Bean
     DataSource clusterDataSource(@Value("${sample.cluster.url}") String url) {
-        // No pool: the lock is its one user, a few statements per tick.
+        // No pool: the lock is its one user, a few statements per tick. User sa, no password: a demo database only.
         return new DriverManagerDataSource(url, "sa", "");
     }
 

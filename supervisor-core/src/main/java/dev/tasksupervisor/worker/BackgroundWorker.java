@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -402,7 +403,8 @@ public abstract class BackgroundWorker implements Scheduler {
         onForceStop();
         if (runsInProgress.get() > 0) {
             log.warn("Worker '{}' did not finish its run within the stop timeout: interrupted it; it is stopped, "
-                    + "but its target is still running on {}", name, t != null ? t.getName() : "its aloop");
+                    + "but its run (its target, or the run guard asked before it) is still going on {}", name,
+                    t != null ? t.getName() : "its aloop");
         }
         finishStop();
     }
@@ -500,7 +502,8 @@ public abstract class BackgroundWorker implements Scheduler {
             if (guard != null) {
                 // The guard may block (a lock in a database): ask it on a pool thread, never on this one, which
                 // may be an aloop or the timer loop. Decorated as the run itself would have been.
-                executeOnPool(() -> guardedRun(guard, input, captured, ended), !async && captured == null);
+                long startedIn = generation;
+                executeOnPool(() -> guardedRun(guard, startedIn, input, captured, ended), !async && captured == null);
             } else if (async) {
                 runAsync(input).thenRun(ended);
             } else {
@@ -526,25 +529,59 @@ public abstract class BackgroundWorker implements Scheduler {
      * One run behind {@code guard}, on a pool thread: ask, then run and release, or skip, or fail; in every
      * case {@code ended} is called once, after the permit is released, so the next run (which asks again)
      * never finds this run's permit still held by this process.
+     *
+     * <p>Asking is part of the run: from before the ask until the target has run (or the run was given up)
+     * the run is in progress ({@link #isRunning()}) and this thread is its {@code runner}. So a forced stop
+     * interrupts a guard that blocks, the supervisor's stop report names the worker if the guard ignores
+     * that, and {@link #start} refuses to start again until the ask has ended.
+     *
+     * <p>A permit granted after the start that dispatched the run has ended (a forced stop, or a stop and a
+     * new start) is released at once and the target does not run: the stop has returned, so the run must
+     * not happen after it. That run is neither a run nor a skip, only logged: nothing ran, and the guard did
+     * not refuse. A graceful stop, by contrast, waits for the run in progress, asking included, so a permit
+     * granted while it waits still runs the target (as an unguarded run already handed to the pool does):
+     * giving it up would leave a lock with a minimum hold time taken, and every instance would miss the run.
+     *
+     * @param startedIn the {@link #generation()} that dispatched the run
      */
-    private void guardedRun(RunGuard guard, Object input, ContextRun captured, Runnable ended) {
+    private void guardedRun(RunGuard guard, long startedIn, Object input, ContextRun captured, Runnable ended) {
+        Runnable then;
+        runsInProgress.incrementAndGet();
+        runner = Thread.currentThread();
+        try {
+            then = askAndRun(guard, startedIn, input, captured, ended);
+        } finally {
+            runner = null;
+            runsInProgress.decrementAndGet();
+        }
+        // After the count dropped: ending the run may finish a stop, whose waiter may start the worker again.
+        then.run();
+    }
+
+    /** The body of {@link #guardedRun}; returns what to do once the ask no longer counts as a run in progress. */
+    private Runnable askAndRun(RunGuard guard, long startedIn, Object input, ContextRun captured, Runnable ended) {
         long asked = System.nanoTime();
         RunGuard.Permit permit;
         try {
             permit = guard.tryAcquire(this).orElse(null);
         } catch (Throwable error) {
             guardFailed(guard, asked, error);
-            ended.run();
-            return;
+            return ended;
         }
         if (permit == null) {
             skipped(guard, asked);
-            ended.run();
-            return;
+            return ended;
+        }
+        if (startEnded(startedIn)) {
+            log.info("Worker '{}': its run guard ({}) granted a run after the worker was stopped by force; the "
+                    + "permit is released and the target does not run", name, describe(guard));
+            release(guard, permit);
+            return ended;
         }
         if (async) {
-            runAsync(input).whenComplete((goOn, error) -> releaseAfterAsync(guard, permit, ended));
-            return;
+            // runAsync counts the run itself until its stage completes, so the count never drops to 0 in between.
+            CompletableFuture<Boolean> stage = runAsync(input);
+            return () -> stage.whenComplete((goOn, error) -> releaseAfterAsync(guard, permit, ended));
         }
         try {
             if (captured != null) {
@@ -555,29 +592,60 @@ public abstract class BackgroundWorker implements Scheduler {
         } finally {
             release(guard, permit);
         }
-        ended.run();
+        return ended;
     }
 
-    /** An async run's stage completed, on its aloop or a stopping thread: release on the pool, since it may block. */
+    /**
+     * Whether the start {@code startedIn} that dispatched a run is over: the worker was stopped by force
+     * (a graceful stop is still STOPPING while it waits for the run) or has been started again since.
+     */
+    private boolean startEnded(long startedIn) {
+        return generation != startedIn || state == WorkerState.STOPPED;
+    }
+
+    /**
+     * An async run's stage completed, on its aloop or a stopping thread: release on the pool, since the
+     * release may block and an aloop must not. Exactly once, by whichever comes first: the pool task, or
+     * the cancellation of that task by a forced supervisor stop ({@code shutdownNow} cancels the tasks still
+     * queued), in which case the cancelling thread, the one doing the stop, releases: otherwise the lock
+     * would stay taken until it expires.
+     */
     private void releaseAfterAsync(RunGuard guard, RunGuard.Permit permit, Runnable ended) {
-        try {
-            executeOnPool(() -> {
+        AtomicBoolean claimed = new AtomicBoolean();
+        Runnable releaseAndEnd = () -> {
+            if (claimed.compareAndSet(false, true)) {
                 release(guard, permit);
                 ended.run();
-            }, false);
+            }
+        };
+        try {
+            supervisor.executeForScheduler(releaseAndEnd, false).whenComplete((none, error) -> {
+                if (error != null) {
+                    releaseAndEnd.run(); // dropped before it ran; a no-op if it ran and then failed
+                }
+            });
         } catch (RejectedExecutionException e) {
             // The pool is shutting down: release here rather than leave the lock held until it expires.
-            release(guard, permit);
-            ended.run();
+            releaseAndEnd.run();
         }
     }
 
+    /**
+     * Releases {@code permit}, with the thread's interrupt status cleared meanwhile: that interrupt was meant
+     * for the run (a forced stop), and left set it could fail the release (a JDBC call), leaving the lock
+     * taken until it expires. The status is restored afterwards.
+     */
     private void release(RunGuard guard, RunGuard.Permit permit) {
+        boolean interrupted = Thread.interrupted();
         try {
             permit.release();
         } catch (Throwable error) {
             log.error("Worker '{}': releasing its run guard ({}) failed; what it holds stays taken until it expires",
                     name, describe(guard), error);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -594,7 +662,9 @@ public abstract class BackgroundWorker implements Scheduler {
     private void skipped(RunGuard guard, long asked) {
         long took = System.nanoTime() - asked;
         skips.incrementAndGet();
-        log.debug("Worker '{}': run skipped, refused by its run guard ({})", name, describe(guard));
+        if (log.isDebugEnabled()) { // describe() is the guard's code: not worth calling for a line nobody sees
+            log.debug("Worker '{}': run skipped, refused by its run guard ({})", name, describe(guard));
+        }
         WorkerListener listener = supervisor.getWorkerListener();
         if (listener != null) {
             listener.runSkipped(this, took);
@@ -881,8 +951,8 @@ public abstract class BackgroundWorker implements Scheduler {
     }
 
     /**
-     * Whether the target is running now. After a forced stop this says whether the run ignored its
-     * interruption and goes on in the background.
+     * Whether a run is in progress now: the target running, or a run guard being asked for it. After a
+     * forced stop this says whether the run ignored its interruption and goes on in the background.
      */
     public boolean isRunning() {
         return runsInProgress.get() > 0;

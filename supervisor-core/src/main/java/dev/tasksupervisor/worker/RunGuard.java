@@ -14,8 +14,14 @@ import java.util.Optional;
  *
  * <p>Both methods may block (a lock in a database is a network round trip), so the worker calls them on
  * a pool thread, never on an aloop or a timer thread; for an async target the permit is taken before the
- * target is started on its aloop and released on a pool thread once its stage has completed. The worker's
+ * target is started on its aloop and released on a pool thread once its stage has completed (or, when a
+ * forced supervisor stop drops that pool task, by the thread doing the stop). The worker's
  * own guarantee stays: its target never runs twice at once in this process, whatever the guard says.
+ *
+ * <p>Asking is part of the run: while {@link #tryAcquire} blocks, the worker {@linkplain
+ * BackgroundWorker#isRunning() is running}, a forced stop interrupts the asking thread, and a supervisor's
+ * stop reports the worker as stuck if the guard ignores that. A permit granted after a forced stop is
+ * released at once, and the target does not run.
  */
 @FunctionalInterface
 public interface RunGuard {

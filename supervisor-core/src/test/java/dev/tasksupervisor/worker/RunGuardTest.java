@@ -2,6 +2,7 @@ package dev.tasksupervisor.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +19,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tasksupervisor.StopReport;
+import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.pool.PoolSettings;
 
 class RunGuardTest extends WorkerTestSupport {
 
@@ -222,6 +228,174 @@ class RunGuardTest extends WorkerTestSupport {
         assertThat(lock.releasingThreads).singleElement().isNotEqualTo(loopThread);
         assertThat(lock.askingThreads.get(0)).startsWith(supervisorThreadPrefix());
         assertThat(lock.releasingThreads.get(0)).startsWith(supervisorThreadPrefix());
+    }
+
+    /**
+     * A guard whose first ask blocks until {@link #answer} and ignores interruption, as a JDBC call to a hung
+     * database can; it then grants the run. Later asks grant at once.
+     */
+    private static final class HungGuard implements RunGuard {
+
+        final CountDownLatch asking = new CountDownLatch(1);
+        final CountDownLatch answer = new CountDownLatch(1);
+        final AtomicBoolean interrupted = new AtomicBoolean();
+        final AtomicInteger released = new AtomicInteger();
+        final AtomicBoolean interruptedAtRelease = new AtomicBoolean();
+        private final AtomicBoolean first = new AtomicBoolean(true);
+
+        @Override
+        public Optional<Permit> tryAcquire(BackgroundWorker worker) {
+            if (first.compareAndSet(true, false)) {
+                asking.countDown();
+                while (true) {
+                    try {
+                        answer.await();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted.set(true); // and goes on waiting, as a blocked socket read would
+                    }
+                }
+                if (interrupted.get()) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Optional.of(() -> {
+                interruptedAtRelease.compareAndSet(false, Thread.currentThread().isInterrupted());
+                released.incrementAndGet();
+            });
+        }
+
+        void awaitAsking() throws InterruptedException {
+            assertThat(asking.await(10, TimeUnit.SECONDS)).as("the guard was asked").isTrue();
+        }
+    }
+
+    @Test
+    void aForcedStopInterruptsAGuardStillBeingAskedAndTheTargetNeverRunsAfterTheStop() throws Exception {
+        HungGuard guard = new HungGuard();
+        AtomicInteger targetRuns = new AtomicInteger();
+        EventWorker worker = new EventWorker(supervisor, "hung-ask", WorkerTarget.of(targetRuns::incrementAndGet));
+        worker.setRunGuard(guard);
+        worker.start();
+        worker.trigger();
+        guard.awaitAsking();
+
+        worker.stop(Duration.ofMillis(100));
+
+        assertThat(worker.getState()).isEqualTo(WorkerState.STOPPED);
+        await().untilTrue(guard.interrupted);
+        // The ask ignores the interruption: it is still a run in progress, and the worker cannot start over it.
+        assertThat(worker.isRunning()).isTrue();
+        assertThatIllegalStateException().isThrownBy(worker::start)
+                .withMessageContaining("worker 'hung-ask' is still finishing a run");
+
+        guard.answer.countDown();
+        await().until(() -> guard.released.get() == 1 && !worker.isRunning());
+        assertThat(targetRuns).as("the target ran after its worker was stopped").hasValue(0);
+        assertThat(guard.interruptedAtRelease).as("released with the stop's interrupt still set").isFalse();
+        assertThat(worker.getSkips()).isZero();
+        assertThat(worker.getFailures()).isZero();
+
+        worker.start();
+        worker.trigger();
+        await().until(() -> targetRuns.get() == 1);
+        await().until(() -> guard.released.get() == 2);
+    }
+
+    @Test
+    void aSupervisorStopReportsAWorkerWhoseGuardIgnoresTheInterruptionAsStuck() throws Exception {
+        TaskSupervisor other = new TaskSupervisor(id + "-stuck");
+        other.setPoolSettings(PoolSettings.builder().maxSize(4).build());
+        other.start();
+        HungGuard guard = new HungGuard();
+        AtomicInteger targetRuns = new AtomicInteger();
+        EventWorker worker = new EventWorker(other, "stuck-ask", WorkerTarget.of(targetRuns::incrementAndGet));
+        worker.setRunGuard(guard);
+        worker.start();
+        worker.trigger();
+        try {
+            guard.awaitAsking();
+
+            StopReport report = other.stop(Duration.ofMillis(300));
+
+            assertThat(report.forcedWorkers()).containsExactly("stuck-ask");
+            assertThat(report.stuckWorkers()).containsExactly("stuck-ask");
+            assertThat(guard.interrupted).isTrue();
+        } finally {
+            guard.answer.countDown();
+        }
+        await().until(() -> guard.released.get() == 1 && !worker.isRunning());
+        assertThat(targetRuns).hasValue(0);
+    }
+
+    @Test
+    void aGracefulStopWaitsForAGuardBeingAskedAndRunsTheTargetItAllowsBeforeReturning() throws Exception {
+        HungGuard guard = new HungGuard();
+        AtomicInteger targetRuns = new AtomicInteger();
+        EventWorker worker = new EventWorker(supervisor, "slow-ask", WorkerTarget.of(targetRuns::incrementAndGet));
+        worker.setRunGuard(guard);
+        worker.start();
+        worker.trigger();
+        guard.awaitAsking();
+
+        CompletableFuture<Integer> runsWhenStopReturned = CompletableFuture.supplyAsync(() -> {
+            worker.stop(Duration.ofSeconds(30));
+            return targetRuns.get();
+        });
+        await().until(() -> worker.getState() == WorkerState.STOPPING);
+        assertThat(runsWhenStopReturned).isNotDone();
+        guard.answer.countDown();
+
+        // The permit was granted while the stop waited: the run is part of that wait, not given up.
+        assertThat(runsWhenStopReturned.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(worker.getState()).isEqualTo(WorkerState.STOPPED);
+        assertThat(guard.interrupted).isFalse();
+        assertThat(guard.released).hasValue(1);
+    }
+
+    @Test
+    void aForcedSupervisorStopStillReleasesAnAsyncRunsPermitWhoseReleaseWasQueued() throws Exception {
+        TaskSupervisor other = new TaskSupervisor(id + "-queued-release");
+        other.setPoolSettings(PoolSettings.builder().maxSize(1).build());
+        other.start();
+        other.createAloop("io", true, true, true);
+        TestLock lock = new TestLock();
+        CompletableFuture<Void> stillWorking = new CompletableFuture<>();
+        EventWorker worker = new EventWorker(other, "async-held", WorkerTarget.async((none, ctx) -> stillWorking));
+        worker.setRunGuard(lock);
+        worker.start();
+        worker.trigger();
+        await().until(() -> worker.isRunning() && lock.held.get());
+        // The pool's only thread is taken by a task that ignores interruption, so the release queues behind it.
+        CountDownLatch blocking = new CountDownLatch(1);
+        CountDownLatch unblock = new CountDownLatch(1);
+        other.spawn(() -> {
+            blocking.countDown();
+            while (true) {
+                try {
+                    unblock.await();
+                    return;
+                } catch (InterruptedException ignored) {
+                    // a task that ignores interruption
+                }
+            }
+        });
+        try {
+            assertThat(blocking.await(10, TimeUnit.SECONDS)).isTrue();
+
+            StopReport report = other.stop(Duration.ofMillis(300));
+
+            assertThat(report.forcedWorkers()).containsExactly("async-held");
+            // Released by the stop itself when it dropped the queued release, not left until the lock expires.
+            assertThat(lock.released).hasValue(1);
+            assertThat(lock.held).isFalse();
+            assertThat(lock.releasingThreads).containsExactly(Thread.currentThread().getName());
+        } finally {
+            unblock.countDown();
+            stillWorking.complete(null);
+        }
+        await().until(() -> other.getStopReport().isPresent() && !worker.isRunning());
+        assertThat(lock.released).hasValue(1);
     }
 
     @Test

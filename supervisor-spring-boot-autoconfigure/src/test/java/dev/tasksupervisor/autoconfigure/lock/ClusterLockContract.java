@@ -13,6 +13,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,6 +29,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
@@ -57,13 +59,28 @@ abstract class ClusterLockContract {
     static final Duration WINDOW = Duration.ofSeconds(3);
     /** What a run does: long enough that two instances running at once would overlap. */
     static final Duration WORK = Duration.ofMillis(20);
+    /**
+     * Up to this much delay between taking the lock and the target starting, at random: what a loaded machine
+     * does anyway, made certain, so that the bounds below are known to hold on one.
+     */
+    static final int JITTER_MILLIS = 60;
     /** Clock granularity between the database (lock times, in milliseconds) and System.nanoTime(). */
     static final long CLOCK_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(15);
 
     /** Runs by lock name, so that each test (and each database) records apart. */
     static final Map<String, Queue<Run>> RUNS = new ConcurrentHashMap<>();
 
-    record Run(String node, long startNanos, long endNanos) {
+    /**
+     * The ask and answer times of the lock the current thread last got: a sync run asks for its lock and runs
+     * its target on one pool thread.
+     */
+    static final ThreadLocal<long[]> LAST_GRANT = new ThreadLocal<>();
+
+    /**
+     * One run: when its node began asking for the lock it then got, when the lock call returned it, when the
+     * target started and when it ended (all {@link System#nanoTime()}).
+     */
+    record Run(String node, long askedNanos, long grantedNanos, long startNanos, long endNanos) {
     }
 
     /** The JDBC URL of the shared database, credentials included; a test that has none is skipped. */
@@ -86,13 +103,14 @@ abstract class ClusterLockContract {
             // A measuring window, not a wait for anything: the nodes tick on their own meanwhile.
             await().atMost(WINDOW.plusSeconds(10)).pollInterval(Duration.ofMillis(50))
                     .until(() -> System.nanoTime() - windowStart >= WINDOW.toNanos());
-            List<Run> window = sorted(runs);
             long windowNanos = System.nanoTime() - windowStart;
+            // Only runs whose lock was asked for inside the window: node-1 runs alone while the others start.
+            List<Run> window = sorted(runs).stream().filter(run -> run.askedNanos() >= windowStart).toList();
 
             assertNoTwoRunsAtOnceNorWithinATick(window);
             long oneNodesSchedule = windowNanos / INTERVAL.toNanos();
-            // At most one run per lockAtLeastFor (three unlocked nodes would make ~3x the schedule); at least half
-            // the schedule's ticks ran somewhere (the machines are slow and shared).
+            // At most one lock per lockAtLeastFor, each taken inside the window (three unlocked nodes would make ~3x
+            // the schedule); at least half the schedule's ticks ran somewhere (the machines are slow and shared).
             assertThat((long) window.size()).as("runs of all nodes in %s ms; one node's schedule is %s",
                     windowNanos / 1_000_000, oneNodesSchedule)
                     .isLessThanOrEqualTo(windowNanos / AT_LEAST_FOR.toNanos() + 2)
@@ -142,6 +160,13 @@ abstract class ClusterLockContract {
         }
     }
 
+    /**
+     * No overlap, strictly; and no lock taken within lockAtLeastFor of the one before. The database dates a
+     * lock at some moment between the ask and its answer, so two locks' dates are at most (answer of the later)
+     * minus (ask of the earlier) apart: a delay anywhere (scheduling, the database, the jitter) only lengthens
+     * that span, so it is compared with lockAtLeastFor with no slack but the clocks' granularity. The starts of
+     * the targets are not: a delay between taking a lock and starting the target brings two starts closer.
+     */
     private static void assertNoTwoRunsAtOnceNorWithinATick(List<Run> runs) {
         assertThat(runs).isNotEmpty();
         for (int i = 1; i < runs.size(); i++) {
@@ -149,8 +174,8 @@ abstract class ClusterLockContract {
             Run after = runs.get(i);
             assertThat(after.startNanos()).as("%s started before %s ended", after, before)
                     .isGreaterThanOrEqualTo(before.endNanos());
-            assertThat(after.startNanos() - before.startNanos()).as("%s within lockAtLeastFor of %s", after, before)
-                    .isGreaterThanOrEqualTo(AT_LEAST_FOR.toNanos() - CLOCK_SLACK_NANOS);
+            assertThat(after.grantedNanos() - before.askedNanos()).as("%s locked within lockAtLeastFor of %s", after,
+                    before).isGreaterThanOrEqualTo(AT_LEAST_FOR.toNanos() - CLOCK_SLACK_NANOS);
         }
     }
 
@@ -198,12 +223,38 @@ abstract class ClusterLockContract {
 
         @Bean
         LockProvider lockProvider(DataSource dataSource, @Value("${test.node}") String node) {
-            return ClusterLockContract.lockProvider(dataSource, node);
+            LockProvider provider = ClusterLockContract.lockProvider(dataSource, node);
+            return configuration -> {
+                long asked = System.nanoTime();
+                Optional<SimpleLock> taken = provider.lock(configuration);
+                if (taken.isPresent()) {
+                    LAST_GRANT.set(new long[] {asked, System.nanoTime()});
+                }
+                return taken;
+            };
+        }
+
+        /** Between taking the lock and starting the target (the worker's runs are decorated once, around the target). */
+        @Bean
+        TaskDecorator jitter() {
+            return task -> () -> {
+                busyFor(ThreadLocalRandom.current().nextInt(JITTER_MILLIS + 1));
+                task.run();
+            };
         }
 
         @Bean
         Report report(@Value("${test.node}") String node, @Value("${test.lock}") String lock) {
             return new Report(node, RUNS.get(lock));
+        }
+    }
+
+    /** Work or delay that takes a while; not a wait for anything. */
+    static void busyFor(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -219,10 +270,11 @@ abstract class ClusterLockContract {
         }
 
         @Worker(name = "report", interval = "100ms", lock = "${test.lock}", lockAtMostFor = "2s", lockAtLeastFor = "80ms")
-        void report() throws InterruptedException {
+        void report() {
             long start = System.nanoTime();
-            Thread.sleep(WORK.toMillis()); // the run's work, not a wait for anything
-            runs.add(new Run(node, start, System.nanoTime()));
+            long[] grant = LAST_GRANT.get();
+            busyFor(WORK.toMillis()); // the run's work
+            runs.add(new Run(node, grant[0], grant[1], start, System.nanoTime()));
         }
     }
 }

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Tag;
 /**
  * The cluster test against a real PostgreSQL server, when one is named by the environment variable
  * {@value #URL_VARIABLE} (or the system property {@value #URL_PROPERTY}), a JDBC URL with its credentials,
- * such as {@code jdbc:postgresql://127.0.0.1:54329/postgres?user=postgres}. {@code .ci/run} starts a
+ * such as {@code jdbc:postgresql://127.0.0.1:54329/postgres?user=postgres&password=...}. {@code .ci/run} starts a
  * throwaway server and sets it where it can; elsewhere the test is skipped.
  */
 @Tag("postgresql")

@@ -57,7 +57,7 @@ class WorkerLockAutoConfigurationTests {
 
     @Test
     void withoutShedLockTheStarterWorksAsBefore() {
-        contextRunner.withClassLoader(new FilteredClassLoader(LockProvider.class))
+        contextRunner.withClassLoader(new FilteredClassLoader("net.javacrumbs.shedlock"))
                 .withUserConfiguration(Unlocked.class)
                 .run(context -> {
                     assertThat(context).hasNotFailed();
@@ -191,7 +191,7 @@ class WorkerLockAutoConfigurationTests {
 
     @Test
     void aLockWithoutShedLockOnTheClassPathSaysWhatToAdd() {
-        FailureAnalysis analysis = analyze(contextRunner.withClassLoader(new FilteredClassLoader(LockProvider.class))
+        FailureAnalysis analysis = analyze(contextRunner.withClassLoader(new FilteredClassLoader("net.javacrumbs.shedlock"))
                 .withUserConfiguration(Plain.class));
         assertThat(analysis.getDescription()).contains("@Worker(lock = \"cache-rebuild\")")
                 .contains("worker 'cache'").contains("ShedLock is not on the class path");
