@@ -367,13 +367,7 @@ class BadConfigurationTests {
 
     /** Runs the context, expects it to fail, and analyzes the failure as Spring Boot would. */
     private static FailureAnalysis analyze(ApplicationContextRunner runner) {
-        FailureAnalysis[] analysis = new FailureAnalysis[1];
-        runner.run(context -> {
-            assertThat(context).hasFailed();
-            analysis[0] = new SupervisorFailureAnalyzer().analyze(context.getStartupFailure());
-        });
-        assertThat(analysis[0]).as("our analyzer recognises the failure").isNotNull();
-        return analysis[0];
+        return SupervisorFailureAnalyzerTests.analyze(runner);
     }
 
     /** Runs a whole application, so that Spring Boot's own failure analyzers report what it cannot bind. */

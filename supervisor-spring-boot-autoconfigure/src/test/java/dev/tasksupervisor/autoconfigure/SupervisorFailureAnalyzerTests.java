@@ -259,8 +259,8 @@ class SupervisorFailureAnalyzerTests {
                 .contains("shortly").contains("java.time.Duration");
     }
 
-    /** Runs the context, expects it to fail, and analyzes the failure as Spring Boot would. */
-    private static FailureAnalysis analyze(ApplicationContextRunner runner) {
+    /** Runs the context, expects it to fail, and analyzes the failure as Spring Boot would (also for BadConfigurationTests). */
+    static FailureAnalysis analyze(ApplicationContextRunner runner) {
         FailureAnalysis[] analysis = new FailureAnalysis[1];
         runner.run(context -> {
             assertThat(context).hasFailed();
