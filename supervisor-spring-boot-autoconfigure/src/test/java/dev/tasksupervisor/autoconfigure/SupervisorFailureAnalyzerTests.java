@@ -39,15 +39,6 @@ class SupervisorFailureAnalyzerTests {
             .withPropertyValues("supervisor.id=failing-" + UUID.randomUUID().toString().substring(0, 8));
 
     @Test
-    void minSizeAboveMaxSize() {
-        FailureAnalysis analysis = analyze(contextRunner.withPropertyValues("supervisor.pool.min-size=8",
-                "supervisor.pool.max-size=4"));
-        assertThat(analysis.getDescription())
-                .isEqualTo("supervisor.pool.min-size (8) is above supervisor.pool.max-size (4).");
-        assertThat(analysis.getAction()).contains("Lower supervisor.pool.min-size to at most 4");
-    }
-
-    @Test
     void minSizeAboveTheMaxSizeDerivedFromPoolSize() {
         FailureAnalysis analysis = analyze(contextRunner.withPropertyValues("supervisor.pool.min-size=5",
                 "supervisor.pool.pool-size=2", "supervisor.pool.reserve-normal=1"));
@@ -125,12 +116,6 @@ class SupervisorFailureAnalyzerTests {
     }
 
     @Test
-    void twoDefaultAloops() {
-        assertThat(analyze(contextRunner.withPropertyValues("supervisor.aloops.a.default=true",
-                "supervisor.aloops.b.default=true")).getDescription()).contains("Aloops [a, b] are all marked as the default");
-    }
-
-    @Test
     void twoWorkersWithOneName() {
         FailureAnalysis analysis = analyze(contextRunner.withUserConfiguration(WorkerDiscoveryTests.Refresh.class,
                 SameName.class));
@@ -192,17 +177,6 @@ class SupervisorFailureAnalyzerTests {
                 .withPropertyValues("supervisor.workers.orders.interval=1s"));
         assertThat(analysis.getDescription()).startsWith("supervisor.workers.orders.interval is set, but worker 'orders'")
                 .contains("is a queue worker: the setting applies to interval workers only");
-    }
-
-    @Test
-    void intervalWithDelay() {
-        assertThat(analyze(contextRunner.withUserConfiguration(IntervalAndDelay.class)).getDescription())
-                .contains("@Worker on method " + IntervalAndDelay.class.getName() + ".tick()")
-                .contains("sets both interval (PT1S) and delay (PT2S)");
-        FailureAnalysis analysis = analyze(contextRunner.withUserConfiguration(WorkerDiscoveryTests.Heartbeat.class)
-                .withPropertyValues("supervisor.workers.heartbeat.interval=1s", "supervisor.workers.heartbeat.delay=2s"));
-        assertThat(analysis.getDescription()).isEqualTo("supervisor.workers.heartbeat.interval (PT1S) and "
-                + "supervisor.workers.heartbeat.delay (PT2S) are both set.");
     }
 
     @Test
@@ -361,14 +335,6 @@ class SupervisorFailureAnalyzerTests {
 
         @Worker(interval = "1s", event = true)
         void both() {
-        }
-    }
-
-    @Configuration(proxyBeanMethods = false)
-    static class IntervalAndDelay {
-
-        @Worker(interval = "1s", delay = "2s")
-        void tick() {
         }
     }
 
