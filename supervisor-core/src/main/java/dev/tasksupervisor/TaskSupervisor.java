@@ -373,16 +373,20 @@ public class TaskSupervisor {
      * which a stop must not wait on: it would wait for itself. Logs why the stop does not wait.
      */
     private boolean onOwnThread(String call) {
-        TaskPool p = pool;
-        ALoop own = supervisorLoop;
-        boolean ownThread = (p != null && p.isPoolThread()) || (own != null && own.inLoop())
-                || Thread.currentThread() == stopper
-                || aloops.values().stream().anyMatch(ALoop::inLoop);
+        boolean ownThread = isOwnThread();
         if (ownThread) {
             log.info("Task supervisor '{}': {} called on its own thread {}, which the stop would wait for: the stop "
                     + "goes on in the background", id, call, Thread.currentThread().getName());
         }
         return ownThread;
+    }
+
+    /** Whether the calling thread is one of the supervisor's own: a pool thread, an aloop, the stopper. */
+    private boolean isOwnThread() {
+        TaskPool p = pool;
+        ALoop own = supervisorLoop;
+        return (p != null && p.isPoolThread()) || (own != null && own.inLoop()) || Thread.currentThread() == stopper
+                || aloops.values().stream().anyMatch(ALoop::inLoop);
     }
 
     /** Runs the rest of a stop begun by this call on the stopper thread. */
@@ -631,8 +635,7 @@ public class TaskSupervisor {
      *     aloop): the stop waits for that very thread, so this would never return
      */
     public void block() throws InterruptedException {
-        TaskPool p = pool;
-        if ((p != null && p.isPoolThread()) || aloops.values().stream().anyMatch(ALoop::inLoop)) {
+        if (isOwnThread()) {
             throw new IllegalStateException("block() called on " + Thread.currentThread().getName() + ", a thread of "
                     + "task supervisor '" + id + "' itself: its stop would wait for this thread, so block() would never "
                     + "return; call it from the thread that owns the supervisor (main), or use block(Duration)");
