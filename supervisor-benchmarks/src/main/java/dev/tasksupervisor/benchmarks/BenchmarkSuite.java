@@ -9,47 +9,104 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+import dev.tasksupervisor.benchmarks.Pairs.Target;
 
 /**
- * Runs every benchmark of the suite with its baseline in the same run and prints the table of
- * {@code BENCHMARKS.md}: the JMH benchmarks in this JVM's forks, then each plain harness in a fresh JVM.
- * Usage: {@code java -cp benchmarks.jar dev.tasksupervisor.benchmarks.BenchmarkSuite quick|full}.
+ * Runs every figure of {@code BENCHMARKS.md} in pairs with its baseline and prints the table.
+ *
+ * <p>The machines are shared and noisy, and JMH alone measures one parameter after another, so that a
+ * figure and its baseline see different noise. Here each round measures every figure and its baseline
+ * back to back (for JMH, one fork each, its figure the median of its iterations; the order reversed every
+ * other round, so that neither side is always first), and a figure's result is the median of its
+ * per-round ratios, with their spread. Beside
+ * throughput, every JMH fork measures the whole process's CPU time and allocated bytes per operation
+ * ({@link CostProfiler}), which noise disturbs far less. The plain harnesses (latency, schedules, idle
+ * cost, stop) run afterwards, each in a fresh JVM that pairs its variants round by round itself.
+ *
+ * <p>Usage: {@code supervisor-benchmarks/run quick|full}.
  */
 public final class BenchmarkSuite {
 
-    private final boolean full;
-    private final Map<String, Double> figures = new LinkedHashMap<>();
+    /** One JMH measurement: a benchmark with one parameter value, on some producer threads. */
+    private record JmhRun(String benchmark, String param, String value, int threads) {
+
+        /** The variant's name in the results: the parameter value, and the producers when more than one. */
+        String variant() {
+            return threads == 1 ? value : value + " ×" + threads;
+        }
+    }
+
+    /**
+     * What each round measures, group by group; a figure and its baseline stand next to each other, so
+     * they are measured back to back in either order.
+     */
+    private static final List<List<JmhRun>> ROUND = List.of(
+            List.of(spawn("ThreadPoolExecutor.submit"), spawn("TaskSupervisor.spawn"),
+                    spawn("TaskSupervisor.spawnWithPriorities")),
+            List.of(spawn("ThreadPoolTaskExecutor.submitWithMdc"), spawn("TaskSupervisor.spawnWithMdc")),
+            List.of(queue("LinkedBlockingQueue.take", 1), queue("QueueWorker.put", 1)),
+            List.of(queue("LinkedBlockingQueue.take", 4), queue("QueueWorker.put", 4)),
+            List.of(spring("ThreadPoolTaskExecutor.execute"), spring("@Worker.put")));
+
+    private static JmhRun spawn(String executor) {
+        return new JmhRun(SpawnBenchmark.class.getSimpleName(), "executor", executor, 1);
+    }
+
+    private static JmhRun queue(String consumer, int producers) {
+        return new JmhRun(QueueWorkerBenchmark.class.getSimpleName(), "consumer", consumer, producers);
+    }
+
+    private static JmhRun spring(String path) {
+        return new JmhRun(SpringWorkerBenchmark.class.getSimpleName(), "path", path, 1);
+    }
+
+    private final Profile profile;
+    /** Every variant's metrics, one map per round, in the order measured. */
+    private final Map<String, List<Map<String, Double>>> measured = new LinkedHashMap<>();
     private final List<String> rows = new ArrayList<>();
 
-    private BenchmarkSuite(boolean full) {
-        this.full = full;
+    private BenchmarkSuite(Profile profile) {
+        this.profile = profile;
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1 || !(args[0].equals("quick") || args[0].equals("full"))) {
+        if (args.length != 1) {
             System.err.println("usage: BenchmarkSuite quick|full");
             System.exit(2);
         }
-        new BenchmarkSuite(args[0].equals("full")).run();
+        new BenchmarkSuite(Profile.named(args[0])).run();
     }
 
     private void run() throws Exception {
         String started = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
-        runJmh();
+        for (int round = 0; round < profile.pairs(); round++) {
+            for (List<JmhRun> group : ROUND) {
+                List<JmhRun> order = new ArrayList<>(group);
+                if (round % 2 == 1) {
+                    Collections.reverse(order);
+                }
+                for (JmhRun run : order) {
+                    jmh(run, round);
+                }
+            }
+        }
         for (String harness : List.of("trigger", "interval", "idle", "stop")) {
-            runHarness(harness);
+            harness(harness);
         }
         String report = report(started);
         System.out.println(report);
@@ -58,41 +115,64 @@ public final class BenchmarkSuite {
             out = Path.of("target", "benchmark-results");
         }
         Files.createDirectories(out);
-        Path file = out.resolve((full ? "full-" : "quick-") + started.replace(' ', '_').replace(":", "") + ".md");
+        Path file = out.resolve(profile.name() + "-" + started.replace(' ', '_').replace(":", "") + ".md");
         Files.writeString(file, report);
         System.out.println("Written to " + file.toAbsolutePath());
     }
 
-    private void runJmh() throws RunnerException {
+    // ------------------------------------------------------------------ measuring
+
+    private void jmh(JmhRun run, int round) throws RunnerException {
         Options options = new OptionsBuilder()
-                .include(SpawnBenchmark.class.getSimpleName())
-                .include(QueueWorkerBenchmark.class.getSimpleName())
-                .forks(full ? 3 : 2)
-                .warmupIterations(full ? 5 : 3)
-                .warmupTime(TimeValue.seconds(full ? 2 : 1))
-                .measurementIterations(full ? 10 : 5)
-                .measurementTime(TimeValue.seconds(full ? 2 : 1))
+                .include(run.benchmark() + "\\.")
+                .param(run.param(), run.value())
+                .threads(run.threads())
+                .forks(1)
+                .warmupIterations(profile.warmupIterations())
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(profile.measurementIterations())
+                .measurementTime(TimeValue.seconds(1))
+                // A fixed heap: the collector then works the same for every fork, and CPU per operation compares.
+                .jvmArgsAppend("-Xms1g", "-Xmx1g", "-Dorg.springframework.boot.logging.LoggingSystem=none")
+                .addProfiler(CostProfiler.class)
+                .shouldFailOnError(true)
+                .verbosity(VerboseMode.SILENT)
                 .build();
-        Collection<RunResult> results = new Runner(options).run();
-        for (RunResult result : results) {
-            String param = result.getParams().getParam(
-                    result.getParams().getBenchmark().contains("Spawn") ? "executor" : "consumer");
-            figures.put(param, result.getPrimaryResult().getScore());
-            figures.put(param + ".error", result.getPrimaryResult().getScoreError());
-        }
+        RunResult result = new Runner(options).runSingle();
+        Map<String, Result> secondary = result.getSecondaryResults();
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        // The median of the fork's iterations: one iteration disturbed by a neighbour does not move it.
+        metrics.put("ops", result.getPrimaryResult().getStatistics().getPercentile(50));
+        metrics.put("cpu", secondary.get(CostProfiler.CPU).getStatistics().getPercentile(50));
+        metrics.put("bytes", secondary.get(CostProfiler.BYTES).getStatistics().getPercentile(50));
+        record(run.variant(), round, metrics);
+        System.out.printf(Locale.ROOT, "round %d: %-40s %,14.0f ops/s %8.0f ns CPU/op %8.1f B/op%n", round + 1,
+                run.variant(), metrics.get("ops"), metrics.get("cpu"), metrics.get("bytes"));
     }
 
-    private void runHarness(String harness) throws IOException, InterruptedException {
+    private void record(String variant, int round, Map<String, Double> metrics) {
+        List<Map<String, Double>> rounds = measured.computeIfAbsent(variant, v -> new ArrayList<>());
+        while (rounds.size() <= round) {
+            rounds.add(new LinkedHashMap<>());
+        }
+        rounds.get(round).putAll(metrics);
+    }
+
+    /** Runs a plain harness in a fresh JVM and records its {@code result.<variant>#<round>.<metric>} lines. */
+    private void harness(String harness) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "dev.tasksupervisor.benchmarks.harness.Harness", harness, full ? "full" : "quick")
+        Process process = new ProcessBuilder(java, "-Xms1g", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                "dev.tasksupervisor.benchmarks.harness.Harness", harness, profile.name())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith("result.")) {
-                    int eq = line.indexOf('=');
-                    figures.put(line.substring("result.".length(), eq), Double.parseDouble(line.substring(eq + 1)));
+                    int hash = line.indexOf('#');
+                    int dot = line.indexOf('.', hash);
+                    int eq = line.indexOf('=', dot);
+                    record(line.substring("result.".length(), hash), Integer.parseInt(line.substring(hash + 1, dot)),
+                            Map.of(line.substring(dot + 1, eq), Double.parseDouble(line.substring(eq + 1))));
                 }
                 System.out.println("[" + harness + "] " + line);
             }
@@ -102,101 +182,138 @@ public final class BenchmarkSuite {
         }
     }
 
-    private double f(String name) {
-        Double value = figures.get(name);
-        if (value == null) {
-            throw new IllegalStateException("no figure " + name + " was measured");
+    /** A metric of a variant, one value per round. */
+    private List<Double> values(String variant, String metric) {
+        List<Map<String, Double>> rounds = measured.get(variant);
+        if (rounds == null) {
+            throw new IllegalStateException("no variant " + variant + " was measured; measured: " + measured.keySet());
         }
-        return value;
+        List<Double> values = new ArrayList<>();
+        for (Map<String, Double> round : rounds) {
+            Double value = round.get(metric);
+            if (value == null) {
+                throw new IllegalStateException("variant " + variant + " has no metric " + metric);
+            }
+            values.add(value);
+        }
+        return values;
     }
 
+    private double median(String variant, String metric) {
+        return Pairs.median(values(variant, metric));
+    }
+
+    // ------------------------------------------------------------------ the report
+
     private String report(String started) {
-        row("spawn throughput vs `ThreadPoolExecutor.submit` (like for like: both return a future)",
-                ops("TaskSupervisor.spawn"), ops("ThreadPoolExecutor.submit"),
-                ratio(f("TaskSupervisor.spawn") / f("ThreadPoolExecutor.submit"), ">= 0.95", true));
-        row("spawn throughput vs `ThreadPoolExecutor.execute` (no future)",
-                ops("TaskSupervisor.spawn"), ops("ThreadPoolExecutor.execute"),
-                ratio(f("TaskSupervisor.spawn") / f("ThreadPoolExecutor.execute"), ">= 0.95", true));
-        row("spawn throughput vs Spring `ThreadPoolTaskExecutor.submit`",
-                ops("TaskSupervisor.spawn"), ops("ThreadPoolTaskExecutor.submit"),
-                ratio(f("TaskSupervisor.spawn") / f("ThreadPoolTaskExecutor.submit"), ">= 0.95", true));
-        row("spawn throughput vs Spring `ThreadPoolTaskExecutor.execute`",
-                ops("TaskSupervisor.spawn"), ops("ThreadPoolTaskExecutor.execute"),
-                ratio(f("TaskSupervisor.spawn") / f("ThreadPoolTaskExecutor.execute"), ">= 0.95", true));
-        row("spawn with priorities (`poolSize` 10) vs without",
-                ops("TaskSupervisor.spawnWithPriorities"), ops("TaskSupervisor.spawn"),
-                ratio(f("TaskSupervisor.spawnWithPriorities") / f("TaskSupervisor.spawn"), ">= 0.8", true));
-        row("queue worker items/s, one producer, vs one thread taking from a `LinkedBlockingQueue`",
-                ops("QueueWorker.put"), ops("LinkedBlockingQueue.take"),
-                ratio(f("QueueWorker.put") / f("LinkedBlockingQueue.take"), ">= 0.5 (aim 0.8)", true));
-        for (String p : List.of("p50", "p99")) {
-            row("event trigger → target start, " + p + ", vs `LockSupport.unpark` of a parked thread",
-                    us(f("trigger." + p)), us(f("unpark." + p)),
-                    ratio(f("trigger." + p) / f("unpark." + p), "<= 2", false));
-        }
-        row("event trigger → target start, p99.9 (for information)", us(f("trigger.p999")), us(f("unpark.p999")),
-                String.format(Locale.ROOT, "%.2f× | — | —", f("trigger.p999") / f("unpark.p999")));
-        row("event trigger → target start vs an idle `ThreadPoolExecutor.execute` → task start, p50 / p99 (for information)",
-                us(f("trigger.p50")) + " / " + us(f("trigger.p99")),
-                us(f("executor.p50")) + " / " + us(f("executor.p99")), "— | — | —");
-        row("interval worker at 10 ms: lateness p50 / p99 / max; drift (vs `scheduleAtFixedRate`)",
-                schedule("intervalWorker"), schedule("scheduleAtFixedRate"),
-                absolute(f("intervalWorker.p99") <= 1000 && Math.abs(f("intervalWorker.drift")) <= 10_000
-                        && f("intervalWorker.missedTicks") <= 0, "p99 <= 1 ms, drift <= 1 interval"));
-        row("interval worker at 10 ms (vs Spring `@Scheduled(fixedRate = 10)`)",
-                schedule("intervalWorker"), schedule("springScheduled"), "— | — | —");
-        row("10,000 idle workers: extra CPU, % of one core (whole process / supervisor threads)",
-                pct(f("workers.extraCpuPercentOfCore")) + " / " + pct(f("workers.extraSupervisorCpuPercentOfCore")),
-                "empty supervisor: " + pct(f("empty.cpuPercentOfCore")) + " / " + pct(f("empty.supervisorCpuPercentOfCore")),
-                absolute(f("workers.extraCpuPercentOfCore") <= 0.1, "<= 0.1% of a core"));
-        row("10,000 idle workers: live threads; heap per worker",
-                String.format(Locale.ROOT, "%.0f threads; %.0f bytes", f("workers.threads"), f("workers.heapBytesPerWorker")),
-                String.format(Locale.ROOT, "%.0f threads", f("empty.threads")),
-                absolute(f("workers.threads") == f("empty.threads"), "threads constant"));
-        row("`stop()` with 100 idle workers, p50 (max)",
-                String.format(Locale.ROOT, "%.1f ms (%.1f ms)", f("stop.p50") / 1000, f("stop.max") / 1000), "—",
-                absolute(f("stop.p50") <= 20_000, "<= 20 ms"));
+        throughput("spawn vs `ThreadPoolExecutor.submit`, tasks/s", "TaskSupervisor.spawn", "ThreadPoolExecutor.submit",
+                Target.atLeast(1.0));
+        cost("spawn vs `ThreadPoolExecutor.submit`, CPU per task", "TaskSupervisor.spawn", "ThreadPoolExecutor.submit",
+                Target.atMost(1.1));
+        throughput("spawn with priorities (`poolSize` 10) vs without, tasks/s", "TaskSupervisor.spawnWithPriorities",
+                "TaskSupervisor.spawn", Target.atLeast(0.9));
+        throughput("spawn with an MDC `TaskDecorator` vs Spring `ThreadPoolTaskExecutor.submit` with the same, tasks/s",
+                "TaskSupervisor.spawnWithMdc", "ThreadPoolTaskExecutor.submitWithMdc", Target.atLeast(1.0));
+        throughput("queue worker, 1 producer, vs a `LinkedBlockingQueue` taker, items/s", "QueueWorker.put",
+                "LinkedBlockingQueue.take", Target.atLeast(1.0));
+        cost("queue worker, 1 producer, vs a `LinkedBlockingQueue` taker, CPU per item", "QueueWorker.put",
+                "LinkedBlockingQueue.take", Target.atMost(1.0));
+        throughput("queue worker, 4 producers, vs a `LinkedBlockingQueue` taker, items/s", "QueueWorker.put ×4",
+                "LinkedBlockingQueue.take ×4", Target.atLeast(1.0));
+        throughput("`@Worker(queue = true)` method vs a one-thread `ThreadPoolTaskExecutor` calling it, items/s",
+                "@Worker.put", "ThreadPoolTaskExecutor.execute", Target.atLeast(1.0));
+        latency("event trigger → target start, p99, vs `LockSupport.unpark`", "trigger", "unpark", "p99",
+                Target.atMost(1.5));
+        latency("event trigger → target start, p50, vs `LockSupport.unpark` (for information)", "trigger", "unpark",
+                "p50", null);
+        latency("event trigger → target start, p99, vs an idle `ThreadPoolExecutor.execute` (for information)",
+                "trigger", "execute", "p99", null);
+        schedule("interval worker at 10 ms, lateness p99, vs `scheduleAtFixedRate`", "intervalWorker",
+                "scheduleAtFixedRate", Target.atMost(1.2));
+        schedule("interval worker at 10 ms, lateness p99, vs Spring `@Scheduled(fixedRate = 10)` (for information)",
+                "intervalWorker", "springScheduled", null);
+        double drift = median("intervalWorker", "drift");
+        double missed = values("intervalWorker", "missedTicks").stream().mapToDouble(Double::doubleValue).sum();
+        absolute("interval worker at 10 ms: drift over a block (median), ticks missed (all blocks)",
+                String.format(Locale.ROOT, "%+.0f µs; %.0f missed", drift, missed),
+                String.format(Locale.ROOT, "%+.0f µs; %.0f missed", median("scheduleAtFixedRate", "drift"),
+                        values("scheduleAtFixedRate", "missedTicks").stream().mapToDouble(Double::doubleValue).sum()),
+                "|drift| ≤ 1 ms, none missed", Math.abs(drift) <= 1_000 && missed <= 0);
+        double heap = median("workers", "heapBytesPerWorker");
+        absolute("10,000 idle workers: heap per worker", String.format(Locale.ROOT, "%.0f B", heap), "—", "≤ 400 B",
+                heap <= 400);
+        absolute("10,000 idle workers: live threads", String.format(Locale.ROOT, "%.0f", median("workers", "threads")),
+                String.format(Locale.ROOT, "%.0f (empty supervisor)", median("empty", "threads")), "no more",
+                median("workers", "threads") <= median("empty", "threads"));
+        double extraCpu = median("workers", "extraCpuPercentOfCore");
+        absolute("10,000 idle workers: extra CPU, % of one core (whole process / supervisor threads)",
+                String.format(Locale.ROOT, "%+.3f%% / %+.3f%%", extraCpu, median("workers", "extraSupervisorCpuPercentOfCore")),
+                String.format(Locale.ROOT, "empty: %.3f%% / %.3f%%", median("empty", "cpuPercentOfCore"),
+                        median("empty", "supervisorCpuPercentOfCore")),
+                "≤ 0.1%", extraCpu <= 0.1);
+        double stop = median("stop", "p99");
+        absolute("`stop()` with 100 idle workers, p99 (p50; max)", String.format(Locale.ROOT, "%.1f ms (%.1f; %.1f)",
+                stop / 1000, median("stop", "p50") / 1000, median("stop", "max") / 1000), "—", "≤ 20 ms", stop <= 20_000);
 
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "Profile %s, %s, Java %s (%s), %d CPUs%n%n", full ? "full" : "quick",
-                started, Runtime.version(), System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors()));
-        out.append("| figure | supervisor | baseline, same run | ratio | target | met |\n");
-        out.append("|---|---|---|---|---|---|\n");
+        out.append(String.format(Locale.ROOT, "Profile %s (%d pairs), %s, Java %s (%s), %d CPUs%n%n", profile.name(),
+                profile.pairs(), started, Runtime.version(), System.getProperty("java.vm.name"),
+                Runtime.getRuntime().availableProcessors()));
+        out.append("| figure | ratio (median of pairs) | pairs' spread | CPU/op, ours / baseline | bytes/op, ours / baseline "
+                + "| target | verdict |\n");
+        out.append("|---|---|---|---|---|---|---|\n");
         rows.forEach(r -> out.append(r).append('\n'));
-        out.append("\nAll figures:\n\n```\n");
-        figures.forEach((name, value) -> out.append(String.format(Locale.ROOT, "%s = %.3f%n", name, value)));
+        out.append("\nMedians of the rounds (ops/s; µs; ns of CPU and bytes per operation):\n\n```\n");
+        measured.forEach((variant, rounds) -> {
+            Map<String, List<Double>> byMetric = new LinkedHashMap<>();
+            rounds.forEach(round -> round.forEach((metric, value) ->
+                    byMetric.computeIfAbsent(metric, m -> new ArrayList<>()).add(value)));
+            byMetric.forEach((metric, values) -> out.append(String.format(Locale.ROOT, "%s.%s = %.3f   %s%n", variant,
+                    metric, Pairs.median(values), values.size() > 1 ? rounded(values) : "")));
+        });
         out.append("```\n");
         return out.toString();
     }
 
-    private void row(String figure, String supervisor, String baseline, String verdict) {
-        rows.add("| " + figure + " | " + supervisor + " | " + baseline + " | " + verdict + " |");
+    private static String rounded(List<Double> values) {
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.4g", v)).toList().toString();
     }
 
-    private String ops(String name) {
-        return String.format(Locale.ROOT, "%.2fM/s ± %.2fM", f(name) / 1e6, f(name + ".error") / 1e6);
+    private void throughput(String figure, String ours, String baseline, Target target) {
+        ratioRow(figure, Pairs.of(values(ours, "ops"), values(baseline, "ops")), ours, baseline, target);
     }
 
-    private String schedule(String name) {
-        return String.format(Locale.ROOT, "%.0f / %.0f / %.0f µs; %+.0f µs; %.0f missed ticks", f(name + ".p50"),
-                f(name + ".p99"), f(name + ".max"), f(name + ".drift"), f(name + ".missedTicks"));
+    private void cost(String figure, String ours, String baseline, Target target) {
+        ratioRow(figure, Pairs.of(values(ours, "cpu"), values(baseline, "cpu")), ours, baseline, target);
     }
 
-    private static String us(double micros) {
-        return String.format(Locale.ROOT, "%.1f µs", micros);
+    private void latency(String figure, String ours, String baseline, String percentile, Target target) {
+        ratioRow(figure, Pairs.of(values(ours, percentile), values(baseline, percentile)), ours, baseline, target);
     }
 
-    private static String pct(double percent) {
-        return String.format(Locale.ROOT, "%+.3f%%", percent);
+    private void ratioRow(String figure, Pairs pairs, String ours, String baseline, Target target) {
+        rows.add("| " + figure + " | " + pairs.medianText() + " | " + pairs.spreadText() + " | "
+                + perOp(ours, baseline, "cpu", "%.0f ns") + " | " + perOp(ours, baseline, "bytes", "%.0f B") + " | "
+                + (target == null ? "—" : target) + " | " + (target == null ? "—" : pairs.verdict(target)) + " |");
     }
 
-    private static String ratio(double ratio, String target, boolean atLeast) {
-        double bound = Double.parseDouble(target.replaceAll("^[<>]=\\s*([0-9.]+).*$", "$1"));
-        boolean met = atLeast ? ratio >= bound : ratio <= bound;
-        return String.format(Locale.ROOT, "%.2f× | %s | %s", ratio, target, met ? "met" : "**not met**");
+    private void schedule(String figure, String ours, String baseline, Target target) {
+        Pairs pairs = Pairs.of(values(ours, "p99"), values(baseline, "p99"));
+        rows.add("| " + figure + " | " + pairs.medianText() + " | " + pairs.spreadText() + " | "
+                + String.format(Locale.ROOT, "p99 %.0f / %.0f µs", median(ours, "p99"), median(baseline, "p99"))
+                + " | — | " + (target == null ? "—" : target) + " | " + (target == null ? "—" : pairs.verdict(target)) + " |");
     }
 
-    private static String absolute(boolean met, String target) {
-        return "— | " + target + " | " + (met ? "met" : "**not met**");
+    /** {@code "812 ns / 790 ns"}: the medians of a cost, or a dash where it was not measured. */
+    private String perOp(String ours, String baseline, String metric, String format) {
+        if (!measured.get(ours).get(0).containsKey(metric)) {
+            return "—";
+        }
+        return String.format(Locale.ROOT, format + " / " + format, median(ours, metric), median(baseline, metric));
+    }
+
+    private void absolute(String figure, String ours, String baseline, String target, boolean met) {
+        rows.add("| " + figure + " | " + ours + " | " + baseline + " | — | — | " + target + " | "
+                + (met ? "met" : "**not met**") + " |");
     }
 }

@@ -21,9 +21,10 @@ import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.WorkerTarget;
 
 /**
- * Queue throughput with one producer: batches of 10,000 items put into a queue worker, against the same
- * items taken from a {@link LinkedBlockingQueue} by one consumer thread. Each item is the batch's latch,
- * so both consumers do the same work per item and the producer allocates nothing per item.
+ * Queue throughput: each producer thread (JMH's {@code -t}; the suite runs 1 and 4) puts batches of
+ * 10,000 items into one queue worker, against the same items taken from one {@link LinkedBlockingQueue}
+ * by one consumer thread. Each item is its producer's latch for the batch, so both consumers do the
+ * same work per item and the producers allocate nothing per item.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -43,16 +44,20 @@ public class QueueWorkerBenchmark {
 
     @Setup
     public void start() {
-        if (consumer.equals("QueueWorker.put")) {
-            supervisor = new TaskSupervisor("bench");
-            supervisor.start();
-            worker = new QueueWorker<>(supervisor, "items", WorkerTarget.of(CountDownLatch::countDown));
-            worker.start();
-        } else {
-            queue = new LinkedBlockingQueue<>();
-            taker = new Thread(this::takeItems, "bench-taker");
-            taker.setDaemon(true);
-            taker.start();
+        switch (consumer) {
+            case "QueueWorker.put" -> {
+                supervisor = new TaskSupervisor("bench");
+                supervisor.start();
+                worker = new QueueWorker<>(supervisor, "items", WorkerTarget.of(CountDownLatch::countDown));
+                worker.start();
+            }
+            case "LinkedBlockingQueue.take" -> {
+                queue = new LinkedBlockingQueue<>();
+                taker = new Thread(this::takeItems, "bench-taker");
+                taker.setDaemon(true);
+                taker.start();
+            }
+            default -> throw new IllegalArgumentException("unknown consumer " + consumer);
         }
     }
 

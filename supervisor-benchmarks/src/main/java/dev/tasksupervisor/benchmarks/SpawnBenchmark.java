@@ -1,5 +1,6 @@
 package dev.tasksupervisor.benchmarks;
 
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,6 +17,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.slf4j.MDC;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import dev.tasksupervisor.Priority;
@@ -24,8 +27,10 @@ import dev.tasksupervisor.pool.PoolSettings;
 
 /**
  * Spawn throughput: batches of 10,000 no-op tasks into a pool of 10 threads, the caller waiting until
- * the batch has run. The supervisor's {@code spawn} returns a future, so its like-for-like baselines
- * are the plain executors' {@code submit}; their {@code execute} (no future) is measured too.
+ * the batch has run. The supervisor's {@code spawn} returns a future, so its like-for-like baseline is
+ * {@code ThreadPoolExecutor.submit}. The {@code WithMdc} pair is the path of a Spring application: a
+ * {@link TaskDecorator} that carries the caller's MDC into the pool thread, on the supervisor and on
+ * Spring's {@code ThreadPoolTaskExecutor}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -37,7 +42,7 @@ public class SpawnBenchmark {
 
     /** Who runs the tasks, and how they are handed over. */
     @Param({"TaskSupervisor.spawn", "TaskSupervisor.spawnWithPriorities", "ThreadPoolExecutor.submit",
-            "ThreadPoolExecutor.execute", "ThreadPoolTaskExecutor.submit", "ThreadPoolTaskExecutor.execute"})
+            "TaskSupervisor.spawnWithMdc", "ThreadPoolTaskExecutor.submitWithMdc"})
     public String executor;
 
     private TaskSupervisor supervisor;
@@ -55,36 +60,45 @@ public class SpawnBenchmark {
     public void start() {
         switch (executor) {
             case "TaskSupervisor.spawn" -> {
-                supervisor = startSupervisor(PoolSettings.builder().minSize(THREADS).maxSize(THREADS).build());
+                supervisor = startSupervisor(PoolSettings.builder().minSize(THREADS).maxSize(THREADS).build(), null);
                 spawner = supervisor::spawn;
             }
             case "TaskSupervisor.spawnWithPriorities" -> {
                 // poolSize > 0 switches the priority gate on; NORMAL tasks may use all 10 threads.
-                supervisor = startSupervisor(PoolSettings.builder().minSize(THREADS).poolSize(THREADS).build());
+                supervisor = startSupervisor(PoolSettings.builder().minSize(THREADS).poolSize(THREADS).build(), null);
                 spawner = task -> supervisor.spawn(Priority.NORMAL, task);
             }
-            case "ThreadPoolExecutor.submit", "ThreadPoolExecutor.execute" -> {
+            case "TaskSupervisor.spawnWithMdc" -> {
+                supervisor = startSupervisor(PoolSettings.builder().minSize(THREADS).maxSize(THREADS).build(),
+                        new MdcTaskDecorator());
+                spawner = supervisor::spawn;
+            }
+            case "ThreadPoolExecutor.submit" -> {
                 threadPool = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
                 threadPool.prestartAllCoreThreads();
                 ExecutorService pool = threadPool;
-                spawner = executor.endsWith("submit") ? pool::submit : pool::execute;
+                spawner = pool::submit;
             }
-            case "ThreadPoolTaskExecutor.submit", "ThreadPoolTaskExecutor.execute" -> {
+            case "ThreadPoolTaskExecutor.submitWithMdc" -> {
                 springExecutor = new ThreadPoolTaskExecutor();
                 springExecutor.setCorePoolSize(THREADS);
                 springExecutor.setMaxPoolSize(THREADS);
                 springExecutor.setPrestartAllCoreThreads(true);
+                springExecutor.setTaskDecorator(new MdcTaskDecorator());
                 springExecutor.initialize();
                 ThreadPoolTaskExecutor pool = springExecutor;
-                spawner = executor.endsWith("submit") ? pool::submit : pool::execute;
+                spawner = pool::submit;
             }
             default -> throw new IllegalArgumentException("unknown executor " + executor);
         }
     }
 
-    private static TaskSupervisor startSupervisor(PoolSettings settings) {
+    private static TaskSupervisor startSupervisor(PoolSettings settings, TaskDecorator decorator) {
         TaskSupervisor s = new TaskSupervisor("bench");
         s.setPoolSettings(settings);
+        if (decorator != null) {
+            s.setTaskDecorator(decorator::decorate);
+        }
         s.start();
         return s;
     }
@@ -105,11 +119,38 @@ public class SpawnBenchmark {
     @Benchmark
     @OperationsPerInvocation(TASKS)
     public void spawnBatch() throws InterruptedException {
+        MDC.put("request", "bench"); // what the decorators carry over; the others ignore it
         CountDownLatch done = new CountDownLatch(TASKS);
         Runnable task = done::countDown;
         for (int i = 0; i < TASKS; i++) {
             spawner.spawn(task);
         }
         done.await();
+    }
+
+    /** What Spring applications write to keep log context across threads: the caller's MDC, restored after. */
+    static final class MdcTaskDecorator implements TaskDecorator {
+
+        @Override
+        public Runnable decorate(Runnable task) {
+            Map<String, String> caller = MDC.getCopyOfContextMap();
+            return () -> {
+                Map<String, String> previous = MDC.getCopyOfContextMap();
+                if (caller == null) {
+                    MDC.clear();
+                } else {
+                    MDC.setContextMap(caller);
+                }
+                try {
+                    task.run();
+                } finally {
+                    if (previous == null) {
+                        MDC.clear();
+                    } else {
+                        MDC.setContextMap(previous);
+                    }
+                }
+            };
+        }
     }
 }

@@ -1,20 +1,16 @@
 package dev.tasksupervisor.benchmarks.harness;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.benchmarks.ProcessCost;
+import dev.tasksupervisor.benchmarks.Profile;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.EventWorker;
 import dev.tasksupervisor.worker.IntervalWorker;
@@ -32,34 +28,36 @@ final class IdleWorkersHarness implements Harness.Measurement {
     static final int WORKERS = 10_000;
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    private final com.sun.management.OperatingSystemMXBean os =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     @Override
-    public Map<String, Double> run(boolean full) throws Exception {
-        Duration window = Duration.ofSeconds(full ? 10 : 3);
-        Map<String, Double> results = Harness.results();
+    public Harness.Results run(Profile profile) throws Exception {
+        Duration window = profile.idleWindow();
+        Harness.Results results = new Harness.Results();
         TaskSupervisor supervisor = new TaskSupervisor("bench");
         supervisor.start();
         try {
             // Past the health check's first probe (5 s), which starts the pool's first thread.
             settle(Duration.ofSeconds(6));
-            results.put("empty.threads", (double) threads.getThreadCount());
-            measureCpu(results, "empty", window);
+            int emptyThreads = threads.getThreadCount();
+            double[] empty = cpuPercentOfCore(window);
 
             long heapBefore = usedHeapAfterGc();
             List<BackgroundWorker> workers = createMixed(supervisor, WORKERS);
             workers.forEach(BackgroundWorker::start);
             long heapAfter = usedHeapAfterGc();
-            results.put("workers.heapBytesPerWorker", (double) (heapAfter - heapBefore) / WORKERS);
 
             settle(Duration.ofSeconds(2));
-            results.put("workers.threads", (double) threads.getThreadCount());
-            measureCpu(results, "workers", window);
-            results.put("workers.extraCpuPercentOfCore",
-                    results.get("workers.cpuPercentOfCore") - results.get("empty.cpuPercentOfCore"));
-            results.put("workers.extraSupervisorCpuPercentOfCore",
-                    results.get("workers.supervisorCpuPercentOfCore") - results.get("empty.supervisorCpuPercentOfCore"));
+            int workerThreads = threads.getThreadCount();
+            double[] busy = cpuPercentOfCore(window);
+            results.put("empty", 0, "threads", emptyThreads);
+            results.put("empty", 0, "cpuPercentOfCore", empty[0]);
+            results.put("empty", 0, "supervisorCpuPercentOfCore", empty[1]);
+            results.put("workers", 0, "threads", workerThreads);
+            results.put("workers", 0, "heapBytesPerWorker", (double) (heapAfter - heapBefore) / WORKERS);
+            results.put("workers", 0, "cpuPercentOfCore", busy[0]);
+            results.put("workers", 0, "supervisorCpuPercentOfCore", busy[1]);
+            results.put("workers", 0, "extraCpuPercentOfCore", busy[0] - empty[0]);
+            results.put("workers", 0, "extraSupervisorCpuPercentOfCore", busy[1] - empty[1]);
         } finally {
             supervisor.stop();
         }
@@ -91,37 +89,15 @@ final class IdleWorkersHarness implements Harness.Measurement {
         LockSupport.parkNanos(time.toNanos());
     }
 
-    private void measureCpu(Map<String, Double> results, String phase, Duration window) throws IOException {
-        long process = processCpu();
+    /** The CPU the process and, apart, the supervisor's threads use over {@code window}, in % of one core. */
+    private double[] cpuPercentOfCore(Duration window) {
+        ProcessCost before = ProcessCost.now();
         long supervisorThreads = supervisorCpu();
         long start = System.nanoTime();
         LockSupport.parkNanos(window.toNanos());
         long elapsed = System.nanoTime() - start;
-        results.put(phase + ".cpuPercentOfCore", 100.0 * (processCpu() - process) / elapsed);
-        results.put(phase + ".supervisorCpuPercentOfCore", 100.0 * (supervisorCpu() - supervisorThreads) / elapsed);
-    }
-
-    /**
-     * CPU time of the whole process in nanoseconds: on Linux the sum of every thread's run time from
-     * {@code /proc/self/task/<tid>/schedstat} (GC and JIT threads included, nanosecond precision), since
-     * the JVM's process CPU time counts in 10 ms clock ticks, as coarse as the whole budget per window.
-     */
-    private long processCpu() throws IOException {
-        Path tasks = Path.of("/proc/self/task");
-        if (!Files.isDirectory(tasks)) {
-            return os.getProcessCpuTime();
-        }
-        long total = 0;
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(tasks)) {
-            for (Path task : all) {
-                try {
-                    total += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
-                } catch (NoSuchFileException ended) {
-                    // the thread ended while we listed them
-                }
-            }
-        }
-        return total;
+        return new double[] {100.0 * ProcessCost.now().cpuNanosSince(before) / elapsed,
+                100.0 * (supervisorCpu() - supervisorThreads) / elapsed};
     }
 
     /** CPU time of the supervisor's threads (pool, loops); a thread that ended meanwhile drops out. */

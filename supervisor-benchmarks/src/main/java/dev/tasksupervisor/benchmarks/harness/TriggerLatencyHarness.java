@@ -1,20 +1,27 @@
 package dev.tasksupervisor.benchmarks.harness;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.benchmarks.ProcessCost;
+import dev.tasksupervisor.benchmarks.Profile;
 import dev.tasksupervisor.worker.EventWorker;
 import dev.tasksupervisor.worker.WorkerTarget;
 
 /**
  * Event trigger → target start on an idle worker, against waking a parked thread with
- * {@link LockSupport#unpark} and against an idle {@link ThreadPoolExecutor}'s {@code execute}. Each
- * sample is spaced {@value #GAP_MICROS} µs after the previous one ended, so the woken side has parked.
+ * {@link LockSupport#unpark} and (for information) an idle {@link ThreadPoolExecutor}'s {@code execute}.
+ * All three stay set up for the whole run; after a block of warm-up each, every round measures a block
+ * of wake-ups of each, one after another, so that the pair of one round sees the same machine. Each
+ * wake-up is spaced {@value #GAP_MICROS} µs after the previous one was seen, so the woken side has
+ * parked. The CPU and bytes per wake-up cover the whole process, the waking thread's timed park
+ * included (the same on every side).
  */
 final class TriggerLatencyHarness implements Harness.Measurement {
 
@@ -26,13 +33,42 @@ final class TriggerLatencyHarness implements Harness.Measurement {
     private Samples samples;
 
     @Override
-    public Map<String, Double> run(boolean full) throws Exception {
-        int warmup = full ? 20_000 : 3_000;
-        int count = full ? 50_000 : 10_000;
-        Map<String, Double> results = Harness.results();
-        Harness.putLatencies(results, "unpark", measureUnpark(warmup, count));
-        Harness.putLatencies(results, "executor", measureExecutor(warmup, count));
-        Harness.putLatencies(results, "trigger", measureTrigger(warmup, count));
+    public Harness.Results run(Profile profile) throws Exception {
+        Map<String, Runnable> wakes = new LinkedHashMap<>();
+        Thread parked = startParkedThread();
+        wakes.put("unpark", () -> {
+            go.release();
+            LockSupport.unpark(parked);
+        });
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(10, 10, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        pool.prestartAllCoreThreads();
+        Runnable task = this::record;
+        wakes.put("execute", () -> pool.execute(task));
+        TaskSupervisor supervisor = new TaskSupervisor("bench");
+        supervisor.start();
+        EventWorker worker = new EventWorker(supervisor, "event", WorkerTarget.of(this::record));
+        worker.start();
+        wakes.put("trigger", worker::trigger);
+
+        Harness.Results results = new Harness.Results();
+        try {
+            for (Runnable wake : wakes.values()) {
+                measure(profile.triggerSamples(), wake); // warm-up
+            }
+            for (int round = 0; round < profile.pairs(); round++) {
+                for (Map.Entry<String, Runnable> wake : wakes.entrySet()) {
+                    ProcessCost before = ProcessCost.now();
+                    Samples block = measure(profile.triggerSamples(), wake.getValue());
+                    ProcessCost after = ProcessCost.now();
+                    results.putLatencies(wake.getKey(), round, block);
+                    results.put(wake.getKey(), round, "cpu", after.cpuPerOp(before, block.count()));
+                    results.put(wake.getKey(), round, "bytes", after.bytesPerOp(before, block.count()));
+                }
+            }
+        } finally {
+            supervisor.stop();
+            pool.shutdownNow();
+        }
         return results;
     }
 
@@ -42,22 +78,21 @@ final class TriggerLatencyHarness implements Harness.Measurement {
         started.release();
     }
 
-    private Samples measure(int warmup, int count, Runnable wake) throws InterruptedException {
-        for (int round = 0; round < 2; round++) {
-            samples = new Samples(round == 0 ? warmup : count);
-            int n = round == 0 ? warmup : count;
-            for (int i = 0; i < n; i++) {
-                LockSupport.parkNanos(GAP_MICROS * 1_000);
-                wokenAt = System.nanoTime();
-                wake.run();
-                started.acquire();
-            }
+    private Samples measure(int count, Runnable wake) throws InterruptedException {
+        samples = new Samples(count);
+        for (int i = 0; i < count; i++) {
+            LockSupport.parkNanos(GAP_MICROS * 1_000);
+            wokenAt = System.nanoTime();
+            wake.run();
+            started.acquire();
         }
         return samples;
     }
 
-    private Samples measureUnpark(int warmup, int count) throws InterruptedException {
-        Semaphore go = new Semaphore(0); // only to tell spurious wake-ups from real ones
+    /** Tells the parked thread's real wake-ups from spurious ones. */
+    private final Semaphore go = new Semaphore(0);
+
+    private Thread startParkedThread() {
         Thread parked = new Thread(() -> {
             for (;;) {
                 while (!go.tryAcquire()) {
@@ -68,32 +103,6 @@ final class TriggerLatencyHarness implements Harness.Measurement {
         }, "bench-parked");
         parked.setDaemon(true);
         parked.start();
-        return measure(warmup, count, () -> {
-            go.release();
-            LockSupport.unpark(parked);
-        });
-    }
-
-    private Samples measureExecutor(int warmup, int count) throws InterruptedException {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(10, 10, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
-        pool.prestartAllCoreThreads();
-        Runnable task = this::record;
-        try {
-            return measure(warmup, count, () -> pool.execute(task));
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private Samples measureTrigger(int warmup, int count) throws InterruptedException {
-        TaskSupervisor supervisor = new TaskSupervisor("bench");
-        supervisor.start();
-        EventWorker worker = new EventWorker(supervisor, "event", WorkerTarget.of(this::record));
-        worker.start();
-        try {
-            return measure(warmup, count, worker::trigger);
-        } finally {
-            supervisor.stop();
-        }
+        return parked;
     }
 }

@@ -3,7 +3,6 @@ package dev.tasksupervisor.benchmarks.harness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -17,20 +16,22 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.benchmarks.Profile;
 import dev.tasksupervisor.worker.IntervalWorker;
 import dev.tasksupervisor.worker.WorkerTarget;
 
 /**
- * A 10 ms schedule kept for a while: an interval worker against
- * {@link ScheduledThreadPoolExecutor#scheduleAtFixedRate} and Spring's {@code @Scheduled(fixedRate)}.
- * Each schedule's ideal ticks are {@code anchor + k × 10 ms}, the anchor read just before the schedule
- * is set up; a run belongs to the tick at or before its start. The figures: how late runs start after
- * their tick (p50, p99, max), the drift (how much later the runs of the last tenth start than those of
- * the first tenth, medians), and ticks without a run of their own (negative: runs sharing a tick, which
- * happens when a run is over an interval late and the next catches up). Each schedule first runs for
- * a second unmeasured, so that class loading and linking are not counted as lateness.
+ * A 10 ms schedule: an interval worker against {@link ScheduledThreadPoolExecutor#scheduleAtFixedRate}
+ * and (for information) Spring's {@code @Scheduled(fixedRate)}. Each round runs each schedule for a
+ * block of the profile's length, one after another, each set up afresh. A schedule's ideal ticks are
+ * {@code anchor + k × 10 ms}, the anchor read just before it is set up; a run belongs to the tick at or
+ * before its start. The figures per block: how late runs start after their tick (p50, p99, max), the
+ * drift (how much later the runs of the last tenth start than those of the first tenth, medians), and
+ * ticks without a run of their own (negative: runs sharing a tick, when a run is over an interval late
+ * and the next catches up). Each schedule first runs for a second unmeasured, so that class loading and
+ * linking are not counted as lateness.
  */
-final class IntervalJitterHarness implements Harness.Measurement {
+final class IntervalLatenessHarness implements Harness.Measurement {
 
     static final long INTERVAL_MILLIS = 10;
     private static final long INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS);
@@ -41,16 +42,25 @@ final class IntervalJitterHarness implements Harness.Measurement {
     /** When the schedule being measured was set up: its tick 0. */
     static volatile long anchor;
 
+    /** One schedule, run for a while. */
+    private interface Schedule {
+        Samples run(Duration length) throws InterruptedException;
+    }
+
     @Override
-    public Map<String, Double> run(boolean full) throws InterruptedException {
-        Duration length = Duration.ofSeconds(full ? 10 : 3);
-        Map<String, Double> results = Harness.results();
-        measureScheduledExecutor(WARMUP);
-        put(results, "scheduleAtFixedRate", measureScheduledExecutor(length));
-        measureSpringScheduled(WARMUP);
-        put(results, "springScheduled", measureSpringScheduled(length));
-        measureIntervalWorker(WARMUP);
-        put(results, "intervalWorker", measureIntervalWorker(length));
+    public Harness.Results run(Profile profile) throws InterruptedException {
+        String[] names = {"scheduleAtFixedRate", "intervalWorker", "springScheduled"};
+        Schedule[] schedules = {IntervalLatenessHarness::measureScheduledExecutor,
+                IntervalLatenessHarness::measureIntervalWorker, IntervalLatenessHarness::measureSpringScheduled};
+        for (Schedule schedule : schedules) {
+            schedule.run(WARMUP);
+        }
+        Harness.Results results = new Harness.Results();
+        for (int round = 0; round < profile.pairs(); round++) {
+            for (int i = 0; i < schedules.length; i++) {
+                put(results, names[i], round, schedules[i].run(profile.intervalBlock()));
+            }
+        }
         return results;
     }
 
@@ -64,7 +74,7 @@ final class IntervalJitterHarness implements Harness.Measurement {
         return s;
     }
 
-    private static void put(Map<String, Double> results, String name, Samples runStarts) {
+    private static void put(Harness.Results results, String name, int round, Samples runStarts) {
         int runs = runStarts.count();
         long[] late = new long[runs];
         long firstTick = 0;
@@ -79,12 +89,12 @@ final class IntervalJitterHarness implements Harness.Measurement {
             lastTick = tick;
         }
         int tenth = Math.max(1, runs / 10);
-        results.put(name + ".runs", (double) runs);
-        results.put(name + ".missedTicks", (double) (lastTick - firstTick + 1 - runs));
-        results.put(name + ".p50", Harness.micros(lateness.percentile(50)));
-        results.put(name + ".p99", Harness.micros(lateness.percentile(99)));
-        results.put(name + ".max", Harness.micros(lateness.max()));
-        results.put(name + ".drift", Harness.micros(median(late, runs - tenth, runs) - median(late, 0, tenth)));
+        results.put(name, round, "runs", runs);
+        results.put(name, round, "missedTicks", lastTick - firstTick + 1 - runs);
+        results.put(name, round, "p50", Harness.micros(lateness.percentile(50)));
+        results.put(name, round, "p99", Harness.micros(lateness.percentile(99)));
+        results.put(name, round, "max", Harness.micros(lateness.max()));
+        results.put(name, round, "drift", Harness.micros(median(late, runs - tenth, runs) - median(late, 0, tenth)));
     }
 
     private static long median(long[] values, int from, int to) {
@@ -96,7 +106,7 @@ final class IntervalJitterHarness implements Harness.Measurement {
     private static Samples measureScheduledExecutor(Duration length) throws InterruptedException {
         Samples s = newStarts(length);
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
-        Runnable task = IntervalJitterHarness::recordStart; // linked before the anchor is read
+        Runnable task = IntervalLatenessHarness::recordStart; // linked before the anchor is read
         anchor = System.nanoTime();
         timer.scheduleAtFixedRate(task, 0, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
         LockSupport.parkNanos(length.toNanos());
@@ -118,7 +128,7 @@ final class IntervalJitterHarness implements Harness.Measurement {
         TaskSupervisor supervisor = new TaskSupervisor("bench");
         supervisor.start();
         IntervalWorker worker = new IntervalWorker(supervisor, "tick", Duration.ofMillis(INTERVAL_MILLIS),
-                WorkerTarget.of(IntervalJitterHarness::recordStart));
+                WorkerTarget.of(IntervalLatenessHarness::recordStart));
         anchor = System.nanoTime();
         worker.start();
         LockSupport.parkNanos(length.toNanos());

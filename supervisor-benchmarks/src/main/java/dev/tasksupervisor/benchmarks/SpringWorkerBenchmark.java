@@ -1,0 +1,116 @@
+package dev.tasksupervisor.benchmarks;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.autoconfigure.Worker;
+import dev.tasksupervisor.worker.QueueWorker;
+
+/**
+ * The path a Spring Boot application takes: a {@code @Worker(queue = true)} bean method, found and
+ * started by the starter, fed batches of 10,000 items, against what the application would write
+ * instead: a {@link ThreadPoolTaskExecutor} of one thread (items handled one at a time and in order,
+ * as the queue worker does) running the same bean method per item. Both in the same Spring Boot
+ * application context.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class SpringWorkerBenchmark {
+
+    static final int ITEMS = 10_000;
+
+    /** How the items reach the bean method. */
+    @Param({"@Worker.put", "ThreadPoolTaskExecutor.execute"})
+    public String path;
+
+    private ConfigurableApplicationContext context;
+    private QueueWorker<CountDownLatch> worker;
+    private ThreadPoolTaskExecutor executor;
+    private Handler handler;
+
+    @Setup
+    public void start() {
+        context = new SpringApplicationBuilder(Application.class)
+                .web(WebApplicationType.NONE)
+                .properties("spring.main.banner-mode=off", "supervisor.keep-jvm-alive=false")
+                .run();
+        handler = context.getBean(Handler.class);
+        switch (path) {
+            case "@Worker.put" -> worker = context.getBean(TaskSupervisor.class).getQueueWorker("handle");
+            case "ThreadPoolTaskExecutor.execute" -> executor = context.getBean("orderExecutor", ThreadPoolTaskExecutor.class);
+            default -> throw new IllegalArgumentException("unknown path " + path);
+        }
+    }
+
+    @TearDown
+    public void stop() {
+        context.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ITEMS)
+    public void putBatch() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(ITEMS);
+        if (worker != null) {
+            for (int i = 0; i < ITEMS; i++) {
+                worker.put(done);
+            }
+        } else {
+            Handler h = handler;
+            for (int i = 0; i < ITEMS; i++) {
+                executor.execute(() -> h.handle(done));
+            }
+        }
+        done.await();
+    }
+
+    /** The application: the starter's auto-configuration, the worker bean and the executor. */
+    @SpringBootConfiguration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class Application {
+
+        @Bean
+        Handler handler() {
+            return new Handler();
+        }
+
+        @Bean
+        ThreadPoolTaskExecutor orderExecutor() {
+            ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+            executor.setCorePoolSize(1);
+            executor.setMaxPoolSize(1);
+            executor.setPrestartAllCoreThreads(true);
+            executor.setThreadNamePrefix("order-");
+            return executor;
+        }
+    }
+
+    /** The application's bean: one method handles one item. */
+    public static class Handler {
+
+        @Worker(queue = true)
+        public void handle(CountDownLatch item) {
+            item.countDown();
+        }
+    }
+}
