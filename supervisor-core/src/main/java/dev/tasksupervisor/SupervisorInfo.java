@@ -3,7 +3,7 @@ package dev.tasksupervisor;
 import java.time.Duration;
 import java.util.List;
 
-import dev.tasksupervisor.aloop.ALoopInfo;
+import dev.tasksupervisor.aloop.AloopInfo;
 import dev.tasksupervisor.pool.PoolInfo;
 import dev.tasksupervisor.worker.WorkerInfo;
 
@@ -13,7 +13,6 @@ import dev.tasksupervisor.worker.WorkerInfo;
  *
  * @param id the supervisor's id
  * @param state its life-cycle state
- * @param active whether it is started and not stopping
  * @param pollDelay its poll delay
  * @param pool the thread pool's figures, or {@code null} while the supervisor has no pool (before
  *     start)
@@ -23,15 +22,19 @@ import dev.tasksupervisor.worker.WorkerInfo;
 public record SupervisorInfo(
         String id,
         SupervisorState state,
-        boolean active,
         Duration pollDelay,
         PoolInfo pool,
-        List<ALoopInfo> aloops,
+        List<AloopInfo> aloops,
         List<WorkerInfo> workers) {
 
     /** Copies the lists, so the snapshot cannot change. */
     public SupervisorInfo {
         aloops = List.copyOf(aloops);
         workers = List.copyOf(workers);
+    }
+
+    /** Whether it is started and not stopping: {@code ACTIVE}. */
+    public boolean active() {
+        return state == SupervisorState.ACTIVE;
     }
 }

@@ -1,67 +1,73 @@
 package dev.tasksupervisor;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.tasksupervisor.aloop.ALoop;
-import dev.tasksupervisor.aloop.ALoopInfo;
-import dev.tasksupervisor.aloop.ALoopState;
+import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.config.InvalidSettingException;
+import dev.tasksupervisor.lifecycle.Deadline;
+import dev.tasksupervisor.lifecycle.StopReport;
+import dev.tasksupervisor.lifecycle.Stoppable;
 import dev.tasksupervisor.pool.PoolInfo;
 import dev.tasksupervisor.pool.PoolSettings;
-import dev.tasksupervisor.pool.TaskPool;
+import dev.tasksupervisor.pool.Priority;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.QueueWorker;
+import dev.tasksupervisor.worker.Scheduler;
+import dev.tasksupervisor.worker.SchedulerHandle;
 import dev.tasksupervisor.worker.TriggerableWorker;
+import dev.tasksupervisor.worker.WorkerHost;
 import dev.tasksupervisor.worker.WorkerInfo;
 import dev.tasksupervisor.worker.WorkerListener;
 
 /**
- * Runs an application's background work: a resizable thread pool with optional priorities, named
- * async loops ("aloops"), and the workers registered with it. The Java port of neotasker's task
- * supervisor.
+ * Runs an application's background work: a resizable thread pool with optional priorities, named async
+ * loops ("aloops"), and the workers registered with it. The Java port of neotasker's task supervisor.
  *
  * <pre>{@code
  * TaskSupervisor supervisor = new TaskSupervisor("my_supervisor");
  * supervisor.setPoolSettings(PoolSettings.builder().maxSize(20).build());
  * supervisor.start();
  * CompletableFuture<String> answer = supervisor.spawn(() -> fetch());
- * ALoop loop = supervisor.createAloop("io", true, true, true);
+ * Aloop loop = supervisor.createAloop("io", true, true, true);
  * supervisor.stop();
  * }</pre>
  *
- * <p>Life cycle ({@link SupervisorState}): configure it while {@code NEW}, {@link #start()} it,
- * {@link #stop()} it once. Spawning before start is an {@link IllegalStateException}; after stop, a
+ * <p>Life cycle ({@link SupervisorState}), the one place it changes being {@link #moveTo}:
+ * <pre>
+ * NEW      -- start() ----------------------------------------------&gt; ACTIVE
+ * NEW      -- stop(), requestStop() --------------------------------&gt; STOPPED   (nothing ever ran)
+ * ACTIVE   -- stop(), stop(Duration), requestStop(), forceStop() ---&gt; STOPPING  (new tasks refused)
+ * STOPPING -- the stop sequence ended ({@link SupervisorStop}) -----&gt; STOPPED   (the report is there)
+ * </pre>
+ * Spawning before start is an {@link IllegalStateException}; once stopping, a
  * {@link RejectedExecutionException}. The supervisor's own threads are daemon threads, so one that
  * nobody stopped does not keep the JVM alive; call {@link #stop()} (or {@link #block()}) before
  * {@code main} returns to let accepted work finish.
  *
- * <p>Thread safety: every public method may be called from any thread. State transitions, aloop
- * creation and configuration are serialised by {@code lifecycle}; {@code state} and {@code pool}
- * are volatile so that {@link #spawn} reads them without a lock. Subclasses may override public
- * methods; call {@code super} to keep the supervisor's guarantees.
+ * <p>Stopping has the verbs of every {@link Stoppable}, and neotasker's flags as {@link StopOptions}. A stop
+ * called on one of the supervisor's own threads (a task, a worker's target, an aloop) cannot wait for the
+ * work it is part of, so it goes on in the background, on a daemon thread {@code supervisor_<id>_stopper}.
+ *
+ * <p>Thread safety: every public method may be called from any thread. State transitions, aloop creation
+ * and configuration are serialised by {@code lifecycle}; {@code state} and {@code pool} are volatile so
+ * that {@link #spawn} reads them without a lock. Subclasses may override public methods; call
+ * {@code super} to keep the supervisor's guarantees.
  */
-public class TaskSupervisor {
+public class TaskSupervisor implements WorkerHost, Stoppable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskSupervisor.class);
 
@@ -72,45 +78,28 @@ public class TaskSupervisor {
     /** The default poll delay. */
     public static final Duration DEFAULT_POLL_DELAY = Duration.ofMillis(10);
 
-    private static final long FOREVER = Long.MAX_VALUE;
-
     private final String id;
     private final String threadNamePrefix;
     private final Object lifecycle = new Object();
     /** Written under {@code lifecycle}. */
     private volatile SupervisorState state = SupervisorState.NEW;
+    /** The settings to start with; once started, the pool's own are the ones in force. */
     private volatile PoolSettings poolSettings = PoolSettings.defaults();
     private volatile Duration pollDelay = DEFAULT_POLL_DELAY;
     /** Configuration that takes effect at start; guarded by {@code lifecycle}. */
     private ExecutorService replacementExecutor;
-    private UnaryOperator<Runnable> taskDecorator;
+    private volatile UnaryOperator<Runnable> taskDecorator;
     /** Set once at start, under {@code lifecycle}. */
     private volatile TaskPool pool;
-    private volatile ALoop supervisorLoop;
-    /** Aloops by name; changed under {@code lifecycle}, read anywhere. */
-    private final Map<String, ALoop> aloops = new ConcurrentHashMap<>();
-    /** Aloops asked to start while the supervisor was not yet active; guarded by {@code lifecycle}. */
-    private final List<ALoop> startWithSupervisor = new ArrayList<>();
-    private volatile ALoop defaultAloop;
+    private volatile ThreadAloop ownLoop;
+    private final AloopRegistry aloops;
+    private final SchedulerRegistry schedulers;
+    private final SchedulerHandle handle;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** What the stop could not finish; written once under {@code lifecycle} before {@code stopped} opens. */
     private volatile StopReport stopReport;
     /** The thread finishing a stop in the background, once there is one. */
     private volatile Thread stopper;
-    /** Workers and other schedulers by name; changed under {@code lifecycle}, read anywhere. */
-    private final Map<String, Scheduler> schedulers = new ConcurrentHashMap<>();
-    /** The listeners added; guarded by {@code lifecycle}. */
-    private final List<WorkerListener> workerListeners = new ArrayList<>();
-    /**
-     * The listeners combined, or null while there is none, so that a worker's run pays one volatile read
-     * for the hook. Written under {@code lifecycle}.
-     */
-    private volatile WorkerListener workerListener;
-    /**
-     * The listeners whose failure has been logged at ERROR; later failures go to DEBUG. Kept here, not in
-     * {@link WorkerListeners}, so that adding another listener does not log them all at ERROR again.
-     */
-    private final Set<WorkerListener> failedListeners = ConcurrentHashMap.newKeySet();
 
     /** A supervisor with a random UUID as its id. */
     public TaskSupervisor() {
@@ -128,19 +117,23 @@ public class TaskSupervisor {
         }
         this.id = id;
         this.threadNamePrefix = DEFAULT_ID.equals(id) ? "supervisor_" : "supervisor_" + id + "_";
+        this.aloops = new AloopRegistry(id, threadNamePrefix);
+        this.schedulers = new SchedulerRegistry(id);
+        this.handle = new SupervisorHandle(this, aloops, schedulers);
     }
 
     // ---------------------------------------------------------------- configuration
 
     /** The supervisor's id. */
+    @Override
     public String getId() {
         return id;
     }
 
     /**
-     * Sets the pool's sizes, priority limits and health check. Before start they take effect at
-     * start; while running they apply at once (neotasker's {@code set_thread_pool}): the pool grows or
-     * shrinks without losing or blocking queued tasks.
+     * Sets the pool's sizes, priority limits and health check. Before start they take effect at start;
+     * while running they apply at once (neotasker's {@code set_thread_pool}): the pool grows or shrinks
+     * without losing or blocking queued tasks.
      *
      * @throws IllegalStateException after stop, or when the new settings switch virtual threads while
      *     running
@@ -158,19 +151,20 @@ public class TaskSupervisor {
         }
         // Outside the life-cycle lock: applying may hand waiting tasks to the executor.
         current.apply(settings);
-        poolSettings = current.settings();
     }
 
     /** The pool settings in force (or to be used at start). */
     public PoolSettings getPoolSettings() {
-        return poolSettings;
+        TaskPool current = pool;
+        return current == null ? poolSettings : current.settings();
     }
 
     /**
      * Resizes the pool: {@code minSize} threads kept, at most {@code maxSize} running. Validated before
      * anything changes.
      *
-     * @throws IllegalArgumentException if a size is negative or {@code minSize > maxSize}
+     * @throws InvalidSettingException if a size is negative or {@code minSize > maxSize}
+     * @throws IllegalStateException after stop
      */
     public void resizePool(int minSize, int maxSize) {
         TaskPool current = pool;
@@ -179,7 +173,6 @@ public class TaskSupervisor {
         } else {
             requireNotStopped("resize the pool");
             current.resize(minSize, maxSize);
-            poolSettings = current.settings();
         }
     }
 
@@ -207,20 +200,11 @@ public class TaskSupervisor {
     }
 
     /**
-     * The task decorator, or {@code null} if none was set. Workers apply it themselves where the thread
-     * that dispatches a run is not the one whose context the run should have (a queue item's putter).
+     * The poll delay (default 10 ms): how long an event worker waits after a run before it runs again for
+     * triggers that arrived meanwhile, and how long a batch queue worker lingers to fill a batch. It never
+     * slows a plain queue worker.
      */
-    public UnaryOperator<Runnable> getTaskDecorator() {
-        synchronized (lifecycle) {
-            return taskDecorator;
-        }
-    }
-
-    /**
-     * The poll delay (default 10 ms): how long an event worker waits after a run before it runs again
-     * for triggers that arrived meanwhile, and how long a batch queue worker lingers to fill a batch.
-     * It never slows a plain queue worker.
-     */
+    @Override
     public Duration getPollDelay() {
         return pollDelay;
     }
@@ -228,12 +212,13 @@ public class TaskSupervisor {
     /**
      * Sets the poll delay; any time, taking effect from each worker's next wait.
      *
-     * @throws IllegalArgumentException if negative
+     * @throws InvalidSettingException if negative
      */
     public void setPollDelay(Duration pollDelay) {
         Objects.requireNonNull(pollDelay, "pollDelay");
         if (pollDelay.isNegative()) {
-            throw new IllegalArgumentException("poll delay must not be negative, was " + pollDelay);
+            throw InvalidSettingException.notNegative(null, "poll delay", pollDelay,
+                    "set it to 0 or a positive duration");
         }
         this.pollDelay = pollDelay;
     }
@@ -246,108 +231,89 @@ public class TaskSupervisor {
      * @throws IllegalStateException if already started or stopped
      */
     public void start() {
+        PoolSettings s;
         synchronized (lifecycle) {
             if (!state.canMoveTo(SupervisorState.ACTIVE)) {
                 throw new IllegalStateException("task supervisor '" + id + "' is " + state
                         + " and cannot start: a supervisor starts once; create a new one");
             }
-            ALoop loop = new ALoop(RESERVED_ALOOP_NAME, threadNamePrefix + "aloop_" + RESERVED_ALOOP_NAME, true);
+            ThreadAloop loop = aloops.newOwnLoop();
             loop.start();
-            TaskPool newPool = new TaskPool("task supervisor '" + id + "'", threadNamePrefix + "pool_", poolSettings,
+            s = poolSettings;
+            TaskPool newPool = new TaskPool("task supervisor '" + id + "'", threadNamePrefix + "pool_", s,
                     replacementExecutor, taskDecorator);
             newPool.startHealthCheck(loop);
-            supervisorLoop = loop;
+            ownLoop = loop;
             pool = newPool;
             moveTo(SupervisorState.ACTIVE);
-            for (ALoop aloop : startWithSupervisor) {
-                aloop.start();
-            }
-            startWithSupervisor.clear();
+            aloops.supervisorStarted();
         }
-        PoolSettings s = poolSettings;
         log.info("Task supervisor '{}' started: pool {}..{} threads{}", id, s.minSize(), s.maxSize(),
                 s.prioritiesEnabled() ? ", priorities on" : "");
     }
 
-    /** Stops it as neotasker's default does: waits for tasks and loops, stops workers, cancels nothing. */
-    public void stop() {
-        stop(true, true, false);
-    }
-
-    /** Stops it, waiting (or not) for tasks and loops; stops workers, cancels nothing. */
-    public void stop(boolean wait) {
-        stop(wait, true, false);
+    /** Begins a graceful stop and returns at once (neotasker's {@code stop(wait=False)}); see {@link #requestStop(StopOptions)}. */
+    @Override
+    public void requestStop() {
+        requestStop(StopOptions.defaults());
     }
 
     /**
-     * Stops it, waiting at most {@code wait}; stops workers, cancels what is left after the wait.
-     *
-     * @return what the stop could not finish in time
+     * Begins a stop with {@code options} and returns at once: workers are asked to stop now (puts and
+     * triggers are refused from this moment, as spawns are), and the rest of the stop goes on in the
+     * background on a daemon thread {@code supervisor_<id>_stopper}, forcing what is left when the
+     * options' timeout runs out. {@link #awaitStop}, {@link #block()} and {@link #getStopReport()} tell
+     * when it is done. Does nothing once a stop is under way.
      */
+    public void requestStop(StopOptions options) {
+        Objects.requireNonNull(options, "options");
+        Deadline deadline = deadlineOf(options);
+        if (beginStop()) {
+            stopInBackground(deadline, options, System.nanoTime());
+        }
+    }
+
+    /** Stops with the defaults: waits for tasks and loops, stops the workers first, cancels nothing. */
+    @Override
+    public StopReport stop() {
+        return stop(StopOptions.defaults());
+    }
+
+    /**
+     * Stops, waiting at most {@code wait}; then workers still running are forced (their run interrupted, a
+     * queue's remaining items handed back), pool tasks not yet started are cancelled, running ones
+     * interrupted, and pending aloop work cancelled.
+     */
+    @Override
     public StopReport stop(Duration wait) {
-        return stop(wait, true, false);
+        return stop(StopOptions.defaults().withTimeout(wait));
+    }
+
+    @Override
+    public StopReport stop(Deadline deadline) {
+        return stop(StopOptions.defaults().withTimeout(deadline.remaining()));
     }
 
     /**
-     * Stops the supervisor with neotasker's flags. New tasks are rejected from the first moment.
-     * Tasks already accepted (those held back by priority limits too) still run.
+     * Stops as {@code options} say (the sequence is {@link SupervisorStop}'s). New tasks are rejected from
+     * the first moment; tasks already accepted (those held back by priority limits too) still run.
+     * Interrupted work gets 100 ms (or the poll delay, if longer) to end; the call returns then, and the
+     * report names what still runs. Called from one of the supervisor's own threads, the stop goes on in
+     * the background with the same deadline, and the report says it is under way.
      *
-     * <p>Without {@code wait} the stop goes on in the background, on a daemon thread named
-     * {@code supervisor_<id>_stopper}: workers are asked to stop at once, the supervisor is
-     * {@code STOPPING} until every worker has stopped (queues drained) and every task and loop has
-     * finished, then {@code STOPPED}; {@link #block()} returns then, and {@link #getStopReport()} has
-     * the report. Called from one of the supervisor's own threads (a task, a worker's target, an aloop),
-     * the stop cannot wait for the work it is part of, so it goes on in the background even with
-     * {@code wait}.
-     *
-     * @param wait {@code true}: return when every task and loop has finished; {@code false}: return at
-     *     once and let them finish in the background
-     * @param stopSchedulers stop every registered worker first
-     * @param cancelTasks cancel work pending on aloops instead of letting it finish
-     */
-    public void stop(boolean wait, boolean stopSchedulers, boolean cancelTasks) {
-        boolean canWait = wait && !onOwnThread("stop(wait = true)");
-        if (!beginStop()) {
-            if (canWait) {
-                awaitStopped(FOREVER); // "wait" holds for every caller, not only the first
-            }
-            return;
-        }
-        if (canWait) {
-            finishStop(FOREVER, stopSchedulers, cancelTasks);
-        } else {
-            stopInBackground(FOREVER, stopSchedulers, cancelTasks);
-        }
-    }
-
-    /**
-     * Stops the supervisor, waiting at most {@code wait}: then workers still running are forced (their
-     * run interrupted, a queue's remaining items handed back), pool tasks not yet started are cancelled,
-     * running ones interrupted, and pending aloop work cancelled. Interrupted work gets
-     * {@value #INTERRUPTED_GRACE_MILLIS} ms (or the poll delay, if longer) to end; the call returns then,
-     * and the report names what still runs. Called from one of the supervisor's own threads, the stop
-     * goes on in the background with the same deadline, and the report says it is under way.
-     *
-     * @param wait the longest this call waits for the work to finish
-     * @param stopSchedulers stop every registered worker first
-     * @param cancelTasks cancel work pending on aloops at once instead of letting it finish
      * @return what the stop could not finish in time; for a caller that was not the first to stop, the
-     *     first stop's report if it ended within {@code wait}, else a report that it is still under way
+     *     first stop's report if it ended within the timeout, else a report that it is still under way
      */
-    public StopReport stop(Duration wait, boolean stopSchedulers, boolean cancelTasks) {
-        Objects.requireNonNull(wait, "wait");
-        if (wait.isNegative()) {
-            throw new IllegalArgumentException("stop wait must not be negative, was " + wait);
-        }
+    public StopReport stop(StopOptions options) {
+        Objects.requireNonNull(options, "options");
         long began = System.nanoTime();
-        long timeoutNanos = nanos(wait);
-        long deadline = timeoutNanos == FOREVER ? FOREVER : began + timeoutNanos;
-        boolean canWait = !onOwnThread("stop(Duration)");
+        Deadline deadline = deadlineOf(options);
+        boolean canWait = !onOwnThread();
         if (beginStop()) {
             if (canWait) {
-                return finishStop(deadline, stopSchedulers, cancelTasks);
+                return finishStop(deadline, options, began);
             }
-            stopInBackground(deadline, stopSchedulers, cancelTasks);
+            stopInBackground(deadline, options, began);
         } else if (canWait) {
             awaitStopped(deadline);
         }
@@ -356,61 +322,68 @@ public class TaskSupervisor {
             return report;
         }
         return state == SupervisorState.STOPPED
-                ? NEVER_STARTED // stopped before it started: nothing to report
+                ? StopReport.builder().build(Duration.ZERO) // stopped before it started: nothing to report
                 : StopReport.underWay(Duration.ofNanos(System.nanoTime() - began));
     }
 
     /**
-     * What the stop could not finish, once the supervisor is {@code STOPPED}; empty before that, and for
-     * a supervisor stopped before it started.
+     * Stops now: workers forced, pool tasks cancelled or interrupted, aloop work cancelled. A stop already
+     * under way elsewhere is forced too; its report is the one {@link #getStopReport()} has at the end.
+     */
+    @Override
+    public StopReport forceStop() {
+        StopOptions now = StopOptions.defaults().withTimeout(Duration.ZERO).withCancelTasks(true);
+        if (state == SupervisorState.STOPPING) {
+            long began = System.nanoTime();
+            StopReport.Builder report = StopReport.builder();
+            schedulers.all().forEach(scheduler -> report.add(scheduler.forceStop()));
+            report.poolTasks(pool.shutdownNow(), 0);
+            aloops.all().forEach(loop -> report.add(loop.forceStop()));
+            return report.build(Duration.ofNanos(System.nanoTime() - began));
+        }
+        return stop(now);
+    }
+
+    @Override
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(Deadline.nanos(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * What the stop could not finish, once the supervisor is {@code STOPPED}; empty before that, and for a
+     * supervisor stopped before it started.
      */
     public Optional<StopReport> getStopReport() {
         return Optional.ofNullable(stopReport);
     }
 
     /**
-     * Whether the calling thread is one of the supervisor's own (a pool thread, an aloop, the stopper),
-     * which a stop must not wait on: it would wait for itself. Logs why the stop does not wait.
+     * Blocks the calling thread while the supervisor is active; returns once it has stopped.
+     *
+     * @throws IllegalStateException on one of the supervisor's own threads (a task, a worker's target, an
+     *     aloop): the stop waits for that very thread, so this would never return
      */
-    private boolean onOwnThread(String call) {
-        boolean ownThread = isOwnThread();
-        if (ownThread) {
-            log.info("Task supervisor '{}': {} called on its own thread {}, which the stop would wait for: the stop "
-                    + "goes on in the background", id, call, Thread.currentThread().getName());
+    public void block() throws InterruptedException {
+        if (isOwnThread()) {
+            throw new IllegalStateException("block() called on " + Thread.currentThread().getName() + ", a thread of "
+                    + "task supervisor '" + id + "' itself: its stop would wait for this thread, so block() would never "
+                    + "return; call it from the thread that owns the supervisor (main), or use awaitStop(Duration)");
         }
-        return ownThread;
+        stopped.await();
     }
 
-    /** Whether the calling thread is one of the supervisor's own: a pool thread, an aloop, the stopper. */
-    private boolean isOwnThread() {
-        TaskPool p = pool;
-        ALoop own = supervisorLoop;
-        return (p != null && p.isPoolThread()) || (own != null && own.inLoop()) || Thread.currentThread() == stopper
-                || aloops.values().stream().anyMatch(ALoop::inLoop);
+    /** Whether the supervisor is started and not stopping. */
+    public boolean isActive() {
+        return state == SupervisorState.ACTIVE;
     }
 
-    /** Runs the rest of a stop begun by this call on the stopper thread. */
-    private void stopInBackground(long deadline, boolean stopSchedulers, boolean cancelTasks) {
-        if (stopSchedulers) {
-            // At once, so that put and trigger are refused from the first moment, as spawn is.
-            for (Scheduler scheduler : new ArrayList<>(schedulers.values())) {
-                try {
-                    scheduler.stop(false);
-                } catch (RuntimeException e) {
-                    log.error("Task supervisor '{}': asking '{}' to stop failed", id, scheduler.getName(), e);
-                }
-            }
-        }
-        Thread t = new Thread(() -> {
-            try {
-                finishStop(deadline, stopSchedulers, cancelTasks);
-            } catch (Throwable e) {
-                log.error("Task supervisor '{}': stopping in the background failed", id, e);
-            }
-        }, threadNamePrefix + "stopper");
-        t.setDaemon(true); // like the pool's threads: a stop in the background does not keep the JVM alive
-        stopper = t;
-        t.start();
+    /** The supervisor's life-cycle state. */
+    public SupervisorState getState() {
+        return state;
+    }
+
+    private static Deadline deadlineOf(StopOptions options) {
+        return options.timeout() == null ? Deadline.none() : Deadline.after(options.timeout());
     }
 
     /** Moves an active supervisor to STOPPING; returns whether this call is the one that stops it. */
@@ -429,108 +402,49 @@ public class TaskSupervisor {
         }
     }
 
+    /** Runs the rest of a stop begun by this call on the stopper thread. */
+    private void stopInBackground(Deadline deadline, StopOptions options, long began) {
+        SupervisorStop sequence = new SupervisorStop(id, schedulers, aloops, pollDelay);
+        if (options.stopSchedulers()) {
+            sequence.askSchedulers(); // at once, so that put and trigger are refused from the first moment
+        }
+        Thread t = new Thread(() -> {
+            try {
+                finishStop(deadline, options, began);
+            } catch (Throwable e) {
+                log.error("Task supervisor '{}': stopping in the background failed", id, e);
+            }
+        }, threadNamePrefix + "stopper");
+        t.setDaemon(true); // like the pool's threads: a stop in the background does not keep the JVM alive
+        stopper = t;
+        t.start();
+    }
+
     /**
-     * The stop itself, by the caller that began it (or the stopper thread). Ends STOPPED whatever fails
-     * on the way: a supervisor left STOPPING would hang every {@link #block()}.
+     * The stop itself, by the caller that began it (or the stopper thread). Ends STOPPED whatever fails on
+     * the way: a supervisor left STOPPING would hang every {@link #block()}.
      */
-    private StopReport finishStop(long deadline, boolean stopSchedulers, boolean cancelTasks) {
-        long began = System.nanoTime();
-        log.info("Task supervisor '{}' stopping", id);
-        StopTally tally = new StopTally();
-        // Each phase runs even if an earlier one failed.
-        RuntimeException failure = null;
+    private StopReport finishStop(Deadline deadline, StopOptions options, long began) {
         StopReport report = null;
         try {
-            List<BackgroundWorker> forced = List.of();
-            try {
-                if (stopSchedulers) {
-                    forced = stopSchedulers(deadline, tally);
-                }
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-            try {
-                stopPool(pool, deadline, tally);
-            } catch (RuntimeException e) {
-                failure = addFailure(failure, e);
-            }
-            for (BackgroundWorker worker : forced) {
-                if (worker.isRunning()) {
-                    tally.stuckWorkers.add(worker.getName());
-                }
-            }
-            for (ALoop loop : new ArrayList<>(aloops.values())) {
-                try {
-                    int cancelled = stopAloop(loop, deadline, cancelTasks);
-                    if (cancelled > 0) {
-                        tally.cancelledAloopWork.put(loop.getName(), cancelled);
-                    }
-                } catch (RuntimeException e) {
-                    failure = addFailure(failure, e);
-                }
-            }
-            try {
-                // The supervisor's own loop holds only timers; nothing on it is worth waiting for.
-                supervisorLoop.stop(true, true);
-            } catch (RuntimeException e) {
-                failure = addFailure(failure, e);
-            }
-            report = tally.report(Duration.ofNanos(System.nanoTime() - began));
+            report = new SupervisorStop(id, schedulers, aloops, pollDelay).run(pool, ownLoop, deadline, options, began);
+            return report;
         } finally {
-            if (report == null) { // an Error on the way: still stopped, with what is known
-                report = tally.report(Duration.ofNanos(System.nanoTime() - began));
-            }
             synchronized (lifecycle) {
-                stopReport = report;
+                stopReport = report != null ? report
+                        : StopReport.builder().build(Duration.ofNanos(System.nanoTime() - began)); // failed on the way
                 moveTo(SupervisorState.STOPPED);
             }
             stopped.countDown();
         }
-        if (report.isComplete()) {
-            log.info("Task supervisor '{}' {}", id, report);
-        } else {
-            log.warn("Task supervisor '{}' {}", id, report);
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return report;
     }
 
-    /** What a stop has had to give up so far; touched only by the thread doing the stop. */
-    private static final class StopTally {
-        final List<String> forcedWorkers = new ArrayList<>();
-        final List<String> stuckWorkers = new ArrayList<>();
-        final Map<String, List<?>> undeliveredItems = new LinkedHashMap<>();
-        int cancelledTasks;
-        int runningTasks;
-        final Map<String, Integer> cancelledAloopWork = new LinkedHashMap<>();
-
-        StopReport report(Duration took) {
-            return new StopReport(true, took, forcedWorkers, stuckWorkers, undeliveredItems, cancelledTasks, runningTasks,
-                    cancelledAloopWork);
-        }
-    }
-
-    private static final StopReport NEVER_STARTED = new StopTally().report(Duration.ZERO);
-
-    /** How long, at least, interrupted work gets to end before a stop reports it as still running. */
-    private static final long INTERRUPTED_GRACE_MILLIS = 100;
-
-    private static RuntimeException addFailure(RuntimeException first, RuntimeException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
-    }
-
-    private void awaitStopped(long deadline) {
+    private void awaitStopped(Deadline deadline) {
         try {
-            if (deadline == FOREVER) {
+            if (deadline.isNone()) {
                 stopped.await();
             } else {
-                stopped.await(remaining(deadline), TimeUnit.NANOSECONDS);
+                stopped.await(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -546,120 +460,23 @@ public class TaskSupervisor {
     }
 
     /**
-     * Stops every registered scheduler: asks all of them to stop, then waits for each until the
-     * deadline, and forces those still running. Returns the forced workers, whose runs may still go on.
+     * Whether the calling thread is one of the supervisor's own (a pool thread, an aloop, the stopper),
+     * which a stop must not wait on: it would wait for itself. Logs why the stop does not wait.
      */
-    private List<BackgroundWorker> stopSchedulers(long deadline, StopTally tally) {
-        List<Scheduler> all = new ArrayList<>(schedulers.values());
-        for (Scheduler scheduler : all) {
-            scheduler.stop(false);
+    private boolean onOwnThread() {
+        boolean ownThread = isOwnThread();
+        if (ownThread) {
+            log.info("Task supervisor '{}': stop called on its own thread {}, which the stop would wait for: the stop "
+                    + "goes on in the background", id, Thread.currentThread().getName());
         }
-        List<BackgroundWorker> forced = new ArrayList<>();
-        for (Scheduler scheduler : all) {
-            boolean done;
-            try {
-                done = scheduler.awaitStop(Duration.ofNanos(remaining(deadline)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                done = false;
-            }
-            if (done) {
-                continue;
-            }
-            scheduler.forceStop();
-            tally.forcedWorkers.add(scheduler.getName());
-            if (scheduler instanceof BackgroundWorker worker) {
-                forced.add(worker);
-                List<?> handedBack = worker.getUndelivered();
-                if (!handedBack.isEmpty()) {
-                    tally.undeliveredItems.put(worker.getName(), handedBack);
-                }
-            }
-        }
-        return forced;
+        return ownThread;
     }
 
-    /**
-     * Shuts the pool down and waits for its tasks until the deadline; then cancels what has not started,
-     * interrupts what runs, and gives that one poll delay to end.
-     */
-    private void stopPool(TaskPool p, long deadline, StopTally tally) {
-        p.shutdown();
-        try {
-            if (p.awaitTermination(Duration.ofNanos(remaining(deadline)))) {
-                return;
-            }
-            tally.cancelledTasks = p.shutdownNow();
-            if (!p.awaitTermination(interruptedGrace())) {
-                tally.runningTasks = p.info().active(); // -1 for a replacement executor that cannot tell
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            tally.cancelledTasks = p.shutdownNow();
-        }
-    }
-
-    /** How long interrupted work gets to end: {@value #INTERRUPTED_GRACE_MILLIS} ms, or the poll delay if longer. */
-    private Duration interruptedGrace() {
-        Duration floor = Duration.ofMillis(INTERRUPTED_GRACE_MILLIS);
-        return pollDelay.compareTo(floor) > 0 ? pollDelay : floor;
-    }
-
-    private static int stopAloop(ALoop loop, long deadline, boolean cancelTasks) {
-        if (cancelTasks) {
-            return deadline == FOREVER ? loop.stop(true, true) : loop.stop(Duration.ofNanos(remaining(deadline)), true);
-        }
-        if (deadline == FOREVER) {
-            loop.stop();
-            return 0;
-        }
-        return loop.stop(Duration.ofNanos(remaining(deadline)));
-    }
-
-    private static long remaining(long deadline) {
-        return deadline == FOREVER ? FOREVER : Math.max(0, deadline - System.nanoTime());
-    }
-
-    private static long nanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return FOREVER;
-        }
-    }
-
-    /**
-     * Blocks the calling thread while the supervisor is active; returns once it has stopped.
-     *
-     * @throws IllegalStateException on one of the supervisor's own threads (a task, a worker's target, an
-     *     aloop): the stop waits for that very thread, so this would never return
-     */
-    public void block() throws InterruptedException {
-        if (isOwnThread()) {
-            throw new IllegalStateException("block() called on " + Thread.currentThread().getName() + ", a thread of "
-                    + "task supervisor '" + id + "' itself: its stop would wait for this thread, so block() would never "
-                    + "return; call it from the thread that owns the supervisor (main), or use block(Duration)");
-        }
-        stopped.await();
-    }
-
-    /**
-     * Blocks while the supervisor is active, at most {@code timeout}.
-     *
-     * @return whether the supervisor stopped within the timeout
-     */
-    public boolean block(Duration timeout) throws InterruptedException {
-        return stopped.await(nanos(timeout), TimeUnit.NANOSECONDS);
-    }
-
-    /** Whether the supervisor is started and not stopping. */
-    public boolean isActive() {
-        return state == SupervisorState.ACTIVE;
-    }
-
-    /** The supervisor's life-cycle state. */
-    public SupervisorState getState() {
-        return state;
+    private boolean isOwnThread() {
+        TaskPool p = pool;
+        ThreadAloop own = ownLoop;
+        return (p != null && p.isPoolThread()) || (own != null && own.inLoop()) || Thread.currentThread() == stopper
+                || aloops.all().stream().anyMatch(Aloop::inLoop);
     }
 
     private void requireNew(String action) {
@@ -673,6 +490,25 @@ public class TaskSupervisor {
         if (state == SupervisorState.STOPPING || state == SupervisorState.STOPPED) {
             throw new IllegalStateException("task supervisor '" + id + "' is " + state + ": cannot " + action);
         }
+    }
+
+    /** The pool, once started; for the handle. */
+    TaskPool pool() {
+        return pool;
+    }
+
+    /** The supervisor's own loop, once started; for the handle. */
+    ThreadAloop ownLoop() {
+        ThreadAloop loop = ownLoop;
+        if (loop == null) {
+            throw new IllegalStateException("task supervisor '" + id + "' is not started: call start() first");
+        }
+        return loop;
+    }
+
+    /** The task decorator, or {@code null}; for the handle. */
+    UnaryOperator<Runnable> taskDecorator() {
+        return taskDecorator;
     }
 
     // ---------------------------------------------------------------- tasks
@@ -708,42 +544,14 @@ public class TaskSupervisor {
     }
 
     /**
-     * Runs {@code task} on the pool with the given priority (ignored while priorities are off); the
-     * future completes with its result.
+     * Runs {@code task} on the pool with the given priority (ignored while priorities are off); the future
+     * completes with its result.
      *
      * @throws IllegalStateException before {@link #start()}
      * @throws RejectedExecutionException once stopping
      */
     public <T> CompletableFuture<T> spawn(Priority priority, Callable<T> task) {
         return activePool().submit(priority, task);
-    }
-
-    /**
-     * Runs a scheduler's own work on the pool (a worker's run, a queue drain). Unlike {@link #spawn}, this
-     * is accepted while the supervisor stops its schedulers, so they can finish their work; it is
-     * refused once the pool itself shuts down.
-     *
-     * @throws IllegalStateException before {@link #start()}
-     * @throws RejectedExecutionException once the pool is shutting down
-     */
-    public CompletableFuture<Void> executeForScheduler(Runnable task) {
-        return executeForScheduler(task, true);
-    }
-
-    /**
-     * As {@link #executeForScheduler(Runnable)}; with {@code decorate} false, without the task decorator,
-     * for a scheduler that has wrapped the work in its caller's context itself (a worker's queued item),
-     * so that it is not decorated twice.
-     *
-     * @throws IllegalStateException before {@link #start()}
-     * @throws RejectedExecutionException once the pool is shutting down
-     */
-    public CompletableFuture<Void> executeForScheduler(Runnable task, boolean decorate) {
-        TaskPool p = pool;
-        if (p == null) {
-            throw new IllegalStateException("task supervisor '" + id + "' is not started: call start() first");
-        }
-        return p.submit(Priority.NORMAL, task, decorate);
     }
 
     private TaskPool activePool() {
@@ -762,7 +570,7 @@ public class TaskSupervisor {
     // ---------------------------------------------------------------- aloops
 
     /** Creates and starts a non-default, non-daemon aloop. */
-    public ALoop createAloop(String name) {
+    public Aloop createAloop(String name) {
         return createAloop(name, false, false, true);
     }
 
@@ -777,38 +585,10 @@ public class TaskSupervisor {
      * @throws IllegalArgumentException for an empty, reserved or duplicate name
      * @throws IllegalStateException once the supervisor is stopping
      */
-    public ALoop createAloop(String name, boolean isDefault, boolean daemon, boolean start) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("aloop name must not be empty: give the aloop a name");
-        }
-        if (RESERVED_ALOOP_NAME.equals(name)) {
-            throw new IllegalArgumentException("aloop name '" + RESERVED_ALOOP_NAME + "' is reserved for the "
-                    + "supervisor's own loop: choose another name");
-        }
+    public Aloop createAloop(String name, boolean isDefault, boolean daemon, boolean start) {
         synchronized (lifecycle) {
             requireNotStopped("create aloop '" + name + "'");
-            ALoop existing = aloops.get(name);
-            if (existing != null && existing.getState() != ALoopState.STOPPED) {
-                throw new IllegalArgumentException("aloop '" + name + "' already exists in task supervisor '" + id
-                        + "': choose another name or stop the existing one first");
-            }
-            ALoop loop = new ALoop(name, threadNamePrefix + "aloop_" + name, daemon);
-            aloops.put(name, loop);
-            if (isDefault) {
-                defaultAloop = loop;
-            }
-            if (start) {
-                startLoop(loop);
-            }
-            return loop;
-        }
-    }
-
-    private void startLoop(ALoop loop) {
-        if (state == SupervisorState.ACTIVE) {
-            loop.start();
-        } else if (!startWithSupervisor.contains(loop)) {
-            startWithSupervisor.add(loop);
+            return aloops.create(name, isDefault, daemon, start, state == SupervisorState.ACTIVE);
         }
     }
 
@@ -821,18 +601,18 @@ public class TaskSupervisor {
     public void startAloop(String name) {
         synchronized (lifecycle) {
             requireNotStopped("start aloop '" + name + "'");
-            startLoop(getAloop(name));
+            aloops.start(name, state == SupervisorState.ACTIVE);
         }
     }
 
     /** Stops an aloop after its pending work is done. The supervisor stops every aloop when it stops. */
-    public void stopAloop(String name) {
-        getAloop(name).stop();
+    public StopReport stopAloop(String name) {
+        return aloops.get(name).stop();
     }
 
     /** The aloop with this name, if there is one. */
-    public Optional<ALoop> findAloop(String name) {
-        return Optional.ofNullable(name == null ? null : aloops.get(name));
+    public Optional<Aloop> findAloop(String name) {
+        return aloops.find(name);
     }
 
     /**
@@ -840,22 +620,18 @@ public class TaskSupervisor {
      *
      * @throws IllegalArgumentException if there is none
      */
-    public ALoop getAloop(String name) {
-        return findAloop(name).orElseThrow(() -> new IllegalArgumentException("task supervisor '" + id
-                + "' has no aloop named '" + name + "': create it first (createAloop, or supervisor.aloops."
-                + name + " in Spring configuration)"));
+    public Aloop getAloop(String name) {
+        return aloops.get(name);
     }
 
     /** Every aloop of this supervisor, by name (the supervisor's own loop excluded). */
-    public List<ALoop> getAloops() {
-        List<ALoop> all = new ArrayList<>(aloops.values());
-        all.sort(Comparator.comparing(ALoop::getName));
-        return all;
+    public List<Aloop> getAloops() {
+        return aloops.all();
     }
 
     /** The default aloop, if one is set. */
-    public Optional<ALoop> getDefaultAloop() {
-        return Optional.ofNullable(defaultAloop);
+    public Optional<Aloop> getDefaultAloop() {
+        return aloops.defaultAloop();
     }
 
     /**
@@ -864,7 +640,7 @@ public class TaskSupervisor {
      * @throws IllegalArgumentException if there is no aloop of that name
      */
     public void setDefaultAloop(String name) {
-        defaultAloop = getAloop(name);
+        aloops.setDefault(name);
     }
 
     // ---------------------------------------------------------------- workers and schedulers
@@ -874,64 +650,29 @@ public class TaskSupervisor {
      * {@code register_scheduler}). Workers register themselves when they start and stay registered,
      * stopped or not, until unregistered. Registering the same object again (under a new name) is fine.
      *
+     * @return what the scheduler runs with: the pool, the supervisor's own loop, the aloops, the listeners
      * @throws IllegalArgumentException if another scheduler has that name
      * @throws IllegalStateException once the supervisor is stopping
      */
-    public void registerScheduler(Scheduler scheduler) {
+    @Override
+    public SchedulerHandle registerScheduler(Scheduler scheduler) {
         Objects.requireNonNull(scheduler, "scheduler");
-        String name = scheduler.getName();
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("a scheduler needs a name to be registered");
-        }
         synchronized (lifecycle) {
-            requireNotStopped("register '" + name + "'");
-            Scheduler existing = schedulers.get(name);
-            if (existing != null && existing != scheduler) {
-                throw new IllegalArgumentException("task supervisor '" + id + "' already has a worker named '" + name
-                        + "': give this one another name, or unregister the other first");
-            }
-            if (existing == scheduler) {
-                return; // already registered under this name: nothing changes
-            }
-            schedulers.values().removeIf(s -> s == scheduler);
-            schedulers.put(name, scheduler);
+            requireNotStopped("register '" + scheduler.getName() + "'");
         }
-        // Outside the lock: listeners are foreign code.
-        WorkerListener listener = workerListener;
-        if (listener != null && scheduler instanceof BackgroundWorker worker) {
-            listener.registered(worker);
-        }
-    }
-
-    /**
-     * Registers a synchronous scheduler (neotasker's {@code register_sync_scheduler}). In Java every
-     * scheduler is stopped the same way, so this is {@link #registerScheduler}.
-     */
-    public void registerSyncScheduler(Scheduler scheduler) {
-        registerScheduler(scheduler);
+        schedulers.register(scheduler);
+        return handle;
     }
 
     /** Forgets a scheduler: the supervisor will not stop it. Does not stop it. */
+    @Override
     public void unregisterScheduler(Scheduler scheduler) {
-        boolean removed;
-        synchronized (lifecycle) {
-            removed = schedulers.values().removeIf(s -> s == scheduler);
-        }
-        WorkerListener listener = workerListener;
-        if (removed && listener != null && scheduler instanceof BackgroundWorker worker) {
-            listener.unregistered(worker);
-        }
-    }
-
-    /** Forgets a synchronous scheduler; the same as {@link #unregisterScheduler}. */
-    public void unregisterSyncScheduler(Scheduler scheduler) {
-        unregisterScheduler(scheduler);
+        schedulers.unregister(scheduler);
     }
 
     /** The worker registered under this name, if any. */
     public Optional<BackgroundWorker> findWorker(String name) {
-        Scheduler s = name == null ? null : schedulers.get(name);
-        return s instanceof BackgroundWorker worker ? Optional.of(worker) : Optional.empty();
+        return schedulers.findWorker(name);
     }
 
     /**
@@ -940,8 +681,7 @@ public class TaskSupervisor {
      * @throws IllegalArgumentException if there is none
      */
     public BackgroundWorker getWorker(String name) {
-        return findWorker(name).orElseThrow(() -> new IllegalArgumentException("task supervisor '" + id
-                + "' has no worker named '" + name + "'; known: " + new TreeSet<>(schedulers.keySet())));
+        return schedulers.getWorker(name);
     }
 
     /**
@@ -991,11 +731,7 @@ public class TaskSupervisor {
 
     /** Every registered worker, by name. */
     public List<BackgroundWorker> getWorkers() {
-        return schedulers.values().stream()
-                .filter(BackgroundWorker.class::isInstance)
-                .map(BackgroundWorker.class::cast)
-                .sorted(Comparator.comparing(BackgroundWorker::getName))
-                .toList();
+        return schedulers.workers();
     }
 
     /**
@@ -1004,51 +740,19 @@ public class TaskSupervisor {
      * after adding it.
      */
     public void addWorkerListener(WorkerListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        synchronized (lifecycle) {
-            workerListeners.add(listener);
-            workerListener = new WorkerListeners(id, workerListeners, failedListeners);
-        }
+        schedulers.addListener(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Removes a listener added with {@link #addWorkerListener}; a no-op for one that was not added. */
     public void removeWorkerListener(WorkerListener listener) {
-        synchronized (lifecycle) {
-            if (workerListeners.remove(listener)) {
-                failedListeners.remove(listener);
-                workerListener = workerListeners.isEmpty() ? null
-                        : new WorkerListeners(id, workerListeners, failedListeners);
-            }
-        }
-    }
-
-    /**
-     * What workers tell about their runs: every listener added, combined into one that logs and otherwise
-     * ignores a listener's exception; {@code null} while none is added.
-     */
-    public WorkerListener getWorkerListener() {
-        return workerListener;
-    }
-
-    /**
-     * The supervisor's own loop ({@value #RESERVED_ALOOP_NAME}): where worker timers, the health check and
-     * poll-delay waits run. Tasks on it must be short and never block.
-     *
-     * @throws IllegalStateException before start
-     */
-    public ALoop getSchedulerLoop() {
-        ALoop loop = supervisorLoop;
-        if (loop == null) {
-            throw new IllegalStateException("task supervisor '" + id + "' is not started: call start() first");
-        }
-        return loop;
+        schedulers.removeListener(listener);
     }
 
     // ---------------------------------------------------------------- introspection
 
     /**
-     * The pool's figures alone, without walking every worker as {@link #info()} does: for health checks
-     * and metrics that read them often. {@code null} before start.
+     * The pool's figures alone, without walking every worker as {@link #info()} does: for health checks and
+     * metrics that read them often. {@code null} before start.
      */
     public PoolInfo poolInfo() {
         TaskPool p = pool;
@@ -1058,89 +762,13 @@ public class TaskSupervisor {
     /** An immutable snapshot of the supervisor, its pool and its aloops. */
     public SupervisorInfo info() {
         TaskPool p = pool;
-        ALoop defaultLoop = defaultAloop;
-        List<ALoopInfo> loops = getAloops().stream().map(a -> a.info(a == defaultLoop)).toList();
-        SupervisorState current = state;
         List<WorkerInfo> workers = getWorkers().stream().map(BackgroundWorker::info).toList();
-        return new SupervisorInfo(id, current, current == SupervisorState.ACTIVE, pollDelay,
-                p == null ? null : p.info(), loops, workers);
-    }
-
-    /** The prefix of every thread this supervisor names: {@code supervisor_} or {@code supervisor_<id>_}. */
-    protected String getThreadNamePrefix() {
-        return threadNamePrefix;
+        return new SupervisorInfo(id, state, pollDelay, p == null ? null : p.info(),
+                getAloops().stream().map(Aloop::info).toList(), workers);
     }
 
     @Override
     public String toString() {
         return "TaskSupervisor[" + id + ", " + state + "]";
-    }
-
-    /** Several listeners as one; each call is guarded, so a failing listener stops neither the others nor a worker. */
-    private static final class WorkerListeners implements WorkerListener {
-
-        private final String supervisorId;
-        private final WorkerListener[] listeners;
-        private final Set<WorkerListener> failed;
-
-        WorkerListeners(String supervisorId, List<WorkerListener> listeners, Set<WorkerListener> failed) {
-            this.supervisorId = supervisorId;
-            this.listeners = listeners.toArray(new WorkerListener[0]);
-            this.failed = failed;
-        }
-
-        @Override
-        public void registered(BackgroundWorker worker) {
-            each(worker, listener -> listener.registered(worker));
-        }
-
-        @Override
-        public void unregistered(BackgroundWorker worker) {
-            each(worker, listener -> listener.unregistered(worker));
-        }
-
-        private void each(BackgroundWorker worker, Consumer<WorkerListener> call) {
-            for (WorkerListener listener : listeners) {
-                try {
-                    call.accept(listener);
-                } catch (RuntimeException e) {
-                    failed(listener, worker, e);
-                }
-            }
-        }
-
-        @Override
-        public void runEnded(BackgroundWorker worker, long durationNanos, Throwable failure) {
-            // A loop of its own rather than each(...): this is on every run's path, so no lambda.
-            for (WorkerListener listener : listeners) {
-                try {
-                    listener.runEnded(worker, durationNanos, failure);
-                } catch (RuntimeException e) {
-                    failed(listener, worker, e);
-                }
-            }
-        }
-
-        @Override
-        public void runSkipped(BackgroundWorker worker, long durationNanos) {
-            for (WorkerListener listener : listeners) {
-                try {
-                    listener.runSkipped(worker, durationNanos);
-                } catch (RuntimeException e) {
-                    failed(listener, worker, e);
-                }
-            }
-        }
-
-        /** The first failure of a listener at ERROR with its stack trace; the rest, once per run, at DEBUG. */
-        private void failed(WorkerListener listener, BackgroundWorker worker, RuntimeException e) {
-            if (failed.add(listener)) {
-                log.error("Task supervisor '{}': worker listener {} failed on worker '{}' (its further failures are "
-                        + "logged at DEBUG)", supervisorId, listener, worker.getName(), e);
-            } else {
-                log.debug("Task supervisor '{}': worker listener {} failed on worker '{}'", supervisorId, listener,
-                        worker.getName(), e);
-            }
-        }
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.worker.ContinuousWorker;
 import dev.tasksupervisor.worker.EventWorker;
@@ -40,7 +41,7 @@ class BadInputTest {
 
     @AfterEach
     void stopSupervisor() {
-        supervisor.stop(Duration.ofSeconds(10), true, true);
+        supervisor.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(10)).withCancelTasks(true));
     }
 
     private TaskSupervisor started() {
@@ -155,8 +156,8 @@ class BadInputTest {
                     .withMessage("worker 'tick': interval must be positive, was PT-1S: set a positive duration, such as 1s");
             assertThatIllegalArgumentException().isThrownBy(() -> worker.setDelay(Duration.ofSeconds(-1)))
                     .withMessage("worker 'tick': delay must be positive, was PT-1S: set a positive duration, such as 1s");
-            assertThatIllegalArgumentException().isThrownBy(() -> worker.setDelayBefore(Duration.ofSeconds(-1)))
-                    .withMessage("worker 'tick': delayBefore must not be negative, was PT-1S: set it to 0 (the default) "
+            assertThatIllegalArgumentException().isThrownBy(() -> worker.setInitialDelay(Duration.ofSeconds(-1)))
+                    .withMessage("worker 'tick': initialDelay must not be negative, was PT-1S: set it to 0 (the default) "
                             + "or a positive duration");
         }
 
@@ -366,7 +367,7 @@ class BadInputTest {
             worker.start();
             worker.trigger();
             running.await();
-            worker.stop(false);
+            worker.requestStop();
             assertThat(worker.getState()).isEqualTo(WorkerState.STOPPING);
             assertThatIllegalStateException().isThrownBy(worker::start)
                     .withMessage("worker 'refresh' is still STOPPING (finishing its run or draining its queue): start it "
@@ -469,7 +470,7 @@ class BadInputTest {
                     .withMessage("the queue of worker 'ship' is full (capacity 1) and stayed full for PT0.02S: put "
                             + "with a timeout to wait for space, or raise the capacity");
             release.countDown();
-            assertThat(worker.stop()).isEmpty();
+            assertThat(worker.stop().undelivered(worker.getName())).isEmpty();
             assertThat(worker.getRuns()).isEqualTo(2);
         }
 
@@ -481,7 +482,7 @@ class BadInputTest {
             worker.setCapacity(10);
             worker.start();
             worker.put("order", Duration.ofSeconds(Long.MAX_VALUE));
-            assertThat(worker.stop()).isEmpty();
+            assertThat(worker.stop().undelivered(worker.getName())).isEmpty();
             assertThat(handled).containsExactly("order");
         }
 
@@ -524,7 +525,7 @@ class BadInputTest {
             worker.stop();
             assertThatIllegalStateException().isThrownBy(worker::trigger)
                     .withMessage("interval worker 'tick' is STOPPED: start it before triggering it");
-            assertThatIllegalStateException().isThrownBy(() -> worker.trigger(true))
+            assertThatIllegalStateException().isThrownBy(worker::skipNextRun)
                     .withMessage("interval worker 'tick' is STOPPED: start it before triggering it");
         }
 

@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.tasksupervisor.testsupport.SupervisorThreads;
+import dev.tasksupervisor.lifecycle.StopReport;
 import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.pool.Priority;
 
 class TaskSupervisorTest {
 
@@ -27,7 +30,7 @@ class TaskSupervisorTest {
     @AfterEach
     void cleanUp() {
         release.countDown();
-        supervisor.stop(Duration.ofSeconds(5), true, true);
+        supervisor.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(5)).withCancelTasks(true));
     }
 
     @Test
@@ -120,14 +123,14 @@ class TaskSupervisorTest {
     void stopWithoutWaitReturnsAtOnceAndTheSupervisorIsStoppedOnlyWhenItsTasksHaveFinished() throws Exception {
         supervisor.start();
         CompletableFuture<Void> running = supervisor.spawn(() -> awaitRelease());
-        supervisor.stop(false);
+        supervisor.requestStop();
         assertThat(supervisor.getState()).isEqualTo(SupervisorState.STOPPING);
         assertThatThrownBy(() -> supervisor.spawn(() -> { })).isInstanceOf(RejectedExecutionException.class);
-        assertThat(supervisor.block(Duration.ofMillis(50))).as("block() while a task still runs").isFalse();
+        assertThat(supervisor.awaitStop(Duration.ofMillis(50))).as("block() while a task still runs").isFalse();
         assertThat(running).isNotDone();
         assertThat(supervisor.getStopReport()).isEmpty();
         release.countDown();
-        assertThat(supervisor.block(Duration.ofSeconds(10))).isTrue();
+        assertThat(supervisor.awaitStop(Duration.ofSeconds(10))).isTrue();
         assertThat(running).isCompleted();
         assertThat(supervisor.getState()).isEqualTo(SupervisorState.STOPPED);
         assertThat(supervisor.getStopReport()).hasValueSatisfying(report -> assertThat(report.isComplete()).isTrue());
@@ -233,11 +236,11 @@ class TaskSupervisorTest {
                 throw new IllegalStateException(e);
             }
         });
-        assertThat(supervisor.block(Duration.ofMillis(1))).isFalse();
+        assertThat(supervisor.awaitStop(Duration.ofMillis(1))).isFalse();
         assertThat(blocked).isNotDone();
         supervisor.stop();
         blocked.get();
-        assertThat(supervisor.block(Duration.ofMillis(1))).isTrue();
+        assertThat(supervisor.awaitStop(Duration.ofMillis(1))).isTrue();
     }
 
     @Test
@@ -301,9 +304,9 @@ class TaskSupervisorTest {
             }
 
             @Override
-            public void stop(boolean wait, boolean stopSchedulers, boolean cancelTasks) {
-                events.add("stop " + wait);
-                super.stop(wait, stopSchedulers, cancelTasks);
+            public StopReport stop(StopOptions options) {
+                events.add("stop " + (options.timeout() == null));
+                return super.stop(options);
             }
         };
         custom.start();
@@ -322,9 +325,9 @@ class TaskSupervisorTest {
             supervisor.stop(); // waits: but the stop would wait for this very task
             return null;
         });
-        supervisor.stop(false);
+        supervisor.requestStop();
         go.countDown();
-        assertThat(supervisor.block(Duration.ofSeconds(10))).as("stopped").isTrue();
+        assertThat(supervisor.awaitStop(Duration.ofSeconds(10))).as("stopped").isTrue();
         assertThat(task).succeedsWithin(Duration.ofSeconds(10));
     }
 
@@ -339,7 +342,7 @@ class TaskSupervisorTest {
                 }));
         worker.start();
         worker.trigger();
-        assertThat(supervisor.block(Duration.ofSeconds(10))).as("stopped").isTrue();
+        assertThat(supervisor.awaitStop(Duration.ofSeconds(10))).as("stopped").isTrue();
         assertThat(runs).hasValue(1);
         assertThat(worker.isStopped()).isTrue();
     }
@@ -360,7 +363,7 @@ class TaskSupervisorTest {
     void aLaterStopWithADeadlineSaysTheFirstIsStillUnderWayRatherThanThatEverythingFinished() {
         supervisor.start();
         CompletableFuture<Void> running = supervisor.spawn(() -> awaitRelease());
-        supervisor.stop(false);
+        supervisor.requestStop();
 
         StopReport report = supervisor.stop(Duration.ofMillis(100));
 
@@ -379,7 +382,7 @@ class TaskSupervisorTest {
                 "orders", dev.tasksupervisor.worker.WorkerTarget.of(item -> awaitRelease()));
         worker.start();
         worker.put(1);
-        supervisor.stop(false);
+        supervisor.requestStop();
         assertThatThrownBy(() -> worker.put(2)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("queue worker 'orders' is STOPPING");
     }

@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import dev.tasksupervisor.autoconfigure.Worker;
+import dev.tasksupervisor.annotation.Worker;
 
 /**
  * An event worker: rebuilds a cache once per trigger ({@code POST /cache/refresh}); triggers that

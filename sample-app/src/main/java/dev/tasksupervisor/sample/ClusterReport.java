@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
-import dev.tasksupervisor.autoconfigure.Worker;
+import dev.tasksupervisor.annotation.Worker;
 
 /**
  * A locked interval worker (profile {@code cluster}): every {@code sample.cluster.report} one instance of the

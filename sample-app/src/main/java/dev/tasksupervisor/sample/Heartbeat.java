@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 
 import dev.tasksupervisor.SupervisorInfo;
 import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.autoconfigure.Worker;
+import dev.tasksupervisor.annotation.Worker;
 
 /** An interval worker: every {@code sample.heartbeat} (10 s) it logs how the supervisor is doing. */
 @Component

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
-import dev.tasksupervisor.aloop.ALoop;
-import dev.tasksupervisor.autoconfigure.Worker;
+import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.annotation.Worker;
 
 /**
  * Async workers on aloops: they return a {@code CompletionStage}, run on an aloop's thread and wait
@@ -24,12 +24,12 @@ public class PricePoller {
 
     private static final Logger log = LoggerFactory.getLogger(PricePoller.class);
 
-    private final ALoop io;
+    private final Aloop io;
     private final AtomicInteger polls = new AtomicInteger();
     private final AtomicReference<String> lastThread = new AtomicReference<>();
     private final AtomicInteger reports = new AtomicInteger();
 
-    PricePoller(@Qualifier("ioAloop") ALoop io) {
+    PricePoller(@Qualifier("ioAloop") Aloop io) {
         this.io = io;
     }
 

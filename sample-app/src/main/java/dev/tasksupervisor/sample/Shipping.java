@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import dev.tasksupervisor.autoconfigure.Worker;
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.worker.WorkerContext;
 
 /** A queue worker: ships each order put into its queue by {@code POST /orders}, one after another. */

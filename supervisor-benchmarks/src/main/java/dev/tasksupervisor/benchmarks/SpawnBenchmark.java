@@ -21,7 +21,7 @@ import org.slf4j.MDC;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
-import dev.tasksupervisor.Priority;
+import dev.tasksupervisor.pool.Priority;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.pool.PoolSettings;
 

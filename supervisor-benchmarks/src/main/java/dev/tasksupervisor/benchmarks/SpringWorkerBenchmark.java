@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.autoconfigure.Worker;
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.worker.QueueWorker;
 
 /**

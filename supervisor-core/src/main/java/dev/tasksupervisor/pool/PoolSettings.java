@@ -3,6 +3,8 @@ package dev.tasksupervisor.pool;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.tasksupervisor.config.InvalidSettingException;
+
 /**
  * The size and behaviour of a supervisor's thread pool: neotasker's {@code set_thread_pool}
  * arguments plus the pool health check. Immutable and validated on construction; build one with
@@ -30,6 +32,9 @@ public record PoolSettings(
         Duration checkInterval,
         Duration checkTimeout) {
 
+    /** How {@link InvalidSettingException}s name these settings' owner. */
+    private static final String OWNER = "pool";
+
     /** Default idle time before a thread above {@code minSize} ends. */
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
     /** Default period of the pool health check. */
@@ -37,23 +42,27 @@ public record PoolSettings(
     /** Default time a health probe may wait for a thread. */
     public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(1);
 
-    /** Validates every setting; the messages name the setting and the fix. */
+    /**
+     * Validates every setting.
+     *
+     * @throws InvalidSettingException naming the setting and the fix
+     * @throws IllegalStateException for virtual threads on a JVM older than Java 21
+     */
     public PoolSettings {
         requireNotNegative(minSize, "minSize");
         if (maxSize < 1) {
-            throw new IllegalArgumentException("pool maxSize must be at least 1, was " + maxSize + ": set it to 1 or more");
+            throw InvalidSettingException.atLeastOne(OWNER, "maxSize", maxSize, "set it to 1 or more");
         }
         if (minSize > maxSize) {
-            throw new IllegalArgumentException("pool minSize (" + minSize + ") must not be above maxSize (" + maxSize
-                    + "): lower minSize or raise maxSize");
+            throw InvalidSettingException.notAbove(OWNER, "minSize", minSize, "maxSize", maxSize);
         }
         requireNotNegative(poolSize, "poolSize");
         requireNotNegative(reserveNormal, "reserveNormal");
         requireNotNegative(reserveHigh, "reserveHigh");
         Objects.requireNonNull(keepAlive, "keepAlive");
         if (keepAlive.isNegative()) {
-            throw new IllegalArgumentException("pool keepAlive must not be negative, was " + keepAlive
-                    + ": set it to 0 or a positive duration");
+            throw InvalidSettingException.notNegative(OWNER, "keepAlive", keepAlive,
+                    "set it to 0 or a positive duration");
         }
         requirePositive(checkInterval, "checkInterval", "5s");
         requirePositive(checkTimeout, "checkTimeout", "1s");
@@ -65,15 +74,14 @@ public record PoolSettings(
 
     private static void requireNotNegative(int value, String name) {
         if (value < 0) {
-            throw new IllegalArgumentException("pool " + name + " must not be negative, was " + value + ": set it to 0 or more");
+            throw InvalidSettingException.notNegative(OWNER, name, value, "set it to 0 or more");
         }
     }
 
     private static void requirePositive(Duration value, String name, String example) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException("pool " + name + " must be positive, was " + value
-                    + ": set a positive duration, such as " + example);
+            throw InvalidSettingException.positive(OWNER, name, value, example);
         }
     }
 

@@ -3,66 +3,69 @@ package dev.tasksupervisor.worker;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.tasksupervisor.Scheduler;
-import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.config.InvalidSettingException;
+import dev.tasksupervisor.lifecycle.Deadline;
+import dev.tasksupervisor.lifecycle.StopReport;
 
 /**
- * What every worker shares: a name, a target, the object {@code o} and the error handler, the
- * life cycle ({@link WorkerState}) with its hooks, the run statistics, and running the target once
+ * What every worker shares: a name, a target, the object {@code o} and the error handler; the life cycle
+ * ({@link WorkerLifecycle}, one state table for every kind) with its hooks; and running the target once
  * on the right thread: a pool thread for a sync target, the worker's aloop for an async one.
  *
  * <p>The kinds ({@link ContinuousWorker}, {@link IntervalWorker}, {@link QueueWorker},
  * {@link EventWorker}) decide <em>when</em> the target runs, and guarantee that it never runs twice at
- * once: each dispatches a run only while it holds its own "running" flag, released when the run ends.
- * Subclasses may override the hooks {@link #beforeStart}, {@link #afterStart}, {@link #beforeStop}
- * and {@link #afterStop}, and the kinds' {@code run} methods instead of passing a target.
+ * once: each dispatches a run only while it holds its own "running" flag, released when the run ends; and
+ * a start is refused while a run from before is still in progress ({@link #isRunning()}), which only a
+ * forced stop can leave behind. Subclasses may override the hooks {@link #beforeStart}, {@link #afterStart},
+ * {@link #beforeStop} and {@link #afterStop}, and the kinds' {@code run} methods instead of passing a target.
+ *
+ * <h2>Stopping</h2>
+ * {@link #requestStop()} moves the worker to {@code STOPPING} and tells its kind, which stops scheduling;
+ * the run in progress finishes, a queue drains, and the kind then calls {@link #idle()}, the one way to
+ * {@code STOPPED} besides force. {@link #forceStop()} interrupts a sync run, gives up an async one (its
+ * stage goes on; the run counts as in progress until it completes) and lets the kind hand back what it
+ * queued. A stop called from the worker's own run cannot wait for that run: it asks and returns, and
+ * {@link #restart()} from there starts the worker again once the run has ended.
  *
  * <p>Interval and event workers may have a {@link RunGuard}, asked on a pool thread before each run
- * ({@link #dispatchRun}); a run it refuses is a skip, counted apart from runs and failures.
+ * ({@link GuardedRun}); a run it refuses is a skip, counted apart from runs and failures.
  *
- * <p>Thread safety: public methods may be called from any thread. {@code state} changes only in
- * {@link #moveTo}, under {@code lifecycle}; waiters for the end of a stop wait on {@code lifecycle}.
- * Settings ({@code set*}) are read at start; change them while the worker is not active.
+ * <p>Thread safety: public methods may be called from any thread. {@code lifecycle}'s monitor serialises
+ * starts and stops; the per-start fields ({@code name}, {@code context}, {@code aloop}, {@code handle},
+ * {@code runDecorator}) are written under it before the worker becomes ACTIVE. Settings ({@code set*})
+ * are read at start; change them while the worker is not active.
  */
 public abstract class BackgroundWorker implements Scheduler {
 
     private static final Logger log = LoggerFactory.getLogger(BackgroundWorker.class);
-    /** Timeouts this long or longer mean "wait as long as it takes" (and cannot overflow a deadline). */
-    private static final long FOREVER = Long.MAX_VALUE / 4;
-    private static final long NEVER = Long.MIN_VALUE;
-    private static final VarHandle LAST_RUN_STARTED_NANOS;
-    private static final VarHandle LAST_RUN_NANOS;
+    /** How long a forced stop waits for the interrupted run to end before it reports it as still running. */
+    static final Duration INTERRUPTED_GRACE = Duration.ofMillis(100);
+    private static final VarHandle RUNS_IN_PROGRESS;
 
     static {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            LAST_RUN_STARTED_NANOS = lookup.findVarHandle(BackgroundWorker.class, "lastRunStartedNanos", long.class);
-            LAST_RUN_NANOS = lookup.findVarHandle(BackgroundWorker.class, "lastRunNanos", long.class);
+            RUNS_IN_PROGRESS = MethodHandles.lookup().findVarHandle(BackgroundWorker.class, "runsInProgress", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final TaskSupervisor supervisor;
+    private final WorkerHost host;
     private final WorkerTarget<?> target;
     private final boolean async;
     private final String configuredName;
@@ -77,36 +80,23 @@ public abstract class BackgroundWorker implements Scheduler {
     /** Per start: written under {@code lifecycle} before the worker becomes ACTIVE. */
     private volatile String name;
     private volatile WorkerContext context;
-    private volatile ALoop aloop;
+    private volatile Aloop aloop;
+    private volatile SchedulerHandle handle;
     /** The supervisor's task decorator for a sync target, else null; see {@link #captureRun}. */
     private volatile UnaryOperator<Runnable> runDecorator;
+    /** Set by a {@link #restart()} from the worker's own run: start again once stopped. Guarded by {@code lifecycle}. */
+    private boolean restartWhenStopped;
 
-    private final Object lifecycle = new Object();
-    private volatile WorkerState state = WorkerState.NEW;
+    private final WorkerLifecycle lifecycle = new WorkerLifecycle();
+    private final RunStatistics statistics = new RunStatistics();
 
-    /** Counts starts, so work left over from an earlier start can tell it is stale. */
-    private volatile long generation;
-
-    /*
-     * Run statistics. One thread at a time writes runs, lastRunStartedNanos and lastRunNanos: the one
-     * that ends a run (the runner, or for an async run the thread completing or cancelling its stage).
-     * Runs of one worker never overlap and each kind's hand-over from one run to the next orders
-     * successive writers, so they are written with release stores, not full fences: a queue worker
-     * pays this per item, and readers (info()) only need a recent value.
-     */
-    private final AtomicLong runs = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    /** Runs the run guard refused: not runs, so neither {@code runs} nor {@code failures} counts them. */
-    private final AtomicLong skips = new AtomicLong();
-    private final AtomicInteger runsInProgress = new AtomicInteger();
-    /** System.nanoTime() when the last run started, NEVER before the first: one clock read per run, not two. */
-    private volatile long lastRunStartedNanos = NEVER;
-    private volatile long lastRunNanos = -1;
+    /** Runs in progress: a sync series, a guard being asked, an async stage not yet complete. */
+    private volatile int runsInProgress;
     /** When the current series' last run ended; only the series' own thread touches it. */
     private long seriesClock;
-    /** The thread running a sync target now, so a forced stop can interrupt it. */
+    /** The thread running a sync target now, so a forced stop can interrupt it and a stop can tell its own run. */
     private volatile Thread runner;
-    /** The async run in progress, so a forced stop can cancel it. */
+    /** The worker's view of the async run in progress, which a forced stop gives up. */
     private volatile CompletableFuture<?> asyncRun;
 
     /**
@@ -115,8 +105,8 @@ public abstract class BackgroundWorker implements Scheduler {
      * @param target what to run, or {@code null} when a subclass overrides its kind's {@code run}
      * @param async whether the target returns a {@code CompletionStage} and runs on an aloop
      */
-    protected BackgroundWorker(TaskSupervisor supervisor, String name, WorkerTarget<?> target, boolean async) {
-        this.supervisor = Objects.requireNonNull(supervisor, "supervisor");
+    protected BackgroundWorker(WorkerHost supervisor, String name, WorkerTarget<?> target, boolean async) {
+        this.host = Objects.requireNonNull(supervisor, "supervisor");
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("worker name must not be empty: give the worker a name");
         }
@@ -165,12 +155,12 @@ public abstract class BackgroundWorker implements Scheduler {
      * This worker's own poll delay (how long an event worker waits before a coalesced run, how long a
      * batch lingers to fill); {@code null}, the default, follows the supervisor's.
      *
-     * @throws IllegalArgumentException if negative
+     * @throws InvalidSettingException if negative
      */
     public void setPollDelay(Duration pollDelay) {
         if (pollDelay != null && pollDelay.isNegative()) {
-            throw new IllegalArgumentException("worker '" + configuredName + "': poll delay must not be negative, was "
-                    + pollDelay);
+            throw InvalidSettingException.notNegative(owner(), "poll delay", pollDelay,
+                    "set it to 0 or a positive duration");
         }
         this.pollDelay = pollDelay;
     }
@@ -200,7 +190,12 @@ public abstract class BackgroundWorker implements Scheduler {
     /** The poll delay in force for this worker: its own, or else the supervisor's. */
     public Duration getPollDelay() {
         Duration own = pollDelay;
-        return own != null ? own : supervisor.getPollDelay();
+        return own != null ? own : host.getPollDelay();
+    }
+
+    /** How {@link InvalidSettingException}s name this worker: {@code "worker 'tick'"}. */
+    final String owner() {
+        return "worker '" + configuredName + "'";
     }
 
     // ------------------------------------------------------------------ life cycle
@@ -213,13 +208,14 @@ public abstract class BackgroundWorker implements Scheduler {
     /**
      * Starts the worker with start-time overrides, and registers it with its supervisor.
      *
-     * @throws IllegalStateException if the supervisor is not active, the worker is already active or
-     *     still finishing a run from before, or an async target finds no aloop
+     * @throws IllegalStateException if the supervisor is not active, the worker is already active or still
+     *     finishing a run from before, or an async target finds no aloop
      * @throws IllegalArgumentException if another worker has the name, or a setting is invalid
      */
     public void start(WorkerStart overrides) {
         Objects.requireNonNull(overrides, "overrides");
         synchronized (lifecycle) {
+            WorkerState state = lifecycle.state();
             if (state == WorkerState.ACTIVE) {
                 throw new IllegalStateException("worker '" + name + "' is already ACTIVE: stop it before starting it "
                         + "again (or call restart())");
@@ -228,36 +224,25 @@ public abstract class BackgroundWorker implements Scheduler {
                 throw new IllegalStateException("worker '" + name + "' is still STOPPING (finishing its run or "
                         + "draining its queue): start it once it has stopped (awaitStop)");
             }
-            if (!supervisor.isActive()) {
-                throw new IllegalStateException("worker '" + name + "' cannot start: task supervisor '"
-                        + supervisor.getId() + "' is " + supervisor.getState() + "; start the supervisor first");
-            }
-            if (runsInProgress.get() > 0) {
+            if (isRunning()) {
                 throw new IllegalStateException("worker '" + name + "' is still finishing a run from before it "
-                        + "was stopped (its target ignored the interruption): start it once that run has ended");
+                        + "was stopped by force (its target ignored the interruption, or its stage has not "
+                        + "completed): start it once that run has ended");
             }
             String startName = overrides.name() != null ? overrides.name() : configuredName;
-            ALoop loop = async ? resolveAloop(startName, overrides.aloop()) : null;
             configure(overrides);
-            String previousName = name;
-            name = startName;
-            try {
-                supervisor.registerScheduler(this);
-            } catch (RuntimeException e) {
-                name = previousName;
-                throw e;
-            }
-            aloop = loop;
-            runDecorator = async ? null : supervisor.getTaskDecorator();
+            SchedulerHandle registered = register(startName);
+            aloop = async ? resolveAloop(registered, startName, overrides.aloop()) : null;
+            handle = registered;
+            runDecorator = async ? null : registered.taskDecorator();
             context = new WorkerContext(this, startName, object, overrides.arguments());
             beforeStart();
-            generation++;
-            moveTo(WorkerState.ACTIVE);
+            onPrepare();
+            lifecycle.started();
             try {
                 onStart();
-            } catch (RuntimeException e) {
-                moveTo(WorkerState.STOPPING);
-                moveTo(WorkerState.STOPPED);
+            } catch (RuntimeException | Error e) {
+                lifecycle.startFailed();
                 throw e;
             }
         }
@@ -265,15 +250,30 @@ public abstract class BackgroundWorker implements Scheduler {
         log.debug("Worker '{}' started ({}, {})", name, getKind(), getSchedule());
     }
 
-    private ALoop resolveAloop(String workerName, String override) {
+    /** Registers under {@code startName} and checks the supervisor is active; caller holds {@code lifecycle}. */
+    private SchedulerHandle register(String startName) {
+        String previousName = name;
+        name = startName;
+        SchedulerHandle registered;
+        try {
+            registered = host.registerScheduler(this);
+            registered.requireActive("worker '" + startName + "' cannot start");
+        } catch (RuntimeException e) {
+            name = previousName;
+            throw e;
+        }
+        return registered;
+    }
+
+    private Aloop resolveAloop(SchedulerHandle registered, String workerName, String override) {
         String wanted = override != null ? override : aloopName;
         if (wanted != null) {
-            return supervisor.findAloop(wanted).orElseThrow(() -> new IllegalStateException("worker '" + workerName
-                    + "' needs aloop '" + wanted + "', which task supervisor '" + supervisor.getId()
+            return registered.findAloop(wanted).orElseThrow(() -> new IllegalStateException("worker '" + workerName
+                    + "' needs aloop '" + wanted + "', which task supervisor '" + host.getId()
                     + "' does not have: create it (createAloop, or supervisor.aloops." + wanted + ")"));
         }
-        return supervisor.getDefaultAloop().orElseThrow(() -> new IllegalStateException("worker '" + workerName
-                + "' has an async target but names no aloop, and task supervisor '" + supervisor.getId()
+        return registered.defaultAloop().orElseThrow(() -> new IllegalStateException("worker '" + workerName
+                + "' has an async target but names no aloop, and task supervisor '" + host.getId()
                 + "' has no default aloop: create one with createAloop(name, true, ...) or set the worker's aloop"));
     }
 
@@ -281,156 +281,160 @@ public abstract class BackgroundWorker implements Scheduler {
     protected void configure(WorkerStart overrides) {
     }
 
+    /** Readies the kind for a start while the worker is not yet ACTIVE (a new queue); under the life-cycle lock. */
+    void onPrepare() {
+    }
+
     /** Begins the kind's scheduling; called under the life-cycle lock, once the worker is ACTIVE. */
     protected abstract void onStart();
 
     /**
-     * Asks the kind to stop: cancel timers, and call {@link #finishStop()} as soon as no run is in
-     * progress (and, for a queue, the queue is drained). Called once per stop, outside the lock.
+     * Tells the kind a stop began: cancel timers, and call {@link #idle()} as soon as no run is in progress
+     * (and, for a queue, the queue is drained). Called once per stop, outside the lock.
      */
     protected abstract void onStopRequested();
 
-    /** Stops the worker, waiting as long as the current run (and the queue) takes. */
-    public List<?> stop() {
-        return stop(Duration.ofNanos(FOREVER));
-    }
-
-    /** Stops the worker; with {@code wait}, returns once the current run (and the queue) is done. */
-    @Override
-    public void stop(boolean wait) {
-        requestStop();
-        if (wait) {
-            awaitStopUninterruptibly(FOREVER);
-        }
-    }
-
-    /**
-     * Stops the worker, waiting at most {@code wait} for the current run to end and a queue to drain.
-     * Then a run still going is interrupted (or its stage cancelled) and items still queued are handed
-     * to the undelivered-items handler.
-     *
-     * @return the items that could not be handled in time (empty for kinds without a queue)
-     */
-    public List<?> stop(Duration wait) {
-        Objects.requireNonNull(wait, "wait");
-        requestStop();
-        if (!awaitStopUninterruptibly(nanos(wait))) {
-            forceStop();
-        }
-        return undelivered();
-    }
-
-    /** Stops and starts the worker again, with its own settings. */
+    /** Stops and starts the worker again, with its own settings; from its own run, once that run has ended. */
     public void restart() {
-        stop(true);
+        if (isOwnRun()) {
+            synchronized (lifecycle) {
+                restartWhenStopped = true;
+            }
+            requestStop();
+            return;
+        }
+        stop();
         start();
     }
 
     /** Moves an active worker to STOPPING and tells the kind; a no-op otherwise. */
-    protected final void requestStop() {
+    @Override
+    public final void requestStop() {
         synchronized (lifecycle) {
-            if (state != WorkerState.ACTIVE) {
+            if (!lifecycle.isActive()) {
                 return;
             }
             beforeStop();
-            moveTo(WorkerState.STOPPING);
+            lifecycle.stopRequested();
         }
         onStopRequested();
     }
 
-    /** Ends a stop: STOPPING → STOPPED, wakes the waiters, runs {@link #afterStop}. Idempotent. */
-    protected final void finishStop() {
-        synchronized (lifecycle) {
-            if (state != WorkerState.STOPPING) {
-                return;
-            }
-            moveTo(WorkerState.STOPPED);
-            lifecycle.notifyAll();
+    /**
+     * The kind has no run in progress and nothing left to run: a stopping worker is now STOPPED. The one
+     * way a stop ends without force; kinds call it whenever they become idle, and it does nothing unless
+     * the worker is STOPPING.
+     */
+    protected final void idle() {
+        if (lifecycle.state() == WorkerState.STOPPING && lifecycle.settled()) {
+            stopped();
         }
+    }
+
+    /** After the move to STOPPED: the hook, and the start a restart from the worker's own run asked for. */
+    private void stopped() {
         afterStop();
         log.debug("Worker '{}' stopped", name);
+        boolean again;
+        synchronized (lifecycle) {
+            again = restartWhenStopped;
+            restartWhenStopped = false;
+        }
+        if (again && !lifecycle.isForcing()) {
+            try {
+                start();
+            } catch (RuntimeException e) {
+                log.error("Worker '{}' could not start again after the restart its own run asked for", name, e);
+            }
+        }
     }
 
+    /** Waits for the end of a stop; from the worker's own run, which the stop waits for, it cannot wait. */
     @Override
     public boolean awaitStop(Duration timeout) throws InterruptedException {
-        long timeoutNanos = nanos(timeout);
-        boolean forever = timeoutNanos >= FOREVER;
-        long deadline = forever ? 0 : System.nanoTime() + timeoutNanos;
-        synchronized (lifecycle) {
-            while (state == WorkerState.STOPPING) {
-                if (forever) {
-                    lifecycle.wait();
-                    continue;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(lifecycle, left);
-            }
-            return true;
+        if (isOwnRun()) {
+            return !lifecycle.isActive() && lifecycle.state() != WorkerState.STOPPING;
         }
-    }
-
-    private boolean awaitStopUninterruptibly(long timeoutNanos) {
-        try {
-            return awaitStop(Duration.ofNanos(timeoutNanos));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return lifecycle.awaitStopped(Deadline.after(timeout));
     }
 
     /**
-     * Ends a stop that did not finish in time: the run in progress is interrupted (sync) or its stage
-     * cancelled (async), a queue's remaining items go to the undelivered-items handler, and the worker
-     * is STOPPED.
+     * Stops the worker, gracefully until {@code deadline}, then by force. From the worker's own run it asks
+     * and returns at once: the stop ends when that run does.
      */
     @Override
-    public void forceStop() {
-        if (state != WorkerState.STOPPING) {
-            return;
+    public StopReport stop(Deadline deadline) {
+        if (isOwnRun()) {
+            requestStop();
+            return StopReport.underWay(Duration.ZERO);
         }
-        onForceStopping();
-        Thread t = runner;
-        if (t != null) {
-            t.interrupt();
+        return Scheduler.super.stop(deadline);
+    }
+
+    /**
+     * Ends a stop now: the run in progress is interrupted (sync) or given up (async: its stage goes on, and
+     * the worker cannot start again until it completes), a queue's items go to the undelivered-items
+     * handler, and the worker is STOPPED. Waits up to {@value #INTERRUPTED_GRACE_MILLIS} ms for the
+     * interrupted run to end; the report names the worker as still running if it did not.
+     */
+    @Override
+    public StopReport forceStop() {
+        long began = System.nanoTime();
+        requestStop();
+        StopReport.Builder report = StopReport.builder();
+        if (!lifecycle.forcing()) {
+            return report.build(Duration.ZERO); // not stopping: never started, or stopped already
+        }
+        onForcing();
+        Thread thread = runner;
+        if (thread != null) {
+            thread.interrupt();
         }
         CompletableFuture<?> run = asyncRun;
         if (run != null) {
-            run.cancel(true);
+            run.completeExceptionally(new CancellationException()); // as a cancelled future would
         }
-        onForceStop();
-        if (runsInProgress.get() > 0) {
-            log.warn("Worker '{}' did not finish its run within the stop timeout: interrupted it; it is stopped, "
-                    + "but its run (its target, or the run guard asked before it) is still going on {}", name,
-                    t != null ? t.getName() : "its aloop");
+        Deadline grace = Deadline.after(INTERRUPTED_GRACE);
+        report.undelivered(name, onForced(grace));
+        boolean ended = awaitRunsEnded(grace);
+        if (!ended) {
+            log.warn("Worker '{}' did not finish its run within the stop timeout: it is stopped, but its run (its "
+                    + "target, or the run guard asked before it) is still going on {}", name,
+                    thread != null ? thread.getName() : async ? "its aloop" : "a pool thread");
         }
-        finishStop();
+        report.forcedWorker(name, !ended);
+        if (lifecycle.forced()) {
+            stopped();
+        }
+        return report.build(Duration.ofNanos(System.nanoTime() - began));
     }
 
+    /** The grace in milliseconds, for Javadoc. */
+    private static final long INTERRUPTED_GRACE_MILLIS = 100;
+
     /** Tells a kind that a forced stop begins, before its run is interrupted: run nothing new from now on. */
-    protected void onForceStopping() {
+    void onForcing() {
     }
 
     /**
-     * Lets a kind give up its pending work in a forced stop, after its run was interrupted or cancelled
-     * (a queue hands its items back).
+     * Lets a kind give up its pending work in a forced stop, after its run was interrupted or given up, by
+     * {@code grace} at the latest; returns what it handed back (a queue's items), in order.
      */
-    protected void onForceStop() {
-    }
-
-    /** The items a queue worker could not handle at its last stop; empty for other kinds. */
-    protected List<?> undelivered() {
+    List<?> onForced(Deadline grace) {
         return List.of();
     }
 
-    /** The one place {@code state} changes. Caller holds {@code lifecycle}. */
-    private void moveTo(WorkerState next) {
-        if (!state.canMoveTo(next)) {
-            throw new IllegalStateException("worker '" + name + "' cannot go from " + state + " to " + next);
+    private boolean awaitRunsEnded(Deadline deadline) {
+        synchronized (lifecycle) {
+            try {
+                while (runsInProgress > 0 && !deadline.hasPassed()) {
+                    deadline.waitOn(lifecycle);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return runsInProgress == 0;
         }
-        state = next;
     }
 
     /** Called before the worker starts (neotasker's {@code before_start}). */
@@ -457,20 +461,44 @@ public abstract class BackgroundWorker implements Scheduler {
      * @throws IllegalStateException naming the worker and its state
      */
     protected final void requireActiveToTrigger() {
-        if (!isActive()) {
-            throw new IllegalStateException(getKind().name().toLowerCase(java.util.Locale.ROOT) + " worker '" + name
-                    + "' is " + state + ": start it before triggering it");
+        if (!lifecycle.isActive()) {
+            throw new IllegalStateException(getKind().name().toLowerCase(Locale.ROOT) + " worker '" + name + "' is "
+                    + lifecycle.state() + ": start it before triggering it");
         }
     }
 
     /** Which start this is; work dispatched under an earlier one must stop when it sees a newer value. */
     protected final long generation() {
-        return generation;
+        return lifecycle.generation();
+    }
+
+    /** Whether the calling thread runs this worker's target now: a stop cannot wait for it. */
+    private boolean isOwnRun() {
+        Aloop loop = aloop;
+        return Thread.currentThread() == runner || (loop != null && loop.inLoop());
+    }
+
+    /**
+     * Whether the start {@code startedIn} that dispatched a run is over: the worker was stopped by force
+     * (a graceful stop is still STOPPING while it waits for the run) or has been started again since.
+     */
+    final boolean startEnded(long startedIn) {
+        return lifecycle.generation() != startedIn || lifecycle.state() == WorkerState.STOPPED;
     }
 
     /** Whether the target is async (returns a {@code CompletionStage}, runs on an aloop). */
     public final boolean isAsync() {
         return async;
+    }
+
+    /** The aloop an async target runs on in this start; empty for a sync target. */
+    final Optional<Aloop> aloop() {
+        return Optional.ofNullable(aloop);
+    }
+
+    /** What this start runs with; set before the worker becomes ACTIVE. */
+    final SchedulerHandle handle() {
+        return handle;
     }
 
     /**
@@ -487,199 +515,6 @@ public abstract class BackgroundWorker implements Scheduler {
     }
 
     /**
-     * Runs the target once on the pool (sync) or the worker's aloop (async), then calls {@code ended} on
-     * the thread that finished it. If the pool refuses the run because the supervisor is shutting it
-     * down, the worker stops and {@code ended} is called at once, as if the run had happened.
-     */
-    protected final void dispatchRun(Object input, Runnable ended) {
-        dispatchRun(input, null, ended);
-    }
-
-    /** As {@link #dispatchRun(Object, Runnable)}, in the context {@code captured} holds, if not null. */
-    final void dispatchRun(Object input, ContextRun captured, Runnable ended) {
-        RunGuard guard = runGuard;
-        try {
-            if (guard != null) {
-                // The guard may block (a lock in a database): ask it on a pool thread, never on this one, which
-                // may be an aloop or the timer loop. Decorated as the run itself would have been.
-                long startedIn = generation;
-                executeOnPool(() -> guardedRun(guard, startedIn, input, captured, ended), !async && captured == null);
-            } else if (async) {
-                runAsync(input).thenRun(ended);
-            } else {
-                if (captured != null) {
-                    executeOnPool(() -> {
-                        captured.runInContext(input);
-                        ended.run();
-                    }, false);
-                } else {
-                    executeOnPool(() -> {
-                        runSync(input);
-                        ended.run();
-                    });
-                }
-            }
-        } catch (RejectedExecutionException e) {
-            requestStop();
-            ended.run();
-        }
-    }
-
-    /**
-     * One run behind {@code guard}, on a pool thread: ask, then run and release, or skip, or fail; in every
-     * case {@code ended} is called once, after the permit is released, so the next run (which asks again)
-     * never finds this run's permit still held by this process.
-     *
-     * <p>Asking is part of the run: from before the ask until the target has run (or the run was given up)
-     * the run is in progress ({@link #isRunning()}) and this thread is its {@code runner}. So a forced stop
-     * interrupts a guard that blocks, the supervisor's stop report names the worker if the guard ignores
-     * that, and {@link #start} refuses to start again until the ask has ended.
-     *
-     * <p>A permit granted after the start that dispatched the run has ended (a forced stop, or a stop and a
-     * new start) is released at once and the target does not run: the stop has returned, so the run must
-     * not happen after it. That run is neither a run nor a skip, only logged: nothing ran, and the guard did
-     * not refuse. A graceful stop, by contrast, waits for the run in progress, asking included, so a permit
-     * granted while it waits still runs the target (as an unguarded run already handed to the pool does):
-     * giving it up would leave a lock with a minimum hold time taken, and every instance would miss the run.
-     *
-     * @param startedIn the {@link #generation()} that dispatched the run
-     */
-    private void guardedRun(RunGuard guard, long startedIn, Object input, ContextRun captured, Runnable ended) {
-        Runnable then;
-        runsInProgress.incrementAndGet();
-        runner = Thread.currentThread();
-        try {
-            then = askAndRun(guard, startedIn, input, captured, ended);
-        } finally {
-            runner = null;
-            runsInProgress.decrementAndGet();
-        }
-        // After the count dropped: ending the run may finish a stop, whose waiter may start the worker again.
-        then.run();
-    }
-
-    /** The body of {@link #guardedRun}; returns what to do once the ask no longer counts as a run in progress. */
-    private Runnable askAndRun(RunGuard guard, long startedIn, Object input, ContextRun captured, Runnable ended) {
-        long asked = System.nanoTime();
-        RunGuard.Permit permit;
-        try {
-            permit = guard.tryAcquire(this).orElse(null);
-        } catch (Throwable error) {
-            guardFailed(guard, asked, error);
-            return ended;
-        }
-        if (permit == null) {
-            skipped(guard, asked);
-            return ended;
-        }
-        if (startEnded(startedIn)) {
-            log.info("Worker '{}': its run guard ({}) granted a run after the worker was stopped by force; the "
-                    + "permit is released and the target does not run", name, describe(guard));
-            release(guard, permit);
-            return ended;
-        }
-        if (async) {
-            // runAsync counts the run itself until its stage completes, so the count never drops to 0 in between.
-            CompletableFuture<Boolean> stage = runAsync(input);
-            return () -> stage.whenComplete((goOn, error) -> releaseAfterAsync(guard, permit, ended));
-        }
-        try {
-            if (captured != null) {
-                captured.runInContext(input);
-            } else {
-                runSync(input);
-            }
-        } finally {
-            release(guard, permit);
-        }
-        return ended;
-    }
-
-    /**
-     * Whether the start {@code startedIn} that dispatched a run is over: the worker was stopped by force
-     * (a graceful stop is still STOPPING while it waits for the run) or has been started again since.
-     */
-    private boolean startEnded(long startedIn) {
-        return generation != startedIn || state == WorkerState.STOPPED;
-    }
-
-    /**
-     * An async run's stage completed, on its aloop or a stopping thread: release on the pool, since the
-     * release may block and an aloop must not. Exactly once, by whichever comes first: the pool task, or
-     * the cancellation of that task by a forced supervisor stop ({@code shutdownNow} cancels the tasks still
-     * queued), in which case the cancelling thread, the one doing the stop, releases: otherwise the lock
-     * would stay taken until it expires.
-     */
-    private void releaseAfterAsync(RunGuard guard, RunGuard.Permit permit, Runnable ended) {
-        AtomicBoolean claimed = new AtomicBoolean();
-        Runnable releaseAndEnd = () -> {
-            if (claimed.compareAndSet(false, true)) {
-                release(guard, permit);
-                ended.run();
-            }
-        };
-        try {
-            supervisor.executeForScheduler(releaseAndEnd, false).whenComplete((none, error) -> {
-                if (error != null) {
-                    releaseAndEnd.run(); // dropped before it ran; a no-op if it ran and then failed
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // The pool is shutting down: release here rather than leave the lock held until it expires.
-            releaseAndEnd.run();
-        }
-    }
-
-    /**
-     * Releases {@code permit}, with the thread's interrupt status cleared meanwhile: that interrupt was meant
-     * for the run (a forced stop), and left set it could fail the release (a JDBC call), leaving the lock
-     * taken until it expires. The status is restored afterwards.
-     */
-    private void release(RunGuard guard, RunGuard.Permit permit) {
-        boolean interrupted = Thread.interrupted();
-        try {
-            permit.release();
-        } catch (Throwable error) {
-            log.error("Worker '{}': releasing its run guard ({}) failed; what it holds stays taken until it expires",
-                    name, describe(guard), error);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** The guard could not decide: a failed run, for the error handler and the listeners, not a silent skip. */
-    private void guardFailed(RunGuard guard, long asked, Throwable error) {
-        LAST_RUN_STARTED_NANOS.setRelease(this, asked);
-        RunGuardException failure = new RunGuardException("worker '" + name + "' did not run: its run guard ("
-                + describe(guard) + ") failed: " + error, error);
-        failed(failure);
-        tellRunEnded(recordRun(asked, System.nanoTime()), failure);
-    }
-
-    /** The guard refused the run: counted as a skip and told to the listeners; the worker goes on. */
-    private void skipped(RunGuard guard, long asked) {
-        long took = System.nanoTime() - asked;
-        skips.incrementAndGet();
-        if (log.isDebugEnabled()) { // describe() is the guard's code: not worth calling for a line nobody sees
-            log.debug("Worker '{}': run skipped, refused by its run guard ({})", name, describe(guard));
-        }
-        WorkerListener listener = supervisor.getWorkerListener();
-        if (listener != null) {
-            listener.runSkipped(this, took);
-        }
-    }
-
-    private static String describe(RunGuard guard) {
-        try {
-            return guard.describe();
-        } catch (RuntimeException e) {
-            return guard.getClass().getName();
-        }
-    }
-
-    /**
      * The calling thread's context, for a run that another thread will dispatch: with the supervisor's
      * task decorator and a sync target, a {@link ContextRun} for {@code item}; else {@code null}, at no cost.
      */
@@ -693,20 +528,53 @@ public abstract class BackgroundWorker implements Scheduler {
         return runDecorator != null;
     }
 
-    /** Hands {@code task} to the supervisor's pool. */
-    protected final void executeOnPool(Runnable task) {
-        supervisor.executeForScheduler(task);
-    }
-
-    /** Hands {@code task} to the pool; undecorated unless {@code decorate}: it runs captured contexts itself. */
-    final void executeOnPool(Runnable task, boolean decorate) {
-        supervisor.executeForScheduler(task, decorate);
-    }
-
     /** The loop for this worker's timers: its aloop for an async target, else the supervisor's own loop. */
-    protected final ALoop timerLoop() {
-        ALoop loop = aloop;
-        return loop != null ? loop : supervisor.getSchedulerLoop();
+    protected final Aloop timerLoop() {
+        Aloop loop = aloop;
+        return loop != null ? loop : handle.timerLoop();
+    }
+
+    /**
+     * Runs the target once on the pool (sync) or the worker's aloop (async), in the context {@code captured}
+     * holds if not null, then calls {@code ended} on the thread that finished it. If the pool refuses the
+     * run because the supervisor shuts it down, the worker stops and {@code ended} is called at once; if it
+     * refuses it for another reason (no thread could be made), that is a failed run, and the worker goes on.
+     */
+    final void dispatchRun(Object input, ContextRun captured, Runnable ended) {
+        RunGuard guard = runGuard;
+        try {
+            if (guard != null) {
+                // The guard may block (a lock in a database): ask it on a pool thread, never on this one, which
+                // may be an aloop or the timer loop. Decorated as the run itself would have been.
+                GuardedRun run = new GuardedRun(this, guard, lifecycle.generation(), input, captured, ended);
+                handle.execute(run::run, !async && captured == null);
+            } else if (async) {
+                runAsync(input).thenRun(ended);
+            } else if (captured != null) {
+                handle.execute(() -> {
+                    captured.runInContext(input);
+                    ended.run();
+                }, false);
+            } else {
+                handle.execute(() -> {
+                    runSync(input);
+                    ended.run();
+                }, true);
+            }
+        } catch (RejectedExecutionException e) {
+            requestStop();
+            ended.run();
+        } catch (RuntimeException | Error e) {
+            refused(input, e);
+            ended.run();
+        }
+    }
+
+    /** The pool refused a run for another reason than a stop: a failed run, so the error handler hears of it. */
+    final void refused(Object input, Throwable error) {
+        failedBeforeTarget(System.nanoTime(), new IllegalStateException("worker '" + name + "' did not run"
+                + (input == null ? "" : " for " + describe(input)) + ": the pool refused the run (" + error
+                + "); the worker goes on", error));
     }
 
     /**
@@ -733,7 +601,7 @@ public abstract class BackgroundWorker implements Scheduler {
      * may finish a stop must come after the series ended, or a restart would find a run in progress.
      */
     final void beginRunSeries() {
-        runsInProgress.incrementAndGet();
+        RUNS_IN_PROGRESS.getAndAdd(this, 1);
         runner = Thread.currentThread();
         seriesClock = System.nanoTime();
     }
@@ -741,7 +609,16 @@ public abstract class BackgroundWorker implements Scheduler {
     /** Ends what {@link #beginRunSeries()} began. */
     final void endRunSeries() {
         runner = null;
-        runsInProgress.decrementAndGet();
+        runEnded();
+    }
+
+    /** One run in progress fewer; a forced stop waiting for the last one hears of it. */
+    private void runEnded() {
+        if ((int) RUNS_IN_PROGRESS.getAndAdd(this, -1) == 1 && lifecycle.isForcing()) {
+            synchronized (lifecycle) {
+                lifecycle.notifyAll();
+            }
+        }
     }
 
     /**
@@ -754,37 +631,45 @@ public abstract class BackgroundWorker implements Scheduler {
         return goOn(invokeCounted(input));
     }
 
+    /** Whether the last run of the current series failed; only the series' own thread touches it. */
+    private boolean lastRunFailed;
+
     /**
      * Invokes the target, counting and timing the run; a failure goes to the error handler. A run
      * starts when the one before it in the series ended: one clock read per run.
      */
     private Object invokeCounted(Object input) {
         long started = seriesClock;
-        LAST_RUN_STARTED_NANOS.setRelease(this, started);
+        statistics.started(started);
         Throwable failure = null;
+        lastRunFailed = false;
         try {
             return invoke(input, context);
         } catch (Throwable error) {
             failure = error;
+            lastRunFailed = true;
             failed(error);
             return null;
         } finally {
             long ended = System.nanoTime();
             // The next run in the series starts now, or after the listeners if any: their time is theirs.
-            seriesClock = tellRunEnded(recordRun(started, ended), failure) ? System.nanoTime() : ended;
+            seriesClock = tellRunEnded(statistics.ended(started, ended), failure) ? System.nanoTime() : ended;
         }
     }
 
     /**
-     * Starts an async target once on the worker's aloop. The returned stage never fails: it completes
-     * with whether the worker goes on, after the bookkeeping.
+     * Starts an async target once on the worker's aloop. The returned stage never fails: it completes with
+     * whether the worker goes on, after the bookkeeping. It completes early, with {@code false}, when a
+     * forced stop gives the run up; the run stays in progress until the target's own stage completes.
      */
     protected final CompletableFuture<Boolean> runAsync(Object input) {
-        ALoop loop = aloop;
-        long started = beginRun();
-        CompletableFuture<Object> run;
+        Aloop loop = aloop;
+        RUNS_IN_PROGRESS.getAndAdd(this, 1);
+        long started = System.nanoTime();
+        statistics.started(started);
+        CompletableFuture<Object> work;
         try {
-            run = loop.spawn(() -> {
+            work = loop.spawn(() -> {
                 Object result = invoke(input, context);
                 if (!(result instanceof CompletionStage<?> stage)) {
                     throw new IllegalStateException("the async target of worker '" + name + "' returned "
@@ -796,52 +681,38 @@ public abstract class BackgroundWorker implements Scheduler {
                 return typed;
             });
         } catch (RejectedExecutionException | IllegalStateException e) {
+            runEnded();
             failed(e);
-            endRun(started, e);
+            tellRunEnded(statistics.ended(started, System.nanoTime()), e);
             return CompletableFuture.completedFuture(false);
         }
-        asyncRun = run;
-        return run.handle((result, error) -> {
+        CompletableFuture<Object> view = new CompletableFuture<>();
+        asyncRun = view;
+        work.whenComplete((result, error) -> {
+            runEnded(); // before the view: whoever the view wakes must find the run over
+            if (error != null) {
+                view.completeExceptionally(error);
+            } else {
+                view.complete(result);
+            }
+        });
+        return view.handle((result, error) -> {
             asyncRun = null;
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            // Cancelled by a forced stop: not a failure of the target (listeners still hear how it ended).
-            boolean cancelledByStop = cause instanceof CancellationException && state != WorkerState.ACTIVE;
-            if (cause != null && !cancelledByStop) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            // Given up by a forced stop: not a failure of the target (listeners still hear how it ended).
+            boolean givenUp = cause instanceof CancellationException && !lifecycle.isActive();
+            if (cause != null && !givenUp) {
                 failed(cause);
             }
-            endRun(started, cause);
-            return cancelledByStop ? false : cause != null || goOn(result);
+            tellRunEnded(statistics.ended(started, System.nanoTime()), cause);
+            return givenUp ? false : cause != null || goOn(result);
         });
-    }
-
-    /** Counts an async run as begun; returns its start time in {@link System#nanoTime()} terms. */
-    private long beginRun() {
-        runsInProgress.incrementAndGet();
-        long started = System.nanoTime();
-        LAST_RUN_STARTED_NANOS.setRelease(this, started);
-        return started;
-    }
-
-    /** Counts a run as ended and tells the supervisor's worker listeners; {@code failure} is null for a success. */
-    private void endRun(long startedNanos, Throwable failure) {
-        long took = recordRun(startedNanos, System.nanoTime());
-        runsInProgress.decrementAndGet();
-        tellRunEnded(took, failure);
-    }
-
-    /** Records a run's statistics; returns how long it took. */
-    private long recordRun(long startedNanos, long endedNanos) {
-        long took = endedNanos - startedNanos;
-        LAST_RUN_NANOS.setRelease(this, took);
-        runs.lazySet(runs.get() + 1);
-        return took;
     }
 
     /** Tells the supervisor's worker listeners that a run ended; returns whether there were any. */
     private boolean tellRunEnded(long took, Throwable failure) {
         // One volatile read while nobody listens: the run path pays nothing more for the hook.
-        WorkerListener listener = supervisor.getWorkerListener();
+        WorkerListener listener = handle.listener();
         if (listener == null) {
             return false;
         }
@@ -849,33 +720,70 @@ public abstract class BackgroundWorker implements Scheduler {
         return true;
     }
 
+    /**
+     * Counts a run that never reached the target as a failed run: the error handler and the listeners
+     * hear of it, so nothing is dropped unnoticed.
+     */
+    final void failedBeforeTarget(long startedNanos, Throwable error) {
+        statistics.started(startedNanos);
+        failed(error);
+        tellRunEnded(statistics.ended(startedNanos, System.nanoTime()), error);
+    }
 
     /**
-     * Counts a run whose target never started, because the task decorator around it threw ({@code cause})
-     * or returned without calling it ({@code cause} null), as a failed run: the error handler and the
-     * listeners hear of it, so the input is not dropped unnoticed.
+     * Counts a run whose target never started because the task decorator around it threw ({@code cause})
+     * or returned without calling it ({@code cause} null).
      */
-    final void failedBeforeTarget(Object input, Throwable cause) {
-        long now = System.nanoTime();
-        LAST_RUN_STARTED_NANOS.setRelease(this, now);
-        IllegalStateException error = new IllegalStateException("worker '" + name + "' did not run its target"
+    final void failedInDecorator(Object input, Throwable cause) {
+        failedBeforeTarget(System.nanoTime(), new IllegalStateException("worker '" + name + "' did not run its target"
                 + (input == null ? "" : " for " + describe(input)) + ": the task decorator around the run "
-                + (cause == null ? "returned without calling it" : "failed") + "; fix the TaskDecorator", cause);
-        failed(error);
-        tellRunEnded(recordRun(now, System.nanoTime()), error);
+                + (cause == null ? "returned without calling it" : "failed") + "; fix the TaskDecorator", cause));
+    }
+
+    /** The guard refused a run asked for at {@code asked}: a skip, told to the listeners. */
+    final void skipped(long asked, RunGuard guard) {
+        long took = System.nanoTime() - asked;
+        statistics.skipped();
+        if (log.isDebugEnabled()) { // describe() is the guard's code: not worth calling for a line nobody sees
+            log.debug("Worker '{}': run skipped, refused by its run guard ({})", name, GuardedRun.describe(guard));
+        }
+        WorkerListener listener = handle.listener();
+        if (listener != null) {
+            listener.runSkipped(this, took);
+        }
     }
 
     private static String describe(Object input) {
         return input instanceof List<?> batch ? "a batch of " + batch.size() + " item(s)" : "item " + input;
     }
 
+    /**
+     * A run failed: counted, and handed to the error handler. Not when a forced stop interrupted it: that is
+     * the stop's doing (a queue hands the item back instead), and the listeners hear how the run ended.
+     */
     private void failed(Throwable error) {
-        failures.incrementAndGet();
+        if (lifecycle.isForcing()) {
+            return;
+        }
+        statistics.failed();
         try {
             errorHandler.handle(this, error);
         } catch (RuntimeException handlerError) {
             log.error("The error handler of worker '{}' failed", name, handlerError);
         }
+    }
+
+    /**
+     * Whether the last run of this thread's series failed; with {@link #isForcing()}, a queue hands its item
+     * back instead of counting it handled.
+     */
+    final boolean lastRunFailed() {
+        return lastRunFailed;
+    }
+
+    /** Whether a forced stop began since the last start. */
+    final boolean isForcing() {
+        return lifecycle.isForcing();
     }
 
     private boolean goOn(Object result) {
@@ -887,14 +795,6 @@ public abstract class BackgroundWorker implements Scheduler {
         return true;
     }
 
-    private static long nanos(Duration d) {
-        try {
-            return Math.min(d.toNanos(), FOREVER);
-        } catch (ArithmeticException e) {
-            return FOREVER;
-        }
-    }
-
     // ------------------------------------------------------------------ introspection
 
     /** The worker's name (the start-time override while started with one). */
@@ -904,8 +804,8 @@ public abstract class BackgroundWorker implements Scheduler {
     }
 
     /** The supervisor the worker runs in. */
-    public TaskSupervisor getSupervisor() {
-        return supervisor;
+    public WorkerHost getSupervisor() {
+        return host;
     }
 
     /** The object handed to the target, or {@code null}. */
@@ -915,52 +815,47 @@ public abstract class BackgroundWorker implements Scheduler {
 
     /** The worker's life-cycle state. */
     public WorkerState getState() {
-        return state;
+        return lifecycle.state();
     }
 
     /** Whether the worker is started and not stopping. */
     public boolean isActive() {
-        return state == WorkerState.ACTIVE;
+        return lifecycle.isActive();
     }
 
     /** Whether the worker has been started at least once and is not stopped. */
     public boolean isStarted() {
-        WorkerState s = state;
+        WorkerState s = lifecycle.state();
         return s == WorkerState.ACTIVE || s == WorkerState.STOPPING;
     }
 
     /** Whether the worker is stopped (or was never started). */
     public boolean isStopped() {
-        WorkerState s = state;
+        WorkerState s = lifecycle.state();
         return s == WorkerState.STOPPED || s == WorkerState.NEW;
     }
 
     /** Runs finished so far, failed ones included. */
     public long getRuns() {
-        return runs.get();
+        return statistics.runs();
     }
 
     /** Runs that failed. */
     public long getFailures() {
-        return failures.get();
+        return statistics.failures();
     }
 
     /** Runs its run guard refused (see {@link RunGuard}); neither runs nor failures. */
     public long getSkips() {
-        return skips.get();
+        return statistics.skips();
     }
 
     /**
-     * Whether a run is in progress now: the target running, or a run guard being asked for it. After a
-     * forced stop this says whether the run ignored its interruption and goes on in the background.
+     * Whether a run is in progress now: the target running, a run guard being asked for it, or an async
+     * stage not yet complete. After a forced stop this says whether the run goes on in the background.
      */
     public boolean isRunning() {
-        return runsInProgress.get() > 0;
-    }
-
-    /** The items the last stop handed back because it could not handle them in time; empty for kinds without a queue. */
-    public List<?> getUndelivered() {
-        return undelivered();
+        return runsInProgress > 0;
     }
 
     /** Items waiting in the worker's queue; 0 for kinds without one. */
@@ -970,29 +865,16 @@ public abstract class BackgroundWorker implements Scheduler {
 
     /** A point-in-time view of this worker; reading it resets nothing. */
     public WorkerInfo info() {
-        long started = lastRunStartedNanos;
-        long took = lastRunNanos;
-        ALoop loop = aloop;
+        Aloop loop = aloop;
         RunGuard guard = runGuard;
-        return new WorkerInfo(name, getKind(), state, loop == null ? (async ? aloopName : null) : loop.getName(),
-                getSchedule(), runs.get(), failures.get(), started == NEVER ? null : Instant.now().minusNanos(System.nanoTime() - started),
-                took < 0 ? null : Duration.ofNanos(took), getQueueSize(), skips.get(),
-                guard == null ? null : describe(guard));
-    }
-
-    /** The extra arguments of the current start. */
-    protected final Map<String, Object> arguments() {
-        WorkerContext c = context;
-        return c == null ? Map.of() : c.arguments();
-    }
-
-    /** The context handed to the target in the current start. */
-    protected final WorkerContext context() {
-        return context;
+        return new WorkerInfo(name, getKind(), lifecycle.state(), loop == null ? (async ? aloopName : null) : loop.getName(),
+                getSchedule(), statistics.runs(), statistics.failures(), statistics.lastRunStarted(),
+                statistics.lastRunDuration(), getQueueSize(), statistics.skips(),
+                guard == null ? null : GuardedRun.describe(guard));
     }
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + name + ", " + state + "]";
+        return getClass().getSimpleName() + "[" + name + ", " + lifecycle.state() + "]";
     }
 }

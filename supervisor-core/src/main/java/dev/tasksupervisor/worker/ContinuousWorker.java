@@ -3,9 +3,6 @@ package dev.tasksupervisor.worker;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 
-import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.aloop.ALoop;
-
 /**
  * Runs its target again and again until stopped or until the target returns {@code false}:
  * neotasker's {@code BackgroundWorker} (a sync target, on a pool thread the worker keeps for as long as
@@ -15,7 +12,8 @@ import dev.tasksupervisor.aloop.ALoop;
  * <p>One run at a time: the sync loop is a single pool task; the async loop starts the next run only
  * from the completion of the previous one. The sync loop, handed to the pool by {@code start}, has the
  * context (MDC, security, tracing) of the thread that started the worker if the supervisor has a task
- * decorator.
+ * decorator. A loop left over from an earlier start (a forced stop it ignored) knows its start's
+ * {@link #generation()} and ends without touching the new one.
  */
 public class ContinuousWorker extends NoInputWorker {
 
@@ -23,12 +21,12 @@ public class ContinuousWorker extends NoInputWorker {
      * A worker running {@code target} continuously; an async target ({@link WorkerTarget#async}) makes
      * it an {@link WorkerKind#ASYNC} worker.
      */
-    public ContinuousWorker(TaskSupervisor supervisor, String name, WorkerTarget<Void> target) {
+    public ContinuousWorker(WorkerHost supervisor, String name, WorkerTarget<Void> target) {
         super(supervisor, name, target);
     }
 
     /** For subclasses that override {@link #run(WorkerContext)}. */
-    protected ContinuousWorker(TaskSupervisor supervisor, String name, boolean async) {
+    protected ContinuousWorker(WorkerHost supervisor, String name, boolean async) {
         super(supervisor, name, async);
     }
 
@@ -48,7 +46,7 @@ public class ContinuousWorker extends NoInputWorker {
         if (isAsync()) {
             timerLoop().executor().execute(() -> nextAsync(start));
         } else {
-            getSupervisor().executeForScheduler(() -> loop(start)).whenComplete((done, error) -> {
+            handle().execute(() -> loop(start), true).whenComplete((done, error) -> {
                 if (error != null && !(error instanceof CancellationException)) { // cancelled: a forced stop's
                     loopFailed(start, error);
                 }
@@ -65,9 +63,9 @@ public class ContinuousWorker extends NoInputWorker {
         if (generation() != start) {
             return;
         }
-        failedBeforeTarget(null, error.getCause() != null ? error.getCause() : error);
+        failedInDecorator(null, error.getCause() != null ? error.getCause() : error);
         requestStop();
-        finishStop();
+        idle();
     }
 
     /** Whether this loop still belongs to the current start (a forced stop and restart leave it behind). */
@@ -80,31 +78,30 @@ public class ContinuousWorker extends NoInputWorker {
             // each pass is one run; the worker keeps this pool thread meanwhile
         }
         if (generation() == start) {
-            finishStop();
+            idle();
         }
     }
 
     private void nextAsync(long start) {
         if (!current(start)) {
             if (generation() == start) {
-                finishStop();
+                idle();
             }
             return;
         }
         runAsync(null).thenAccept(goOn -> {
-            ALoop loop = timerLoop();
             try {
                 // Through the executor rather than recursively: a target that completes at once must not grow the stack.
-                loop.executor().execute(() -> nextAsync(start));
+                timerLoop().executor().execute(() -> nextAsync(start));
             } catch (RejectedExecutionException e) {
                 requestStop();
-                finishStop();
+                idle();
             }
         });
     }
 
     @Override
     protected void onStopRequested() {
-        // The loop sees the state at its next pass and finishes the stop itself.
+        // The loop sees the state at its next pass and settles the stop itself.
     }
 }

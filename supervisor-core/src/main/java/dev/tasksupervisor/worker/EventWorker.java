@@ -4,38 +4,38 @@ import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 
-import dev.tasksupervisor.TaskSupervisor;
-
 /**
  * Runs its target once per {@link #trigger()}: neotasker's {@code BackgroundEventWorker}. Triggers that
- * arrive while the target runs are coalesced into exactly one more run, started no sooner than the
- * supervisor's poll delay after the previous run ended, so a storm of triggers costs bounded CPU.
- * {@code trigger(true)} skips that delay.
+ * arrive while the target runs are coalesced into exactly one more run, started no sooner than the poll
+ * delay after the previous run ended, so a storm of triggers costs bounded CPU. {@link #triggerNow()}
+ * skips that delay.
  *
  * <p>With the supervisor's task decorator (and a sync target), a run has the context (MDC, security,
  * tracing) of the trigger that asked for it; triggers coalesced into one run give it the context of the
  * first of them.
  *
  * <p>An idle event worker holds no thread and no timer. Invariants: {@code running}, {@code pending},
- * {@code forced}, {@code followUp} and {@code next} are guarded by {@code this}; a run is dispatched
- * only by the thread that set {@code running} from false to true, so runs never overlap.
+ * {@code now}, {@code followUp} and {@code next} are guarded by {@code lock}; a run is dispatched only
+ * by the thread that set {@code running} from false to true, so runs never overlap.
  */
 public class EventWorker extends NoInputWorker implements TriggerableWorker {
 
+    private final Object lock = new Object();
     private boolean running;
     private boolean pending;
-    private boolean forced;
+    /** Whether a trigger coalesced into the next run asked for it without the poll delay. */
+    private boolean now;
     private ScheduledFuture<?> followUp;
     /** The context of the first trigger coalesced into the next run; null without a task decorator. */
     private ContextRun next;
 
     /** A worker that runs {@code target} once per trigger; an async target runs on an aloop. */
-    public EventWorker(TaskSupervisor supervisor, String name, WorkerTarget<Void> target) {
+    public EventWorker(WorkerHost supervisor, String name, WorkerTarget<Void> target) {
         super(supervisor, name, target);
     }
 
     /** For subclasses that override {@link #run(WorkerContext)}. */
-    protected EventWorker(TaskSupervisor supervisor, String name, boolean async) {
+    protected EventWorker(WorkerHost supervisor, String name, boolean async) {
         super(supervisor, name, async);
     }
 
@@ -50,44 +50,57 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
     }
 
     @Override
-    protected void onStart() {
-        synchronized (this) {
+    void onPrepare() {
+        synchronized (lock) {
             pending = false;
-            forced = false;
+            now = false;
             next = null;
         }
     }
 
-    /** Runs the target now, or once more after the run in progress (coalescing further triggers). */
+    @Override
+    protected void onStart() {
+        // Nothing to schedule: the first trigger dispatches the first run.
+    }
+
+    /**
+     * Runs the target now, or once more after the run in progress (coalescing further triggers), no
+     * sooner than the poll delay after it.
+     *
+     * @throws IllegalStateException if the worker is not active
+     */
     @Override
     public void trigger() {
         trigger(false);
     }
 
     /**
-     * Triggers the worker.
+     * Runs the target now, or right after the run in progress, without waiting for the poll delay; a
+     * coalesced run already waiting for it starts at once.
      *
-     * @param force run right after the current run ends (or now, if a coalesced run waits for the poll
-     *     delay), without waiting for the poll delay
      * @throws IllegalStateException if the worker is not active
      */
-    public void trigger(boolean force) {
+    public void triggerNow() {
+        trigger(true);
+    }
+
+    private void trigger(boolean skipPollDelay) {
         requireActiveToTrigger();
         ContextRun mine = captureRun(null); // outside the lock: the decorator is application code
         ContextRun run;
-        synchronized (this) {
+        synchronized (lock) {
             // Checked again under the lock: a stop that found the worker idle may have finished meanwhile.
             requireActiveToTrigger();
             if (running) {
                 pending = true;
-                forced |= force;
+                now |= skipPollDelay;
                 if (next == null) {
                     next = mine;
                 }
                 return;
             }
             if (followUp != null) {
-                if (!force || !followUp.cancel(false)) {
+                if (!skipPollDelay || !followUp.cancel(false)) {
                     return; // a run is already due after the poll delay
                 }
                 followUp = null;
@@ -102,12 +115,12 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
     private void runEnded() {
         boolean again = false;
         ContextRun run = null;
-        synchronized (this) {
+        synchronized (lock) {
             running = false;
             if (pending && isActive()) {
                 pending = false;
                 Duration delay = getPollDelay();
-                if (forced || delay.isZero()) {
+                if (now || delay.isZero()) {
                     running = true;
                     again = true;
                     run = next;
@@ -119,19 +132,19 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
                         followUp = null; // the supervisor is stopping: no more runs
                     }
                 }
-                forced = false;
+                now = false;
             }
         }
         if (again) {
             dispatchRun(null, run, this::runEnded);
         } else if (!isActive()) {
-            finishIfIdle();
+            idleIfNotRunning();
         }
     }
 
     private void followUp() {
         ContextRun run;
-        synchronized (this) {
+        synchronized (lock) {
             followUp = null;
             if (!isActive() || running) {
                 return;
@@ -145,7 +158,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
 
     @Override
     protected void onStopRequested() {
-        synchronized (this) {
+        synchronized (lock) {
             pending = false;
             next = null;
             if (followUp != null) {
@@ -153,15 +166,15 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
                 followUp = null;
             }
         }
-        finishIfIdle();
+        idleIfNotRunning();
     }
 
-    private void finishIfIdle() {
-        synchronized (this) {
+    private void idleIfNotRunning() {
+        synchronized (lock) {
             if (running) {
-                return; // the run's end finishes the stop
+                return; // the run's end settles the stop
             }
         }
-        finishStop();
+        idle();
     }
 }

@@ -5,31 +5,32 @@ import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 
-import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.config.InvalidSettingException;
 
 /**
  * Runs its target on a schedule: neotasker's {@code BackgroundIntervalWorker}. Either every
  * {@code interval} at a fixed rate (ticks measured from the start, so the schedule does not drift; a
- * tick that finds the previous run still going is dropped rather than piled up), or {@code delay}
- * after each run ends (fixed delay). {@code delayBefore} postpones the first run. {@link #trigger()}
- * runs it now; {@code trigger(true)} skips the next scheduled run because the caller ran the target
- * itself.
+ * tick that finds the previous run still going is dropped rather than piled up), or {@code delay} after
+ * each run ends (fixed delay). {@code initialDelay} postpones the first run. {@link #trigger()} runs it
+ * now; {@link #skipNextRun()} skips the next scheduled run because the caller ran the target itself.
  *
  * <p>Timers run on the supervisor's own loop (on the worker's aloop for an async target); a run goes
  * to the pool. With the supervisor's task decorator (and a sync target), every run, triggered ones
- * included, has the context (MDC, security, tracing) of the thread that started the worker. Invariants: {@code running}, {@code skipNext}, {@code triggered} and {@code timer} are
- * guarded by {@code this}; only the thread that sets {@code running} dispatches a run.
+ * included, has the context (MDC, security, tracing) of the thread that started the worker.
+ * Invariants: {@code running}, {@code skipNext}, {@code triggered} and {@code timer} are guarded by
+ * {@code lock}; only the thread that sets {@code running} dispatches a run.
  */
 public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
 
     private volatile Duration interval;
     private volatile Duration delay;
-    private volatile Duration delayBefore = Duration.ZERO;
+    private volatile Duration initialDelay = Duration.ZERO;
     /** The schedule of the current start, after overrides. */
     private volatile Duration startInterval;
     private volatile Duration startDelay;
 
+    private final Object lock = new Object();
     private boolean running;
     private boolean skipNext;
     private boolean triggered;
@@ -38,46 +39,57 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private volatile ContextRun startContext;
 
     /** A worker that runs {@code target} on a schedule set with {@link #setInterval} or {@link #setDelay}. */
-    public IntervalWorker(TaskSupervisor supervisor, String name, WorkerTarget<Void> target) {
+    public IntervalWorker(WorkerHost supervisor, String name, WorkerTarget<Void> target) {
         super(supervisor, name, target);
     }
 
     /** A worker that runs {@code target} every {@code interval}, at a fixed rate. */
-    public IntervalWorker(TaskSupervisor supervisor, String name, Duration interval, WorkerTarget<Void> target) {
+    public IntervalWorker(WorkerHost supervisor, String name, Duration interval, WorkerTarget<Void> target) {
         this(supervisor, name, target);
         setInterval(interval);
     }
 
     /** For subclasses that override {@link #run(WorkerContext)}. */
-    protected IntervalWorker(TaskSupervisor supervisor, String name, boolean async) {
+    protected IntervalWorker(WorkerHost supervisor, String name, boolean async) {
         super(supervisor, name, async);
     }
 
-    /** Runs the target every {@code interval}, at a fixed rate from the start. */
+    /**
+     * Runs the target every {@code interval}, at a fixed rate from the start.
+     *
+     * @throws InvalidSettingException unless positive
+     */
     public void setInterval(Duration interval) {
         this.interval = requirePositive(interval, "interval");
     }
 
-    /** Runs the target {@code delay} after each run ends. */
+    /**
+     * Runs the target {@code delay} after each run ends.
+     *
+     * @throws InvalidSettingException unless positive
+     */
     public void setDelay(Duration delay) {
         this.delay = requirePositive(delay, "delay");
     }
 
-    /** Waits {@code delayBefore} before the first run (default: none). */
-    public void setDelayBefore(Duration delayBefore) {
-        Objects.requireNonNull(delayBefore, "delayBefore");
-        if (delayBefore.isNegative()) {
-            throw new IllegalArgumentException("worker '" + getName() + "': delayBefore must not be negative, was "
-                    + delayBefore + ": set it to 0 (the default) or a positive duration");
+    /**
+     * Waits {@code initialDelay} before the first run (default: none); neotasker's {@code delay_before}.
+     *
+     * @throws InvalidSettingException if negative
+     */
+    public void setInitialDelay(Duration initialDelay) {
+        Objects.requireNonNull(initialDelay, "initialDelay");
+        if (initialDelay.isNegative()) {
+            throw InvalidSettingException.notNegative(owner(), "initialDelay", initialDelay,
+                    "set it to 0 (the default) or a positive duration");
         }
-        this.delayBefore = delayBefore;
+        this.initialDelay = initialDelay;
     }
 
     private Duration requirePositive(Duration value, String what) {
         Objects.requireNonNull(value, what);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException("worker '" + getName() + "': " + what + " must be positive, was "
-                    + value + ": set a positive duration, such as 1s");
+            throw InvalidSettingException.positive(owner(), what, value, "1s");
         }
         return value;
     }
@@ -91,12 +103,13 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             d = delay;
         }
         if (i != null && d != null) {
-            throw new IllegalArgumentException("worker '" + getName() + "' has both an interval (" + i
-                    + ") and a delay (" + d + "): set one, interval for a fixed rate or delay for a pause after each run");
+            throw InvalidSettingException.notBoth(owner() + " has both an interval (" + i + ") and a delay (" + d
+                    + "): set one, interval for a fixed rate or delay for a pause after each run", owner(), "interval", i,
+                    "delay", d);
         }
         if (i == null && d == null) {
-            throw new IllegalArgumentException("worker '" + getName() + "' has neither an interval nor a delay: "
-                    + "set one of them");
+            throw InvalidSettingException.oneOf(owner() + " has neither an interval nor a delay: set one of them",
+                    owner(), "interval", "delay");
         }
         startInterval = i;
         startDelay = d;
@@ -115,20 +128,26 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     }
 
     @Override
-    protected void onStart() {
-        ALoop loop = timerLoop();
-        startContext = captureRun(null);
-        synchronized (this) {
+    void onPrepare() {
+        synchronized (lock) {
             skipNext = false;
             triggered = false;
+        }
+    }
+
+    @Override
+    protected void onStart() {
+        Aloop loop = timerLoop();
+        startContext = captureRun(null);
+        synchronized (lock) {
             timer = startInterval != null
-                    ? loop.scheduleAtFixedRate(this::tick, delayBefore, startInterval)
-                    : loop.schedule(this::tick, delayBefore);
+                    ? loop.scheduleAtFixedRate(this::tick, initialDelay, startInterval)
+                    : loop.schedule(this::tick, initialDelay);
         }
     }
 
     private void tick() {
-        synchronized (this) {
+        synchronized (lock) {
             if (!isActive()) {
                 return;
             }
@@ -145,28 +164,17 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         dispatchRun(null, startContext, this::runEnded);
     }
 
-    /** Runs the target now, or once more right after the run in progress. */
-    @Override
-    public void trigger() {
-        trigger(false);
-    }
-
     /**
-     * Triggers the worker.
+     * Runs the target now, or once more right after the run in progress.
      *
-     * @param skip {@code false}: run now; {@code true}: do not run now, and skip the next scheduled run
-     *     because the caller ran the target itself
      * @throws IllegalStateException if the worker is not active
      */
-    public void trigger(boolean skip) {
+    @Override
+    public void trigger() {
         requireActiveToTrigger();
-        synchronized (this) {
+        synchronized (lock) {
             // Checked again under the lock: a stop that found the worker idle may have finished meanwhile.
             requireActiveToTrigger();
-            if (skip) {
-                skipNext = true;
-                return;
-            }
             if (running) {
                 triggered = true;
                 return;
@@ -180,9 +188,23 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         dispatchRun(null, startContext, this::runEnded);
     }
 
+    /**
+     * Skips the next scheduled run: the caller has just run the target itself (neotasker's
+     * {@code trigger(skip=True)}).
+     *
+     * @throws IllegalStateException if the worker is not active
+     */
+    public void skipNextRun() {
+        requireActiveToTrigger();
+        synchronized (lock) {
+            requireActiveToTrigger();
+            skipNext = true;
+        }
+    }
+
     private void runEnded() {
         boolean again = false;
-        synchronized (this) {
+        synchronized (lock) {
             running = false;
             if (isActive()) {
                 if (triggered) {
@@ -197,7 +219,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         if (again) {
             dispatchRun(null, startContext, this::runEnded);
         } else if (!isActive()) {
-            finishStop();
+            idle();
         }
     }
 
@@ -215,7 +237,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     @Override
     protected void onStopRequested() {
         boolean idle;
-        synchronized (this) {
+        synchronized (lock) {
             if (timer != null) {
                 timer.cancel(false);
                 timer = null;
@@ -224,7 +246,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             idle = !running;
         }
         if (idle) {
-            finishStop();
+            idle();
         }
     }
 }

@@ -1,18 +1,16 @@
 package dev.tasksupervisor.worker;
 
-import dev.tasksupervisor.TaskSupervisor;
-
 /**
  * The part shared by the kinds whose target takes no input (continuous, interval, event): a target
  * or, for subclasses that pass none, an overridable {@link #run(WorkerContext)}.
  */
 abstract class NoInputWorker extends BackgroundWorker {
 
-    NoInputWorker(TaskSupervisor supervisor, String name, WorkerTarget<Void> target) {
+    NoInputWorker(WorkerHost supervisor, String name, WorkerTarget<Void> target) {
         super(supervisor, name, target, isAsync(target, name));
     }
 
-    NoInputWorker(TaskSupervisor supervisor, String name, boolean async) {
+    NoInputWorker(WorkerHost supervisor, String name, boolean async) {
         super(supervisor, name, null, async);
     }
 

@@ -3,8 +3,7 @@ package dev.tasksupervisor.worker;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.tasksupervisor.TaskSupervisor;
-
+import dev.tasksupervisor.aloop.Aloop;
 /**
  * What a worker's target gets besides its input: the worker, its object {@code o}, and the extra
  * arguments it was started with. One context per start of the worker; immutable.
@@ -54,8 +53,13 @@ public final class WorkerContext {
     }
 
     /** The supervisor the worker runs in. */
-    public TaskSupervisor supervisor() {
+    public WorkerHost supervisor() {
         return worker.getSupervisor();
+    }
+
+    /** The aloop the worker's async target runs on, for its timers; empty for a sync target. */
+    public Optional<Aloop> aloop() {
+        return worker.aloop();
     }
 
     /** Whether the worker is still active: a long target may check it to finish early when stopping. */

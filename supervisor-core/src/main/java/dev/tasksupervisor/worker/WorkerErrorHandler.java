@@ -19,7 +19,7 @@ public interface WorkerErrorHandler {
 
     /**
      * Called on the thread that ran the target, after the failure was counted. Throwing from here is
-     * logged and otherwise ignored; to stop the worker, call {@code worker.stop(false)}.
+     * logged and otherwise ignored; to stop the worker, call {@code worker.requestStop()}.
      */
     void handle(BackgroundWorker worker, Throwable error);
 }

@@ -33,10 +33,4 @@ public record WorkerInfo(
         int queueSize,
         long skipped,
         String guard) {
-
-    /** A view of a worker without a run guard: nothing skipped. */
-    public WorkerInfo(String name, WorkerKind kind, WorkerState state, String aloop, String schedule, long runs,
-            long failures, Instant lastRunStarted, Duration lastRunDuration, int queueSize) {
-        this(name, kind, state, aloop, schedule, runs, failures, lastRunStarted, lastRunDuration, queueSize, 0, null);
-    }
 }

@@ -3,7 +3,7 @@ package dev.tasksupervisor.worker;
 /**
  * Hears about a supervisor's workers: a worker registered or unregistered, and each run that ended.
  * The hook for metrics and tracing; add one with
- * {@link dev.tasksupervisor.TaskSupervisor#addWorkerListener TaskSupervisor.addWorkerListener}.
+ * {@code TaskSupervisor.addWorkerListener}.
  *
  * <p>Calls come on the thread that caused them: the one that registered the worker, or the pool thread
  * or aloop that finished the run (the stopping thread, for an async run a forced stop cancelled). {@link #runEnded} is on the path of every run, so it must be quick and

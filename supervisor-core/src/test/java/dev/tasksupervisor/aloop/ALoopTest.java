@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.tasksupervisor.SupervisorThreads;
+import dev.tasksupervisor.StopOptions;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.TaskSupervisor;
 
 class ALoopTest {
@@ -31,20 +32,20 @@ class ALoopTest {
 
     @AfterEach
     void cleanUp() {
-        supervisor.stop(Duration.ofSeconds(5), true, true);
+        supervisor.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(5)).withCancelTasks(true));
     }
 
     @Test
     void threadsAreNamedAfterTheSupervisorAndTheAloop() throws Exception {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("myworkers", true, true, true);
+        Aloop loop = supervisor.createAloop("myworkers", true, true, true);
         assertThat(loop.run(() -> CompletableFuture.completedFuture(Thread.currentThread().getName())))
                 .isEqualTo("supervisor_" + id + "_aloop_myworkers");
 
         TaskSupervisor defaultSupervisor = new TaskSupervisor(TaskSupervisor.DEFAULT_ID);
         try {
             defaultSupervisor.start();
-            ALoop defaultLoop = defaultSupervisor.createAloop("myworkers", false, true, true);
+            Aloop defaultLoop = defaultSupervisor.createAloop("myworkers", false, true, true);
             assertThat(defaultLoop.getThreadName()).isEqualTo("supervisor_aloop_myworkers");
             assertThat(defaultLoop.run(() -> CompletableFuture.completedFuture(Thread.currentThread().getName())))
                     .isEqualTo("supervisor_aloop_myworkers");
@@ -56,7 +57,7 @@ class ALoopTest {
     @Test
     void spawnReturnsAtOnceAndCompletesWithTheStagesResult() throws Exception {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("io");
+        Aloop loop = supervisor.createAloop("io");
         CompletableFuture<String> result = loop.spawn(() -> loop.sleep(Duration.ofMillis(50)).thenApply(v -> "slept"));
         assertThat(result).isNotDone();
         assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("slept");
@@ -65,7 +66,7 @@ class ALoopTest {
     @Test
     void failuresReachTheCaller() {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("io");
+        Aloop loop = supervisor.createAloop("io");
         assertThatThrownBy(() -> loop.run(() -> {
             throw new IllegalArgumentException("thrown");
         })).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalArgumentException.class);
@@ -78,7 +79,7 @@ class ALoopTest {
     @Test
     void spawnAndRunWorkFromManyThreads() throws Exception {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("shared");
+        Aloop loop = supervisor.createAloop("shared");
         ExecutorService callers = Executors.newFixedThreadPool(8);
         try {
             AtomicLong sum = new AtomicLong();
@@ -107,7 +108,7 @@ class ALoopTest {
     @Test
     void manySleepsShareOneThreadWithoutBlockingIt() throws Exception {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("timers");
+        Aloop loop = supervisor.createAloop("timers");
         List<CompletableFuture<Void>> sleepers = new ArrayList<>();
         long started = System.nanoTime();
         for (int i = 0; i < 200; i++) {
@@ -121,7 +122,7 @@ class ALoopTest {
     @Test
     void runOnTheLoopThreadItselfIsRefused() throws Exception {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("self");
+        Aloop loop = supervisor.createAloop("self");
         CompletableFuture<Throwable> refusal = loop.spawn(() -> {
             try {
                 loop.run(() -> CompletableFuture.completedFuture(1));
@@ -136,7 +137,7 @@ class ALoopTest {
     @Test
     void executorRunsTasksOnTheLoopAndSurvivesTheirExceptions() throws Exception {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("tasks");
+        Aloop loop = supervisor.createAloop("tasks");
         loop.executor().execute(() -> {
             throw new IllegalStateException("logged, not fatal");
         });
@@ -148,60 +149,60 @@ class ALoopTest {
     @Test
     void stopWaitsForPendingWork() {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("pending");
+        Aloop loop = supervisor.createAloop("pending");
         CompletableFuture<Void> gate = new CompletableFuture<>();
         CompletableFuture<String> work = loop.spawn(() -> gate.thenCompose(v -> loop.sleep(Duration.ofMillis(10)))
                 .thenApply(v -> "finished"));
         assertThat(loop.getPending()).isEqualTo(1);
         CompletableFuture<Void> stop = CompletableFuture.runAsync(loop::stop);
-        await().until(() -> loop.getState() == ALoopState.STOPPING);
+        await().until(() -> loop.getState() == AloopState.STOPPING);
         assertThat(stop).isNotDone();
         assertThatThrownBy(() -> loop.spawn(() -> CompletableFuture.completedFuture(1)))
                 .isInstanceOf(RejectedExecutionException.class).hasMessageContaining("pending");
         gate.complete(null);
         stop.join();
         assertThat(work.join()).isEqualTo("finished");
-        assertThat(loop.getState()).isEqualTo(ALoopState.STOPPED);
+        assertThat(loop.getState()).isEqualTo(AloopState.STOPPED);
         await().until(() -> SupervisorThreads.named(loop.getThreadName()).isEmpty());
     }
 
     @Test
     void stopWithTimeoutCancelsWhatIsStillPending() {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("stuck");
+        Aloop loop = supervisor.createAloop("stuck");
         CompletableFuture<Void> never = new CompletableFuture<>();
         CompletableFuture<Void> work = loop.spawn(() -> never);
         loop.stop(Duration.ofMillis(100));
         assertThat(work).isCancelled();
         assertThat(never).as("the function's own stage is cancelled too").isCancelled();
-        await().until(() -> loop.getState() == ALoopState.STOPPED);
+        await().until(() -> loop.getState() == AloopState.STOPPED);
     }
 
     @Test
     void stopWithCancelTasksCancelsAtOnce() {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("cancel");
+        Aloop loop = supervisor.createAloop("cancel");
         CompletableFuture<Void> sleeping = loop.spawn(() -> loop.sleep(Duration.ofHours(1)));
-        loop.stop(true, true);
+        loop.forceStop();
         assertThat(sleeping).isCancelled();
-        assertThat(loop.getState()).isEqualTo(ALoopState.STOPPED);
+        assertThat(loop.getState()).isEqualTo(AloopState.STOPPED);
         assertThat(loop.getPending()).isZero();
     }
 
     @Test
     void supervisorStopWithCancelTasksCancelsAloopWork() {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("work");
+        Aloop loop = supervisor.createAloop("work");
         CompletableFuture<Void> sleeping = loop.spawn(() -> loop.sleep(Duration.ofHours(1)));
-        supervisor.stop(true, true, true);
+        supervisor.stop(StopOptions.defaults().withCancelTasks(true));
         assertThatThrownBy(sleeping::join).isInstanceOf(CancellationException.class);
-        assertThat(loop.getState()).isEqualTo(ALoopState.STOPPED);
+        assertThat(loop.getState()).isEqualTo(AloopState.STOPPED);
     }
 
     @Test
     void supervisorStopWithDurationCancelsAloopWorkLeftAfterIt() {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("work");
+        Aloop loop = supervisor.createAloop("work");
         CompletableFuture<Void> sleeping = loop.spawn(() -> loop.sleep(Duration.ofHours(1)));
         supervisor.stop(Duration.ofMillis(100));
         assertThat(sleeping).isCancelled();
@@ -211,8 +212,8 @@ class ALoopTest {
     @Test
     void workBeforeStartIsRefusedClearly() {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("later", false, false, false);
-        assertThat(loop.getState()).isEqualTo(ALoopState.NEW);
+        Aloop loop = supervisor.createAloop("later", false, false, false);
+        assertThat(loop.getState()).isEqualTo(AloopState.NEW);
         assertThatThrownBy(() -> loop.spawn(() -> CompletableFuture.completedFuture(1)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("not started");
         supervisor.startAloop("later");
@@ -221,12 +222,12 @@ class ALoopTest {
 
     @Test
     void aloopsCreatedBeforeTheSupervisorStartsStartWithIt() {
-        ALoop early = supervisor.createAloop("early");
-        ALoop manual = supervisor.createAloop("manual", false, false, false);
-        assertThat(early.getState()).isEqualTo(ALoopState.NEW);
+        Aloop early = supervisor.createAloop("early");
+        Aloop manual = supervisor.createAloop("manual", false, false, false);
+        assertThat(early.getState()).isEqualTo(AloopState.NEW);
         supervisor.start();
         assertThat(early.isActive()).isTrue();
-        assertThat(manual.getState()).isEqualTo(ALoopState.NEW);
+        assertThat(manual.getState()).isEqualTo(AloopState.NEW);
     }
 
     @Test
@@ -246,8 +247,8 @@ class ALoopTest {
     void defaultAloopCanBeSetAndLookedUp() {
         supervisor.start();
         assertThat(supervisor.getDefaultAloop()).isEmpty();
-        ALoop first = supervisor.createAloop("first", true, true, true);
-        ALoop second = supervisor.createAloop("second");
+        Aloop first = supervisor.createAloop("first", true, true, true);
+        Aloop second = supervisor.createAloop("second");
         assertThat(supervisor.getDefaultAloop()).containsSame(first);
         supervisor.setDefaultAloop("second");
         assertThat(supervisor.getDefaultAloop()).containsSame(second);
@@ -260,8 +261,8 @@ class ALoopTest {
     @Test
     void daemonFlagIsTheThreadsDaemonFlag() throws Exception {
         supervisor.start();
-        ALoop daemon = supervisor.createAloop("d", false, true, true);
-        ALoop keeper = supervisor.createAloop("k", false, false, true);
+        Aloop daemon = supervisor.createAloop("d", false, true, true);
+        Aloop keeper = supervisor.createAloop("k", false, false, true);
         assertThat(daemon.run(() -> CompletableFuture.completedFuture(Thread.currentThread().isDaemon()))).isTrue();
         assertThat(keeper.run(() -> CompletableFuture.completedFuture(Thread.currentThread().isDaemon()))).isFalse();
     }
@@ -269,7 +270,7 @@ class ALoopTest {
     @Test
     void pendingCountsUnfinishedFunctionsAndQueuedTasks() {
         supervisor.start();
-        ALoop loop = supervisor.createAloop("count");
+        Aloop loop = supervisor.createAloop("count");
         CompletableFuture<Void> gate = new CompletableFuture<>();
         AtomicInteger ran = new AtomicInteger();
         loop.spawn(() -> gate);

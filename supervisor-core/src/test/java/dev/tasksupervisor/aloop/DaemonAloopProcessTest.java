@@ -20,7 +20,7 @@ class DaemonAloopProcessTest {
         public static void main(String[] args) {
             TaskSupervisor supervisor = new TaskSupervisor("forgotten");
             supervisor.start();
-            ALoop loop = supervisor.createAloop("background", true, true, true);
+            Aloop loop = supervisor.createAloop("background", true, true, true);
             loop.spawn(CompletableFuture::new); // pending forever
             supervisor.spawn(() -> { });
         }

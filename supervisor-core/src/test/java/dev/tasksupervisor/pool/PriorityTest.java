@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.tasksupervisor.Priority;
-import dev.tasksupervisor.SupervisorThreads;
+import dev.tasksupervisor.StopOptions;
+import dev.tasksupervisor.pool.Priority;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.TaskSupervisor;
 
 class PriorityTest {
@@ -34,7 +35,7 @@ class PriorityTest {
     @AfterEach
     void cleanUp() {
         release.countDown();
-        supervisor.stop(Duration.ofSeconds(5), true, true);
+        supervisor.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(5)).withCancelTasks(true));
     }
 
     private void spawnBlocking(Priority priority, String name) {

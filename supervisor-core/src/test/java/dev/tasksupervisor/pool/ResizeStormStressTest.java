@@ -21,11 +21,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.tasksupervisor.Contenders;
-import dev.tasksupervisor.Priority;
-import dev.tasksupervisor.ScaledTimeout;
-import dev.tasksupervisor.StressScale;
-import dev.tasksupervisor.SupervisorThreads;
+import dev.tasksupervisor.StopOptions;
+import dev.tasksupervisor.testsupport.Contenders;
+import dev.tasksupervisor.pool.Priority;
+import dev.tasksupervisor.testsupport.ScaledTimeout;
+import dev.tasksupervisor.testsupport.StressScale;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.TaskSupervisor;
 
 /**
@@ -52,7 +53,7 @@ class ResizeStormStressTest {
     @AfterEach
     void stopSupervisor() {
         threads.close();
-        supervisor.stop(Duration.ofSeconds(30), true, true);
+        supervisor.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(30)).withCancelTasks(true));
     }
 
     @Test

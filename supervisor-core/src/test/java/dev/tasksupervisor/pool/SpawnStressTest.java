@@ -17,11 +17,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.tasksupervisor.Contenders;
-import dev.tasksupervisor.Priority;
-import dev.tasksupervisor.ScaledTimeout;
-import dev.tasksupervisor.StressScale;
-import dev.tasksupervisor.SupervisorThreads;
+import dev.tasksupervisor.StopOptions;
+import dev.tasksupervisor.testsupport.Contenders;
+import dev.tasksupervisor.pool.Priority;
+import dev.tasksupervisor.testsupport.ScaledTimeout;
+import dev.tasksupervisor.testsupport.StressScale;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.TaskSupervisor;
 
 /**
@@ -45,7 +46,7 @@ class SpawnStressTest {
     @AfterEach
     void stopSupervisor() {
         spawners.close();
-        supervisor.stop(Duration.ofSeconds(30), true, true);
+        supervisor.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(30)).withCancelTasks(true));
     }
 
     @Test

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 
-import dev.tasksupervisor.SupervisorThreads;
+import dev.tasksupervisor.StopOptions;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.TaskSupervisor;
 
 class ThreadPoolTest {
@@ -33,7 +34,7 @@ class ThreadPoolTest {
     @AfterEach
     void cleanUp() {
         release.countDown();
-        supervisor.stop(Duration.ofSeconds(5), true, true);
+        supervisor.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(5)).withCancelTasks(true));
     }
 
     private List<Thread> poolThreads() {

@@ -100,7 +100,7 @@ class EventWorkerTest extends WorkerTestSupport {
         worker.start();
         worker.trigger();
         inFirstRun.await();
-        worker.trigger(true);
+        worker.triggerNow();
         release.countDown();
         await().until(() -> runs.get() == 2);
     }

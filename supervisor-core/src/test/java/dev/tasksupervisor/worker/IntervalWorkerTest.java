@@ -76,7 +76,7 @@ class IntervalWorkerTest extends WorkerTestSupport {
             busyFor(Duration.ofMillis(20));
         }));
         worker.setDelay(Duration.ofMillis(30));
-        worker.setDelayBefore(Duration.ofMillis(50));
+        worker.setInitialDelay(Duration.ofMillis(50));
         long started = System.nanoTime();
         worker.start();
         await().until(() -> starts.size() >= 3);
@@ -105,9 +105,9 @@ class IntervalWorkerTest extends WorkerTestSupport {
     void triggerRunsNowAndTriggerWithSkipSkipsTheNextScheduledRun() {
         IntervalWorker worker = new IntervalWorker(supervisor, "manual", WorkerTarget.of(runs::incrementAndGet));
         worker.setDelay(Duration.ofHours(1));
-        worker.setDelayBefore(Duration.ofMillis(100));
+        worker.setInitialDelay(Duration.ofMillis(100));
         worker.start();
-        worker.trigger(true); // the caller ran the target itself: the run due at 100 ms is skipped
+        worker.skipNextRun(); // the caller ran the target itself: the run due at 100 ms is skipped
         await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(3)).until(() -> runs.get() == 0);
         worker.trigger();
         await().until(() -> runs.get() == 1);

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.tasksupervisor.Contenders;
-import dev.tasksupervisor.ScaledTimeout;
-import dev.tasksupervisor.StressScale;
-import dev.tasksupervisor.SupervisorThreads;
+import dev.tasksupervisor.StopOptions;
+import dev.tasksupervisor.testsupport.Contenders;
+import dev.tasksupervisor.testsupport.ScaledTimeout;
+import dev.tasksupervisor.testsupport.StressScale;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.pool.PoolSettings;
 
@@ -60,7 +61,7 @@ class QueueWorkerStressTest {
     @AfterEach
     void stopSupervisor() {
         producers.close();
-        supervisor.stop(Duration.ofSeconds(30), true, true);
+        supervisor.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(30)).withCancelTasks(true));
     }
 
     @Test
@@ -69,7 +70,8 @@ class QueueWorkerStressTest {
         worker.start();
 
         produce(worker).join();
-        List<Integer> returned = worker.stop(Duration.ofMillis(10));
+        worker.stop(Duration.ofMillis(10));
+        List<Integer> returned = worker.getUndelivered();
 
         assertEveryItemHandledOrReturned(worker, returned, PRODUCERS * perProducer, true);
     }
@@ -82,7 +84,8 @@ class QueueWorkerStressTest {
 
         produce(worker).join();
         backlogged.countDown(); // the first item's run held the drain until every item was queued
-        List<Integer> returned = worker.stop(Duration.ofMillis(20));
+        worker.stop(Duration.ofMillis(20));
+        List<Integer> returned = worker.getUndelivered();
 
         assertEveryItemHandledOrReturned(worker, returned, PRODUCERS * perProducer, true);
         assertThat(handled.get()).as("handled").isPositive();
@@ -114,7 +117,8 @@ class QueueWorkerStressTest {
             }
         });
         halfway.await();
-        List<Integer> returned = worker.stop(Duration.ofMillis(10));
+        worker.stop(Duration.ofMillis(10));
+        List<Integer> returned = worker.getUndelivered();
         running.join();
 
         assertThat(refusals).as("refused puts, one per producer").hasSize(PRODUCERS)

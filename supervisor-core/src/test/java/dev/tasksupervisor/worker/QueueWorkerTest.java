@@ -57,7 +57,8 @@ class QueueWorkerTest extends WorkerTestSupport {
         for (int i = 0; i < 10_000; i++) {
             worker.put(i);
         }
-        List<Integer> undelivered = worker.stop();
+        worker.stop();
+        List<Integer> undelivered = worker.getUndelivered();
         assertThat(handled).hasValue(10_000);
         assertThat(undelivered).isEmpty();
         assertThat(worker.getQueueSize()).isZero();
@@ -76,7 +77,8 @@ class QueueWorkerTest extends WorkerTestSupport {
         for (int i = 0; i < 10_000; i++) {
             worker.put(i);
         }
-        List<Integer> undelivered = worker.stop(Duration.ofMillis(100));
+        worker.stop(Duration.ofMillis(100));
+        List<Integer> undelivered = worker.getUndelivered();
         assertThat(worker.getState()).isEqualTo(WorkerState.STOPPED);
         assertThat(undelivered).isNotEmpty();
         assertThat(handedBack).containsExactly(undelivered);
@@ -195,7 +197,7 @@ class QueueWorkerTest extends WorkerTestSupport {
         worker.put(1);
         worker.put(2);
         await().until(() -> worker.getQueueSize() == 2);
-        assertThat(worker.stop(Duration.ofSeconds(20))).isEmpty();
+        assertThat(worker.stop(Duration.ofSeconds(20)).undelivered(worker.getName())).isEmpty();
         assertThat(batches).containsExactly(List.of(1, 2));
     }
 
@@ -208,7 +210,7 @@ class QueueWorkerTest extends WorkerTestSupport {
         worker.put(1);
         worker.put(2);
         worker.put(3);
-        supervisor.stop(false);
+        supervisor.requestStop();
         await().until(worker::isStopped);
         assertThat(handled).containsExactly(1, 2, 3);
     }
@@ -237,7 +239,8 @@ class QueueWorkerTest extends WorkerTestSupport {
         for (int i = 0; i < 20; i++) {
             worker.put("i" + i);
         }
-        List<String> undelivered = worker.stop();
+        worker.stop();
+        List<String> undelivered = worker.getUndelivered();
         assertThat(undelivered).isEmpty();
         assertThat(seen).hasSize(20);
         assertThat(seen.get(0)).isEqualTo("i0@supervisor_" + id + "_aloop_queue");
@@ -286,8 +289,8 @@ class QueueWorkerTest extends WorkerTestSupport {
         for (int i = 0; i < 10_000; i++) {
             worker.put(i);
         }
-        supervisor.stop(false);
-        assertThat(supervisor.block(Duration.ofSeconds(30))).isTrue();
+        supervisor.requestStop();
+        assertThat(supervisor.awaitStop(Duration.ofSeconds(30))).isTrue();
         assertThat(handedBack).isEmpty();
         assertThat(handled).hasValue(10_000);
         assertThat(worker.isStopped()).isTrue();

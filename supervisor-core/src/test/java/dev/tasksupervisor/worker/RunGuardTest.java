@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tasksupervisor.StopReport;
+import dev.tasksupervisor.lifecycle.StopReport;
 import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.aloop.Aloop;
 import dev.tasksupervisor.pool.PoolSettings;
 
 class RunGuardTest extends WorkerTestSupport {
@@ -202,7 +202,7 @@ class RunGuardTest extends WorkerTestSupport {
 
     @Test
     void anAsyncRunAsksAndReleasesOnPoolThreadsAndHoldsThePermitUntilItsStageCompletes() {
-        ALoop loop = supervisor.createAloop("io", true, true, true);
+        Aloop loop = supervisor.createAloop("io", true, true, true);
         TestLock lock = new TestLock();
         AtomicReference<CompletableFuture<Void>> stage = new AtomicReference<>();
         AtomicLong runsStarted = new AtomicLong();

@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.tasksupervisor.Contenders;
-import dev.tasksupervisor.ScaledTimeout;
-import dev.tasksupervisor.StressScale;
-import dev.tasksupervisor.SupervisorThreads;
+import dev.tasksupervisor.StopOptions;
+import dev.tasksupervisor.testsupport.Contenders;
+import dev.tasksupervisor.testsupport.ScaledTimeout;
+import dev.tasksupervisor.testsupport.StressScale;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.pool.PoolSettings;
 
@@ -54,7 +55,7 @@ class WorkerChurnStressTest {
     @AfterEach
     void stopSupervisor() {
         threads.close();
-        supervisor.stop(Duration.ofSeconds(30), true, true);
+        supervisor.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(30)).withCancelTasks(true));
     }
 
     @Test
@@ -203,9 +204,9 @@ class WorkerChurnStressTest {
     /** Stops in one of three ways: waiting, not waiting, or waiting at most a (generous) while. */
     private static void stop(BackgroundWorker worker, int i) {
         switch (i % 3) {
-            case 0 -> worker.stop(true);
-            case 1 -> worker.stop(false);
-            default -> assertThat(worker.stop(Duration.ofSeconds(30))).as("handed back by %s", worker).isEmpty();
+            case 0 -> worker.stop();
+            case 1 -> worker.requestStop();
+            default -> assertThat(worker.stop(Duration.ofSeconds(30)).undelivered(worker.getName())).as("handed back by %s", worker).isEmpty();
         }
     }
 }

@@ -25,11 +25,12 @@ class WorkerListenerTest extends WorkerTestSupport {
 
     @Test
     void noListenerMeansNothingToNotify() {
-        assertThat(supervisor.getWorkerListener()).isNull();
+        SchedulerHandle handle = supervisor.registerScheduler(new EventWorker(supervisor, "probe", WorkerTarget.of(() -> { })));
+        assertThat(handle.listener()).isNull();
         supervisor.addWorkerListener(recorder);
-        assertThat(supervisor.getWorkerListener()).isNotNull();
+        assertThat(handle.listener()).isNotNull();
         supervisor.removeWorkerListener(recorder);
-        assertThat(supervisor.getWorkerListener()).isNull();
+        assertThat(handle.listener()).isNull();
     }
 
     @Test
@@ -119,7 +120,7 @@ class WorkerListenerTest extends WorkerTestSupport {
         worker.start();
         worker.trigger();
         await().until(() -> recorder.runs.size() == 1);
-        worker.trigger(true);
+        worker.triggerNow();
         await().until(() -> recorder.runs.size() == 2);
         assertThat(runs).hasValue(2);
         assertThat(worker.getFailures()).isZero();
@@ -128,7 +129,7 @@ class WorkerListenerTest extends WorkerTestSupport {
 
     @Test
     void aFailingListenerIsLoggedAtErrorOnceWithItsStackTraceThenAtDebug() {
-        Logger logger = (Logger) LoggerFactory.getLogger(TaskSupervisor.class);
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.tasksupervisor.SchedulerRegistry");
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         Level level = logger.getLevel();
@@ -167,7 +168,7 @@ class WorkerListenerTest extends WorkerTestSupport {
         worker.trigger();
         await().until(() -> recorder.runs.size() == 1);
         supervisor.removeWorkerListener(recorder);
-        worker.trigger(true);
+        worker.triggerNow();
         await().until(() -> worker.getRuns() == 2);
         supervisor.unregisterScheduler(worker);
         assertThat(recorder.runs).hasSize(1);

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tasksupervisor.Scheduler;
-import dev.tasksupervisor.SupervisorThreads;
+import dev.tasksupervisor.worker.Scheduler;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.TaskSupervisor;
 
 class WorkerRegistryTest extends WorkerTestSupport {
@@ -66,11 +66,11 @@ class WorkerRegistryTest extends WorkerTestSupport {
             }
 
             @Override
-            public void stop(boolean wait) {
+            public void requestStop() {
                 stopped.add("own");
             }
         };
-        supervisor.registerSyncScheduler(own);
+        supervisor.registerScheduler(own);
         ContinuousWorker plain = new ContinuousWorker(supervisor, "plain", WorkerTarget.of(() -> busyFor(Duration.ofMillis(1))));
         IntervalWorker interval = new IntervalWorker(supervisor, "interval", Duration.ofMillis(5), WorkerTarget.of(() -> { }));
         plain.start();
@@ -92,7 +92,7 @@ class WorkerRegistryTest extends WorkerTestSupport {
             }
 
             @Override
-            public void stop(boolean wait) {
+            public void requestStop() {
                 stopped.add("mine");
             }
         };
@@ -183,7 +183,7 @@ class WorkerRegistryTest extends WorkerTestSupport {
                 default -> new QueueWorker<Integer>(supervisor, "queue-" + i, WorkerTarget.of(item -> { }));
             };
             if (worker instanceof IntervalWorker interval) {
-                interval.setDelayBefore(Duration.ofHours(1));
+                interval.setInitialDelay(Duration.ofHours(1));
             }
             worker.start();
             workers.add(worker);

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
 
-import dev.tasksupervisor.SupervisorThreads;
+import dev.tasksupervisor.StopOptions;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.pool.PoolSettings;
 
@@ -21,7 +22,7 @@ abstract class WorkerTestSupport {
 
     @AfterEach
     void stopSupervisor() {
-        supervisor.stop(Duration.ofSeconds(10), true, true);
+        supervisor.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(10)).withCancelTasks(true));
     }
 
     /** Work that takes a while: simulates a slow target (not used to wait for anything). */

@@ -17,10 +17,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.aloop.Aloop;
 
 /**
- * Registers one {@link ALoop} bean per {@code supervisor.aloops.<name>}, named by
+ * Registers one {@link Aloop} bean per {@code supervisor.aloops.<name>}, named by
  * {@link #beanName(String)}, created on the {@link TaskSupervisor} bean; the default aloop's bean is
  * primary. Bean definitions must exist before any bean is created, hence a registrar that binds the
  * aloops itself rather than reading {@link SupervisorProperties}. The beans are eager even under
@@ -60,7 +60,7 @@ class AloopBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAw
                         + name + "' (" + PROPERTY + "." + name + "), so the aloop would not be created.",
                         "Rename that bean, or the aloop: the bean of aloop <name> is named <name>Aloop.");
             }
-            RootBeanDefinition definition = new RootBeanDefinition(ALoop.class, () -> beanFactory
+            RootBeanDefinition definition = new RootBeanDefinition(Aloop.class, () -> beanFactory
                     .getBean(TaskSupervisor.class).createAloop(name, aloop.isDefault(), aloop.isDaemon(), aloop.isStart()));
             definition.setPrimary(aloop.isDefault());
             definition.setLazyInit(false); // explicit, so lazy initialization leaves it alone

@@ -5,17 +5,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Import;
 
-import dev.tasksupervisor.autoconfigure.lock.SupervisorLockConfiguration;
 
 /**
  * Auto-configuration of the task supervisor: a started {@code TaskSupervisor} bean configured by
- * {@code supervisor.*}, an {@code ALoop} bean per configured aloop, and {@link Worker @Worker}
+ * {@code supervisor.*}, an {@code Aloop} bean per configured aloop, and {@link Worker @Worker}
  * discovery, with ShedLock locks for workers when ShedLock is on the class path. Switched off by {@code supervisor.enabled=false}.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "supervisor.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SupervisorProperties.class)
 @Import({SupervisorConfigurations.TaskSupervisorConfiguration.class, AloopBeanRegistrar.class,
-        SupervisorConfigurations.WorkerDiscoveryConfiguration.class, SupervisorLockConfiguration.class})
+        SupervisorConfigurations.WorkerDiscoveryConfiguration.class, ShedLockConfiguration.class})
 public final class SupervisorAutoConfiguration {
 }

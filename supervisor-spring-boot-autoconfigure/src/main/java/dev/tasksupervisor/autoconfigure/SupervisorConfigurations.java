@@ -15,7 +15,7 @@ import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.support.CompositeTaskDecorator;
 
 import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.autoconfigure.lock.WorkerLockGuards;
+import dev.tasksupervisor.lock.WorkerLockGuards;
 
 /** The configurations {@link SupervisorAutoConfiguration} imports, grouped by concern. */
 final class SupervisorConfigurations {

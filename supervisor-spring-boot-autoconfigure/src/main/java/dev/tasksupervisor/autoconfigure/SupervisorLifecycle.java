@@ -11,9 +11,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.StringValueResolver;
 
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.autoconfigure.lock.WorkerLockGuards;
+import dev.tasksupervisor.lock.WorkerLockGuards;
 import dev.tasksupervisor.worker.BackgroundWorker;
 
 /**
@@ -260,7 +261,7 @@ public final class SupervisorLifecycle implements SmartLifecycle, DisposableBean
     /** Stops these workers, all at once, draining their queues. */
     private void stopWorkers(List<BackgroundWorker> active, String done) {
         for (BackgroundWorker worker : active) {
-            worker.stop(false);
+            worker.requestStop();
         }
         Duration timeout = properties.getShutdown().getTimeout();
         long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();

@@ -26,7 +26,7 @@ public class SupervisorProperties {
 
     private final Shutdown shutdown = new Shutdown();
 
-    /** Aloops (named event loops) to create, by name; each becomes an ALoop bean named after it, the aloop io as the bean ioAloop. */
+    /** Aloops (named event loops) to create, by name; each becomes an Aloop bean named after it, the aloop io as the bean ioAloop. */
     private final Map<String, Aloop> aloops = new LinkedHashMap<>();
 
     /** Per-worker settings by worker name, overriding those of its @Worker annotation. */
@@ -294,7 +294,7 @@ public class SupervisorProperties {
         private Duration delay;
 
         /** Wait before the first run of an interval worker. */
-        private Duration delayBefore;
+        private Duration initialDelay;
 
         /** Aloop an async worker runs on. */
         private String aloop;
@@ -343,12 +343,12 @@ public class SupervisorProperties {
             this.delay = delay;
         }
 
-        public Duration getDelayBefore() {
-            return delayBefore;
+        public Duration getInitialDelay() {
+            return initialDelay;
         }
 
-        public void setDelayBefore(Duration delayBefore) {
-            this.delayBefore = delayBefore;
+        public void setInitialDelay(Duration initialDelay) {
+            this.initialDelay = initialDelay;
         }
 
         public String getAloop() {

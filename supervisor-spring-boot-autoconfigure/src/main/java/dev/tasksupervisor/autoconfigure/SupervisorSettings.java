@@ -3,6 +3,7 @@ package dev.tasksupervisor.autoconfigure;
 import java.time.Duration;
 import java.util.Locale;
 
+import dev.tasksupervisor.StopOptions;
 import dev.tasksupervisor.pool.PoolSettings;
 
 /**
@@ -71,6 +72,14 @@ final class SupervisorSettings {
         }
         ConfiguredValues.notNegative(minSize, POOL + "min-size", "0 keeps no idle thread; max keeps them all");
         return minSize;
+    }
+
+    /** How the supervisor stops with the context, as {@code supervisor.shutdown.*} say. */
+    static StopOptions stopOptions(SupervisorProperties.Shutdown shutdown) {
+        ConfiguredValues.notNegative(shutdown.getTimeout(), "supervisor.shutdown.timeout");
+        StopOptions options = StopOptions.defaults().withStopSchedulers(shutdown.isStopSchedulers())
+                .withCancelTasks(shutdown.isCancelTasks());
+        return shutdown.getTimeout() == null ? options : options.withTimeout(shutdown.getTimeout());
     }
 
     /** The supervisor's poll delay, validated. */

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 
+import dev.tasksupervisor.StopOptions;
 import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
 
@@ -21,11 +22,12 @@ final class SupervisorShutdown implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(SupervisorShutdown.class);
 
     private final SupervisorProperties.Shutdown settings;
+    private final StopOptions options;
     private volatile TaskSupervisor supervisor;
 
     SupervisorShutdown(SupervisorProperties.Shutdown settings) {
-        ConfiguredValues.notNegative(settings.getTimeout(), "supervisor.shutdown.timeout");
         this.settings = settings;
+        this.options = SupervisorSettings.stopOptions(settings);
     }
 
     /** The supervisor to stop when the bean factory is destroyed, if nothing stopped it before. */
@@ -35,12 +37,10 @@ final class SupervisorShutdown implements DisposableBean {
 
     /** Stops the supervisor: waits as long as it takes, at most the timeout, or not at all. */
     void stop(TaskSupervisor supervisor) {
-        if (!settings.isWait()) {
-            supervisor.stop(false, settings.isStopSchedulers(), settings.isCancelTasks());
-        } else if (settings.getTimeout() != null) {
-            supervisor.stop(settings.getTimeout(), settings.isStopSchedulers(), settings.isCancelTasks());
+        if (settings.isWait()) {
+            supervisor.stop(options);
         } else {
-            supervisor.stop(true, settings.isStopSchedulers(), settings.isCancelTasks());
+            supervisor.requestStop(options);
         }
     }
 

@@ -17,6 +17,7 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.worker.BackgroundWorker;
 
 /**

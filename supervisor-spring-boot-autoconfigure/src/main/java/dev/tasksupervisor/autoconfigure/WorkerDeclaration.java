@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import org.springframework.util.ClassUtils;
 
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.worker.BackgroundWorker;
 
 /**

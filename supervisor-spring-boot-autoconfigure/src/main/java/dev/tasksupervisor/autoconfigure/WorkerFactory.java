@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.StringValueResolver;
 
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.aloop.ALoop;
-import dev.tasksupervisor.autoconfigure.lock.WorkerLock;
-import dev.tasksupervisor.autoconfigure.lock.WorkerLockGuards;
+import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.lock.WorkerLock;
+import dev.tasksupervisor.lock.WorkerLockGuards;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.ContinuousWorker;
 import dev.tasksupervisor.worker.EventWorker;
@@ -88,7 +89,7 @@ final class WorkerFactory {
     private static final class Settings {
         Setting<Duration> interval;
         Setting<Duration> delay;
-        Setting<Duration> delayBefore;
+        Setting<Duration> initialDelay;
         Setting<Duration> pollDelay;
         Setting<String> aloop;
         Setting<Integer> queueCapacity;
@@ -168,7 +169,7 @@ final class WorkerFactory {
         if (annotation != null) {
             s.interval = duration(declaration, "interval", annotation.interval());
             s.delay = duration(declaration, "delay", annotation.delay());
-            s.delayBefore = duration(declaration, "delayBefore", annotation.delayBefore());
+            s.initialDelay = duration(declaration, "initialDelay", annotation.initialDelay());
             s.pollDelay = duration(declaration, "pollDelay", annotation.pollDelay());
             String aloop = resolve(declaration, "aloop", annotation.aloop()).trim();
             s.aloop = aloop.isEmpty() ? null : new Setting<>(aloop, origin(declaration, "aloop", annotation.aloop()));
@@ -202,8 +203,8 @@ final class WorkerFactory {
                 s.interval = setting(override.getInterval(), prefix + "interval");
                 s.delay = setting(override.getDelay(), prefix + "delay");
             }
-            if (override.getDelayBefore() != null) {
-                s.delayBefore = setting(override.getDelayBefore(), prefix + "delay-before");
+            if (override.getInitialDelay() != null) {
+                s.initialDelay = setting(override.getInitialDelay(), prefix + "initial-delay");
             }
             if (override.getPollDelay() != null) {
                 s.pollDelay = setting(override.getPollDelay(), prefix + "poll-delay");
@@ -242,7 +243,7 @@ final class WorkerFactory {
         }
         check(s.interval, ConfiguredValues::positive);
         check(s.delay, ConfiguredValues::positive);
-        check(s.delayBefore, ConfiguredValues::notNegative);
+        check(s.initialDelay, ConfiguredValues::notNegative);
         check(s.pollDelay, ConfiguredValues::notNegative);
         checkLock(s, name);
         check(s.queueCapacity, (value, origin) -> ConfiguredValues.notNegative(value, origin,
@@ -298,7 +299,7 @@ final class WorkerFactory {
         }
         String value = resolve(declaration, attribute, raw).trim();
         if (value.isEmpty()) {
-            return null; // a placeholder that resolved to nothing, such as ${worker.delay-before:}
+            return null; // a placeholder that resolved to nothing, such as ${worker.initial-delay:}
         }
         String origin = origin(declaration, attribute, raw);
         try {
@@ -400,7 +401,7 @@ final class WorkerFactory {
         if (kind != WorkerKind.INTERVAL) {
             notFor(s.interval, name, declaration, kind, "interval workers");
             notFor(s.delay, name, declaration, kind, "interval workers");
-            notFor(s.delayBefore, name, declaration, kind, "interval workers");
+            notFor(s.initialDelay, name, declaration, kind, "interval workers");
         }
         if (kind != WorkerKind.QUEUE) {
             notFor(s.queueCapacity, name, declaration, kind, "queue workers");
@@ -448,8 +449,8 @@ final class WorkerFactory {
             if (s.delay != null) {
                 interval.setDelay(s.delay.value());
             }
-            if (s.delayBefore != null) {
-                interval.setDelayBefore(s.delayBefore.value());
+            if (s.initialDelay != null) {
+                interval.setInitialDelay(s.initialDelay.value());
             }
         }
         if (worker instanceof QueueWorker<?> queue && s.queueCapacity != null) {
@@ -511,6 +512,6 @@ final class WorkerFactory {
     }
 
     private List<String> aloopNames() {
-        return supervisor.getAloops().stream().map(ALoop::getName).toList();
+        return supervisor.getAloops().stream().map(Aloop::getName).toList();
     }
 }

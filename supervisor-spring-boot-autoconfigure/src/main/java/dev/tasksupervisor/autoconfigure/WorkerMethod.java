@@ -10,6 +10,7 @@ import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.worker.WorkerContext;
 import dev.tasksupervisor.worker.WorkerKind;
 import dev.tasksupervisor.worker.WorkerTarget;

@@ -25,6 +25,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.worker.WorkerContext;
 
@@ -249,8 +250,8 @@ class BadConfigurationTests {
             assertThat(analysis.getAction())
                     .isEqualTo("Set supervisor.workers.tick.interval to a positive duration, such as 500ms or 10s.");
             assertThat(analyze(contextRunner.withBean("jobs", Tick.class)
-                    .withPropertyValues("supervisor.workers.tick.delay-before=-1s")).getDescription())
-                    .isEqualTo("supervisor.workers.tick.delay-before is PT-1S, but it cannot be negative.");
+                    .withPropertyValues("supervisor.workers.tick.initial-delay=-1s")).getDescription())
+                    .isEqualTo("supervisor.workers.tick.initial-delay is PT-1S, but it cannot be negative.");
         }
 
         @Test

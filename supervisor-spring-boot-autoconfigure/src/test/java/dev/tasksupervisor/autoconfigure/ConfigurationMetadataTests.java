@@ -42,7 +42,7 @@ class ConfigurationMetadataTests {
                 "supervisor.shutdown.timeout", "supervisor.aloops", "supervisor.aloops.*.default",
                 "supervisor.aloops.*.daemon", "supervisor.aloops.*.start", "supervisor.workers",
                 "supervisor.workers.*.enabled", "supervisor.workers.*.auto-start", "supervisor.workers.*.interval",
-                "supervisor.workers.*.delay", "supervisor.workers.*.delay-before", "supervisor.workers.*.aloop",
+                "supervisor.workers.*.delay", "supervisor.workers.*.initial-delay", "supervisor.workers.*.aloop",
                 "supervisor.workers.*.queue-capacity", "supervisor.workers.*.batch-size", "supervisor.workers.*.poll-delay",
                 "supervisor.workers.*.lock.name", "supervisor.workers.*.lock.at-most-for",
                 "supervisor.workers.*.lock.at-least-for");

@@ -17,10 +17,11 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.tasksupervisor.ScaledTimeout;
-import dev.tasksupervisor.StressScale;
+import dev.tasksupervisor.annotation.Worker;
+import dev.tasksupervisor.testsupport.ScaledTimeout;
+import dev.tasksupervisor.testsupport.StressScale;
 import dev.tasksupervisor.SupervisorState;
-import dev.tasksupervisor.SupervisorThreads;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.worker.QueueWorker;
 

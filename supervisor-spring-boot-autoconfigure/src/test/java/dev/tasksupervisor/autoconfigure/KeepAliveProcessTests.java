@@ -21,6 +21,8 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 
+import dev.tasksupervisor.annotation.Worker;
+
 /**
  * Real JVMs running an application without a web server whose only work is a worker: the supervisor's
  * threads are daemon threads, so it is the keep-alive thread that keeps such an application running.

@@ -10,7 +10,8 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
-import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.annotation.Worker;
+import dev.tasksupervisor.aloop.Aloop;
 
 /**
  * A web application with actuator, Micrometer and a worker of most kinds, for the tests that query the
@@ -21,19 +22,19 @@ import dev.tasksupervisor.aloop.ALoop;
 public class ObservedApplication {
 
     @Bean
-    Jobs jobs(ALoop ioAloop) {
+    Jobs jobs(Aloop ioAloop) {
         return new Jobs(ioAloop);
     }
 
     /** The workers: {@code refresh} (event), {@code ship} (queue), {@code tick} (interval), {@code poll} (async). */
     public static class Jobs {
 
-        private final ALoop io;
+        private final Aloop io;
         private final AtomicInteger refreshes = new AtomicInteger();
         private final AtomicInteger ticks = new AtomicInteger();
         private final List<String> shipped = new CopyOnWriteArrayList<>();
 
-        Jobs(ALoop io) {
+        Jobs(Aloop io) {
             this.io = io;
         }
 

@@ -33,9 +33,10 @@ import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
 
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.aloop.Aloop;
 import dev.tasksupervisor.autoconfigure.endpoint.SupervisorEndpointAutoConfiguration;
 import dev.tasksupervisor.autoconfigure.health.SupervisorHealthContributorAutoConfiguration;
 import dev.tasksupervisor.autoconfigure.metrics.SupervisorMetricsAutoConfiguration;
@@ -136,7 +137,7 @@ class SupervisorAutoConfigurationTests {
                     assertThat(context).doesNotHaveBean(TaskSupervisor.class);
                     assertThat(context).doesNotHaveBean(SupervisorLifecycle.class);
                     assertThat(context).doesNotHaveBean(WorkerBeanPostProcessor.class);
-                    assertThat(context).doesNotHaveBean(ALoop.class);
+                    assertThat(context).doesNotHaveBean(Aloop.class);
                     assertThat(context).doesNotHaveBean(SupervisorProperties.class);
                 });
     }
@@ -168,14 +169,14 @@ class SupervisorAutoConfigurationTests {
         contextRunner.withPropertyValues("supervisor.aloops.io.default=true", "supervisor.aloops.slow-cpu.daemon=true",
                 "supervisor.aloops.later.start=false").run(context -> {
                     TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
-                    assertThat(context.getBeansOfType(ALoop.class)).containsOnlyKeys("ioAloop", "slowCpuAloop", "laterAloop");
-                    assertThat(context.getBean(ALoop.class)).isSameAs(supervisor.getAloop("io"));
+                    assertThat(context.getBeansOfType(Aloop.class)).containsOnlyKeys("ioAloop", "slowCpuAloop", "laterAloop");
+                    assertThat(context.getBean(Aloop.class)).isSameAs(supervisor.getAloop("io"));
                     assertThat(supervisor.getDefaultAloop()).containsSame(supervisor.getAloop("io"));
-                    assertThat(context.getBean("slowCpuAloop", ALoop.class).isDaemon()).isTrue();
-                    assertThat(context.getBean("ioAloop", ALoop.class).isDaemon()).isFalse();
-                    assertThat(context.getBean("ioAloop", ALoop.class).isActive()).isTrue();
-                    assertThat(context.getBean("laterAloop", ALoop.class).isActive()).isFalse();
-                    assertThat(context.getBean("ioAloop", ALoop.class).run(() -> CompletableFuture.completedFuture(
+                    assertThat(context.getBean("slowCpuAloop", Aloop.class).isDaemon()).isTrue();
+                    assertThat(context.getBean("ioAloop", Aloop.class).isDaemon()).isFalse();
+                    assertThat(context.getBean("ioAloop", Aloop.class).isActive()).isTrue();
+                    assertThat(context.getBean("laterAloop", Aloop.class).isActive()).isFalse();
+                    assertThat(context.getBean("ioAloop", Aloop.class).run(() -> CompletableFuture.completedFuture(
                             Thread.currentThread().getName()))).isEqualTo("supervisor_" + id + "_aloop_io");
                 });
     }
@@ -188,7 +189,7 @@ class SupervisorAutoConfigurationTests {
                 .withUserConfiguration(WorkerDiscoveryTests.AsyncPoller.class).run(context -> {
                     assertThat(context).hasNotFailed();
                     TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
-                    assertThat(supervisor.getAloops()).extracting(ALoop::getName).containsExactlyInAnyOrder("main", "spare");
+                    assertThat(supervisor.getAloops()).extracting(Aloop::getName).containsExactlyInAnyOrder("main", "spare");
                     WorkerDiscoveryTests.AsyncPoller poller = context.getBean(WorkerDiscoveryTests.AsyncPoller.class);
                     await().atMost(Duration.ofSeconds(10)).until(() -> !poller.threads.isEmpty());
                 });
@@ -391,7 +392,7 @@ class SupervisorAutoConfigurationTests {
     void shutdownCancelTasksCancelsPendingAloopWork() {
         CompletableFuture<?>[] pending = new CompletableFuture<?>[1];
         contextRunner.withPropertyValues("supervisor.shutdown.cancel-tasks=true", "supervisor.aloops.io.default=true")
-                .run(context -> pending[0] = context.getBean(ALoop.class).spawn(CompletableFuture::new));
+                .run(context -> pending[0] = context.getBean(Aloop.class).spawn(CompletableFuture::new));
         assertThat(pending[0]).isCancelled();
     }
 

@@ -31,8 +31,9 @@ import org.springframework.context.annotation.Scope;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
 
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.aloop.Aloop;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.ContinuousWorker;
 import dev.tasksupervisor.worker.EventWorker;
@@ -196,14 +197,14 @@ class WorkerDiscoveryTests {
     @Test
     void propertiesOverrideTheAnnotation() {
         contextRunner.withUserConfiguration(Heartbeat.class, Orders.class, Batches.class, Refresh.class, Dormant.class)
-                .withPropertyValues("supervisor.workers.heartbeat.delay=2s", "supervisor.workers.heartbeat.delay-before=1h",
+                .withPropertyValues("supervisor.workers.heartbeat.delay=2s", "supervisor.workers.heartbeat.initial-delay=1h",
                         "supervisor.workers.orders.queue-capacity=5", "supervisor.workers.orders.auto-start=false",
                         "supervisor.workers.store.batch-size=9", "supervisor.workers.rebuild.poll-delay=77ms",
                         "supervisor.workers.dormant.auto-start=true")
                 .run(context -> {
                     TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
                     assertThat(supervisor.getWorker("heartbeat").getSchedule()).isEqualTo("delay PT2S");
-                    // Without delay-before, the delay worker would run at once.
+                    // Without initial-delay, the delay worker would run at once.
                     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
                             .until(() -> context.getBean(Heartbeat.class).runs.get() == 0);
                     QueueWorker<String> orders = supervisor.getQueueWorker("orders");
@@ -454,7 +455,7 @@ class WorkerDiscoveryTests {
         @Worker
         CompletionStage<Void> poll(WorkerContext context) {
             threads.add(Thread.currentThread().getName());
-            ALoop loop = context.supervisor().getAloop(context.worker().info().aloop());
+            Aloop loop = context.aloop().orElseThrow();
             return loop.sleep(Duration.ofMillis(10)); // waits on the loop's timer, never blocks its thread
         }
     }

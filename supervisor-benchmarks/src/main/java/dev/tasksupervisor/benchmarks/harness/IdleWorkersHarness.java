@@ -75,7 +75,7 @@ final class IdleWorkersHarness implements Harness.Measurement {
                 case 2 -> QueueWorker.<String>batched(supervisor, name, 100, WorkerTarget.of(batch -> { }));
                 default -> {
                     IntervalWorker hourly = new IntervalWorker(supervisor, name, Duration.ofHours(1), WorkerTarget.of(() -> { }));
-                    hourly.setDelayBefore(Duration.ofHours(1)); // idle from the start, not running once at once
+                    hourly.setInitialDelay(Duration.ofHours(1)); // idle from the start, not running once at once
                     yield hourly;
                 }
             });

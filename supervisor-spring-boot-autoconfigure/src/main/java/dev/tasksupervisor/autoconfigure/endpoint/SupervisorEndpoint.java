@@ -19,8 +19,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tasksupervisor.SupervisorInfo;
 import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.aloop.ALoopInfo;
-import dev.tasksupervisor.aloop.ALoopState;
+import dev.tasksupervisor.aloop.AloopInfo;
+import dev.tasksupervisor.aloop.AloopState;
 import dev.tasksupervisor.pool.PoolInfo;
 import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.worker.BackgroundWorker;
@@ -174,7 +174,7 @@ public class SupervisorEndpoint {
 
     /** Asks the worker to stop and waits up to {@link #STOP_WAIT}, never forcing it; returns whether it stopped. */
     private static boolean stop(BackgroundWorker worker) {
-        worker.stop(false);
+        worker.requestStop();
         try {
             return worker.awaitStop(STOP_WAIT);
         } catch (InterruptedException e) {
@@ -281,9 +281,9 @@ public class SupervisorEndpoint {
      * @param pending async functions not yet complete plus tasks waiting to run on it
      */
     public record AloopDescriptor(String name, @JsonProperty("default") boolean isDefault, boolean daemon,
-            boolean active, ALoopState state, String thread, int pending) {
+            boolean active, AloopState state, String thread, int pending) {
 
-        static AloopDescriptor of(ALoopInfo aloop) {
+        static AloopDescriptor of(AloopInfo aloop) {
             return new AloopDescriptor(aloop.name(), aloop.isDefault(), aloop.daemon(), aloop.active(), aloop.state(),
                     aloop.thread(), aloop.pending());
         }

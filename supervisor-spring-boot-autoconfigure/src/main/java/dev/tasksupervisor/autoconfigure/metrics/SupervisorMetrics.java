@@ -21,7 +21,7 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.aloop.Aloop;
 import dev.tasksupervisor.pool.PoolInfo;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.WorkerKind;
@@ -210,8 +210,8 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
         }
 
         private void bindNewAloops() {
-            for (ALoop aloop : supervisor.getAloops()) {
-                // By name, not the ALoop: a stopped aloop may be replaced by a new one of the same name.
+            for (Aloop aloop : supervisor.getAloops()) {
+                // By name, not the Aloop: a stopped aloop may be replaced by a new one of the same name.
                 aloops.computeIfAbsent(aloop.getName(), aloopName -> Gauge.builder("supervisor.aloop.pending",
                                 supervisor, s -> s.findAloop(aloopName).map(a -> (double) a.getPending())
                                         .orElse(Double.NaN))

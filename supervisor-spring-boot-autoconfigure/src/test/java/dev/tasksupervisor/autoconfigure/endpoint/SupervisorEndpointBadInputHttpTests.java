@@ -178,7 +178,7 @@ class SupervisorEndpointBadInputHttpTests {
         slow.start();
         slow.trigger();
         running.await();
-        slow.stop(false);
+        slow.requestStop();
         assertThat(slow.getState()).isEqualTo(WorkerState.STOPPING);
         return slow;
     }

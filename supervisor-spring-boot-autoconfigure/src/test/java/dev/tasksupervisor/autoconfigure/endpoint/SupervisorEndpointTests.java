@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
+import dev.tasksupervisor.StopOptions;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.autoconfigure.endpoint.SupervisorEndpointWebExtension.ErrorDescriptor;
 import dev.tasksupervisor.pool.PoolSettings;
@@ -25,7 +26,7 @@ class SupervisorEndpointTests {
 
     @AfterEach
     void stop() {
-        supervisor.stop(Duration.ofSeconds(10), true, true);
+        supervisor.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(10)).withCancelTasks(true));
     }
 
     @Test

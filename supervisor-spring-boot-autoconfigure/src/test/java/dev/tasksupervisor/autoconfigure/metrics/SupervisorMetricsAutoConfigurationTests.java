@@ -17,9 +17,11 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
+import dev.tasksupervisor.testsupport.SchedulerProbe;
+import dev.tasksupervisor.worker.SchedulerHandle;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.autoconfigure.SupervisorAutoConfiguration;
-import dev.tasksupervisor.autoconfigure.Worker;
+import dev.tasksupervisor.annotation.Worker;
 
 class SupervisorMetricsAutoConfigurationTests {
 
@@ -58,12 +60,12 @@ class SupervisorMetricsAutoConfigurationTests {
 
     @Test
     void stopsFollowingTheWorkersWhenTheContextCloses() {
-        AtomicReference<TaskSupervisor> supervisor = new AtomicReference<>();
+        AtomicReference<SchedulerHandle> handle = new AtomicReference<>();
         withMicrometer.run(context -> {
-            supervisor.set(context.getBean(TaskSupervisor.class));
-            assertThat(supervisor.get().getWorkerListener()).isNotNull();
+            handle.set(SchedulerProbe.handleOf(context.getBean(TaskSupervisor.class)));
+            assertThat(handle.get().listener()).isNotNull();
         });
-        assertThat(supervisor.get().getWorkerListener()).isNull();
+        assertThat(handle.get().listener()).isNull();
     }
 
     @Test

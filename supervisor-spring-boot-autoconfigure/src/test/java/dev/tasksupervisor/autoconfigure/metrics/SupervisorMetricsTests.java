@@ -25,8 +25,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.tasksupervisor.testsupport.SchedulerProbe;
+import dev.tasksupervisor.StopOptions;
 import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.aloop.ALoop;
+import dev.tasksupervisor.aloop.Aloop;
 import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.EventWorker;
@@ -49,7 +51,7 @@ class SupervisorMetricsTests {
     @AfterEach
     void stop() {
         metrics.close();
-        supervisor.stop(Duration.ofSeconds(10), true, true);
+        supervisor.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(10)).withCancelTasks(true));
     }
 
     @Test
@@ -113,7 +115,7 @@ class SupervisorMetricsTests {
             assertThat(registry.get("supervisor.pool.rejected").tag("name", "replaced").functionCounter().count())
                     .isZero();
         } finally {
-            replaced.stop(Duration.ofSeconds(10), true, true);
+            replaced.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(10)).withCancelTasks(true));
         }
     }
 
@@ -130,7 +132,7 @@ class SupervisorMetricsTests {
         worker.start();
         assertThat(runs("refresh", "error").count()).as("registered before the first error").isZero();
         for (int i = 1; i <= 3; i++) {
-            worker.trigger(true);
+            worker.triggerNow();
             int expected = i;
             await().until(() -> worker.getRuns() == expected);
         }
@@ -221,7 +223,7 @@ class SupervisorMetricsTests {
 
     @Test
     void aloopPendingWorkIsAGauge() {
-        ALoop loop = supervisor.createAloop("io", true, true, true);
+        Aloop loop = supervisor.createAloop("io", true, true, true);
         metrics.bindTo(registry);
         CompletableFuture<Void> never = new CompletableFuture<>();
         loop.spawn(() -> never);
@@ -233,9 +235,9 @@ class SupervisorMetricsTests {
     @Test
     void closingStopsFollowingTheWorkers() {
         metrics.bindTo(registry);
-        assertThat(supervisor.getWorkerListener()).isNotNull();
+        assertThat(SchedulerProbe.listenerOf(supervisor)).isNotNull();
         metrics.close();
-        assertThat(supervisor.getWorkerListener()).isNull();
+        assertThat(SchedulerProbe.listenerOf(supervisor)).isNull();
         new EventWorker(supervisor, "late", WorkerTarget.of(() -> { })).start();
         assertThat(registry.find("supervisor.worker.runs").tag("worker", "late").timers()).isEmpty();
     }

@@ -1,0 +1,157 @@
+package dev.tasksupervisor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.lifecycle.Deadline;
+import dev.tasksupervisor.lifecycle.StopReport;
+import dev.tasksupervisor.lifecycle.Stoppable;
+import dev.tasksupervisor.worker.Scheduler;
+
+/**
+ * The stop sequence of a {@link TaskSupervisor}: the one sequence every stoppable part runs (ask, let
+ * finish or drain, force and hand back, report), phase by phase under one deadline:
+ *
+ * <ol>
+ * <li>the schedulers (workers first of all, when the options say so): all asked at once, then each awaited
+ *     until the deadline, the rest forced; a queue worker drains or hands back;
+ * <li>the pool: shut down (new tasks refused, accepted ones run, those held back by priorities too),
+ *     awaited until the deadline; then tasks not started are cancelled and running ones interrupted, and
+ *     get {@link #INTERRUPTED_GRACE} (or the poll delay, if longer) to end;
+ * <li>the aloops: awaited until the deadline, then their pending work cancelled; at once with
+ *     {@code cancelTasks};
+ * <li>the supervisor's own loop, which holds only timers: cancelled.
+ * </ol>
+ *
+ * Each phase runs even if an earlier one failed; the first failure is thrown after the report is made.
+ * Touched only by the thread doing the stop.
+ */
+final class SupervisorStop {
+
+    private static final Logger log = LoggerFactory.getLogger(SupervisorStop.class);
+
+    /** How long, at least, interrupted pool tasks get to end before the report counts them as still running. */
+    static final Duration INTERRUPTED_GRACE = Duration.ofMillis(100);
+
+    private final String id;
+    private final SchedulerRegistry schedulers;
+    private final AloopRegistry aloops;
+    private final Duration pollDelay;
+
+    SupervisorStop(String id, SchedulerRegistry schedulers, AloopRegistry aloops, Duration pollDelay) {
+        this.id = id;
+        this.schedulers = schedulers;
+        this.aloops = aloops;
+        this.pollDelay = pollDelay;
+    }
+
+    /**
+     * Runs the sequence on {@code pool} and {@code ownLoop} until {@code deadline}.
+     *
+     * @throws RuntimeException the first failure of a phase, after every phase has run
+     */
+    StopReport run(TaskPool pool, ThreadAloop ownLoop, Deadline deadline, StopOptions options, long began) {
+        log.info("Task supervisor '{}' stopping", id);
+        StopReport.Builder report = StopReport.builder();
+        RuntimeException failure = null;
+        if (options.stopSchedulers()) {
+            failure = phase(failure, () -> stopAll(schedulers.all(), deadline, report));
+        }
+        failure = phase(failure, () -> stopPool(pool, deadline, report));
+        for (Aloop loop : aloops.all()) {
+            failure = phase(failure, () -> report.add(options.cancelTasks() ? forceAndAwait(loop, deadline)
+                    : loop.stop(deadline)));
+        }
+        // The supervisor's own loop holds only timers: nothing on it is worth waiting for.
+        failure = phase(failure, () -> forceAndAwait(ownLoop, Deadline.none()));
+        StopReport done = report.build(Duration.ofNanos(System.nanoTime() - began));
+        if (done.isComplete()) {
+            log.info("Task supervisor '{}' {}", id, done);
+        } else {
+            log.warn("Task supervisor '{}' {}", id, done);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return done;
+    }
+
+    /** Asks every part to stop, waits for each until the deadline, forces the rest and reports them. */
+    static void stopAll(List<? extends Stoppable> parts, Deadline deadline, StopReport.Builder report) {
+        for (Stoppable part : parts) {
+            part.requestStop();
+        }
+        List<Stoppable> late = new ArrayList<>();
+        for (Stoppable part : parts) {
+            boolean done;
+            try {
+                done = part.awaitStop(deadline.remaining());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                done = false;
+            }
+            if (!done) {
+                late.add(part);
+            }
+        }
+        for (Stoppable part : late) {
+            report.add(part.forceStop());
+        }
+    }
+
+    private void stopPool(TaskPool pool, Deadline deadline, StopReport.Builder report) {
+        pool.shutdown();
+        try {
+            if (pool.awaitTermination(deadline.remaining())) {
+                return;
+            }
+            int cancelled = pool.shutdownNow();
+            Duration grace = pollDelay.compareTo(INTERRUPTED_GRACE) > 0 ? pollDelay : INTERRUPTED_GRACE;
+            // -1 for a replacement executor that cannot tell
+            report.poolTasks(cancelled, pool.awaitTermination(grace) ? 0 : pool.info().active());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            report.poolTasks(pool.shutdownNow(), 0);
+        }
+    }
+
+    private static StopReport forceAndAwait(Aloop loop, Deadline deadline) {
+        StopReport forced = loop.forceStop();
+        try {
+            loop.awaitStop(deadline.remaining());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return forced;
+    }
+
+    private RuntimeException phase(RuntimeException failure, Runnable step) {
+        try {
+            step.run();
+            return failure;
+        } catch (RuntimeException e) {
+            log.error("Task supervisor '{}': a step of its stop failed; the others go on", id, e);
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+            return failure;
+        }
+    }
+
+    /** Schedulers to ask to stop at once, for a stop that goes on in the background. */
+    void askSchedulers() {
+        for (Scheduler scheduler : schedulers.all()) {
+            try {
+                scheduler.requestStop();
+            } catch (RuntimeException e) {
+                log.error("Task supervisor '{}': asking '{}' to stop failed", id, scheduler.getName(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,501 @@
+package dev.tasksupervisor.worker;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tasksupervisor.lifecycle.Deadline;
+
+/**
+ * One start's queue of a {@link QueueWorker}, and the protocol of its drain: who takes items and runs the
+ * target, how a batch lingers to fill, and how a stop drains or hands back.
+ *
+ * <h2>Ownership</h2>
+ * Only the holder of {@code scheduled} takes items and runs the target, so runs never overlap. A put into
+ * an idle queue raises it (one compare-and-set, after a plain read while a drain runs) and hands one drain
+ * task to the pool, which runs items back to back until the queue is empty, handing itself to a fresh
+ * task every {@value #ITEMS_PER_TASK} items so that busy workers share threads. When the queue looks empty
+ * the drain lowers {@code scheduled}, then looks once more: an item put in between, or a stop begun, makes
+ * it raise the flag again (or lose it to the put that does).
+ *
+ * <h2>A put that races a stop</h2>
+ * {@code put} adds the item, then checks that the worker is still ACTIVE and this is still its current
+ * queue. If not (a stop, or a stop and a new start, came in between), it takes the item back and refuses
+ * it; if the item is gone already, a drain of this start took it and handles it (or hands it back), so
+ * the put stands. It never dispatches a drain for a queue that is no longer current. Since a new start
+ * publishes its queue before it becomes ACTIVE, a put that sees ACTIVE sees that queue.
+ *
+ * <h2>Linger</h2>
+ * A batch that is not full when the queue runs dry waits up to the poll delay for more items, held in
+ * {@code lingering} by the drain's owner; a timer resumes it. The timer and a stop race to clear
+ * {@code lingerPending}, and only the winner resumes the drain ({@code cancel()} alone cannot tell: it
+ * succeeds while the timer task runs).
+ *
+ * <h2>Stop and surrender</h2>
+ * A graceful stop lets the owner drain what is queued, then the worker settles to STOPPED. A forced stop
+ * first {@link #close() closes} the queue, then interrupts the run: a drain that is still going (its run
+ * ended, or it was between runs) surrenders: it hands back the item whose run the stop interrupted, then
+ * everything queued, in queue order, to the worker's undelivered-items handler. Only if no drain
+ * surrenders within the stop's grace (the run ignores its interruption) does the stopping thread take the
+ * items itself; a drain that wakes up after that takes nothing more, and hands back only what it holds.
+ *
+ * <p>Thread safety: the queue, {@code size} and {@code space} are concurrent; {@code scheduled},
+ * {@code lingering} and {@code lingerPending} change by compare-and-set; {@code closed} is volatile;
+ * {@code surrendered} and {@code handedBack} are guarded by this drain's monitor (the object is private to
+ * its worker), which also keeps the handler's calls in queue order.
+ */
+final class QueueDrain<T> {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueDrain.class);
+
+    /** Items one pool task handles before it hands the drain to a fresh task, so busy workers share threads. */
+    static final int ITEMS_PER_TASK = 1024;
+    /** How soon a drain the pool refused (for another reason than a stop) is dispatched again. */
+    private static final Duration RETRY_AFTER_REFUSAL = Duration.ofMillis(10);
+    /** Returned by {@link #next} when a batch waits to fill: the drain pauses, still owned. */
+    private static final Object LINGER = new Object();
+
+    private static final VarHandle SIZE;
+    private static final VarHandle SCHEDULED;
+    private static final VarHandle LINGERING;
+    private static final VarHandle LINGER_PENDING;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SIZE = lookup.findVarHandle(QueueDrain.class, "size", int.class);
+            SCHEDULED = lookup.findVarHandle(QueueDrain.class, "scheduled", boolean.class);
+            LINGERING = lookup.findVarHandle(QueueDrain.class, "lingering", List.class);
+            LINGER_PENDING = lookup.findVarHandle(QueueDrain.class, "lingerPending", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final QueueWorker<T> worker;
+    private final int batchSize;
+    private final int capacity;
+    /** The items, or with {@code contexts} each item's {@link ContextRun}. */
+    private final Queue<Object> queue;
+    /** The space left in a bounded queue; null when unbounded. */
+    private final Semaphore space;
+    /** Whether each item is queued with its putter's context. */
+    private final boolean contexts;
+
+    /** Items queued, lingering batches not counted. */
+    private volatile int size;
+    /** Held by the one drain that may take items and run the target. */
+    private volatile boolean scheduled;
+    /** A batch waiting up to the poll delay to fill; belongs to the holder of {@code scheduled}. */
+    private volatile List<Object> lingering;
+    private volatile boolean lingerPending;
+    private volatile ScheduledFuture<?> lingerTimer;
+    /** Set when a forced stop begins, before the run is interrupted: the drain runs nothing more. */
+    private volatile boolean closed;
+    /** Whether the items were handed back after {@code closed}; guarded by this. */
+    private boolean surrendered;
+
+    QueueDrain(QueueWorker<T> worker, int batchSize, int capacity, Comparator<? super T> order, boolean contexts) {
+        this.worker = worker;
+        this.batchSize = batchSize;
+        this.capacity = capacity;
+        this.contexts = contexts;
+        this.queue = order != null ? new PriorityBlockingQueue<>(11, elementOrder(order, contexts))
+                : new ConcurrentLinkedQueue<>();
+        this.space = capacity > 0 ? new Semaphore(capacity) : null;
+    }
+
+    /** The order of the queue's elements: the items' order, looking through their contexts if they have one. */
+    @SuppressWarnings("unchecked")
+    private static <T> Comparator<Object> elementOrder(Comparator<? super T> order, boolean contexts) {
+        return contexts ? (a, b) -> order.compare(item(a), item(b)) : (Comparator<Object>) order;
+    }
+
+    /** The item a queue element holds. */
+    @SuppressWarnings("unchecked")
+    private static <T> T item(Object element) {
+        return (T) (element instanceof ContextRun run ? run.item() : element);
+    }
+
+    /** Items waiting, a lingering batch included. */
+    int size() {
+        List<Object> held = lingering;
+        return Math.max(0, size) + (held == null ? 0 : held.size());
+    }
+
+    // ------------------------------------------------------------------ putting
+
+    /** Adds an item, waiting up to {@code timeoutNanos} for space; see the class comment for the race with a stop. */
+    void put(T item, long timeoutNanos) throws InterruptedException {
+        // Captured here, on the putter's thread: a failing decorator fails the put, before the item is queued.
+        Object element = contexts ? worker.captureRun(item) : item;
+        if (space != null) {
+            boolean room = timeoutNanos == 0 ? space.tryAcquire() : space.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
+            if (!room) {
+                throw new IllegalStateException("the queue of worker '" + worker.getName() + "' is full (capacity "
+                        + capacity + ")" + (timeoutNanos > 0 ? " and stayed full for " + Duration.ofNanos(timeoutNanos) : "")
+                        + ": put with a timeout to wait for space, or raise the capacity");
+            }
+        }
+        queue.add(element);
+        SIZE.getAndAdd(this, 1);
+        if (!worker.isActive() || !worker.isCurrent(this)) {
+            if (queue.remove(element)) {
+                taken(1);
+                throw new IllegalStateException("queue worker '" + worker.getName() + "' stopped while the item was "
+                        + "being put: it was not accepted; start the worker and put it again");
+            }
+            return; // a drain of this start took it: it is handled, or handed back
+        }
+        // Read first: while a drain runs the flag stays set, and a failing CAS still takes the cache line.
+        if (!scheduled && SCHEDULED.compareAndSet(this, false, true)) {
+            dispatch();
+        }
+    }
+
+    /** Counts {@code count} items as gone from the queue. */
+    private void taken(int count) {
+        if (count > 0) {
+            SIZE.getAndAdd(this, -count);
+            if (space != null) {
+                space.release(count);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ draining
+
+    /** Hands the drain to the pool (sync) or the aloop (async); the caller holds {@code scheduled}. */
+    private void dispatch() {
+        try {
+            if (worker.isAsync()) {
+                worker.timerLoop().executor().execute(this::drainAsync);
+            } else {
+                worker.handle().execute(this::drain, !contexts); // items carrying their context run in it, once
+            }
+        } catch (RejectedExecutionException e) {
+            // The supervisor is stopping and nothing can run the target: hand the items back.
+            worker.requestStop();
+            handBack();
+        } catch (RuntimeException | Error e) {
+            refused(e);
+        }
+    }
+
+    /**
+     * The pool refused the drain for another reason than a stop (no thread could be made): a failed run, so
+     * the error handler hears of it; the items stay queued, and the drain is dispatched again shortly (or by
+     * the next put).
+     */
+    private void refused(Throwable error) {
+        scheduled = false;
+        worker.refused(null, error);
+        try {
+            worker.timerLoop().schedule(() -> {
+                if (!queue.isEmpty() && !scheduled && SCHEDULED.compareAndSet(this, false, true)) {
+                    dispatch();
+                }
+            }, RETRY_AFTER_REFUSAL);
+        } catch (RuntimeException e) {
+            log.debug("Worker '{}': no retry of the refused drain; the next put dispatches it", worker.getName(), e);
+        }
+    }
+
+    /** Takes the next input: an item, or a batch; {@code null} when there is nothing to run now. */
+    private Object next() {
+        if (batchSize == 0) {
+            Object item = queue.poll();
+            if (item != null) {
+                taken(1);
+                if (closed) {
+                    surrender(List.of(item)); // polled as a forced stop began: it goes back first
+                    return null;
+                }
+            }
+            return item;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> held = (List<Object>) LINGERING.getAndSet(this, null);
+        List<Object> batch = held != null ? held : new ArrayList<>(batchSize);
+        int before = batch.size();
+        for (Object element; batch.size() < batchSize && (element = queue.poll()) != null; ) {
+            batch.add(element);
+        }
+        taken(batch.size() - before);
+        if (closed) {
+            surrender(batch);
+            return null;
+        }
+        if (batch.isEmpty()) {
+            return null;
+        }
+        Duration linger = worker.getPollDelay();
+        if (held == null && batch.size() < batchSize && worker.isActive() && !linger.isZero()) {
+            // Wait up to the poll delay for the batch to fill; the timer keeps ownership of the drain.
+            lingering = batch;
+            lingerPending = true;
+            try {
+                lingerTimer = worker.timerLoop().schedule(this::resumeLinger, linger);
+                return LINGER;
+            } catch (RejectedExecutionException e) {
+                lingerPending = false;
+                lingering = null;
+            }
+        }
+        return batch;
+    }
+
+    private boolean abandoned() {
+        // Stopped by force, or restarted since: this queue is no longer the worker's.
+        return closed || worker.getState() == WorkerState.STOPPED || !worker.isCurrent(this);
+    }
+
+    /**
+     * The next input this drain should run, or {@code null} when the drain ends here: the queue is empty
+     * (ownership given up, or the stop settled), a batch waits to fill, or the drain was abandoned.
+     */
+    private Object take() {
+        for (;;) {
+            if (abandoned()) {
+                if (closed) {
+                    surrender(List.of());
+                }
+                return null;
+            }
+            Object input = next();
+            if (input == LINGER) {
+                return null;
+            }
+            if (input != null) {
+                return input;
+            }
+            if (closed) {
+                surrender(List.of());
+                return null;
+            }
+            if (!idle()) {
+                return null;
+            }
+        }
+    }
+
+    private void drain() {
+        int handled = 0;
+        for (;;) {
+            Object input = take();
+            if (input == null) {
+                return;
+            }
+            boolean goOn;
+            if (contexts) {
+                goOn = runInContext(input); // each run is decorated, with its own bookkeeping
+                handled++;
+                if (interruptedByStop(input)) {
+                    return;
+                }
+            } else {
+                // Single items queued behind this one run in the same series: the in-progress bookkeeping
+                // once, not per item. take() and handBack() may settle a stop, and a batch may hand the drain
+                // to its linger timer, so those stay outside the series.
+                worker.beginRunSeries();
+                try {
+                    do {
+                        goOn = worker.runInSeries(input);
+                        handled++;
+                        if (interruptedByStop(input)) {
+                            return;
+                        }
+                        input = goOn && batchSize == 0 && handled < ITEMS_PER_TASK && !abandoned() ? next() : null;
+                    } while (input != null);
+                } finally {
+                    worker.endRunSeries();
+                }
+            }
+            if (!goOn) {
+                handBack();
+                return;
+            }
+            if (handled >= ITEMS_PER_TASK) {
+                dispatch(); // still owned: a fresh task goes on, this thread returns to the pool
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether a forced stop interrupted the run of {@code input}: then it was not handled, and goes back
+     * first, before what is still queued. Called on the drain's thread right after the run.
+     */
+    private boolean interruptedByStop(Object input) {
+        if (!worker.isForcing() || !worker.lastRunFailed()) {
+            return false;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> held = batchSize > 0 ? (List<Object>) input : List.of(input);
+        surrender(held);
+        return true;
+    }
+
+    /** Runs the target for an item or a batch in its putter's context (the first item's, for a batch). */
+    private boolean runInContext(Object input) {
+        if (batchSize == 0) {
+            ContextRun run = (ContextRun) input;
+            return run.runInContext(run.item());
+        }
+        List<?> elements = (List<?>) input;
+        List<T> batch = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            batch.add(item(element));
+        }
+        return ((ContextRun) elements.get(0)).runInContext(batch);
+    }
+
+    private void drainAsync() {
+        Object input = take();
+        if (input == null) {
+            return;
+        }
+        worker.runAsync(input).thenAccept(goOn -> {
+            if (closed) {
+                surrender(List.of()); // the run given up stays with its stage; the rest goes back
+            } else if (!goOn) {
+                handBack();
+            } else if (!abandoned()) {
+                dispatch();
+            }
+        });
+    }
+
+    /**
+     * The queue looked empty: settle a stop, or give up ownership. Returns whether the drain should go on
+     * (it took ownership back because an item arrived, or a stop began, meanwhile).
+     */
+    private boolean idle() {
+        if (worker.getState() == WorkerState.STOPPING) {
+            worker.idle();
+            scheduled = false;
+            return false;
+        }
+        scheduled = false;
+        // An item put, or a stop begun, after the poll above found this drain still owning the queue.
+        return (!queue.isEmpty() || !worker.isActive()) && SCHEDULED.compareAndSet(this, false, true);
+    }
+
+    /** A graceful stop began: drain what is left now, and run a lingering batch without waiting. */
+    void stopRequested() {
+        ScheduledFuture<?> linger = lingerTimer;
+        if (!scheduled && SCHEDULED.compareAndSet(this, false, true)) {
+            dispatch(); // drains what is left, then settles the stop
+        } else if (LINGER_PENDING.compareAndSet(this, true, false)) {
+            if (linger != null) {
+                linger.cancel(false);
+            }
+            dispatch(); // a batch was waiting to fill: run it now instead of after the poll delay
+        }
+    }
+
+    /** The linger timer fired: the batch runs with what it has, unless a stop resumed it first. */
+    private void resumeLinger() {
+        if (LINGER_PENDING.compareAndSet(this, true, false)) {
+            dispatch();
+        }
+    }
+
+    // ------------------------------------------------------------------ handing back
+
+    /** A forced stop begins: from now on the drain runs nothing more. */
+    void close() {
+        closed = true;
+    }
+
+    /**
+     * A forced stop, after the run was interrupted: waits until {@code grace} for a live drain to hand the
+     * items back in order, then takes what is left itself. Returns everything this stop handed back.
+     */
+    synchronized List<T> surrenderedBy(Deadline grace) {
+        try {
+            while (!surrendered && scheduled && !grace.hasPassed()) {
+                grace.waitOn(this);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!surrendered) {
+            surrender(List.of()); // no drain, or one stuck in a run that ignores its interruption
+        }
+        return worker.getUndelivered();
+    }
+
+    /**
+     * Hands back, once per forced stop, {@code held} (what the drain held as the stop began, which came
+     * first) and then everything queued; later calls hand back only what they hold (items a racing put
+     * added after that). Wakes a stopping thread that waits for it.
+     */
+    private synchronized void surrender(List<Object> held) {
+        List<T> rest = new ArrayList<>(items(held));
+        if (!surrendered) {
+            rest.addAll(takeAll());
+            surrendered = true;
+            notifyAll();
+        }
+        if (!rest.isEmpty()) {
+            worker.handOver(rest);
+        }
+    }
+
+    /** Ends the worker without running the target again: what is queued goes to the handler. */
+    private void handBack() {
+        synchronized (this) {
+            List<T> rest = takeAll();
+            if (!rest.isEmpty()) {
+                worker.handOver(rest);
+            }
+            surrendered = true; // nothing left for a forced stop to wait for
+            notifyAll();
+        }
+        worker.idle();
+        scheduled = false;
+    }
+
+    private List<T> takeAll() {
+        List<Object> elements = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        List<Object> held = (List<Object>) LINGERING.getAndSet(this, null);
+        if (held != null) {
+            elements.addAll(held);
+        }
+        int before = elements.size();
+        for (Object element; (element = queue.poll()) != null; ) {
+            elements.add(element);
+        }
+        taken(elements.size() - before);
+        return items(elements);
+    }
+
+    /** The items that queue elements hold. */
+    private List<T> items(List<Object> elements) {
+        if (!contexts) {
+            @SuppressWarnings("unchecked")
+            List<T> items = (List<T>) (List<?>) elements;
+            return items;
+        }
+        List<T> rest = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            rest.add(item(element));
+        }
+        return rest;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.tasksupervisor.worker;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A worker's run statistics: runs, failures, skips, and the start and duration of the last run.
+ *
+ * <p>One thread at a time ends runs, since runs of one worker never overlap and each kind's hand-over
+ * from one run to the next orders successive writers; so {@code runs}, {@code lastStartedNanos} and
+ * {@code lastNanos} are written with release stores, not full fences (a queue worker pays this per
+ * item), and readers ({@link #lastRunStarted()}) only need a recent value. {@code failures} and
+ * {@code skips} are counted atomically: a forced stop and the run it gives up may both count.
+ */
+final class RunStatistics {
+
+    private static final long NEVER = Long.MIN_VALUE;
+    private static final VarHandle RUNS;
+    private static final VarHandle FAILURES;
+    private static final VarHandle SKIPS;
+    private static final VarHandle LAST_STARTED;
+    private static final VarHandle LAST_NANOS;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            RUNS = lookup.findVarHandle(RunStatistics.class, "runs", long.class);
+            FAILURES = lookup.findVarHandle(RunStatistics.class, "failures", long.class);
+            SKIPS = lookup.findVarHandle(RunStatistics.class, "skips", long.class);
+            LAST_STARTED = lookup.findVarHandle(RunStatistics.class, "lastStartedNanos", long.class);
+            LAST_NANOS = lookup.findVarHandle(RunStatistics.class, "lastNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile long runs;
+    private volatile long failures;
+    private volatile long skips;
+    /** {@link System#nanoTime()} when the last run started; NEVER before the first. */
+    private volatile long lastStartedNanos = NEVER;
+    private volatile long lastNanos = -1;
+
+    /** A run starts at {@code nanos}. */
+    void started(long nanos) {
+        LAST_STARTED.setRelease(this, nanos);
+    }
+
+    /** A run that started at {@code startedNanos} ended at {@code endedNanos}; returns how long it took. */
+    long ended(long startedNanos, long endedNanos) {
+        long took = endedNanos - startedNanos;
+        LAST_NANOS.setRelease(this, took);
+        RUNS.setRelease(this, runs + 1);
+        return took;
+    }
+
+    void failed() {
+        FAILURES.getAndAdd(this, 1L);
+    }
+
+    void skipped() {
+        SKIPS.getAndAdd(this, 1L);
+    }
+
+    long runs() {
+        return runs;
+    }
+
+    long failures() {
+        return failures;
+    }
+
+    long skips() {
+        return skips;
+    }
+
+    /** When the last run started, or {@code null} before the first. */
+    Instant lastRunStarted() {
+        long started = lastStartedNanos;
+        return started == NEVER ? null : Instant.now().minusNanos(System.nanoTime() - started);
+    }
+
+    /** How long the last finished run took, or {@code null} before the first. */
+    Duration lastRunDuration() {
+        long took = lastNanos;
+        return took < 0 ? null : Duration.ofNanos(took);
+    }
+}

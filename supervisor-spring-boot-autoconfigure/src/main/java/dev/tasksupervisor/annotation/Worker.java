@@ -1,0 +1,89 @@
+package dev.tasksupervisor.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Makes a bean method the target of a background worker, found at start-up, registered with the
+ * task supervisor and started with the context (neotasker's {@code @background_worker}). On a bean
+ * that extends a worker class ({@code IntervalWorker}, {@code QueueWorker}, ...), it carries that
+ * worker's settings.
+ *
+ * <p>The kind follows from the attributes, as neotasker's decorator decides it: {@code interval} or
+ * {@code delay} make an interval worker; {@code queue}, {@code queueCapacity} or {@code batchSize} a
+ * queue worker; {@code event} an event worker; none of them a worker that runs again and again,
+ * async (on an aloop) when the method returns a {@code CompletionStage}, plain otherwise.
+ *
+ * <p>The method takes no argument, the queue item (queue workers), the batch as a {@code List}
+ * (batch queue workers), and/or a {@code WorkerContext}; it returns {@code void}, {@code boolean}
+ * ({@code false} stops the worker) or a {@code CompletionStage} (an async target, run on an aloop).
+ * String attributes accept {@code ${...}} placeholders; durations are Spring Boot duration strings
+ * ({@code 10s}, {@code 500ms}, {@code PT1M}; a bare number means milliseconds).
+ * {@code supervisor.workers.<name>.*} properties override the attributes. With {@code lock}, an interval or
+ * event worker runs on one instance at a time across a cluster, through ShedLock.
+ *
+ * <pre>{@code
+ * @Worker(interval = "${heartbeat.every:10s}")
+ * void heartbeat() { log.info("alive"); }
+ *
+ * @Worker(queue = true, queueCapacity = 1000)
+ * void ship(Order order) { ... }
+ * }</pre>
+ */
+@Target({ElementType.METHOD, ElementType.TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface Worker {
+
+    /** The worker's name, unique in the supervisor; default: the method's name. */
+    String name() default "";
+
+    /** Runs the method at this fixed rate: an interval worker. */
+    String interval() default "";
+
+    /** Runs the method this long after each run ends: an interval worker with a fixed delay. */
+    String delay() default "";
+
+    /** Waits this long before the first run of an interval worker. */
+    String initialDelay() default "";
+
+    /** Runs the method once per item put into the worker's queue: a queue worker. */
+    boolean queue() default false;
+
+    /** Bounds a queue worker's queue to this many items; 0 leaves it unbounded. Implies {@code queue}. */
+    int queueCapacity() default 0;
+
+    /** Hands a queue worker's items to the method in batches (a {@code List}) of up to this many. Implies {@code queue}. */
+    int batchSize() default 0;
+
+    /** Runs the method once per trigger: an event worker. */
+    boolean event() default false;
+
+    /** The aloop an async method (one returning a {@code CompletionStage}) runs on; default: the default aloop. */
+    String aloop() default "";
+
+    /** Whether the worker starts with the context; if not, it is registered and waits for {@code start()}. */
+    boolean autoStart() default true;
+
+    /** The worker's own poll delay, instead of the supervisor's. */
+    String pollDelay() default "";
+
+    /**
+     * Runs the worker once per tick across every instance of the application: each run of an interval or
+     * event worker first takes this named lock through the application's ShedLock {@code LockProvider}
+     * bean, and an instance that does not get it skips that run. Empty: no lock.
+     */
+    String lock() default "";
+
+    /**
+     * How long the lock is held at most, should the instance holding it die: longer than the longest run.
+     * Default {@value dev.tasksupervisor.autoconfigure.lock.WorkerLock#DEFAULT_AT_MOST_FOR_TEXT}.
+     */
+    String lockAtMostFor() default "";
+
+    /** How long the lock is held at least, even when the run ends sooner (runs closer together are skipped). Default 0. */
+    String lockAtLeastFor() default "";
+}
