@@ -1,17 +1,10 @@
 package dev.tasksupervisor.worker;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
@@ -55,15 +48,6 @@ public abstract class BackgroundWorker implements Scheduler {
     private static final Logger log = LoggerFactory.getLogger(BackgroundWorker.class);
     /** How long a forced stop waits for the interrupted run to end before it reports it as still running. */
     static final Duration INTERRUPTED_GRACE = Duration.ofMillis(100);
-    private static final VarHandle RUNS_IN_PROGRESS;
-
-    static {
-        try {
-            RUNS_IN_PROGRESS = MethodHandles.lookup().findVarHandle(BackgroundWorker.class, "runsInProgress", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final WorkerHost host;
     private final WorkerTarget<?> target;
@@ -88,16 +72,7 @@ public abstract class BackgroundWorker implements Scheduler {
     private boolean restartWhenStopped;
 
     private final WorkerLifecycle lifecycle = new WorkerLifecycle();
-    private final RunStatistics statistics = new RunStatistics();
-
-    /** Runs in progress: a sync series, a guard being asked, an async stage not yet complete. */
-    private volatile int runsInProgress;
-    /** When the current series' last run ended; only the series' own thread touches it. */
-    private long seriesClock;
-    /** The thread running a sync target now, so a forced stop can interrupt it and a stop can tell its own run. */
-    private volatile Thread runner;
-    /** The worker's view of the async run in progress, which a forced stop gives up. */
-    private volatile CompletableFuture<?> asyncRun;
+    private final WorkerRuns runs = new WorkerRuns(this, lifecycle);
 
     /**
      * @param supervisor the supervisor whose pool (or aloop) runs the target
@@ -105,7 +80,7 @@ public abstract class BackgroundWorker implements Scheduler {
      * @param target what to run, or {@code null} when a subclass overrides its kind's {@code run}
      * @param async whether the target returns a {@code CompletionStage} and runs on an aloop
      */
-    protected BackgroundWorker(WorkerHost supervisor, String name, WorkerTarget<?> target, boolean async) {
+    BackgroundWorker(WorkerHost supervisor, String name, WorkerTarget<?> target, boolean async) {
         this.host = Objects.requireNonNull(supervisor, "supervisor");
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("worker name must not be empty: give the worker a name");
@@ -278,7 +253,22 @@ public abstract class BackgroundWorker implements Scheduler {
     }
 
     /** Applies the start-time overrides of a kind (interval, delay); validates its settings. */
-    protected void configure(WorkerStart overrides) {
+    void configure(WorkerStart overrides) {
+        checkSettings(overrides);
+    }
+
+    /**
+     * Checks the worker's settings as {@link #start()} would, without starting it: for a layer that builds
+     * workers from configuration and wants to fail before anything starts.
+     *
+     * @throws InvalidSettingException naming the setting and the fix
+     */
+    public final void checkSettings() {
+        checkSettings(WorkerStart.defaults());
+    }
+
+    /** The kind's checks of its settings with {@code overrides}; nothing for kinds without such settings. */
+    void checkSettings(WorkerStart overrides) {
     }
 
     /** Readies the kind for a start while the worker is not yet ACTIVE (a new queue); under the life-cycle lock. */
@@ -286,13 +276,13 @@ public abstract class BackgroundWorker implements Scheduler {
     }
 
     /** Begins the kind's scheduling; called under the life-cycle lock, once the worker is ACTIVE. */
-    protected abstract void onStart();
+    abstract void onStart();
 
     /**
      * Tells the kind a stop began: cancel timers, and call {@link #idle()} as soon as no run is in progress
      * (and, for a queue, the queue is drained). Called once per stop, outside the lock.
      */
-    protected abstract void onStopRequested();
+    abstract void onStopRequested();
 
     /** Stops and starts the worker again, with its own settings; from its own run, once that run has ended. */
     public void restart() {
@@ -325,7 +315,7 @@ public abstract class BackgroundWorker implements Scheduler {
      * way a stop ends without force; kinds call it whenever they become idle, and it does nothing unless
      * the worker is STOPPING.
      */
-    protected final void idle() {
+    final void idle() {
         if (lifecycle.state() == WorkerState.STOPPING && lifecycle.settled()) {
             stopped();
         }
@@ -386,17 +376,10 @@ public abstract class BackgroundWorker implements Scheduler {
             return report.build(Duration.ZERO); // not stopping: never started, or stopped already
         }
         onForcing();
-        Thread thread = runner;
-        if (thread != null) {
-            thread.interrupt();
-        }
-        CompletableFuture<?> run = asyncRun;
-        if (run != null) {
-            run.completeExceptionally(new CancellationException()); // as a cancelled future would
-        }
+        Thread thread = runs.interruptAndGiveUp();
         Deadline grace = Deadline.after(INTERRUPTED_GRACE);
         report.undelivered(name, onForced(grace));
-        boolean ended = awaitRunsEnded(grace);
+        boolean ended = runs.awaitEnded(grace);
         if (!ended) {
             log.warn("Worker '{}' did not finish its run within the stop timeout: it is stopped, but its run (its "
                     + "target, or the run guard asked before it) is still going on {}", name,
@@ -424,19 +407,6 @@ public abstract class BackgroundWorker implements Scheduler {
         return List.of();
     }
 
-    private boolean awaitRunsEnded(Deadline deadline) {
-        synchronized (lifecycle) {
-            try {
-                while (runsInProgress > 0 && !deadline.hasPassed()) {
-                    deadline.waitOn(lifecycle);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return runsInProgress == 0;
-        }
-    }
-
     /** Called before the worker starts (neotasker's {@code before_start}). */
     protected void beforeStart() {
     }
@@ -460,7 +430,7 @@ public abstract class BackgroundWorker implements Scheduler {
      *
      * @throws IllegalStateException naming the worker and its state
      */
-    protected final void requireActiveToTrigger() {
+    final void requireActiveToTrigger() {
         if (!lifecycle.isActive()) {
             throw new IllegalStateException(getKind().name().toLowerCase(Locale.ROOT) + " worker '" + name + "' is "
                     + lifecycle.state() + ": start it before triggering it");
@@ -468,14 +438,14 @@ public abstract class BackgroundWorker implements Scheduler {
     }
 
     /** Which start this is; work dispatched under an earlier one must stop when it sees a newer value. */
-    protected final long generation() {
+    final long generation() {
         return lifecycle.generation();
     }
 
     /** Whether the calling thread runs this worker's target now: a stop cannot wait for it. */
     private boolean isOwnRun() {
         Aloop loop = aloop;
-        return Thread.currentThread() == runner || (loop != null && loop.inLoop());
+        return runs.isRunner(Thread.currentThread()) || (loop != null && loop.inLoop());
     }
 
     /**
@@ -506,7 +476,7 @@ public abstract class BackgroundWorker implements Scheduler {
      * subclasses that pass no target override their kind's {@code run} method instead.
      */
     @SuppressWarnings("unchecked")
-    protected Object invoke(Object input, WorkerContext context) throws Exception {
+    Object invoke(Object input, WorkerContext context) throws Exception {
         if (target == null) {
             throw new IllegalStateException("worker '" + name + "' has no target: pass one to the constructor "
                     + "or override run(...)");
@@ -529,270 +499,28 @@ public abstract class BackgroundWorker implements Scheduler {
     }
 
     /** The loop for this worker's timers: its aloop for an async target, else the supervisor's own loop. */
-    protected final Aloop timerLoop() {
+    final Aloop timerLoop() {
         Aloop loop = aloop;
         return loop != null ? loop : handle.timerLoop();
     }
 
-    /**
-     * Runs the target once on the pool (sync) or the worker's aloop (async), in the context {@code captured}
-     * holds if not null, then calls {@code ended} on the thread that finished it. If the pool refuses the
-     * run because the supervisor shuts it down, the worker stops and {@code ended} is called at once; if it
-     * refuses it for another reason (no thread could be made), that is a failed run, and the worker goes on.
-     */
-    final void dispatchRun(Object input, ContextRun captured, Runnable ended) {
-        RunGuard guard = runGuard;
-        try {
-            if (guard != null) {
-                // The guard may block (a lock in a database): ask it on a pool thread, never on this one, which
-                // may be an aloop or the timer loop. Decorated as the run itself would have been.
-                GuardedRun run = new GuardedRun(this, guard, lifecycle.generation(), input, captured, ended);
-                handle.execute(run::run, !async && captured == null);
-            } else if (async) {
-                runAsync(input).thenRun(ended);
-            } else if (captured != null) {
-                handle.execute(() -> {
-                    captured.runInContext(input);
-                    ended.run();
-                }, false);
-            } else {
-                handle.execute(() -> {
-                    runSync(input);
-                    ended.run();
-                }, true);
-            }
-        } catch (RejectedExecutionException e) {
-            requestStop();
-            ended.run();
-        } catch (RuntimeException | Error e) {
-            refused(input, e);
-            ended.run();
-        }
+    /** How this worker runs its target: the run machinery its kinds and a forced stop use. */
+    final WorkerRuns runs() {
+        return runs;
     }
 
-    /** The pool refused a run for another reason than a stop: a failed run, so the error handler hears of it. */
-    final void refused(Object input, Throwable error) {
-        failedBeforeTarget(System.nanoTime(), new IllegalStateException("worker '" + name + "' did not run"
-                + (input == null ? "" : " for " + describe(input)) + ": the pool refused the run (" + error
-                + "); the worker goes on", error));
+    /** The context handed to the target in the current start. */
+    final WorkerContext context() {
+        return context;
     }
 
-    /**
-     * Runs a sync target once, here and now, with the bookkeeping: counts, timing, errors. A target
-     * returning {@code false} stops the worker.
-     *
-     * @return whether the worker goes on
-     */
-    protected final boolean runSync(Object input) {
-        beginRunSeries();
-        Object result;
-        try {
-            result = invokeCounted(input);
-        } finally {
-            endRunSeries();
-        }
-        return goOn(result);
-    }
-
-    /**
-     * Marks this thread as running the target for a series of inputs (a queue drain): the in-progress
-     * bookkeeping a forced stop relies on is paid once per series instead of once per item. Between
-     * {@code beginRunSeries()} and {@link #endRunSeries()} call only {@link #runInSeries}; anything that
-     * may finish a stop must come after the series ended, or a restart would find a run in progress.
-     */
-    final void beginRunSeries() {
-        RUNS_IN_PROGRESS.getAndAdd(this, 1);
-        runner = Thread.currentThread();
-        seriesClock = System.nanoTime();
-    }
-
-    /** Ends what {@link #beginRunSeries()} began. */
-    final void endRunSeries() {
-        runner = null;
-        runEnded();
-    }
-
-    /** One run in progress fewer; a forced stop waiting for the last one hears of it. */
-    private void runEnded() {
-        if ((int) RUNS_IN_PROGRESS.getAndAdd(this, -1) == 1 && lifecycle.isForcing()) {
-            synchronized (lifecycle) {
-                lifecycle.notifyAll();
-            }
-        }
-    }
-
-    /**
-     * Runs a sync target once inside a series, with the counts, timing and error handling of
-     * {@link #runSync}.
-     *
-     * @return whether the worker goes on
-     */
-    final boolean runInSeries(Object input) {
-        return goOn(invokeCounted(input));
-    }
-
-    /** Whether the last run of the current series failed; only the series' own thread touches it. */
-    private boolean lastRunFailed;
-
-    /**
-     * Invokes the target, counting and timing the run; a failure goes to the error handler. A run
-     * starts when the one before it in the series ended: one clock read per run.
-     */
-    private Object invokeCounted(Object input) {
-        long started = seriesClock;
-        statistics.started(started);
-        Throwable failure = null;
-        lastRunFailed = false;
-        try {
-            return invoke(input, context);
-        } catch (Throwable error) {
-            failure = error;
-            lastRunFailed = true;
-            failed(error);
-            return null;
-        } finally {
-            long ended = System.nanoTime();
-            // The next run in the series starts now, or after the listeners if any: their time is theirs.
-            seriesClock = tellRunEnded(statistics.ended(started, ended), failure) ? System.nanoTime() : ended;
-        }
-    }
-
-    /**
-     * Starts an async target once on the worker's aloop. The returned stage never fails: it completes with
-     * whether the worker goes on, after the bookkeeping. It completes early, with {@code false}, when a
-     * forced stop gives the run up; the run stays in progress until the target's own stage completes.
-     */
-    protected final CompletableFuture<Boolean> runAsync(Object input) {
-        Aloop loop = aloop;
-        RUNS_IN_PROGRESS.getAndAdd(this, 1);
-        long started = System.nanoTime();
-        statistics.started(started);
-        CompletableFuture<Object> work;
-        try {
-            work = loop.spawn(() -> {
-                Object result = invoke(input, context);
-                if (!(result instanceof CompletionStage<?> stage)) {
-                    throw new IllegalStateException("the async target of worker '" + name + "' returned "
-                            + (result == null ? "null" : result.getClass().getName())
-                            + " instead of a CompletionStage");
-                }
-                @SuppressWarnings("unchecked")
-                CompletionStage<Object> typed = (CompletionStage<Object>) stage;
-                return typed;
-            });
-        } catch (RejectedExecutionException | IllegalStateException e) {
-            runEnded();
-            failed(e);
-            tellRunEnded(statistics.ended(started, System.nanoTime()), e);
-            return CompletableFuture.completedFuture(false);
-        }
-        CompletableFuture<Object> view = new CompletableFuture<>();
-        asyncRun = view;
-        work.whenComplete((result, error) -> {
-            runEnded(); // before the view: whoever the view wakes must find the run over
-            if (error != null) {
-                view.completeExceptionally(error);
-            } else {
-                view.complete(result);
-            }
-        });
-        return view.handle((result, error) -> {
-            asyncRun = null;
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            // Given up by a forced stop: not a failure of the target (listeners still hear how it ended).
-            boolean givenUp = cause instanceof CancellationException && !lifecycle.isActive();
-            if (cause != null && !givenUp) {
-                failed(cause);
-            }
-            tellRunEnded(statistics.ended(started, System.nanoTime()), cause);
-            return givenUp ? false : cause != null || goOn(result);
-        });
-    }
-
-    /** Tells the supervisor's worker listeners that a run ended; returns whether there were any. */
-    private boolean tellRunEnded(long took, Throwable failure) {
-        // One volatile read while nobody listens: the run path pays nothing more for the hook.
-        WorkerListener listener = handle.listener();
-        if (listener == null) {
-            return false;
-        }
-        listener.runEnded(this, took, failure);
-        return true;
-    }
-
-    /**
-     * Counts a run that never reached the target as a failed run: the error handler and the listeners
-     * hear of it, so nothing is dropped unnoticed.
-     */
-    final void failedBeforeTarget(long startedNanos, Throwable error) {
-        statistics.started(startedNanos);
-        failed(error);
-        tellRunEnded(statistics.ended(startedNanos, System.nanoTime()), error);
-    }
-
-    /**
-     * Counts a run whose target never started because the task decorator around it threw ({@code cause})
-     * or returned without calling it ({@code cause} null).
-     */
-    final void failedInDecorator(Object input, Throwable cause) {
-        failedBeforeTarget(System.nanoTime(), new IllegalStateException("worker '" + name + "' did not run its target"
-                + (input == null ? "" : " for " + describe(input)) + ": the task decorator around the run "
-                + (cause == null ? "returned without calling it" : "failed") + "; fix the TaskDecorator", cause));
-    }
-
-    /** The guard refused a run asked for at {@code asked}: a skip, told to the listeners. */
-    final void skipped(long asked, RunGuard guard) {
-        long took = System.nanoTime() - asked;
-        statistics.skipped();
-        if (log.isDebugEnabled()) { // describe() is the guard's code: not worth calling for a line nobody sees
-            log.debug("Worker '{}': run skipped, refused by its run guard ({})", name, GuardedRun.describe(guard));
-        }
-        WorkerListener listener = handle.listener();
-        if (listener != null) {
-            listener.runSkipped(this, took);
-        }
-    }
-
-    private static String describe(Object input) {
-        return input instanceof List<?> batch ? "a batch of " + batch.size() + " item(s)" : "item " + input;
-    }
-
-    /**
-     * A run failed: counted, and handed to the error handler. Not when a forced stop interrupted it: that is
-     * the stop's doing (a queue hands the item back instead), and the listeners hear how the run ended.
-     */
-    private void failed(Throwable error) {
-        if (lifecycle.isForcing()) {
-            return;
-        }
-        statistics.failed();
-        try {
-            errorHandler.handle(this, error);
-        } catch (RuntimeException handlerError) {
-            log.error("The error handler of worker '{}' failed", name, handlerError);
-        }
-    }
-
-    /**
-     * Whether the last run of this thread's series failed; with {@link #isForcing()}, a queue hands its item
-     * back instead of counting it handled.
-     */
-    final boolean lastRunFailed() {
-        return lastRunFailed;
+    final WorkerErrorHandler errorHandler() {
+        return errorHandler;
     }
 
     /** Whether a forced stop began since the last start. */
     final boolean isForcing() {
         return lifecycle.isForcing();
-    }
-
-    private boolean goOn(Object result) {
-        if (Boolean.FALSE.equals(result)) {
-            log.debug("Worker '{}': target returned false, stopping", name);
-            requestStop();
-            return false;
-        }
-        return true;
     }
 
     // ------------------------------------------------------------------ introspection
@@ -837,17 +565,17 @@ public abstract class BackgroundWorker implements Scheduler {
 
     /** Runs finished so far, failed ones included. */
     public long getRuns() {
-        return statistics.runs();
+        return runs.statistics().runs();
     }
 
     /** Runs that failed. */
     public long getFailures() {
-        return statistics.failures();
+        return runs.statistics().failures();
     }
 
     /** Runs its run guard refused (see {@link RunGuard}); neither runs nor failures. */
     public long getSkips() {
-        return statistics.skips();
+        return runs.statistics().skips();
     }
 
     /**
@@ -855,7 +583,7 @@ public abstract class BackgroundWorker implements Scheduler {
      * stage not yet complete. After a forced stop this says whether the run goes on in the background.
      */
     public boolean isRunning() {
-        return runsInProgress > 0;
+        return runs.isRunning();
     }
 
     /** Items waiting in the worker's queue; 0 for kinds without one. */
@@ -867,6 +595,7 @@ public abstract class BackgroundWorker implements Scheduler {
     public WorkerInfo info() {
         Aloop loop = aloop;
         RunGuard guard = runGuard;
+        RunStatistics statistics = runs.statistics();
         return new WorkerInfo(name, getKind(), lifecycle.state(), loop == null ? (async ? aloopName : null) : loop.getName(),
                 getSchedule(), statistics.runs(), statistics.failures(), statistics.lastRunStarted(),
                 statistics.lastRunDuration(), getQueueSize(), statistics.skips(),

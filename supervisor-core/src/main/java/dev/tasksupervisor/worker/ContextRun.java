@@ -56,7 +56,7 @@ final class ContextRun implements Runnable {
         try {
             decorated.run();
             if (!ran) {
-                worker.failedInDecorator(input, null);
+                worker.runs().failedInDecorator(input, null);
             }
         } catch (RuntimeException e) {
             if (ran) {
@@ -64,7 +64,7 @@ final class ContextRun implements Runnable {
                 log.error("The task decorator failed after a run of worker '{}'", worker.getName(), e);
             } else {
                 // Before the target: a failed run of this input, so the error handler hears of the item.
-                worker.failedInDecorator(input, e);
+                worker.runs().failedInDecorator(input, e);
             }
         } finally {
             this.input = null;
@@ -76,6 +76,6 @@ final class ContextRun implements Runnable {
     @Override
     public void run() {
         ran = true;
-        goOn = worker.runSync(input);
+        goOn = worker.runs().runSync(input);
     }
 }

@@ -41,7 +41,7 @@ public class ContinuousWorker extends NoInputWorker {
     }
 
     @Override
-    protected void onStart() {
+    void onStart() {
         long start = generation();
         if (isAsync()) {
             timerLoop().executor().execute(() -> nextAsync(start));
@@ -63,7 +63,7 @@ public class ContinuousWorker extends NoInputWorker {
         if (generation() != start) {
             return;
         }
-        failedInDecorator(null, error.getCause() != null ? error.getCause() : error);
+        runs().failedInDecorator(null, error.getCause() != null ? error.getCause() : error);
         requestStop();
         idle();
     }
@@ -74,7 +74,7 @@ public class ContinuousWorker extends NoInputWorker {
     }
 
     private void loop(long start) {
-        while (current(start) && runSync(null)) {
+        while (current(start) && runs().runSync(null)) {
             // each pass is one run; the worker keeps this pool thread meanwhile
         }
         if (generation() == start) {
@@ -89,7 +89,7 @@ public class ContinuousWorker extends NoInputWorker {
             }
             return;
         }
-        runAsync(null).thenAccept(goOn -> {
+        runs().runAsync(null).thenAccept(goOn -> {
             try {
                 // Through the executor rather than recursively: a target that completes at once must not grow the stack.
                 timerLoop().executor().execute(() -> nextAsync(start));
@@ -101,7 +101,7 @@ public class ContinuousWorker extends NoInputWorker {
     }
 
     @Override
-    protected void onStopRequested() {
+    void onStopRequested() {
         // The loop sees the state at its next pass and settles the stop itself.
     }
 }

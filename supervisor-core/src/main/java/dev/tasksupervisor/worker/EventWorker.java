@@ -59,7 +59,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
     }
 
     @Override
-    protected void onStart() {
+    void onStart() {
         // Nothing to schedule: the first trigger dispatches the first run.
     }
 
@@ -109,7 +109,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
             run = next != null ? next : mine;
             next = null;
         }
-        dispatchRun(null, run, this::runEnded);
+        runs().dispatch(null, run, this::runEnded);
     }
 
     private void runEnded() {
@@ -136,7 +136,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
             }
         }
         if (again) {
-            dispatchRun(null, run, this::runEnded);
+            runs().dispatch(null, run, this::runEnded);
         } else if (!isActive()) {
             idleIfNotRunning();
         }
@@ -153,11 +153,11 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
             run = next;
             next = null;
         }
-        dispatchRun(null, run, this::runEnded);
+        runs().dispatch(null, run, this::runEnded);
     }
 
     @Override
-    protected void onStopRequested() {
+    void onStopRequested() {
         synchronized (lock) {
             pending = false;
             next = null;

@@ -53,11 +53,11 @@ final class GuardedRun {
     /** The pool task: asks and runs, then ends the run once the ask no longer counts as in progress. */
     void run() {
         Runnable then;
-        worker.beginRunSeries();
+        worker.runs().beginSeries();
         try {
             then = askAndRun();
         } finally {
-            worker.endRunSeries();
+            worker.runs().endSeries();
         }
         // After the count dropped: ending the run may finish a stop, whose waiter may start the worker again.
         then.run();
@@ -70,12 +70,12 @@ final class GuardedRun {
         try {
             permit = guard.tryAcquire(worker).orElse(null);
         } catch (Throwable error) {
-            worker.failedBeforeTarget(asked, new RunGuardException("worker '" + worker.getName() + "' did not run: "
+            worker.runs().failedBeforeTarget(asked, new RunGuardException("worker '" + worker.getName() + "' did not run: "
                     + "its run guard (" + describe(guard) + ") failed: " + error, error));
             return ended;
         }
         if (permit == null) {
-            worker.skipped(asked, guard);
+            worker.runs().skipped(asked, guard);
             return ended;
         }
         if (worker.startEnded(startedIn)) {
@@ -86,14 +86,14 @@ final class GuardedRun {
         }
         if (worker.isAsync()) {
             // runAsync counts the run itself until its stage completes, so the count never drops to 0 in between.
-            CompletableFuture<Boolean> stage = worker.runAsync(input);
+            CompletableFuture<Boolean> stage = worker.runs().runAsync(input);
             return () -> stage.whenComplete((goOn, error) -> releaseAfterAsync(permit));
         }
         try {
             if (captured != null) {
                 captured.runInContext(input);
             } else {
-                worker.runSync(input);
+                worker.runs().runSync(input);
             }
         } finally {
             release(permit);

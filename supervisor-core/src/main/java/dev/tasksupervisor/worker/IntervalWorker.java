@@ -95,7 +95,23 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     }
 
     @Override
-    protected void configure(WorkerStart overrides) {
+    void configure(WorkerStart overrides) {
+        Schedule schedule = schedule(overrides);
+        startInterval = schedule.interval();
+        startDelay = schedule.delay();
+    }
+
+    @Override
+    void checkSettings(WorkerStart overrides) {
+        schedule(overrides);
+    }
+
+    /** A start's schedule: exactly one of the two is set. */
+    private record Schedule(Duration interval, Duration delay) {
+    }
+
+    /** The schedule of a start with {@code overrides}. */
+    private Schedule schedule(WorkerStart overrides) {
         Duration i = overrides.interval() != null ? requirePositive(overrides.interval(), "interval") : null;
         Duration d = overrides.delay() != null ? requirePositive(overrides.delay(), "delay") : null;
         if (i == null && d == null) {
@@ -111,8 +127,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             throw InvalidSettingException.oneOf(owner() + " has neither an interval nor a delay: set one of them",
                     owner(), "interval", "delay");
         }
-        startInterval = i;
-        startDelay = d;
+        return new Schedule(i, d);
     }
 
     @Override
@@ -136,7 +151,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     }
 
     @Override
-    protected void onStart() {
+    void onStart() {
         Aloop loop = timerLoop();
         startContext = captureRun(null);
         synchronized (lock) {
@@ -161,7 +176,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             }
             running = true;
         }
-        dispatchRun(null, startContext, this::runEnded);
+        runs().dispatch(null, startContext, this::runEnded);
     }
 
     /**
@@ -185,7 +200,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             }
             running = true;
         }
-        dispatchRun(null, startContext, this::runEnded);
+        runs().dispatch(null, startContext, this::runEnded);
     }
 
     /**
@@ -217,7 +232,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             }
         }
         if (again) {
-            dispatchRun(null, startContext, this::runEnded);
+            runs().dispatch(null, startContext, this::runEnded);
         } else if (!isActive()) {
             idle();
         }
@@ -235,7 +250,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     }
 
     @Override
-    protected void onStopRequested() {
+    void onStopRequested() {
         boolean idle;
         synchronized (lock) {
             if (timer != null) {

@@ -23,7 +23,7 @@ abstract class NoInputWorker extends BackgroundWorker {
     }
 
     @Override
-    protected final Object invoke(Object input, WorkerContext context) throws Exception {
+    final Object invoke(Object input, WorkerContext context) throws Exception {
         return run(context);
     }
 }

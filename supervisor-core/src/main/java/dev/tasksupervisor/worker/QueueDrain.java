@@ -202,7 +202,7 @@ final class QueueDrain<T> {
      */
     private void refused(Throwable error) {
         scheduled = false;
-        worker.refused(null, error);
+        worker.runs().refused(null, error);
         try {
             worker.timerLoop().schedule(() -> {
                 if (!queue.isEmpty() && !scheduled && SCHEDULED.compareAndSet(this, false, true)) {
@@ -310,10 +310,10 @@ final class QueueDrain<T> {
                 // Single items queued behind this one run in the same series: the in-progress bookkeeping
                 // once, not per item. take() and handBack() may settle a stop, and a batch may hand the drain
                 // to its linger timer, so those stay outside the series.
-                worker.beginRunSeries();
+                worker.runs().beginSeries();
                 try {
                     do {
-                        goOn = worker.runInSeries(input);
+                        goOn = worker.runs().runInSeries(input);
                         handled++;
                         if (interruptedByStop(input)) {
                             return;
@@ -321,7 +321,7 @@ final class QueueDrain<T> {
                         input = goOn && batchSize == 0 && handled < ITEMS_PER_TASK && !abandoned() ? next() : null;
                     } while (input != null);
                 } finally {
-                    worker.endRunSeries();
+                    worker.runs().endSeries();
                 }
             }
             if (!goOn) {
@@ -340,7 +340,7 @@ final class QueueDrain<T> {
      * first, before what is still queued. Called on the drain's thread right after the run.
      */
     private boolean interruptedByStop(Object input) {
-        if (!worker.isForcing() || !worker.lastRunFailed()) {
+        if (!worker.isForcing() || !worker.runs().lastRunFailed()) {
             return false;
         }
         @SuppressWarnings("unchecked")
@@ -368,7 +368,7 @@ final class QueueDrain<T> {
         if (input == null) {
             return;
         }
-        worker.runAsync(input).thenAccept(goOn -> {
+        worker.runs().runAsync(input).thenAccept(goOn -> {
             if (closed) {
                 surrender(List.of()); // the run given up stays with its stage; the rest goes back
             } else if (!goOn) {

@@ -104,7 +104,7 @@ public class QueueWorker<T> extends BackgroundWorker {
 
     @Override
     @SuppressWarnings("unchecked")
-    protected final Object invoke(Object input, WorkerContext context) throws Exception {
+    final Object invoke(Object input, WorkerContext context) throws Exception {
         return batchSize > 0 ? runBatch((List<T>) input, context) : run((T) input, context);
     }
 
@@ -225,12 +225,12 @@ public class QueueWorker<T> extends BackgroundWorker {
     }
 
     @Override
-    protected void onStart() {
+    void onStart() {
         // Nothing to schedule: the first put dispatches the first drain.
     }
 
     @Override
-    protected void onStopRequested() {
+    void onStopRequested() {
         drain.stopRequested();
     }
 

@@ -51,7 +51,7 @@ final class SupervisorConfigurations {
             }
             TaskSupervisor supervisor = new TaskSupervisor(id.trim());
             supervisor.setPoolSettings(SupervisorSettings.poolSettings(properties.getPool()));
-            supervisor.setPollDelay(SupervisorSettings.pollDelay(properties));
+            SupervisorSettings.pollDelay(supervisor, properties.getPollDelay());
             TaskDecorator decorator = taskDecorator(taskDecorators.orderedStream().toList());
             if (decorator != null) {
                 supervisor.setTaskDecorator(decorator::decorate);

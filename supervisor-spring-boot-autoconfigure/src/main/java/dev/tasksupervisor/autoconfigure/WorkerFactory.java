@@ -9,18 +9,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.StringValueResolver;
 
 import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.config.InvalidSettingException;
 import dev.tasksupervisor.lock.WorkerLock;
 import dev.tasksupervisor.lock.WorkerLockGuards;
 import dev.tasksupervisor.worker.BackgroundWorker;
@@ -32,11 +32,10 @@ import dev.tasksupervisor.worker.WorkerKind;
 import dev.tasksupervisor.worker.WorkerTarget;
 
 /**
- * Builds the workers found at start-up: resolves the {@code @Worker} attributes (placeholders,
- * durations), lets {@code supervisor.workers.<name>.*} override them, infers each method's kind and
- * checks everything that could make a worker fail later (names, kinds, signatures, schedules, aloops,
- * locks).
- * Every problem is a {@link SupervisorConfigurationException} naming the method, bean or property.
+ * Builds the workers found at start-up from their {@link ResolvedSettings}: infers each method's kind,
+ * applies the settings (the engine validates them), and checks what would make a worker fail later
+ * (names, kinds, signatures, settings of another kind, aloops, locks). Every problem is a
+ * {@link SupervisorConfigurationException} naming the method, bean or property.
  */
 final class WorkerFactory {
 
@@ -49,11 +48,6 @@ final class WorkerFactory {
     private final StringValueResolver resolver;
     /** Makes the run guards of locked workers; gives null when ShedLock is not on the class path. */
     private final Supplier<WorkerLockGuards> lockGuards;
-
-    WorkerFactory(TaskSupervisor supervisor, Map<String, SupervisorProperties.WorkerSettings> overrides,
-            StringValueResolver resolver) {
-        this(supervisor, overrides, resolver, () -> null);
-    }
 
     WorkerFactory(TaskSupervisor supervisor, Map<String, SupervisorProperties.WorkerSettings> overrides,
             StringValueResolver resolver, Supplier<WorkerLockGuards> lockGuards) {
@@ -79,27 +73,6 @@ final class WorkerFactory {
 
     /** A worker ready to be registered, and whether it starts with the context. */
     record BuiltWorker(BackgroundWorker worker, boolean autoStart, WorkerDeclaration declaration) {
-    }
-
-    /** One setting and where it came from, for messages. */
-    private record Setting<T>(T value, String origin) {
-    }
-
-    /** A worker's settings after the properties have overridden the annotation; unset ones are null. */
-    private static final class Settings {
-        Setting<Duration> interval;
-        Setting<Duration> delay;
-        Setting<Duration> initialDelay;
-        Setting<Duration> pollDelay;
-        Setting<String> aloop;
-        Setting<Integer> queueCapacity;
-        Setting<Integer> batchSize;
-        Setting<String> lock;
-        Setting<Duration> lockAtMostFor;
-        Setting<Duration> lockAtLeastFor;
-        boolean autoStart = true;
-        /** The kind the annotation asks for, or null if none: {@link #askedKind}. */
-        WorkerKind kind;
     }
 
     /**
@@ -132,7 +105,8 @@ final class WorkerFactory {
                         override.key());
                 continue;
             }
-            Settings settings = settings(declaration, name, override);
+            ResolvedSettings settings = ResolvedSettings.resolve(declaration, name,
+                    override == null ? null : override.key(), override == null ? null : override.settings(), resolver);
             built.add(new BuiltWorker(declaration.isMethod() ? fromMethod(declaration, name, settings)
                     : fromBean(declaration, name, settings), settings.autoStart, declaration));
         }
@@ -148,7 +122,8 @@ final class WorkerFactory {
 
     private String name(WorkerDeclaration declaration) {
         Worker annotation = declaration.annotation();
-        String named = annotation == null ? "" : resolve(declaration, "name", annotation.name()).trim();
+        String named = annotation == null ? ""
+                : ResolvedSettings.resolve(declaration, resolver, "name", annotation.name()).trim();
         if (declaration.isMethod()) {
             return named.isEmpty() ? declaration.method().getName() : named;
         }
@@ -161,173 +136,9 @@ final class WorkerFactory {
         return beanWorkerName;
     }
 
-    // ------------------------------------------------------------------ settings
-
-    private Settings settings(WorkerDeclaration declaration, String name, Configured configured) {
-        Settings s = new Settings();
-        Worker annotation = declaration.annotation();
-        if (annotation != null) {
-            s.interval = duration(declaration, "interval", annotation.interval());
-            s.delay = duration(declaration, "delay", annotation.delay());
-            s.initialDelay = duration(declaration, "initialDelay", annotation.initialDelay());
-            s.pollDelay = duration(declaration, "pollDelay", annotation.pollDelay());
-            String aloop = resolve(declaration, "aloop", annotation.aloop()).trim();
-            s.aloop = aloop.isEmpty() ? null : new Setting<>(aloop, origin(declaration, "aloop", annotation.aloop()));
-            s.queueCapacity = annotation.queueCapacity() == 0 ? null
-                    : new Setting<>(annotation.queueCapacity(), origin(declaration, "queueCapacity", annotation.queueCapacity()));
-            s.batchSize = annotation.batchSize() == 0 ? null
-                    : new Setting<>(annotation.batchSize(), origin(declaration, "batchSize", annotation.batchSize()));
-            String lock = resolve(declaration, "lock", annotation.lock()).trim();
-            s.lock = lock.isEmpty() ? null : new Setting<>(lock, origin(declaration, "lock", annotation.lock()));
-            s.lockAtMostFor = duration(declaration, "lockAtMostFor", annotation.lockAtMostFor());
-            s.lockAtLeastFor = duration(declaration, "lockAtLeastFor", annotation.lockAtLeastFor());
-            s.autoStart = annotation.autoStart();
-            if (s.interval != null && s.delay != null) {
-                throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " sets both interval ("
-                        + s.interval.value() + ") and delay (" + s.delay.value() + ").",
-                        "Keep interval for runs at a fixed rate, or delay for a pause after each run; not both.");
-            }
-            s.kind = askedKind(declaration);
-        }
-        if (configured != null) {
-            SupervisorProperties.WorkerSettings override = configured.settings();
-            String prefix = PROPERTY + configured.key() + ".";
-            if (override.getInterval() != null || override.getDelay() != null) {
-                if (override.getInterval() != null && override.getDelay() != null) {
-                    throw new SupervisorConfigurationException(prefix + "interval (" + override.getInterval() + ") and "
-                            + prefix + "delay (" + override.getDelay() + ") are both set.",
-                            "Keep " + prefix + "interval for runs at a fixed rate, or " + prefix
-                                    + "delay for a pause after each run; not both.");
-                }
-                // Either property replaces the annotation's whole schedule, so one cannot clash with the other.
-                s.interval = setting(override.getInterval(), prefix + "interval");
-                s.delay = setting(override.getDelay(), prefix + "delay");
-            }
-            if (override.getInitialDelay() != null) {
-                s.initialDelay = setting(override.getInitialDelay(), prefix + "initial-delay");
-            }
-            if (override.getPollDelay() != null) {
-                s.pollDelay = setting(override.getPollDelay(), prefix + "poll-delay");
-            }
-            if (override.getAloop() != null && !override.getAloop().isBlank()) {
-                s.aloop = setting(override.getAloop().trim(), prefix + "aloop");
-            }
-            if (override.getQueueCapacity() != null) {
-                s.queueCapacity = setting(override.getQueueCapacity(), prefix + "queue-capacity");
-            }
-            if (override.getBatchSize() != null) {
-                s.batchSize = setting(override.getBatchSize(), prefix + "batch-size");
-            }
-            if (override.getAutoStart() != null) {
-                s.autoStart = override.getAutoStart();
-            }
-            SupervisorProperties.LockSettings lock = override.getLock();
-            if (lock.getName() != null && !lock.getName().isBlank()) {
-                s.lock = setting(lock.getName().trim(), prefix + "lock.name");
-            }
-            if (lock.getAtMostFor() != null) {
-                s.lockAtMostFor = setting(lock.getAtMostFor(), prefix + "lock.at-most-for");
-            }
-            if (lock.getAtLeastFor() != null) {
-                s.lockAtLeastFor = setting(lock.getAtLeastFor(), prefix + "lock.at-least-for");
-            }
-        }
-        if (s.kind == WorkerKind.INTERVAL && s.interval == null && s.delay == null && declaration.isMethod()) {
-            Worker a = declaration.annotation();
-            String attribute = a.interval().isEmpty() ? "delay" : "interval";
-            throw new SupervisorConfigurationException(origin(declaration, attribute, attribute.equals("delay")
-                    ? a.delay() : a.interval()) + " resolved to nothing, and neither " + PROPERTY + name + ".interval nor "
-                    + PROPERTY + name + ".delay is set: the interval worker has no schedule.",
-                    "Give the placeholder a default, as in ${name:10s}, define the property it names, or set "
-                            + PROPERTY + name + ".interval (or .delay).");
-        }
-        check(s.interval, ConfiguredValues::positive);
-        check(s.delay, ConfiguredValues::positive);
-        check(s.initialDelay, ConfiguredValues::notNegative);
-        check(s.pollDelay, ConfiguredValues::notNegative);
-        checkLock(s, name);
-        check(s.queueCapacity, (value, origin) -> ConfiguredValues.notNegative(value, origin,
-                "a capacity of 0 leaves the queue unbounded"));
-        check(s.batchSize, (value, origin) -> ConfiguredValues.notNegative(value, origin,
-                "a batch size of 0 hands the method one item at a time"));
-        return s;
-    }
-
-    /** A lock's durations, and durations without a lock; the kind is checked once it is known. */
-    private static void checkLock(Settings s, String name) {
-        check(s.lockAtMostFor, ConfiguredValues::positive);
-        check(s.lockAtLeastFor, ConfiguredValues::notNegative);
-        if (s.lock == null) {
-            Setting<Duration> stray = s.lockAtMostFor != null ? s.lockAtMostFor : s.lockAtLeastFor;
-            if (stray != null) {
-                throw new SupervisorConfigurationException(stray.origin() + " is set, but worker '" + name
-                        + "' takes no lock.",
-                        "Name the lock with @Worker(lock = \"...\") or " + PROPERTY + name + ".lock.name, or remove the "
-                                + "setting.");
-            }
-            return;
-        }
-        Duration atMostFor = s.lockAtMostFor != null ? s.lockAtMostFor.value() : WorkerLock.DEFAULT_AT_MOST_FOR;
-        if (s.lockAtLeastFor != null && s.lockAtLeastFor.value().compareTo(atMostFor) > 0) {
-            String most = s.lockAtMostFor != null ? s.lockAtMostFor.origin()
-                    : "the default lockAtMostFor (" + WorkerLock.DEFAULT_AT_MOST_FOR_TEXT + ")";
-            throw new SupervisorConfigurationException(s.lockAtLeastFor.origin() + " is " + s.lockAtLeastFor.value()
-                    + ", longer than " + most + ", " + atMostFor + ", for lock '" + s.lock.value() + "' of worker '"
-                    + name + "'.",
-                    "Hold the lock at least for no longer than at most: lower lockAtLeastFor or raise lockAtMostFor.");
-        }
-    }
-
-    private static <T> void check(Setting<T> setting, BiConsumer<T, String> check) {
-        if (setting != null) {
-            check.accept(setting.value(), setting.origin());
-        }
-    }
-
-    private static <T> Setting<T> setting(T value, String origin) {
-        return value == null ? null : new Setting<>(value, origin);
-    }
-
-    private static String origin(WorkerDeclaration declaration, String attribute, Object raw) {
-        String value = raw instanceof String ? "\"" + raw + "\"" : String.valueOf(raw);
-        return "@Worker(" + attribute + " = " + value + ") on " + declaration.describe();
-    }
-
-    private Setting<Duration> duration(WorkerDeclaration declaration, String attribute, String raw) {
-        if (raw.isEmpty()) {
-            return null;
-        }
-        String value = resolve(declaration, attribute, raw).trim();
-        if (value.isEmpty()) {
-            return null; // a placeholder that resolved to nothing, such as ${worker.initial-delay:}
-        }
-        String origin = origin(declaration, attribute, raw);
-        try {
-            return new Setting<>(DurationStyle.detectAndParse(value), origin);
-        } catch (IllegalArgumentException e) {
-            throw new SupervisorConfigurationException(origin + (value.equals(raw) ? "" : ", resolved to '" + value + "',")
-                    + " is not a duration.",
-                    "Use a Spring Boot duration such as 500ms, 10s, 5m or PT10S (a bare number means milliseconds).", e);
-        }
-    }
-
-    private String resolve(WorkerDeclaration declaration, String attribute, String raw) {
-        if (raw.isEmpty() || resolver == null) {
-            return raw;
-        }
-        try {
-            String value = resolver.resolveStringValue(raw);
-            return value == null ? "" : value;
-        } catch (IllegalArgumentException e) {
-            throw new SupervisorConfigurationException(origin(declaration, attribute, raw) + " cannot be resolved: "
-                    + e.getMessage(),
-                    "Define the property the placeholder names, or give it a default, as in ${name:10s}.", e);
-        }
-    }
-
     // ------------------------------------------------------------------ building
 
-    private BackgroundWorker fromMethod(WorkerDeclaration declaration, String name, Settings settings) {
+    private BackgroundWorker fromMethod(WorkerDeclaration declaration, String name, ResolvedSettings settings) {
         WorkerKind kind = settings.kind != null ? settings.kind
                 : WorkerMethod.returnsStage(declaration.method()) ? WorkerKind.ASYNC : WorkerKind.PLAIN;
         int batchSize = settings.batchSize == null ? 0 : settings.batchSize.value();
@@ -338,40 +149,22 @@ final class WorkerFactory {
         BackgroundWorker worker = switch (kind) {
             case INTERVAL -> new IntervalWorker(supervisor, name, noInput);
             case EVENT -> new EventWorker(supervisor, name, noInput);
-            case QUEUE -> new MethodQueueWorker(supervisor, name, method, batchSize);
+            case QUEUE -> queueWorker(name, method, settings);
             case PLAIN, ASYNC -> new ContinuousWorker(supervisor, name, noInput);
         };
         apply(worker, settings, declaration);
         return worker;
     }
 
-    /**
-     * The kind an annotation asks for, as neotasker's decorator infers it, or {@code null} if none; the
-     * one inference for methods and worker beans. An interval or delay asks for an interval worker even
-     * when its placeholder resolves to nothing: the schedule must then come from the properties.
-     */
-    private static WorkerKind askedKind(WorkerDeclaration declaration) {
-        Worker a = declaration.annotation();
-        boolean interval = !a.interval().isEmpty() || !a.delay().isEmpty();
-        boolean queue = a.queue() || a.queueCapacity() != 0 || a.batchSize() != 0;
-        boolean event = a.event();
-        if ((interval ? 1 : 0) + (queue ? 1 : 0) + (event ? 1 : 0) > 1) {
-            throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " asks for more than one "
-                    + "kind of worker:" + (interval ? " interval (interval/delay)" : "") + (queue ? " queue (queue/"
-                    + "queueCapacity/batchSize)" : "") + (event ? " event (event = true)" : "") + ".",
-                    "Keep the attributes of one kind: interval or delay for an interval worker, queue, queueCapacity "
-                            + "or batchSize for a queue worker, event = true for an event worker.");
+    private MethodQueueWorker queueWorker(String name, WorkerMethod method, ResolvedSettings s) {
+        try {
+            return new MethodQueueWorker(supervisor, name, method, s.batchSize == null ? 0 : s.batchSize.value());
+        } catch (InvalidSettingException e) {
+            throw InvalidSettings.of(e, s.batchSize.origin(), "a batch size of 0 hands the method one item at a time");
         }
-        if (interval) {
-            return WorkerKind.INTERVAL;
-        }
-        if (queue) {
-            return WorkerKind.QUEUE;
-        }
-        return event ? WorkerKind.EVENT : null;
     }
 
-    private BackgroundWorker fromBean(WorkerDeclaration declaration, String name, Settings settings) {
+    private BackgroundWorker fromBean(WorkerDeclaration declaration, String name, ResolvedSettings settings) {
         BackgroundWorker worker = declaration.worker();
         if (worker.getSupervisor() != supervisor) {
             throw new SupervisorConfigurationException("Worker " + declaration.describe() + " belongs to task supervisor '"
@@ -396,7 +189,7 @@ final class WorkerFactory {
         return worker;
     }
 
-    private static void checkApplies(Settings s, String name, WorkerDeclaration declaration, WorkerKind kind,
+    private static void checkApplies(ResolvedSettings s, String name, WorkerDeclaration declaration, WorkerKind kind,
             boolean async) {
         if (kind != WorkerKind.INTERVAL) {
             notFor(s.interval, name, declaration, kind, "interval workers");
@@ -425,7 +218,7 @@ final class WorkerFactory {
         }
     }
 
-    private static void notFor(Setting<?> setting, String name, WorkerDeclaration declaration, WorkerKind kind,
+    private static void notFor(ResolvedSettings.Setting<?> setting, String name, WorkerDeclaration declaration, WorkerKind kind,
             String appliesTo) {
         if (setting != null) {
             throw new SupervisorConfigurationException(setting.origin() + " is set, but worker '" + name + "' ("
@@ -441,24 +234,20 @@ final class WorkerFactory {
                 + lower;
     }
 
-    private void apply(BackgroundWorker worker, Settings s, WorkerDeclaration declaration) {
+    /** Applies the settings; the engine validates each, and a value it refuses fails naming its origin. */
+    private void apply(BackgroundWorker worker, ResolvedSettings s, WorkerDeclaration declaration) {
         if (worker instanceof IntervalWorker interval) {
-            if (s.interval != null) {
-                interval.setInterval(s.interval.value());
-            }
-            if (s.delay != null) {
-                interval.setDelay(s.delay.value());
-            }
-            if (s.initialDelay != null) {
-                interval.setInitialDelay(s.initialDelay.value());
+            set(s.interval, interval::setInterval, null);
+            set(s.delay, interval::setDelay, null);
+            set(s.initialDelay, interval::setInitialDelay, null);
+            if (declaration.isMethod()) {
+                checkSchedule(interval, s, declaration);
             }
         }
-        if (worker instanceof QueueWorker<?> queue && s.queueCapacity != null) {
-            queue.setCapacity(s.queueCapacity.value());
+        if (worker instanceof QueueWorker<?> queue) {
+            set(s.queueCapacity, queue::setCapacity, "a capacity of 0 leaves the queue unbounded");
         }
-        if (s.pollDelay != null) {
-            worker.setPollDelay(s.pollDelay.value());
-        }
+        set(s.pollDelay, worker::setPollDelay, null);
         if (s.aloop != null) {
             worker.setAloop(s.aloop.value());
         }
@@ -470,8 +259,50 @@ final class WorkerFactory {
         }
     }
 
+    private static <T> void set(ResolvedSettings.Setting<T> setting, Consumer<T> setter, String zeroMeans) {
+        if (setting == null) {
+            return;
+        }
+        try {
+            setter.accept(setting.value());
+        } catch (InvalidSettingException e) {
+            throw InvalidSettings.of(e, setting.origin(), zeroMeans);
+        }
+    }
+
+    /**
+     * A method's interval worker needs exactly one of interval and delay, from the annotation or, replacing
+     * its whole schedule, from the properties: as the engine checks it at start, now.
+     */
+    private static void checkSchedule(IntervalWorker interval, ResolvedSettings s, WorkerDeclaration declaration) {
+        try {
+            interval.checkSettings();
+        } catch (InvalidSettingException e) {
+            if (e.rule() == InvalidSettingException.Rule.NOT_BOTH && s.interval.origin().startsWith("@")) {
+                throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " sets both interval ("
+                        + e.value() + ") and delay (" + e.otherValue() + ").",
+                        "Keep interval for runs at a fixed rate, or delay for a pause after each run; not both.", e);
+            }
+            if (e.rule() == InvalidSettingException.Rule.NOT_BOTH) {
+                String prefix = s.interval.origin().substring(0, s.interval.origin().length() - "interval".length());
+                throw new SupervisorConfigurationException(prefix + "interval (" + e.value() + ") and " + prefix
+                        + "delay (" + e.otherValue() + ") are both set.", "Keep " + prefix + "interval for runs at a "
+                        + "fixed rate, or " + prefix + "delay for a pause after each run; not both.", e);
+            }
+            // Neither: the annotation named one, but its placeholder resolved to nothing.
+            Worker a = declaration.annotation();
+            String attribute = a.interval().isEmpty() ? "delay" : "interval";
+            String name = interval.getName();
+            throw new SupervisorConfigurationException(ResolvedSettings.origin(declaration, attribute,
+                    attribute.equals("delay") ? a.delay() : a.interval()) + " resolved to nothing, and neither " + PROPERTY
+                    + name + ".interval nor " + PROPERTY + name + ".delay is set: the interval worker has no schedule.",
+                    "Give the placeholder a default, as in ${name:10s}, define the property it names, or set "
+                            + PROPERTY + name + ".interval (or .delay).", e);
+        }
+    }
+
     /** Makes each run take the worker's lock, through ShedLock, which must be there. */
-    private void lock(BackgroundWorker worker, Settings s) {
+    private void lock(BackgroundWorker worker, ResolvedSettings s) {
         WorkerLockGuards guards = lockGuards.get();
         if (guards == null) {
             throw new SupervisorConfigurationException(s.lock.origin() + " asks worker '" + worker.getName()
@@ -480,9 +311,7 @@ final class WorkerFactory {
                             + "as net.javacrumbs.shedlock:shedlock-provider-jdbc-template, and define a LockProvider bean "
                             + "(e.g. a JdbcTemplateLockProvider); or remove the lock.");
         }
-        WorkerLock lock = new WorkerLock(s.lock.value(),
-                s.lockAtMostFor != null ? s.lockAtMostFor.value() : WorkerLock.DEFAULT_AT_MOST_FOR,
-                s.lockAtLeastFor != null ? s.lockAtLeastFor.value() : Duration.ZERO);
+        WorkerLock lock = workerLock(worker.getName(), s);
         if (worker.getRunGuard() != null) {
             throw new SupervisorConfigurationException(s.lock.origin() + " asks worker '" + worker.getName()
                     + "' to take lock '" + lock.name() + "', but the worker bean already has a run guard ("
@@ -492,8 +321,28 @@ final class WorkerFactory {
         worker.setRunGuard(guards.guardFor(worker.getName(), lock));
     }
 
+    /** The lock of the settings; one the lock refuses fails naming its origin. */
+    private static WorkerLock workerLock(String worker, ResolvedSettings s) {
+        Duration atMostFor = s.lockAtMostFor != null ? s.lockAtMostFor.value() : WorkerLock.DEFAULT_AT_MOST_FOR;
+        try {
+            return new WorkerLock(s.lock.value(), atMostFor,
+                    s.lockAtLeastFor != null ? s.lockAtLeastFor.value() : Duration.ZERO);
+        } catch (InvalidSettingException e) {
+            if (e.rule() == InvalidSettingException.Rule.NOT_ABOVE) {
+                String most = s.lockAtMostFor != null ? s.lockAtMostFor.origin()
+                        : "the default lockAtMostFor (" + WorkerLock.DEFAULT_AT_MOST_FOR_TEXT + ")";
+                throw new SupervisorConfigurationException(s.lockAtLeastFor.origin() + " is " + s.lockAtLeastFor.value()
+                        + ", longer than " + most + ", " + atMostFor + ", for lock '" + s.lock.value() + "' of worker '"
+                        + worker + "'.",
+                        "Hold the lock at least for no longer than at most: lower lockAtLeastFor or raise lockAtMostFor.", e);
+            }
+            throw InvalidSettings.of(e, e.setting().equals("atMostFor") ? s.lockAtMostFor.origin()
+                    : s.lockAtLeastFor.origin());
+        }
+    }
+
     /** An async worker must find its aloop when it starts: check now, so start-up fails instead. */
-    private void requireAloop(BackgroundWorker worker, Settings s, WorkerDeclaration declaration) {
+    private void requireAloop(BackgroundWorker worker, ResolvedSettings s, WorkerDeclaration declaration) {
         String aloop = worker.info().aloop();
         if (aloop != null) {
             if (supervisor.findAloop(aloop).isEmpty()) {

@@ -3,6 +3,8 @@ package dev.tasksupervisor.lock;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.tasksupervisor.config.InvalidSettingException;
+
 /**
  * The lock a worker takes before each run, as ShedLock takes it: a name shared by every instance of the
  * application, held at most {@code atMostFor} (should the instance holding it die) and at least
@@ -24,8 +26,9 @@ public record WorkerLock(String name, Duration atMostFor, Duration atLeastFor) {
     public static final Duration DEFAULT_AT_MOST_FOR = Duration.ofMinutes(10);
 
     /**
-     * @throws IllegalArgumentException for an empty name, a zero or negative {@code atMostFor}, a negative
-     *     {@code atLeastFor} or one longer than {@code atMostFor}
+     * @throws IllegalArgumentException for an empty name
+     * @throws InvalidSettingException for a zero or negative {@code atMostFor}, a negative {@code atLeastFor}
+     *     or one longer than {@code atMostFor}
      */
     public WorkerLock {
         Objects.requireNonNull(name, "name");
@@ -34,12 +37,15 @@ public record WorkerLock(String name, Duration atMostFor, Duration atLeastFor) {
         if (name.isBlank()) {
             throw new IllegalArgumentException("a lock name must not be empty");
         }
+        String owner = "lock '" + name + "'";
         if (atMostFor.isNegative() || atMostFor.isZero()) {
-            throw new IllegalArgumentException("lock '" + name + "': atMostFor must be positive, was " + atMostFor);
+            throw InvalidSettingException.positive(owner, "atMostFor", atMostFor, DEFAULT_AT_MOST_FOR_TEXT);
         }
-        if (atLeastFor.isNegative() || atLeastFor.compareTo(atMostFor) > 0) {
-            throw new IllegalArgumentException("lock '" + name + "': atLeastFor must be between 0 and atMostFor ("
-                    + atMostFor + "), was " + atLeastFor);
+        if (atLeastFor.isNegative()) {
+            throw InvalidSettingException.notNegative(owner, "atLeastFor", atLeastFor, "set it to 0 or a positive duration");
+        }
+        if (atLeastFor.compareTo(atMostFor) > 0) {
+            throw InvalidSettingException.notAbove(owner, "atLeastFor", atLeastFor, "atMostFor", atMostFor);
         }
     }
 

@@ -1,0 +1,363 @@
+package dev.tasksupervisor.worker;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.lifecycle.Deadline;
+
+/**
+ * Running one worker's target: once, on the right thread (a pool thread for a sync target, the worker's
+ * aloop for an async one), with the counts, timing, errors and listeners, and with the bookkeeping a stop
+ * relies on.
+ *
+ * <h2>Runs in progress</h2>
+ * {@code inProgress} counts what a stop must wait for or force: a sync series (a queue drain runs the
+ * items queued behind one another as one series, so the count and the runner are set once per series,
+ * not per item), a run guard being asked, and an async stage not yet complete. {@code runner} is the
+ * thread of the sync series, which a forced stop interrupts and a stop recognises as the worker's own run
+ * (it cannot wait for itself). An async run has a <em>view</em>, {@code asyncRun}: a forced stop completes
+ * the view, so the kind goes on (its "running" flag is released, listeners hear of a
+ * {@code CancellationException}), while the target's own stage, not cancelled, keeps the run in progress
+ * until it completes: a start cannot overlap it.
+ *
+ * <h2>Failures</h2>
+ * A run that fails goes to the error handler and counts as a failure, unless a forced stop had begun:
+ * then it failed because the stop interrupted it, and the listeners hear how it ended (a queue hands its
+ * item back instead).
+ *
+ * <p>Thread safety: {@code inProgress}, {@code runner} and {@code asyncRun} are read anywhere;
+ * {@code seriesClock} and {@code lastRunFailed} belong to the series' own thread. A forced stop waiting
+ * for the runs to end waits on the worker's life-cycle monitor, which the end of the last run notifies.
+ */
+final class WorkerRuns {
+
+    private static final Logger log = LoggerFactory.getLogger(BackgroundWorker.class);
+    private static final VarHandle IN_PROGRESS;
+
+    static {
+        try {
+            IN_PROGRESS = MethodHandles.lookup().findVarHandle(WorkerRuns.class, "inProgress", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final BackgroundWorker worker;
+    private final WorkerLifecycle lifecycle;
+    private final RunStatistics statistics = new RunStatistics();
+
+    private volatile int inProgress;
+    private volatile Thread runner;
+    private volatile CompletableFuture<?> asyncRun;
+    /** When the current series' last run ended. */
+    private long seriesClock;
+    /** Whether the last run of the current series failed. */
+    private boolean lastRunFailed;
+
+    WorkerRuns(BackgroundWorker worker, WorkerLifecycle lifecycle) {
+        this.worker = worker;
+        this.lifecycle = lifecycle;
+    }
+
+    RunStatistics statistics() {
+        return statistics;
+    }
+
+    boolean isRunning() {
+        return inProgress > 0;
+    }
+
+    /** Whether the calling thread runs the worker's sync target now. */
+    boolean isRunner(Thread thread) {
+        return thread == runner;
+    }
+
+    // ------------------------------------------------------------------ dispatching
+
+    /**
+     * Runs the target once on the pool (sync) or the worker's aloop (async), in the context {@code captured}
+     * holds if not null, then calls {@code ended} on the thread that finished it. If the pool refuses the
+     * run because the supervisor shuts it down, the worker stops and {@code ended} is called at once; if it
+     * refuses it for another reason (no thread could be made), that is a failed run, and the worker goes on.
+     */
+    void dispatch(Object input, ContextRun captured, Runnable ended) {
+        SchedulerHandle handle = worker.handle();
+        RunGuard guard = worker.getRunGuard();
+        boolean async = worker.isAsync();
+        try {
+            if (guard != null) {
+                // The guard may block (a lock in a database): ask it on a pool thread, never on this one, which
+                // may be an aloop or the timer loop. Decorated as the run itself would have been.
+                GuardedRun run = new GuardedRun(worker, guard, lifecycle.generation(), input, captured, ended);
+                handle.execute(run::run, !async && captured == null);
+            } else if (async) {
+                runAsync(input).thenRun(ended);
+            } else if (captured != null) {
+                handle.execute(() -> {
+                    captured.runInContext(input);
+                    ended.run();
+                }, false);
+            } else {
+                handle.execute(() -> {
+                    runSync(input);
+                    ended.run();
+                }, true);
+            }
+        } catch (RejectedExecutionException e) {
+            worker.requestStop();
+            ended.run();
+        } catch (RuntimeException | Error e) {
+            refused(input, e);
+            ended.run();
+        }
+    }
+
+    /** The pool refused a run for another reason than a stop: a failed run, so the error handler hears of it. */
+    void refused(Object input, Throwable error) {
+        failedBeforeTarget(System.nanoTime(), new IllegalStateException("worker '" + worker.getName() + "' did not run"
+                + (input == null ? "" : " for " + describe(input)) + ": the pool refused the run (" + error
+                + "); the worker goes on", error));
+    }
+
+    // ------------------------------------------------------------------ sync runs
+
+    /** Runs a sync target once, here and now, with the bookkeeping; returns whether the worker goes on. */
+    boolean runSync(Object input) {
+        beginSeries();
+        Object result;
+        try {
+            result = invokeCounted(input);
+        } finally {
+            endSeries();
+        }
+        return goOn(result);
+    }
+
+    /**
+     * Marks this thread as running the target for a series of inputs (a queue drain). Between
+     * {@code beginSeries()} and {@link #endSeries()} call only {@link #runInSeries}; anything that may settle
+     * a stop must come after the series ended, or a restart would find a run in progress.
+     */
+    void beginSeries() {
+        IN_PROGRESS.getAndAdd(this, 1);
+        runner = Thread.currentThread();
+        seriesClock = System.nanoTime();
+    }
+
+    /** Ends what {@link #beginSeries()} began. */
+    void endSeries() {
+        runner = null;
+        ended();
+    }
+
+    /** Runs a sync target once inside a series; returns whether the worker goes on. */
+    boolean runInSeries(Object input) {
+        return goOn(invokeCounted(input));
+    }
+
+    /** Whether the last run of this thread's series failed. */
+    boolean lastRunFailed() {
+        return lastRunFailed;
+    }
+
+    /**
+     * Invokes the target, counting and timing the run; a failure goes to the error handler. A run starts
+     * when the one before it in the series ended: one clock read per run.
+     */
+    private Object invokeCounted(Object input) {
+        long started = seriesClock;
+        statistics.started(started);
+        Throwable failure = null;
+        lastRunFailed = false;
+        try {
+            return worker.invoke(input, worker.context());
+        } catch (Throwable error) {
+            failure = error;
+            lastRunFailed = true;
+            failed(error);
+            return null;
+        } finally {
+            long endedAt = System.nanoTime();
+            // The next run in the series starts now, or after the listeners if any: their time is theirs.
+            seriesClock = tellEnded(statistics.ended(started, endedAt), failure) ? System.nanoTime() : endedAt;
+        }
+    }
+
+    // ------------------------------------------------------------------ async runs
+
+    /**
+     * Starts an async target once on the worker's aloop. The returned stage never fails: it completes with
+     * whether the worker goes on, after the bookkeeping; early, with {@code false}, when a forced stop gives
+     * the run up.
+     */
+    CompletableFuture<Boolean> runAsync(Object input) {
+        Aloop loop = worker.aloop().orElseThrow();
+        IN_PROGRESS.getAndAdd(this, 1);
+        long started = System.nanoTime();
+        statistics.started(started);
+        CompletableFuture<Object> work;
+        try {
+            work = loop.spawn(() -> {
+                Object result = worker.invoke(input, worker.context());
+                if (!(result instanceof CompletionStage<?> stage)) {
+                    throw new IllegalStateException("the async target of worker '" + worker.getName() + "' returned "
+                            + (result == null ? "null" : result.getClass().getName()) + " instead of a CompletionStage");
+                }
+                @SuppressWarnings("unchecked")
+                CompletionStage<Object> typed = (CompletionStage<Object>) stage;
+                return typed;
+            });
+        } catch (RejectedExecutionException | IllegalStateException e) {
+            ended();
+            failed(e);
+            tellEnded(statistics.ended(started, System.nanoTime()), e);
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Object> view = new CompletableFuture<>();
+        asyncRun = view;
+        work.whenComplete((result, error) -> {
+            ended(); // before the view: whoever the view wakes must find the run over
+            if (error != null) {
+                view.completeExceptionally(error);
+            } else {
+                view.complete(result);
+            }
+        });
+        return view.handle((result, error) -> {
+            asyncRun = null;
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            // Given up by a forced stop: not a failure of the target (listeners still hear how it ended).
+            boolean givenUp = cause instanceof CancellationException && !lifecycle.isActive();
+            if (cause != null && !givenUp) {
+                failed(cause);
+            }
+            tellEnded(statistics.ended(started, System.nanoTime()), cause);
+            return givenUp ? false : cause != null || goOn(result);
+        });
+    }
+
+    // ------------------------------------------------------------------ a forced stop
+
+    /**
+     * A forced stop: interrupts the sync run and gives up the async one; returns the thread interrupted, or
+     * {@code null}.
+     */
+    Thread interruptAndGiveUp() {
+        Thread thread = runner;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        CompletableFuture<?> run = asyncRun;
+        if (run != null) {
+            run.completeExceptionally(new CancellationException()); // as a cancelled future would
+        }
+        return thread;
+    }
+
+    /** Waits, on the life-cycle monitor, until no run is in progress or {@code deadline} passes. */
+    boolean awaitEnded(Deadline deadline) {
+        synchronized (lifecycle) {
+            try {
+                while (inProgress > 0 && !deadline.hasPassed()) {
+                    deadline.waitOn(lifecycle);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return inProgress == 0;
+        }
+    }
+
+    /** One run in progress fewer; a forced stop waiting for the last one hears of it. */
+    private void ended() {
+        if ((int) IN_PROGRESS.getAndAdd(this, -1) == 1 && lifecycle.isForcing()) {
+            synchronized (lifecycle) {
+                lifecycle.notifyAll();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ outcomes
+
+    /** Tells the supervisor's worker listeners that a run ended; returns whether there were any. */
+    private boolean tellEnded(long took, Throwable failure) {
+        // One volatile read while nobody listens: the run path pays nothing more for the hook.
+        WorkerListener listener = worker.handle().listener();
+        if (listener == null) {
+            return false;
+        }
+        listener.runEnded(worker, took, failure);
+        return true;
+    }
+
+    /**
+     * Counts a run that never reached the target as a failed run: the error handler and the listeners hear
+     * of it, so nothing is dropped unnoticed.
+     */
+    void failedBeforeTarget(long startedNanos, Throwable error) {
+        statistics.started(startedNanos);
+        failed(error);
+        tellEnded(statistics.ended(startedNanos, System.nanoTime()), error);
+    }
+
+    /**
+     * Counts a run whose target never started because the task decorator around it threw ({@code cause}) or
+     * returned without calling it ({@code cause} null).
+     */
+    void failedInDecorator(Object input, Throwable cause) {
+        failedBeforeTarget(System.nanoTime(), new IllegalStateException("worker '" + worker.getName()
+                + "' did not run its target" + (input == null ? "" : " for " + describe(input)) + ": the task "
+                + "decorator around the run " + (cause == null ? "returned without calling it" : "failed")
+                + "; fix the TaskDecorator", cause));
+    }
+
+    /** The guard refused a run asked for at {@code asked}: a skip, told to the listeners. */
+    void skipped(long asked, RunGuard guard) {
+        long took = System.nanoTime() - asked;
+        statistics.skipped();
+        if (log.isDebugEnabled()) { // describe() is the guard's code: not worth calling for a line nobody sees
+            log.debug("Worker '{}': run skipped, refused by its run guard ({})", worker.getName(),
+                    GuardedRun.describe(guard));
+        }
+        WorkerListener listener = worker.handle().listener();
+        if (listener != null) {
+            listener.runSkipped(worker, took);
+        }
+    }
+
+    private static String describe(Object input) {
+        return input instanceof List<?> batch ? "a batch of " + batch.size() + " item(s)" : "item " + input;
+    }
+
+    /** A run failed: counted and handed to the error handler, unless a forced stop interrupted it. */
+    private void failed(Throwable error) {
+        if (lifecycle.isForcing()) {
+            return;
+        }
+        statistics.failed();
+        try {
+            worker.errorHandler().handle(worker, error);
+        } catch (RuntimeException handlerError) {
+            log.error("The error handler of worker '{}' failed", worker.getName(), handlerError);
+        }
+    }
+
+    private boolean goOn(Object result) {
+        if (Boolean.FALSE.equals(result)) {
+            log.debug("Worker '{}': target returned false, stopping", worker.getName());
+            worker.requestStop();
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,200 @@
+package dev.tasksupervisor.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.util.StringValueResolver;
+
+import dev.tasksupervisor.annotation.Worker;
+import dev.tasksupervisor.worker.WorkerKind;
+
+/**
+ * One worker's settings after {@code supervisor.workers.<name>.*} have overridden its {@code @Worker}
+ * attributes, each with where it came from (for messages); unset ones are {@code null}. Resolving
+ * placeholders, parsing durations and inferring the kind the annotation asks for happen here; the values
+ * themselves are the engine's to validate, when {@link WorkerFactory} applies them.
+ */
+final class ResolvedSettings {
+
+    private static final String PROPERTY = "supervisor.workers.";
+
+    /** One setting and where it came from, for messages. */
+    record Setting<T>(T value, String origin) {
+    }
+
+    private final WorkerDeclaration declaration;
+    private final StringValueResolver resolver;
+
+    Setting<Duration> interval;
+    Setting<Duration> delay;
+    Setting<Duration> initialDelay;
+    Setting<Duration> pollDelay;
+    Setting<String> aloop;
+    Setting<Integer> queueCapacity;
+    Setting<Integer> batchSize;
+    Setting<String> lock;
+    Setting<Duration> lockAtMostFor;
+    Setting<Duration> lockAtLeastFor;
+    boolean autoStart = true;
+    /** The kind the annotation asks for, or null if none: {@link #askedKind}. */
+    WorkerKind kind;
+
+    private ResolvedSettings(WorkerDeclaration declaration, StringValueResolver resolver) {
+        this.declaration = declaration;
+        this.resolver = resolver;
+    }
+
+    /**
+     * The settings of the worker {@code name} declared by {@code declaration}, overridden by the properties
+     * under {@code supervisor.workers.<key>} if there are any.
+     *
+     * @throws SupervisorConfigurationException for an attribute that is no duration, a placeholder that
+     *     cannot be resolved, or lock durations without a lock
+     */
+    static ResolvedSettings resolve(WorkerDeclaration declaration, String name, String key,
+            SupervisorProperties.WorkerSettings override, StringValueResolver resolver) {
+        ResolvedSettings s = new ResolvedSettings(declaration, resolver);
+        Worker annotation = declaration.annotation();
+        if (annotation != null) {
+            s.interval = s.duration("interval", annotation.interval());
+            s.delay = s.duration("delay", annotation.delay());
+            s.initialDelay = s.duration("initialDelay", annotation.initialDelay());
+            s.pollDelay = s.duration("pollDelay", annotation.pollDelay());
+            String aloop = s.resolve("aloop", annotation.aloop()).trim();
+            s.aloop = aloop.isEmpty() ? null : new Setting<>(aloop, origin(declaration, "aloop", annotation.aloop()));
+            s.queueCapacity = annotation.queueCapacity() == 0 ? null
+                    : new Setting<>(annotation.queueCapacity(), origin(declaration, "queueCapacity", annotation.queueCapacity()));
+            s.batchSize = annotation.batchSize() == 0 ? null
+                    : new Setting<>(annotation.batchSize(), origin(declaration, "batchSize", annotation.batchSize()));
+            String lock = s.resolve("lock", annotation.lock()).trim();
+            s.lock = lock.isEmpty() ? null : new Setting<>(lock, origin(declaration, "lock", annotation.lock()));
+            s.lockAtMostFor = s.duration("lockAtMostFor", annotation.lockAtMostFor());
+            s.lockAtLeastFor = s.duration("lockAtLeastFor", annotation.lockAtLeastFor());
+            s.autoStart = annotation.autoStart();
+            s.kind = askedKind(declaration);
+        }
+        if (override != null) {
+            String prefix = PROPERTY + key + ".";
+            if (override.getInterval() != null || override.getDelay() != null) {
+                // Either property replaces the annotation's whole schedule, so one cannot clash with the other.
+                s.interval = setting(override.getInterval(), prefix + "interval");
+                s.delay = setting(override.getDelay(), prefix + "delay");
+            }
+            if (override.getInitialDelay() != null) {
+                s.initialDelay = setting(override.getInitialDelay(), prefix + "initial-delay");
+            }
+            if (override.getPollDelay() != null) {
+                s.pollDelay = setting(override.getPollDelay(), prefix + "poll-delay");
+            }
+            if (override.getAloop() != null && !override.getAloop().isBlank()) {
+                s.aloop = setting(override.getAloop().trim(), prefix + "aloop");
+            }
+            if (override.getQueueCapacity() != null) {
+                s.queueCapacity = setting(override.getQueueCapacity(), prefix + "queue-capacity");
+            }
+            if (override.getBatchSize() != null) {
+                s.batchSize = setting(override.getBatchSize(), prefix + "batch-size");
+            }
+            if (override.getAutoStart() != null) {
+                s.autoStart = override.getAutoStart();
+            }
+            SupervisorProperties.LockSettings lock = override.getLock();
+            if (lock.getName() != null && !lock.getName().isBlank()) {
+                s.lock = setting(lock.getName().trim(), prefix + "lock.name");
+            }
+            if (lock.getAtMostFor() != null) {
+                s.lockAtMostFor = setting(lock.getAtMostFor(), prefix + "lock.at-most-for");
+            }
+            if (lock.getAtLeastFor() != null) {
+                s.lockAtLeastFor = setting(lock.getAtLeastFor(), prefix + "lock.at-least-for");
+            }
+        }
+        s.checkStrayLockDurations(name);
+        return s;
+    }
+
+    /** Lock durations without a lock; what the lock's durations may be, the lock itself checks. */
+    private void checkStrayLockDurations(String name) {
+        if (lock == null) {
+            Setting<Duration> stray = lockAtMostFor != null ? lockAtMostFor : lockAtLeastFor;
+            if (stray != null) {
+                throw new SupervisorConfigurationException(stray.origin() + " is set, but worker '" + name
+                        + "' takes no lock.",
+                        "Name the lock with @Worker(lock = \"...\") or " + PROPERTY + name + ".lock.name, or remove the "
+                                + "setting.");
+            }
+        }
+    }
+
+    private static <T> Setting<T> setting(T value, String origin) {
+        return value == null ? null : new Setting<>(value, origin);
+    }
+
+    static String origin(WorkerDeclaration declaration, String attribute, Object raw) {
+        String value = raw instanceof String ? "\"" + raw + "\"" : String.valueOf(raw);
+        return "@Worker(" + attribute + " = " + value + ") on " + declaration.describe();
+    }
+
+    private Setting<Duration> duration(String attribute, String raw) {
+        if (raw.isEmpty()) {
+            return null;
+        }
+        String value = resolve(attribute, raw).trim();
+        if (value.isEmpty()) {
+            return null; // a placeholder that resolved to nothing, such as ${worker.initial-delay:}
+        }
+        String origin = origin(declaration, attribute, raw);
+        try {
+            return new Setting<>(DurationStyle.detectAndParse(value), origin);
+        } catch (IllegalArgumentException e) {
+            throw new SupervisorConfigurationException(origin + (value.equals(raw) ? "" : ", resolved to '" + value + "',")
+                    + " is not a duration.",
+                    "Use a Spring Boot duration such as 500ms, 10s, 5m or PT10S (a bare number means milliseconds).", e);
+        }
+    }
+
+    private String resolve(String attribute, String raw) {
+        return resolve(declaration, resolver, attribute, raw);
+    }
+
+    /** An attribute with its placeholders resolved; "" for one that resolved to nothing. */
+    static String resolve(WorkerDeclaration declaration, StringValueResolver resolver, String attribute, String raw) {
+        if (raw.isEmpty() || resolver == null) {
+            return raw;
+        }
+        try {
+            String value = resolver.resolveStringValue(raw);
+            return value == null ? "" : value;
+        } catch (IllegalArgumentException e) {
+            throw new SupervisorConfigurationException(origin(declaration, attribute, raw) + " cannot be resolved: "
+                    + e.getMessage(),
+                    "Define the property the placeholder names, or give it a default, as in ${name:10s}.", e);
+        }
+    }
+
+    /**
+     * The kind an annotation asks for, as neotasker's decorator infers it, or {@code null} if none; the
+     * one inference for methods and worker beans. An interval or delay asks for an interval worker even
+     * when its placeholder resolves to nothing: the schedule must then come from the properties.
+     */
+    static WorkerKind askedKind(WorkerDeclaration declaration) {
+        Worker a = declaration.annotation();
+        boolean interval = !a.interval().isEmpty() || !a.delay().isEmpty();
+        boolean queue = a.queue() || a.queueCapacity() != 0 || a.batchSize() != 0;
+        boolean event = a.event();
+        if ((interval ? 1 : 0) + (queue ? 1 : 0) + (event ? 1 : 0) > 1) {
+            throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " asks for more than one "
+                    + "kind of worker:" + (interval ? " interval (interval/delay)" : "") + (queue ? " queue (queue/"
+                    + "queueCapacity/batchSize)" : "") + (event ? " event (event = true)" : "") + ".",
+                    "Keep the attributes of one kind: interval or delay for an interval worker, queue, queueCapacity "
+                            + "or batchSize for a queue worker, event = true for an event worker.");
+        }
+        if (interval) {
+            return WorkerKind.INTERVAL;
+        }
+        if (queue) {
+            return WorkerKind.QUEUE;
+        }
+        return event ? WorkerKind.EVENT : null;
+    }
+}
