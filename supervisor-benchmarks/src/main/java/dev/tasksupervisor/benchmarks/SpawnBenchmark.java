@@ -21,9 +21,9 @@ import org.slf4j.MDC;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
-import dev.tasksupervisor.pool.Priority;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.pool.Priority;
 
 /**
  * Spawn throughput: batches of 10,000 no-op tasks into a pool of 10 threads, the caller waiting until

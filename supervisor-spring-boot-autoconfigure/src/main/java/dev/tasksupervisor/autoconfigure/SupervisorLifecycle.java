@@ -11,9 +11,9 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.StringValueResolver;
 
-import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.lock.WorkerLockGuards;
 import dev.tasksupervisor.worker.BackgroundWorker;
 
@@ -32,7 +32,7 @@ import dev.tasksupervisor.worker.BackgroundWorker;
  * and calls Spring back when it is done, so {@code spring.lifecycle.timeout-per-shutdown-phase} bounds
  * how long the context waits for it; the thread ends with the stop.
  */
-public final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
+final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
 
     /**
      * The phase: lower than the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}) and its

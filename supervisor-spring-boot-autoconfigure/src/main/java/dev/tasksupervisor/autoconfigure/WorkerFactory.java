@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.StringValueResolver;
 
-import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.config.InvalidSettingException;
 import dev.tasksupervisor.lock.WorkerLock;
 import dev.tasksupervisor.lock.WorkerLockGuards;

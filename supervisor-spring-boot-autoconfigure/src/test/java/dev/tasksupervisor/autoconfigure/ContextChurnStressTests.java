@@ -17,12 +17,12 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.tasksupervisor.SupervisorState;
+import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.testsupport.ScaledTimeout;
 import dev.tasksupervisor.testsupport.StressScale;
-import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.testsupport.SupervisorThreads;
-import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.worker.QueueWorker;
 
 /**

@@ -10,8 +10,8 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
-import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.annotation.Worker;
 
 /**
  * A web application with actuator, Micrometer and a worker of most kinds, for the tests that query the

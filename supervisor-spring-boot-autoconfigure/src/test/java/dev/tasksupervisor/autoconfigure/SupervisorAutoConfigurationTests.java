@@ -33,10 +33,10 @@ import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
 
-import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.autoconfigure.endpoint.SupervisorEndpointAutoConfiguration;
 import dev.tasksupervisor.autoconfigure.health.SupervisorHealthContributorAutoConfiguration;
 import dev.tasksupervisor.autoconfigure.metrics.SupervisorMetricsAutoConfiguration;

@@ -25,8 +25,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.worker.EventWorker;
 import dev.tasksupervisor.worker.WorkerTarget;
 

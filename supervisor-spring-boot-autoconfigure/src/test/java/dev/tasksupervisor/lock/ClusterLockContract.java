@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
@@ -40,8 +39,8 @@ import net.javacrumbs.shedlock.core.SimpleLock;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 
 import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.autoconfigure.SupervisorAutoConfiguration;
 import dev.tasksupervisor.annotation.Worker;
+import dev.tasksupervisor.autoconfigure.SupervisorAutoConfiguration;
 import dev.tasksupervisor.worker.BackgroundWorker;
 
 /**

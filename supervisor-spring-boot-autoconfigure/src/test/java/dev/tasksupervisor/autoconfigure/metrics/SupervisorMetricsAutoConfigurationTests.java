@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -17,11 +16,13 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.annotation.Worker;
+import dev.tasksupervisor.autoconfigure.SupervisorAutoConfiguration;
 import dev.tasksupervisor.testsupport.SchedulerProbe;
 import dev.tasksupervisor.worker.SchedulerHandle;
-import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.autoconfigure.SupervisorAutoConfiguration;
-import dev.tasksupervisor.annotation.Worker;
 
 class SupervisorMetricsAutoConfigurationTests {
 

@@ -16,15 +16,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.tasksupervisor.StopOptions;
-import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 
 /**
  * With a task decorator (the hook for MDC, security or tracing context), each worker run has the
  * context of the caller it belongs to, not that of whichever thread happened to dispatch it.
  */
-class WorkerCallerContextTest {
+class ContextRunTests {
 
     /** The "context" the decorator carries: who the calling thread acts for. */
     private static final ThreadLocal<String> USER = new ThreadLocal<>();
@@ -36,7 +36,7 @@ class WorkerCallerContextTest {
     private final CountDownLatch inFirstRun = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
 
-    WorkerCallerContextTest() {
+    ContextRunTests() {
         supervisor.setPoolSettings(PoolSettings.builder().maxSize(8).build());
         supervisor.setTaskDecorator(task -> {
             String user = USER.get();

@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-class IntervalWorkerTest extends WorkerTestSupport {
+import dev.tasksupervisor.testsupport.WorkerTestSupport;
+
+class IntervalWorkerTests extends WorkerTestSupport {
 
     private final AtomicInteger runs = new AtomicInteger();
 

@@ -1,4 +1,4 @@
-package dev.tasksupervisor.pool;
+package dev.tasksupervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,11 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 
-import dev.tasksupervisor.StopOptions;
+import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.testsupport.SupervisorThreads;
-import dev.tasksupervisor.TaskSupervisor;
 
-class ThreadPoolTest {
+class TaskPoolTests {
 
     private final String id = SupervisorThreads.uniqueId("pool");
     private final TaskSupervisor supervisor = new TaskSupervisor(id);

@@ -16,12 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.lifecycle.StopReport;
 import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.pool.Priority;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 
-class TaskSupervisorTest {
+class TaskSupervisorTests {
 
     private final String id = SupervisorThreads.uniqueId("sup");
     private final TaskSupervisor supervisor = new TaskSupervisor(id);

@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.tasksupervisor.StopOptions;
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.testsupport.Contenders;
 import dev.tasksupervisor.testsupport.ScaledTimeout;
 import dev.tasksupervisor.testsupport.StressScale;
 import dev.tasksupervisor.testsupport.SupervisorThreads;
-import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.pool.PoolSettings;
 
 /**
  * A thousand workers (interval, event and queue) started and stopped concurrently from several
@@ -37,7 +37,7 @@ import dev.tasksupervisor.pool.PoolSettings;
  */
 @Tag("stress")
 @ExtendWith(ScaledTimeout.class)
-class WorkerChurnStressTest {
+class BackgroundWorkerStressTests {
 
     private static final int THREADS = 8;
     private static final int ROUNDS = 2;
@@ -47,7 +47,7 @@ class WorkerChurnStressTest {
     private final TaskSupervisor supervisor = new TaskSupervisor(SupervisorThreads.uniqueId("churn-stress"));
     private final Contenders threads = Contenders.watching();
 
-    WorkerChurnStressTest() {
+    BackgroundWorkerStressTests() {
         supervisor.setPoolSettings(PoolSettings.builder().maxSize(16).build());
         supervisor.start();
     }

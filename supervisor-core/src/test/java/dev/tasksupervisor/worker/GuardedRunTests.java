@@ -19,12 +19,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tasksupervisor.lifecycle.StopReport;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.lifecycle.StopReport;
 import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.testsupport.WorkerTestSupport;
 
-class RunGuardTest extends WorkerTestSupport {
+class GuardedRunTests extends WorkerTestSupport {
 
     /** A lock held by one run at a time, as a store-backed lock would be; refuses while held. */
     private static final class TestLock implements RunGuard {

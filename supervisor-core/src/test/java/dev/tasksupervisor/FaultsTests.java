@@ -25,10 +25,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.tasksupervisor.testsupport.SupervisorThreads;
-import dev.tasksupervisor.lifecycle.StopReport;
+
 import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.lifecycle.StopReport;
 import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.ContinuousWorker;
 import dev.tasksupervisor.worker.EventWorker;
@@ -44,7 +45,7 @@ import dev.tasksupervisor.worker.WorkerTarget;
  * the health indicator's tests (DOWN, then UP).
  */
 @Timeout(60)
-class FaultsTest {
+class FaultsTests {
 
     private final String id = SupervisorThreads.uniqueId("faults");
     private final TaskSupervisor supervisor = new TaskSupervisor(id);

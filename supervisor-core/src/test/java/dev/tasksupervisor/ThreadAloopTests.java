@@ -1,9 +1,11 @@
-package dev.tasksupervisor.aloop;
+package dev.tasksupervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +21,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import dev.tasksupervisor.StopOptions;
+import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.aloop.AloopState;
 import dev.tasksupervisor.testsupport.SupervisorThreads;
-import dev.tasksupervisor.TaskSupervisor;
 
-class ALoopTest {
+class ThreadAloopTests {
 
     private final String id = SupervisorThreads.uniqueId("loops");
     private final TaskSupervisor supervisor = new TaskSupervisor(id);
@@ -281,5 +284,38 @@ class ALoopTest {
         gate.complete(null);
         await().until(() -> loop.getPending() == 0);
         assertThat(ran).hasValue(1);
+    }
+
+    /** Runs a real JVM whose main returns while a supervisor and a daemon aloop are still running. */
+    @Nested
+    class DaemonThread {
+
+        /** The program under test: starts a supervisor and a busy daemon aloop, never stops them. */
+        public static final class ForgottenSupervisor {
+            public static void main(String[] args) {
+                TaskSupervisor supervisor = new TaskSupervisor("forgotten");
+                supervisor.start();
+                Aloop loop = supervisor.createAloop("background", true, true, true);
+                loop.spawn(CompletableFuture::new); // pending forever
+                supervisor.spawn(() -> { });
+            }
+        }
+
+        @Test
+        void aDaemonAloopAndAnUnstoppedSupervisorDoNotKeepTheJvmAlive() throws Exception {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    ForgottenSupervisor.class.getName()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(new File(System.getProperty("java.io.tmpdir"), "forgotten-supervisor.log"))
+                    .start();
+            try {
+                boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+                assertThat(exited).as("the JVM exited by itself").isTrue();
+                assertThat(process.exitValue()).isZero();
+            } finally {
+                process.destroyForcibly();
+            }
+        }
     }
 }

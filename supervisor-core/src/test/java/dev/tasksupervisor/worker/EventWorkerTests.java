@@ -11,7 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-class EventWorkerTest extends WorkerTestSupport {
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.testsupport.RefusingOnceExecutor;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
+import dev.tasksupervisor.testsupport.WorkerTestSupport;
+
+class EventWorkerTests extends WorkerTestSupport {
 
     private final AtomicInteger runs = new AtomicInteger();
 
@@ -149,5 +154,27 @@ class EventWorkerTest extends WorkerTestSupport {
         stop.join();
         assertThat(runs).hasValue(1);
         assertThat(worker.getState()).isEqualTo(WorkerState.STOPPED);
+    }
+
+    @Test
+    void oneRefusalByTheExecutorDoesNotWedgeAnEventWorker() {
+        TaskSupervisor refusing = new TaskSupervisor(SupervisorThreads.uniqueId("refusing"));
+        refusing.setExecutor(new RefusingOnceExecutor());
+        refusing.start();
+        try {
+            AtomicInteger runs = new AtomicInteger();
+            EventWorker worker = new EventWorker(refusing, "wedged", WorkerTarget.of(runs::incrementAndGet));
+            worker.setErrorHandler((w, error) -> { });
+            worker.start();
+            try {
+                worker.trigger();
+            } catch (Throwable refusedOnce) {
+                // before the fix, the refusal reached the caller
+            }
+            worker.trigger();
+            await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 1);
+        } finally {
+            refusing.stop(Duration.ofSeconds(5));
+        }
     }
 }

@@ -17,9 +17,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.tasksupervisor.TaskSupervisor;
 
-class WorkerListenerTest extends WorkerTestSupport {
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.testsupport.WorkerTestSupport;
+
+class WorkerListenerTests extends WorkerTestSupport {
 
     private final Recorder recorder = new Recorder();
 

@@ -1,4 +1,4 @@
-package dev.tasksupervisor.pool;
+package dev.tasksupervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,12 +18,11 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.tasksupervisor.StopOptions;
+import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.pool.Priority;
 import dev.tasksupervisor.testsupport.SupervisorThreads;
-import dev.tasksupervisor.TaskSupervisor;
 
-class PriorityTest {
+class PriorityGateTests {
 
     private final String id = SupervisorThreads.uniqueId("prio");
     private final TaskSupervisor supervisor = new TaskSupervisor(id);

@@ -16,10 +16,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.tasksupervisor.testsupport.SupervisorThreads;
-import dev.tasksupervisor.pool.PoolSettings;
 
-class PoolHealthCheckTest {
+import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
+
+class PoolHealthCheckTests {
 
     private final TaskSupervisor supervisor = new TaskSupervisor(SupervisorThreads.uniqueId("health"));
     private final CountDownLatch release = new CountDownLatch(1);

@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.tasksupervisor.StopOptions;
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.testsupport.Contenders;
 import dev.tasksupervisor.testsupport.ScaledTimeout;
 import dev.tasksupervisor.testsupport.StressScale;
 import dev.tasksupervisor.testsupport.SupervisorThreads;
-import dev.tasksupervisor.TaskSupervisor;
-import dev.tasksupervisor.pool.PoolSettings;
 
 /**
  * Four producers put 250,000 items each into one queue worker, which is then stopped with a short
@@ -34,7 +34,7 @@ import dev.tasksupervisor.pool.PoolSettings;
  */
 @Tag("stress")
 @ExtendWith(ScaledTimeout.class)
-class QueueWorkerStressTest {
+class QueueWorkerStressTests {
 
     private static final int PRODUCERS = 4;
     /** Item numbers: {@code producer * STRIDE + seq}. */
@@ -53,7 +53,7 @@ class QueueWorkerStressTest {
     private final AtomicIntegerArray accepted = new AtomicIntegerArray(PRODUCERS);
     private final List<List<Integer>> handedToHandler = new CopyOnWriteArrayList<>();
 
-    QueueWorkerStressTest() {
+    QueueWorkerStressTests() {
         supervisor.setPoolSettings(PoolSettings.builder().maxSize(8).build());
         supervisor.start();
     }

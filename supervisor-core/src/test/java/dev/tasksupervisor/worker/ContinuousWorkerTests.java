@@ -8,11 +8,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-class ContinuousWorkerTest extends WorkerTestSupport {
+import dev.tasksupervisor.testsupport.WorkerTestSupport;
+
+class ContinuousWorkerTests extends WorkerTestSupport {
 
     @Test
     void plainWorkerRunsItsTargetAgainAndAgainOnAPoolThread() {
@@ -104,5 +108,35 @@ class ContinuousWorkerTest extends WorkerTestSupport {
         worker.stop();
         assertThat(worker.getFailures()).isEqualTo(seen.size()).isGreaterThanOrEqualTo(5);
         assertThat(seen).allSatisfy(e -> assertThat(e).hasMessage("even run"));
+    }
+
+    @Test
+    void anAsyncWorkerNeverOverlapsItselfAfterAForcedStop() {
+        supervisor.createAloop("loop", true, true, true);
+        ExecutorService elsewhere = Executors.newCachedThreadPool();
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        ContinuousWorker worker = new ContinuousWorker(supervisor, "async", WorkerTarget.async((none, ctx) ->
+                CompletableFuture.runAsync(() -> {
+                    if (inside.incrementAndGet() > 1) {
+                        overlaps.incrementAndGet();
+                    }
+                    busyFor(Duration.ofMillis(20));
+                    inside.decrementAndGet();
+                }, elsewhere)));
+        try {
+            worker.start();
+            for (int i = 0; i < 20; i++) {
+                await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> inside.get() > 0);
+                worker.stop(Duration.ofMillis(1));
+                // At once: the run the stop gave up on is still going, and a start must not run another beside it.
+                await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> !worker.isRunning());
+                worker.start();
+            }
+            worker.stop(Duration.ofSeconds(5));
+            assertThat(overlaps).hasValue(0);
+        } finally {
+            elsewhere.shutdownNow();
+        }
     }
 }

@@ -8,15 +8,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-class QueueWorkerTest extends WorkerTestSupport {
+import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.testsupport.RefusingOnceExecutor;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
+import dev.tasksupervisor.testsupport.WorkerTestSupport;
+
+class QueueWorkerTests extends WorkerTestSupport {
 
     @Test
     void sumsTheItemsPutIntoIt() {
@@ -307,5 +315,93 @@ class QueueWorkerTest extends WorkerTestSupport {
         worker.put(3);
         worker.put(4);
         await().until(() -> sum.get() == 9);
+    }
+
+    @Test
+    void restartWhileItemsArePutLosesNone() throws Exception {
+        Set<Integer> handled = ConcurrentHashMap.newKeySet();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "restarted", WorkerTarget.of(handled::add));
+        worker.start();
+        Set<Integer> accepted = ConcurrentHashMap.newKeySet();
+        AtomicBoolean putting = new AtomicBoolean(true);
+        List<Thread> putters = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            int base = p * 1_000_000;
+            Thread putter = new Thread(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    try {
+                        worker.put(base + i);
+                        accepted.add(base + i);
+                    } catch (IllegalStateException refused) {
+                        // stopping or stopped: refused, not accepted
+                    }
+                }
+                putting.set(false);
+            });
+            putter.start();
+            putters.add(putter);
+        }
+        List<Throwable> restartFailures = new CopyOnWriteArrayList<>();
+        while (putting.get()) {
+            try {
+                worker.restart();
+            } catch (RuntimeException e) {
+                restartFailures.add(e);
+                worker.start();
+            }
+        }
+        for (Thread putter : putters) {
+            putter.join();
+        }
+        worker.stop();
+        List<Integer> handedBack = worker.getUndelivered();
+        Set<Integer> outcome = ConcurrentHashMap.newKeySet();
+        outcome.addAll(handled);
+        outcome.addAll(handedBack);
+        assertThat(restartFailures).isEmpty();
+        assertThat(accepted).isNotEmpty();
+        assertThat(outcome).containsAll(accepted);
+    }
+
+    @Test
+    void aForcedStopHandsBackTheItemItInterrupted() {
+        AtomicInteger handled = new AtomicInteger();
+        AtomicInteger started = new AtomicInteger();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "interrupted", WorkerTarget.of((Integer item) -> {
+            started.incrementAndGet();
+            Thread.sleep(2);
+            handled.incrementAndGet();
+        }));
+        worker.setErrorHandler((w, error) -> { });
+        worker.start();
+        for (int i = 0; i < 10_000; i++) {
+            worker.put(i);
+        }
+        await().until(() -> started.get() > 10);
+        worker.stop(Duration.ofMillis(100));
+        List<Integer> handedBack = worker.getUndelivered();
+        assertThat(handled.get() + handedBack.size()).isEqualTo(10_000);
+    }
+
+    @Test
+    void oneRefusalByTheExecutorDoesNotWedgeAQueueWorker() {
+        TaskSupervisor refusing = new TaskSupervisor(SupervisorThreads.uniqueId("refusing"));
+        refusing.setExecutor(new RefusingOnceExecutor());
+        refusing.start();
+        try {
+            List<Integer> handled = new CopyOnWriteArrayList<>();
+            QueueWorker<Integer> worker = new QueueWorker<>(refusing, "wedged", WorkerTarget.of(handled::add));
+            worker.start();
+            try {
+                worker.put(1);
+            } catch (Throwable refusedOnce) {
+                // before the fix, the refusal reached the putter
+            }
+            worker.put(2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> handled.contains(2));
+            assertThat(worker.isActive()).isTrue();
+        } finally {
+            refusing.stop(Duration.ofSeconds(5));
+        }
     }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.testsupport.SupervisorThreads;
 import dev.tasksupervisor.worker.ContinuousWorker;
 import dev.tasksupervisor.worker.EventWorker;
 import dev.tasksupervisor.worker.IntervalWorker;
@@ -34,7 +34,7 @@ import dev.tasksupervisor.worker.WorkerTarget;
  * nothing hangs and nothing is dropped silently. The Spring and HTTP sides of the same cases are in the
  * autoconfigure module's {@code BadConfigurationTests} and {@code SupervisorEndpointBadRequestHttpTests}.
  */
-class BadInputTest {
+class BadInputTests {
 
     private final String id = SupervisorThreads.uniqueId("bad-input");
     private final TaskSupervisor supervisor = new TaskSupervisor(id);
@@ -496,6 +496,15 @@ class BadInputTest {
                     .isThrownBy(() -> QueueWorker.<String>batched(supervisor, "store", -1, WorkerTarget.of(items -> { })))
                     .withMessage("worker 'store': batchSize must not be negative, was -1: set it to 0 (one item at a "
                             + "time) or more");
+        }
+
+        @Test
+        void batchesOfNoItem() {
+            // Accepted before, and then every item failed with a ClassCastException (issue 14).
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> QueueWorker.<String>batched(supervisor, "store", 0, WorkerTarget.of(items -> { })))
+                    .withMessage("worker 'store': batchSize must be at least 1, was 0: give batches of 1 or more items, or "
+                            + "make it a plain queue worker (new QueueWorker)");
         }
     }
 
