@@ -3,6 +3,7 @@ package dev.tasksupervisor.worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -39,8 +40,8 @@ import dev.tasksupervisor.lifecycle.StopReport;
  * ({@link GuardedRun}); a run it refuses is a skip, counted apart from runs and failures.
  *
  * <p>Thread safety: public methods may be called from any thread. {@code lifecycle}'s monitor serialises
- * starts and stops; the per-start fields ({@code name}, {@code context}, {@code aloop}, {@code handle},
- * {@code runDecorator}) are written under it before the worker becomes ACTIVE. Settings ({@code set*})
+ * starts and stops (and the kinds' own state); the per-start fields ({@code name}, {@code context},
+ * {@code aloop}, {@code handle}) are written under it before the worker becomes ACTIVE. Settings ({@code set*})
  * are read at start; change them while the worker is not active.
  */
 public abstract class BackgroundWorker implements Scheduler {
@@ -63,16 +64,18 @@ public abstract class BackgroundWorker implements Scheduler {
 
     /** Per start: written under {@code lifecycle} before the worker becomes ACTIVE. */
     private volatile String name;
+    /**
+     * Made by the start when it has something to capture (an object, arguments), else by the first run:
+     * an idle worker without either holds none.
+     */
     private volatile WorkerContext context;
     private volatile Aloop aloop;
     private volatile SchedulerHandle handle;
-    /** The supervisor's task decorator for a sync target, else null; see {@link #captureRun}. */
-    private volatile UnaryOperator<Runnable> runDecorator;
     /** Set by a {@link #restart()} from the worker's own run: start again once stopped. Guarded by {@code lifecycle}. */
     private boolean restartWhenStopped;
 
     private final WorkerLifecycle lifecycle = new WorkerLifecycle();
-    private final WorkerRuns runs = new WorkerRuns(this, lifecycle);
+    private final WorkerRuns runs = new WorkerRuns(this);
 
     /**
      * @param supervisor the supervisor whose pool (or aloop) runs the target
@@ -209,8 +212,9 @@ public abstract class BackgroundWorker implements Scheduler {
             SchedulerHandle registered = register(startName);
             aloop = async ? resolveAloop(registered, startName, overrides.aloop()) : null;
             handle = registered;
-            runDecorator = async ? null : registered.taskDecorator();
-            context = new WorkerContext(this, startName, object, overrides.arguments());
+            Object startObject = object;
+            context = startObject == null && overrides.arguments().isEmpty() ? null
+                    : new WorkerContext(this, startName, startObject, overrides.arguments());
             beforeStart();
             onPrepare();
             lifecycle.started();
@@ -438,7 +442,7 @@ public abstract class BackgroundWorker implements Scheduler {
     }
 
     /** Which start this is; work dispatched under an earlier one must stop when it sees a newer value. */
-    final long generation() {
+    final int generation() {
         return lifecycle.generation();
     }
 
@@ -452,7 +456,7 @@ public abstract class BackgroundWorker implements Scheduler {
      * Whether the start {@code startedIn} that dispatched a run is over: the worker was stopped by force
      * (a graceful stop is still STOPPING while it waits for the run) or has been started again since.
      */
-    final boolean startEnded(long startedIn) {
+    final boolean startEnded(int startedIn) {
         return lifecycle.generation() != startedIn || lifecycle.state() == WorkerState.STOPPED;
     }
 
@@ -489,13 +493,18 @@ public abstract class BackgroundWorker implements Scheduler {
      * task decorator and a sync target, a {@link ContextRun} for {@code item}; else {@code null}, at no cost.
      */
     final ContextRun captureRun(Object item) {
-        UnaryOperator<Runnable> decorator = runDecorator;
+        UnaryOperator<Runnable> decorator = runDecorator();
         return decorator == null ? null : ContextRun.capture(this, decorator, item);
+    }
+
+    /** The supervisor's task decorator for a sync target, else null. */
+    private UnaryOperator<Runnable> runDecorator() {
+        return async ? null : handle.taskDecorator();
     }
 
     /** Whether {@link #captureRun} captures anything in the current start. */
     final boolean capturesContext() {
-        return runDecorator != null;
+        return runDecorator() != null;
     }
 
     /** The loop for this worker's timers: its aloop for an async target, else the supervisor's own loop. */
@@ -509,9 +518,22 @@ public abstract class BackgroundWorker implements Scheduler {
         return runs;
     }
 
-    /** The context handed to the target in the current start. */
+    /**
+     * The context handed to the target in the current start, made at its first run: runs never overlap, so
+     * two runs cannot both make one, and the volatile field hands it to the runs after.
+     */
     final WorkerContext context() {
-        return context;
+        WorkerContext c = context;
+        if (c == null) {
+            c = new WorkerContext(this, name, null, Map.of());
+            context = c;
+        }
+        return c;
+    }
+
+    /** The monitor of the life cycle, which the kinds use for their own few fields too: one object fewer each. */
+    final Object monitor() {
+        return lifecycle;
     }
 
     final WorkerErrorHandler errorHandler() {

@@ -42,7 +42,7 @@ public class ContinuousWorker extends NoInputWorker {
 
     @Override
     void onStart() {
-        long start = generation();
+        int start = generation();
         if (isAsync()) {
             timerLoop().executor().execute(() -> nextAsync(start));
         } else {
@@ -59,7 +59,7 @@ public class ContinuousWorker extends NoInputWorker {
      * never ran it): the target cannot run, so count that as a failed run and stop, rather than stay
      * ACTIVE with nothing running.
      */
-    private void loopFailed(long start, Throwable error) {
+    private void loopFailed(int start, Throwable error) {
         if (generation() != start) {
             return;
         }
@@ -69,11 +69,11 @@ public class ContinuousWorker extends NoInputWorker {
     }
 
     /** Whether this loop still belongs to the current start (a forced stop and restart leave it behind). */
-    private boolean current(long start) {
+    private boolean current(int start) {
         return isActive() && generation() == start;
     }
 
-    private void loop(long start) {
+    private void loop(int start) {
         while (current(start) && runs().runSync(null)) {
             // each pass is one run; the worker keeps this pool thread meanwhile
         }
@@ -82,7 +82,7 @@ public class ContinuousWorker extends NoInputWorker {
         }
     }
 
-    private void nextAsync(long start) {
+    private void nextAsync(int start) {
         if (!current(start)) {
             if (generation() == start) {
                 idle();

@@ -15,12 +15,12 @@ import java.util.concurrent.ScheduledFuture;
  * first of them.
  *
  * <p>An idle event worker holds no thread and no timer. Invariants: {@code running}, {@code pending},
- * {@code now}, {@code followUp} and {@code next} are guarded by {@code lock}; a run is dispatched only
- * by the thread that set {@code running} from false to true, so runs never overlap.
+ * {@code now}, {@code followUp} and {@code next} are guarded by the worker's monitor (its life cycle's,
+ * which nothing holds while calling out); a run is dispatched only by the thread that set {@code running}
+ * from false to true, so runs never overlap.
  */
 public class EventWorker extends NoInputWorker implements TriggerableWorker {
 
-    private final Object lock = new Object();
     private boolean running;
     private boolean pending;
     /** Whether a trigger coalesced into the next run asked for it without the poll delay. */
@@ -51,7 +51,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
 
     @Override
     void onPrepare() {
-        synchronized (lock) {
+        synchronized (monitor()) {
             pending = false;
             now = false;
             next = null;
@@ -88,7 +88,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
         requireActiveToTrigger();
         ContextRun mine = captureRun(null); // outside the lock: the decorator is application code
         ContextRun run;
-        synchronized (lock) {
+        synchronized (monitor()) {
             // Checked again under the lock: a stop that found the worker idle may have finished meanwhile.
             requireActiveToTrigger();
             if (running) {
@@ -115,7 +115,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
     private void runEnded() {
         boolean again = false;
         ContextRun run = null;
-        synchronized (lock) {
+        synchronized (monitor()) {
             running = false;
             if (pending && isActive()) {
                 pending = false;
@@ -144,7 +144,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
 
     private void followUp() {
         ContextRun run;
-        synchronized (lock) {
+        synchronized (monitor()) {
             followUp = null;
             if (!isActive() || running) {
                 return;
@@ -158,7 +158,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
 
     @Override
     void onStopRequested() {
-        synchronized (lock) {
+        synchronized (monitor()) {
             pending = false;
             next = null;
             if (followUp != null) {
@@ -170,7 +170,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
     }
 
     private void idleIfNotRunning() {
-        synchronized (lock) {
+        synchronized (monitor()) {
             if (running) {
                 return; // the run's end settles the stop
             }

@@ -35,12 +35,12 @@ final class GuardedRun {
     private final BackgroundWorker worker;
     private final RunGuard guard;
     /** The start that dispatched the run: {@link WorkerLifecycle#generation()}. */
-    private final long startedIn;
+    private final int startedIn;
     private final Object input;
     private final ContextRun captured;
     private final Runnable ended;
 
-    GuardedRun(BackgroundWorker worker, RunGuard guard, long startedIn, Object input, ContextRun captured,
+    GuardedRun(BackgroundWorker worker, RunGuard guard, int startedIn, Object input, ContextRun captured,
             Runnable ended) {
         this.worker = worker;
         this.guard = guard;

@@ -18,8 +18,8 @@ import dev.tasksupervisor.config.InvalidSettingException;
  * <p>Timers run on the supervisor's own loop (on the worker's aloop for an async target); a run goes
  * to the pool. With the supervisor's task decorator (and a sync target), every run, triggered ones
  * included, has the context (MDC, security, tracing) of the thread that started the worker.
- * Invariants: {@code running}, {@code skipNext}, {@code triggered} and {@code timer} are guarded by
- * {@code lock}; only the thread that sets {@code running} dispatches a run.
+ * Invariants: {@code running}, {@code skipNext}, {@code triggered} and {@code timer} are guarded by the
+ * worker's monitor (its life cycle's); only the thread that sets {@code running} dispatches a run.
  */
 public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
 
@@ -30,7 +30,6 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private volatile Duration startInterval;
     private volatile Duration startDelay;
 
-    private final Object lock = new Object();
     private boolean running;
     private boolean skipNext;
     private boolean triggered;
@@ -144,7 +143,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
 
     @Override
     void onPrepare() {
-        synchronized (lock) {
+        synchronized (monitor()) {
             skipNext = false;
             triggered = false;
         }
@@ -154,7 +153,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     void onStart() {
         Aloop loop = timerLoop();
         startContext = captureRun(null);
-        synchronized (lock) {
+        synchronized (monitor()) {
             timer = startInterval != null
                     ? loop.scheduleAtFixedRate(this::tick, initialDelay, startInterval)
                     : loop.schedule(this::tick, initialDelay);
@@ -162,7 +161,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     }
 
     private void tick() {
-        synchronized (lock) {
+        synchronized (monitor()) {
             if (!isActive()) {
                 return;
             }
@@ -187,7 +186,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     @Override
     public void trigger() {
         requireActiveToTrigger();
-        synchronized (lock) {
+        synchronized (monitor()) {
             // Checked again under the lock: a stop that found the worker idle may have finished meanwhile.
             requireActiveToTrigger();
             if (running) {
@@ -211,7 +210,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
      */
     public void skipNextRun() {
         requireActiveToTrigger();
-        synchronized (lock) {
+        synchronized (monitor()) {
             requireActiveToTrigger();
             skipNext = true;
         }
@@ -219,7 +218,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
 
     private void runEnded() {
         boolean again = false;
-        synchronized (lock) {
+        synchronized (monitor()) {
             running = false;
             if (isActive()) {
                 if (triggered) {
@@ -252,7 +251,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     @Override
     void onStopRequested() {
         boolean idle;
-        synchronized (lock) {
+        synchronized (monitor()) {
             if (timer != null) {
                 timer.cancel(false);
                 timer = null;

@@ -1,6 +1,9 @@
 package dev.tasksupervisor.worker;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -25,9 +28,11 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * or into a full queue throws.
  *
  * <p>Items run back to back: a put into an idle worker hands one drain task to the pool, which then takes
- * items until the queue is empty. Each start has a queue of its own, a {@link QueueDrain}, published before
- * the worker becomes ACTIVE: work left over from an earlier start holds its own and never touches the new
- * one. The drain protocol (who may take items, lingering batches, handing back) is explained there.
+ * items until the queue is empty. Each start has a queue of its own, a {@link QueueDrain}, made by the
+ * start's first put (a worker that never gets an item holds none): a start clears the previous one before
+ * the worker becomes ACTIVE, so a put that sees ACTIVE sees this start's queue or none yet, and work left
+ * over from an earlier start holds its own and never touches the new one. The drain protocol (who may take
+ * items, lingering batches, handing back) is explained there.
  *
  * <p>With the supervisor's task decorator (and a sync target), each item runs in the context of the
  * thread that put it (MDC, security, tracing), not in that of whoever started the drain: {@code put}
@@ -44,8 +49,22 @@ public class QueueWorker<T> extends BackgroundWorker {
     /** {@code null}: the default, which logs the count. */
     private volatile Consumer<List<T>> undeliveredHandler;
 
-    /** This start's queue; replaced, while not ACTIVE, by each start. */
+    private static final VarHandle DRAIN;
+
+    static {
+        try {
+            DRAIN = MethodHandles.lookup().findVarHandle(QueueWorker.class, "drain", QueueDrain.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** This start's queue, once its first put made it; cleared, while not ACTIVE, by each start. */
     private volatile QueueDrain<T> drain;
+    /** The settings of the current start, for its queue. */
+    private volatile int startCapacity;
+    private volatile Comparator<? super T> startComparator;
+    private volatile boolean startContexts;
     /** What the last stop handed back, in queue order. */
     private volatile List<T> undelivered = List.of();
 
@@ -198,7 +217,23 @@ public class QueueWorker<T> extends BackgroundWorker {
                     + "empty Optional or a marker object can stand for nothing)");
         }
         requireActive();
-        drain.put(item, timeoutNanos);
+        currentDrain().put(item, timeoutNanos);
+    }
+
+    /** This start's queue, made now if this is the start's first put. */
+    private QueueDrain<T> currentDrain() {
+        QueueDrain<T> current = drain;
+        if (current != null) {
+            return current;
+        }
+        QueueDrain<T> made = new QueueDrain<>(this, batchSize, startCapacity, startComparator, startContexts);
+        if (DRAIN.compareAndSet(this, null, made)) {
+            return made;
+        }
+        @SuppressWarnings("unchecked")
+        QueueDrain<T> raced = (QueueDrain<T>) DRAIN.getVolatile(this);
+        // A start in between cleared it again: the stale put goes into a queue of its own and is refused.
+        return raced != null ? raced : made;
     }
 
     /** Refuses a put unless the worker is active. */
@@ -219,8 +254,11 @@ public class QueueWorker<T> extends BackgroundWorker {
 
     @Override
     void onPrepare() {
-        // Before ACTIVE is published: a put that sees ACTIVE sees this start's queue.
-        drain = new QueueDrain<>(this, batchSize, capacity, comparator, capturesContext());
+        // Before ACTIVE is published: a put that sees ACTIVE sees this start's queue, or none yet.
+        startCapacity = capacity;
+        startComparator = comparator;
+        startContexts = capturesContext();
+        drain = null;
         undelivered = List.of();
     }
 
@@ -231,17 +269,26 @@ public class QueueWorker<T> extends BackgroundWorker {
 
     @Override
     void onStopRequested() {
-        drain.stopRequested();
+        QueueDrain<T> current = drain;
+        if (current != null) {
+            current.stopRequested();
+        } else {
+            idle(); // no item ever came: nothing to drain
+        }
     }
 
     @Override
     void onForcing() {
-        drain.close();
+        QueueDrain<T> current = drain;
+        if (current != null) {
+            current.close();
+        }
     }
 
     @Override
     List<?> onForced(Deadline grace) {
-        return drain.surrenderedBy(grace);
+        QueueDrain<T> current = drain;
+        return current == null ? List.of() : current.surrenderedBy(grace);
     }
 
     /**
@@ -249,7 +296,7 @@ public class QueueWorker<T> extends BackgroundWorker {
      * one drain or forcing thread at a time (under the drain's lock), in queue order.
      */
     void handOver(List<T> items) {
-        List<T> all = new java.util.ArrayList<>(undelivered);
+        List<T> all = new ArrayList<>(undelivered);
         all.addAll(items);
         undelivered = List.copyOf(all);
         Consumer<List<T>> handler = undeliveredHandler;

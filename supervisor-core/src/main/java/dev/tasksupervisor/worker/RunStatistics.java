@@ -14,7 +14,7 @@ import java.time.Instant;
  * item), and readers ({@link #lastRunStarted()}) only need a recent value. {@code failures} and
  * {@code skips} are counted atomically: a forced stop and the run it gives up may both count.
  */
-final class RunStatistics {
+class RunStatistics {
 
     private static final long NEVER = Long.MIN_VALUE;
     private static final VarHandle RUNS;
@@ -44,23 +44,23 @@ final class RunStatistics {
     private volatile long lastNanos = -1;
 
     /** A run starts at {@code nanos}. */
-    void started(long nanos) {
+    void recordStart(long nanos) {
         LAST_STARTED.setRelease(this, nanos);
     }
 
     /** A run that started at {@code startedNanos} ended at {@code endedNanos}; returns how long it took. */
-    long ended(long startedNanos, long endedNanos) {
+    long recordEnd(long startedNanos, long endedNanos) {
         long took = endedNanos - startedNanos;
         LAST_NANOS.setRelease(this, took);
         RUNS.setRelease(this, runs + 1);
         return took;
     }
 
-    void failed() {
+    void countFailure() {
         FAILURES.getAndAdd(this, 1L);
     }
 
-    void skipped() {
+    void countSkip() {
         SKIPS.getAndAdd(this, 1L);
     }
 

@@ -31,14 +31,14 @@ final class WorkerLifecycle {
 
     private volatile WorkerState state = WorkerState.NEW;
     /** Counts starts, so that work left over from an earlier start can tell it is stale. */
-    private volatile long generation;
+    private volatile int generation;
     private volatile boolean forcing;
 
     WorkerState state() {
         return state;
     }
 
-    long generation() {
+    int generation() {
         return generation;
     }
 

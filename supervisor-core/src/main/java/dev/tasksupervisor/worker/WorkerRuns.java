@@ -39,7 +39,7 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * {@code seriesClock} and {@code lastRunFailed} belong to the series' own thread. A forced stop waiting
  * for the runs to end waits on the worker's life-cycle monitor, which the end of the last run notifies.
  */
-final class WorkerRuns {
+final class WorkerRuns extends RunStatistics {
 
     private static final Logger log = LoggerFactory.getLogger(BackgroundWorker.class);
     private static final VarHandle IN_PROGRESS;
@@ -53,8 +53,6 @@ final class WorkerRuns {
     }
 
     private final BackgroundWorker worker;
-    private final WorkerLifecycle lifecycle;
-    private final RunStatistics statistics = new RunStatistics();
 
     private volatile int inProgress;
     private volatile Thread runner;
@@ -64,13 +62,13 @@ final class WorkerRuns {
     /** Whether the last run of the current series failed. */
     private boolean lastRunFailed;
 
-    WorkerRuns(BackgroundWorker worker, WorkerLifecycle lifecycle) {
+    WorkerRuns(BackgroundWorker worker) {
         this.worker = worker;
-        this.lifecycle = lifecycle;
     }
 
+    /** The counts and last run of this worker's runs. */
     RunStatistics statistics() {
-        return statistics;
+        return this;
     }
 
     boolean isRunning() {
@@ -98,7 +96,7 @@ final class WorkerRuns {
             if (guard != null) {
                 // The guard may block (a lock in a database): ask it on a pool thread, never on this one, which
                 // may be an aloop or the timer loop. Decorated as the run itself would have been.
-                GuardedRun run = new GuardedRun(worker, guard, lifecycle.generation(), input, captured, ended);
+                GuardedRun run = new GuardedRun(worker, guard, worker.generation(), input, captured, ended);
                 handle.execute(run::run, !async && captured == null);
             } else if (async) {
                 runAsync(input).thenRun(ended);
@@ -157,7 +155,7 @@ final class WorkerRuns {
     /** Ends what {@link #beginSeries()} began. */
     void endSeries() {
         runner = null;
-        ended();
+        runOver();
     }
 
     /** Runs a sync target once inside a series; returns whether the worker goes on. */
@@ -176,7 +174,7 @@ final class WorkerRuns {
      */
     private Object invokeCounted(Object input) {
         long started = seriesClock;
-        statistics.started(started);
+        recordStart(started);
         Throwable failure = null;
         lastRunFailed = false;
         try {
@@ -189,7 +187,7 @@ final class WorkerRuns {
         } finally {
             long endedAt = System.nanoTime();
             // The next run in the series starts now, or after the listeners if any: their time is theirs.
-            seriesClock = tellEnded(statistics.ended(started, endedAt), failure) ? System.nanoTime() : endedAt;
+            seriesClock = tellEnded(recordEnd(started, endedAt), failure) ? System.nanoTime() : endedAt;
         }
     }
 
@@ -204,7 +202,7 @@ final class WorkerRuns {
         Aloop loop = worker.aloop().orElseThrow();
         IN_PROGRESS.getAndAdd(this, 1);
         long started = System.nanoTime();
-        statistics.started(started);
+        recordStart(started);
         CompletableFuture<Object> work;
         try {
             work = loop.spawn(() -> {
@@ -218,15 +216,15 @@ final class WorkerRuns {
                 return typed;
             });
         } catch (RejectedExecutionException | IllegalStateException e) {
-            ended();
+            runOver();
             failed(e);
-            tellEnded(statistics.ended(started, System.nanoTime()), e);
+            tellEnded(recordEnd(started, System.nanoTime()), e);
             return CompletableFuture.completedFuture(false);
         }
         CompletableFuture<Object> view = new CompletableFuture<>();
         asyncRun = view;
         work.whenComplete((result, error) -> {
-            ended(); // before the view: whoever the view wakes must find the run over
+            runOver(); // before the view: whoever the view wakes must find the run over
             if (error != null) {
                 view.completeExceptionally(error);
             } else {
@@ -237,11 +235,11 @@ final class WorkerRuns {
             asyncRun = null;
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             // Given up by a forced stop: not a failure of the target (listeners still hear how it ended).
-            boolean givenUp = cause instanceof CancellationException && !lifecycle.isActive();
+            boolean givenUp = cause instanceof CancellationException && !worker.isActive();
             if (cause != null && !givenUp) {
                 failed(cause);
             }
-            tellEnded(statistics.ended(started, System.nanoTime()), cause);
+            tellEnded(recordEnd(started, System.nanoTime()), cause);
             return givenUp ? false : cause != null || goOn(result);
         });
     }
@@ -266,10 +264,10 @@ final class WorkerRuns {
 
     /** Waits, on the life-cycle monitor, until no run is in progress or {@code deadline} passes. */
     boolean awaitEnded(Deadline deadline) {
-        synchronized (lifecycle) {
+        synchronized (worker.monitor()) {
             try {
                 while (inProgress > 0 && !deadline.hasPassed()) {
-                    deadline.waitOn(lifecycle);
+                    deadline.waitOn(worker.monitor());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -279,10 +277,10 @@ final class WorkerRuns {
     }
 
     /** One run in progress fewer; a forced stop waiting for the last one hears of it. */
-    private void ended() {
-        if ((int) IN_PROGRESS.getAndAdd(this, -1) == 1 && lifecycle.isForcing()) {
-            synchronized (lifecycle) {
-                lifecycle.notifyAll();
+    private void runOver() {
+        if ((int) IN_PROGRESS.getAndAdd(this, -1) == 1 && worker.isForcing()) {
+            synchronized (worker.monitor()) {
+                worker.monitor().notifyAll();
             }
         }
     }
@@ -305,9 +303,9 @@ final class WorkerRuns {
      * of it, so nothing is dropped unnoticed.
      */
     void failedBeforeTarget(long startedNanos, Throwable error) {
-        statistics.started(startedNanos);
+        recordStart(startedNanos);
         failed(error);
-        tellEnded(statistics.ended(startedNanos, System.nanoTime()), error);
+        tellEnded(recordEnd(startedNanos, System.nanoTime()), error);
     }
 
     /**
@@ -324,7 +322,7 @@ final class WorkerRuns {
     /** The guard refused a run asked for at {@code asked}: a skip, told to the listeners. */
     void skipped(long asked, RunGuard guard) {
         long took = System.nanoTime() - asked;
-        statistics.skipped();
+        countSkip();
         if (log.isDebugEnabled()) { // describe() is the guard's code: not worth calling for a line nobody sees
             log.debug("Worker '{}': run skipped, refused by its run guard ({})", worker.getName(),
                     GuardedRun.describe(guard));
@@ -341,10 +339,10 @@ final class WorkerRuns {
 
     /** A run failed: counted and handed to the error handler, unless a forced stop interrupted it. */
     private void failed(Throwable error) {
-        if (lifecycle.isForcing()) {
+        if (worker.isForcing()) {
             return;
         }
-        statistics.failed();
+        countFailure();
         try {
             worker.errorHandler().handle(worker, error);
         } catch (RuntimeException handlerError) {
