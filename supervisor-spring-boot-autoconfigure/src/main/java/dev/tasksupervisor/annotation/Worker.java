@@ -80,7 +80,7 @@ public @interface Worker {
 
     /**
      * How long the lock is held at most, should the instance holding it die: longer than the longest run.
-     * Default {@value dev.tasksupervisor.autoconfigure.lock.WorkerLock#DEFAULT_AT_MOST_FOR_TEXT}.
+     * Default {@value dev.tasksupervisor.lock.WorkerLock#DEFAULT_AT_MOST_FOR_TEXT}.
      */
     String lockAtMostFor() default "";
 
