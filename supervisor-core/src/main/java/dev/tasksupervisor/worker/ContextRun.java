@@ -24,6 +24,9 @@ final class ContextRun implements Runnable {
     private final Object item;
     private Runnable decorated;
     private Object input;
+    /** The start the run was dispatched in, and when it may begin; see {@link WorkerRuns#runSync(Object, int, long)}. */
+    private int startedIn;
+    private long notBefore;
     private boolean goOn;
     private boolean ran;
 
@@ -50,7 +53,14 @@ final class ContextRun implements Runnable {
      * @return whether the worker goes on (the target did not return {@code false})
      */
     boolean runInContext(Object input) {
+        return runInContext(input, worker.generation(), 0);
+    }
+
+    /** As {@link #runInContext(Object)}, for the start {@code startedIn} and no sooner than {@code notBefore}. */
+    boolean runInContext(Object input, int startedIn, long notBefore) {
         this.input = input;
+        this.startedIn = startedIn;
+        this.notBefore = notBefore;
         goOn = true;
         ran = false;
         try {
@@ -76,6 +86,6 @@ final class ContextRun implements Runnable {
     @Override
     public void run() {
         ran = true;
-        goOn = worker.runs().runSync(input);
+        goOn = worker.runs().runSync(input, startedIn, notBefore);
     }
 }

@@ -39,15 +39,18 @@ final class GuardedRun {
     private final Object input;
     private final ContextRun captured;
     private final Runnable ended;
+    /** When the run may begin, asking included (0: at once); see {@link WorkerRuns#awaitTime}. */
+    private final long notBefore;
 
     GuardedRun(BackgroundWorker worker, RunGuard guard, int startedIn, Object input, ContextRun captured,
-            Runnable ended) {
+            Runnable ended, long notBefore) {
         this.worker = worker;
         this.guard = guard;
         this.startedIn = startedIn;
         this.input = input;
         this.captured = captured;
         this.ended = ended;
+        this.notBefore = notBefore;
     }
 
     /** The pool task: asks and runs, then ends the run once the ask no longer counts as in progress. */
@@ -65,6 +68,9 @@ final class GuardedRun {
 
     /** Returns what to do once the ask no longer counts as a run in progress. */
     private Runnable askAndRun() {
+        if (worker.startEnded(startedIn) || !worker.runs().awaitTime(notBefore)) {
+            return ended; // stopped by force before it began: nothing is asked, nothing runs
+        }
         long asked = System.nanoTime();
         RunGuard.Permit permit;
         try {
@@ -91,9 +97,9 @@ final class GuardedRun {
         }
         try {
             if (captured != null) {
-                captured.runInContext(input);
+                captured.runInContext(input, startedIn, 0);
             } else {
-                worker.runs().runSync(input);
+                worker.runs().runSync(input, startedIn, 0);
             }
         } finally {
             release(permit);

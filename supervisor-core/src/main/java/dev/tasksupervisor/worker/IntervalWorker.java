@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledFuture;
 
 import dev.tasksupervisor.aloop.Aloop;
 import dev.tasksupervisor.config.InvalidSettingException;
+import dev.tasksupervisor.lifecycle.Deadline;
 
 /**
  * Runs its target on a schedule: neotasker's {@code BackgroundIntervalWorker}. Either every
@@ -34,6 +35,10 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private boolean skipNext;
     private boolean triggered;
     private ScheduledFuture<?> timer;
+    /** When the next scheduled run is due ({@link System#nanoTime()}); its timer fires {@code lead} sooner. */
+    private long nextDue;
+    /** How much sooner than a run is due its timer fires, so that the hand-off to a pool thread is done by then. */
+    private long lead;
     /** The context of the thread that started the worker, for every run; null without a task decorator. */
     private volatile ContextRun startContext;
 
@@ -153,17 +158,48 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     void onStart() {
         Aloop loop = timerLoop();
         startContext = captureRun(null);
+        boolean firstAtOnce = false;
         synchronized (monitor()) {
-            timer = startInterval != null
-                    ? loop.scheduleAtFixedRate(this::tick, initialDelay, startInterval)
-                    : loop.schedule(this::tick, initialDelay);
+            long initial = Deadline.nanos(initialDelay);
+            long every = Deadline.nanos(startInterval != null ? startInterval : startDelay);
+            // An async run starts on the timer's own loop: nothing to hand over ahead of time.
+            lead = isAsync() ? 0 : Math.min(LEAD_NANOS, every / 2);
+            nextDue = System.nanoTime() + initial;
+            if (startInterval == null) {
+                timer = loop.schedule(this::tick, Duration.ofNanos(Math.max(0, initial - lead)));
+            } else {
+                long first = initial - lead;
+                if (first < 0) {
+                    // Too soon to fire ahead of the first run: it is handed over now and waits for its time, and
+                    // the timer, which keeps one period between firings, begins with the second.
+                    firstAtOnce = true;
+                    first += every;
+                }
+                timer = loop.scheduleAtFixedRate(this::tick, Duration.ofNanos(first), startInterval);
+            }
+        }
+        if (firstAtOnce) {
+            tick();
         }
     }
 
+    /** How much sooner a timer fires than the sync run it hands to a pool thread: more than a hand-off takes. */
+    private static final long LEAD_NANOS = 1_000_000;
+
+    /**
+     * A timer fired, {@code lead} before a run is due: the run is handed to a pool thread, which waits until
+     * it is due. A fixed rate moves the due time on by one period at every firing, run or not, so the
+     * schedule does not drift.
+     */
     private void tick() {
+        long due;
         synchronized (monitor()) {
             if (!isActive()) {
                 return;
+            }
+            due = nextDue;
+            if (startInterval != null) {
+                nextDue += Deadline.nanos(startInterval);
             }
             if (skipNext) {
                 skipNext = false;
@@ -175,7 +211,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             }
             running = true;
         }
-        runs().dispatch(null, startContext, this::runEnded);
+        runs().dispatch(null, startContext, this::runEnded, due);
     }
 
     /**
@@ -237,11 +273,13 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         }
     }
 
-    /** With a fixed delay, arms the timer for the next run. Caller holds the lock. */
+    /** With a fixed delay, arms the timer for the next run, {@code lead} ahead of it. Caller holds the monitor. */
     private void scheduleNextDelay() {
         if (startDelay != null) {
+            long delayNanos = Deadline.nanos(startDelay);
+            nextDue = System.nanoTime() + delayNanos;
             try {
-                timer = timerLoop().schedule(this::tick, startDelay);
+                timer = timerLoop().schedule(this::tick, Duration.ofNanos(Math.max(0, delayNanos - lead)));
             } catch (RejectedExecutionException e) {
                 timer = null; // the loop is stopping with the supervisor
             }

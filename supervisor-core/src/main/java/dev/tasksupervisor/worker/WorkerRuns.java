@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,32 +83,41 @@ final class WorkerRuns extends RunStatistics {
 
     // ------------------------------------------------------------------ dispatching
 
+    /** As {@link #dispatch(Object, ContextRun, Runnable, long)}, to run at once. */
+    void dispatch(Object input, ContextRun captured, Runnable ended) {
+        dispatch(input, captured, ended, 0);
+    }
+
     /**
      * Runs the target once on the pool (sync) or the worker's aloop (async), in the context {@code captured}
-     * holds if not null, then calls {@code ended} on the thread that finished it. If the pool refuses the
-     * run because the supervisor shuts it down, the worker stops and {@code ended} is called at once; if it
-     * refuses it for another reason (no thread could be made), that is a failed run, and the worker goes on.
+     * holds if not null, then calls {@code ended} on the thread that finished it. A sync run starts no sooner
+     * than {@code notBefore} ({@link System#nanoTime()}; 0 for at once): a timer may hand it to the pool ahead
+     * of its tick, so that the hand-off does not make it late. A run whose start has ended by the time a pool
+     * thread takes it (a forced stop, and maybe a new start) does not reach the target. If the pool refuses
+     * the run because the supervisor shuts it down, the worker stops and {@code ended} is called at once; if
+     * it refuses it for another reason (no thread could be made), that is a failed run, and the worker goes on.
      */
-    void dispatch(Object input, ContextRun captured, Runnable ended) {
+    void dispatch(Object input, ContextRun captured, Runnable ended, long notBefore) {
         SchedulerHandle handle = worker.handle();
         RunGuard guard = worker.getRunGuard();
         boolean async = worker.isAsync();
+        int startedIn = worker.generation();
         try {
             if (guard != null) {
                 // The guard may block (a lock in a database): ask it on a pool thread, never on this one, which
                 // may be an aloop or the timer loop. Decorated as the run itself would have been.
-                GuardedRun run = new GuardedRun(worker, guard, worker.generation(), input, captured, ended);
+                GuardedRun run = new GuardedRun(worker, guard, startedIn, input, captured, ended, notBefore);
                 handle.execute(run::run, !async && captured == null);
             } else if (async) {
                 runAsync(input).thenRun(ended);
             } else if (captured != null) {
                 handle.execute(() -> {
-                    captured.runInContext(input);
+                    captured.runInContext(input, startedIn, notBefore);
                     ended.run();
                 }, false);
             } else {
                 handle.execute(() -> {
-                    runSync(input);
+                    runSync(input, startedIn, notBefore);
                     ended.run();
                 }, true);
             }
@@ -131,14 +141,44 @@ final class WorkerRuns extends RunStatistics {
 
     /** Runs a sync target once, here and now, with the bookkeeping; returns whether the worker goes on. */
     boolean runSync(Object input) {
+        return runSync(input, worker.generation(), 0);
+    }
+
+    /**
+     * Runs a sync target once for the start {@code startedIn}, no sooner than {@code notBefore}; returns
+     * whether the worker goes on. The run counts as in progress from before it checks its start: once it has
+     * checked, no new start can begin until it ends, and a forced stop interrupts its wait.
+     */
+    boolean runSync(Object input, int startedIn, long notBefore) {
         beginSeries();
         Object result;
         try {
+            if (worker.startEnded(startedIn) || !awaitTime(notBefore)) {
+                return true; // stopped by force (and maybe started again) before it began: nothing ran
+            }
+            seriesClock = System.nanoTime();
             result = invokeCounted(input);
         } finally {
             endSeries();
         }
         return goOn(result);
+    }
+
+    /**
+     * Waits, parked, until {@code notBefore} (0: not at all). Returns false if a forced stop interrupted the
+     * wait; the interrupt was for this run, which now does not happen.
+     */
+    boolean awaitTime(long notBefore) {
+        if (notBefore == 0) {
+            return true;
+        }
+        for (long left; (left = notBefore - System.nanoTime()) > 0; ) {
+            LockSupport.parkNanos(this, left);
+            if (Thread.interrupted()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -147,5 +148,33 @@ class IntervalWorkerTests extends WorkerTestSupport {
         assertThat(supervisor.getWorker("renamed")).isSameAs(worker);
         assertThat(seen.get(0)).isEqualTo("renamed:eu:o");
         worker.stop();
+    }
+
+    @Test
+    void aRunHandedToThePoolAheadOfItsTickNeverStartsBeforeIt() {
+        // The timer fires up to a millisecond early so that the hand-off to a pool thread is done by the tick;
+        // the thread then waits for the tick itself. The j-th run cannot start before the j-th tick, which is at
+        // least j periods after the start began (read in beforeStart, just before the schedule is set up). The
+        // second start is the one measured: the first links the code, which would hide a run a millisecond early.
+        long period = Duration.ofMillis(20).toNanos();
+        List<Long> starts = new CopyOnWriteArrayList<>();
+        AtomicLong anchor = new AtomicLong();
+        IntervalWorker worker = new IntervalWorker(supervisor, "on-time", Duration.ofNanos(period),
+                WorkerTarget.of(() -> starts.add(System.nanoTime()))) {
+            @Override
+            protected void beforeStart() {
+                anchor.set(System.nanoTime());
+            }
+        };
+        worker.start();
+        await().until(() -> starts.size() >= 3);
+        worker.stop();
+        starts.clear();
+        worker.start();
+        await().until(() -> starts.size() >= 10);
+        worker.stop();
+        for (int j = 0; j < 10; j++) {
+            assertThat(starts.get(j) - anchor.get()).as("run %d", j).isGreaterThanOrEqualTo(j * period);
+        }
     }
 }
