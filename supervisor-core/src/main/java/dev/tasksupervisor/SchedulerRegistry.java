@@ -162,7 +162,7 @@ final class SchedulerRegistry {
             for (WorkerListener listener : listeners) {
                 try {
                     call.accept(listener);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     failed(listener, worker, e);
                 }
             }
@@ -174,7 +174,7 @@ final class SchedulerRegistry {
             for (WorkerListener listener : listeners) {
                 try {
                     listener.runEnded(worker, durationNanos, failure);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     failed(listener, worker, e);
                 }
             }
@@ -185,14 +185,17 @@ final class SchedulerRegistry {
             for (WorkerListener listener : listeners) {
                 try {
                     listener.runSkipped(worker, durationNanos);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     failed(listener, worker, e);
                 }
             }
         }
 
-        /** The first failure of a listener at ERROR with its stack trace; the rest, once per run, at DEBUG. */
-        private void failed(WorkerListener listener, BackgroundWorker worker, RuntimeException e) {
+        /**
+         * The first failure of a listener at ERROR with its stack trace; the rest, once per run, at DEBUG. An
+         * Error too: one listener's must not keep the others, or the run's end, from being told.
+         */
+        private void failed(WorkerListener listener, BackgroundWorker worker, Throwable e) {
             if (failed.add(listener)) {
                 log.error("Task supervisor '{}': worker listener {} failed on worker '{}' (its further failures are "
                         + "logged at DEBUG)", supervisorId, listener, worker.getName(), e);

@@ -81,26 +81,48 @@ final class SupervisorStop {
         return done;
     }
 
-    /** Asks every part to stop, waits for each until the deadline, forces the rest and reports them. */
-    static void stopAll(List<? extends Stoppable> parts, Deadline deadline, StopReport.Builder report) {
-        for (Stoppable part : parts) {
-            part.requestStop();
-        }
+    /**
+     * Asks every part to stop, waits for each until the deadline, forces the rest and reports them. A part
+     * that throws (a custom scheduler, a hook) is logged and forced; the others go on regardless.
+     */
+    void stopAll(List<? extends Stoppable> parts, Deadline deadline, StopReport.Builder report) {
         List<Stoppable> late = new ArrayList<>();
+        List<Stoppable> asked = new ArrayList<>(parts.size());
         for (Stoppable part : parts) {
+            try {
+                part.requestStop();
+                asked.add(part);
+            } catch (RuntimeException | Error e) {
+                log.error("Task supervisor '{}': asking {} to stop failed; it is forced", id, part, e);
+                late.add(part);
+            }
+        }
+        for (Stoppable part : asked) {
             boolean done;
             try {
                 done = part.awaitStop(deadline.remaining());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 done = false;
+            } catch (RuntimeException | Error e) {
+                log.error("Task supervisor '{}': waiting for {} to stop failed; it is forced", id, part, e);
+                done = false;
             }
             if (!done) {
                 late.add(part);
             }
         }
-        for (Stoppable part : late) {
-            report.add(part.forceStop());
+        forceAll(id, late, report);
+    }
+
+    /** Forces every part and reports it; one that throws is logged, and the rest are forced still. */
+    static void forceAll(String id, List<? extends Stoppable> parts, StopReport.Builder report) {
+        for (Stoppable part : parts) {
+            try {
+                report.add(part.forceStop());
+            } catch (RuntimeException | Error e) {
+                log.error("Task supervisor '{}': forcing {} to stop failed", id, part, e);
+            }
         }
     }
 
@@ -149,7 +171,7 @@ final class SupervisorStop {
         for (Scheduler scheduler : schedulers.all()) {
             try {
                 scheduler.requestStop();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 log.error("Task supervisor '{}': asking '{}' to stop failed", id, scheduler.getName(), e);
             }
         }

@@ -60,7 +60,8 @@ import dev.tasksupervisor.worker.WorkerListener;
  *
  * <p>Stopping has the verbs of every {@link Stoppable}, and neotasker's flags as {@link StopOptions}. A stop
  * called on one of the supervisor's own threads (a task, a worker's target, an aloop) cannot wait for the
- * work it is part of, so it goes on in the background, on a daemon thread {@code supervisor_<id>_stopper}.
+ * work it is part of, so it goes on in the background, on a daemon thread {@code supervisor_<id>_stopper};
+ * called from a hook on the thread that runs the stop, it returns at once, the stop under way.
  *
  * <p>Thread safety: every public method may be called from any thread. State transitions, aloop creation
  * and configuration are serialised by {@code lifecycle}; {@code state} and {@code pool} are volatile so
@@ -98,7 +99,10 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** What the stop could not finish; written once under {@code lifecycle} before {@code stopped} opens. */
     private volatile StopReport stopReport;
-    /** The thread finishing a stop in the background, once there is one. */
+    /**
+     * The thread running the stop sequence while it runs (the caller of {@code stop}, or the background
+     * stopper): a stop or {@code block()} called on it, from a hook of a worker it stops, must not wait.
+     */
     private volatile Thread stopper;
 
     /** A supervisor with a random UUID as its id. */
@@ -306,6 +310,14 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
      */
     public StopReport stop(StopOptions options) {
         Objects.requireNonNull(options, "options");
+        return stop(options, false);
+    }
+
+    /**
+     * A stop as {@code options} say; {@code force} (for {@link #forceStop()}) forces a stop already under
+     * way instead of waiting for it. Deciding between the two is {@link #beginStop()}'s, under the lock.
+     */
+    private StopReport stop(StopOptions options, boolean force) {
         long began = System.nanoTime();
         Deadline deadline = deadlineOf(options);
         boolean canWait = !onOwnThread();
@@ -314,6 +326,8 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
                 return finishStop(deadline, options, began);
             }
             stopInBackground(deadline, options, began);
+        } else if (force && state == SupervisorState.STOPPING) {
+            return forceUnderWay(began);
         } else if (canWait) {
             awaitStopped(deadline);
         }
@@ -332,16 +346,16 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
      */
     @Override
     public StopReport forceStop() {
-        StopOptions now = StopOptions.defaults().withTimeout(Duration.ZERO).withCancelTasks(true);
-        if (state == SupervisorState.STOPPING) {
-            long began = System.nanoTime();
-            StopReport.Builder report = StopReport.builder();
-            schedulers.all().forEach(scheduler -> report.add(scheduler.forceStop()));
-            report.poolTasks(pool.shutdownNow(), 0);
-            aloops.all().forEach(loop -> report.add(loop.forceStop()));
-            return report.build(Duration.ofNanos(System.nanoTime() - began));
-        }
-        return stop(now);
+        return stop(StopOptions.defaults().withTimeout(Duration.ZERO).withCancelTasks(true), true);
+    }
+
+    /** Forces the parts of a stop begun by another caller, which goes on and makes the final report. */
+    private StopReport forceUnderWay(long began) {
+        StopReport.Builder report = StopReport.builder();
+        SupervisorStop.forceAll(id, schedulers.all(), report);
+        report.poolTasks(pool.shutdownNow(), 0);
+        SupervisorStop.forceAll(id, aloops.all(), report);
+        return report.build(Duration.ofNanos(System.nanoTime() - began));
     }
 
     @Override
@@ -416,7 +430,6 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
             }
         }, threadNamePrefix + "stopper");
         t.setDaemon(true); // like the pool's threads: a stop in the background does not keep the JVM alive
-        stopper = t;
         t.start();
     }
 
@@ -426,6 +439,7 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
      */
     private StopReport finishStop(Deadline deadline, StopOptions options, long began) {
         StopReport report = null;
+        stopper = Thread.currentThread();
         try {
             report = new SupervisorStop(id, schedulers, aloops, pollDelay).run(pool, ownLoop, deadline, options, began);
             return report;
@@ -435,6 +449,7 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
                         : StopReport.builder().build(Duration.ofNanos(System.nanoTime() - began)); // failed on the way
                 moveTo(SupervisorState.STOPPED);
             }
+            stopper = null;
             stopped.countDown();
         }
     }
@@ -460,8 +475,8 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
     }
 
     /**
-     * Whether the calling thread is one of the supervisor's own (a pool thread, an aloop, the stopper),
-     * which a stop must not wait on: it would wait for itself. Logs why the stop does not wait.
+     * Whether the calling thread is one of the supervisor's own (a pool thread, an aloop, the thread running
+     * the stop), which a stop must not wait on: it would wait for itself. Logs why the stop does not wait.
      */
     private boolean onOwnThread() {
         boolean ownThread = isOwnThread();

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
@@ -30,8 +31,10 @@ import dev.tasksupervisor.lifecycle.StopReport;
  *
  * <h2>Stopping</h2>
  * {@link #requestStop()} moves the worker to {@code STOPPING} and tells its kind, which stops scheduling;
- * the run in progress finishes, a queue drains, and the kind then calls {@link #idle()}, the one way to
- * {@code STOPPED} besides force. {@link #forceStop()} interrupts a sync run, gives up an async one (its
+ * the run in progress finishes, a queue drains, and the kind then calls {@link #idle(int)}, the one way to
+ * {@code STOPPED} besides force. Each of these steps names the start it belongs to: a kind's callback, a
+ * timer or a forced stop that runs late, after the worker stopped and started again, does nothing to the
+ * new start. A hook that throws is logged and the stop goes on: a stop always ends. {@link #forceStop()} interrupts a sync run, gives up an async one (its
  * stage goes on; the run counts as in progress until it completes) and lets the kind hand back what it
  * queued. A stop called from the worker's own run cannot wait for that run: it asks and returns, and
  * {@link #restart()} from there starts the worker again once the run has ended.
@@ -283,10 +286,12 @@ public abstract class BackgroundWorker implements Scheduler {
     abstract void onStart();
 
     /**
-     * Tells the kind a stop began: cancel timers, and call {@link #idle()} as soon as no run is in progress
-     * (and, for a queue, the queue is drained). Called once per stop, outside the lock.
+     * Tells the kind a stop of the start {@code startedIn} began: cancel timers, and call
+     * {@link #idle(int)} as soon as no run is in progress (and, for a queue, the queue is drained). Called
+     * once per stop, outside the lock, so the worker may have stopped and started again since: a kind
+     * does nothing unless {@code startedIn} is still its start.
      */
-    abstract void onStopRequested();
+    abstract void onStopRequested(int startedIn);
 
     /** Stops and starts the worker again, with its own settings; from its own run, once that run has ended. */
     public void restart() {
@@ -304,36 +309,49 @@ public abstract class BackgroundWorker implements Scheduler {
     /** Moves an active worker to STOPPING and tells the kind; a no-op otherwise. */
     @Override
     public final void requestStop() {
+        int stopping;
         synchronized (lifecycle) {
             if (!lifecycle.isActive()) {
                 return;
             }
-            beforeStop();
+            hook("beforeStop", this::beforeStop);
             lifecycle.stopRequested();
+            stopping = lifecycle.generation();
         }
-        onStopRequested();
+        onStopRequested(stopping);
     }
 
     /**
-     * The kind has no run in progress and nothing left to run: a stopping worker is now STOPPED. The one
-     * way a stop ends without force; kinds call it whenever they become idle, and it does nothing unless
-     * the worker is STOPPING.
+     * The kind has no run in progress and nothing left to run for the start {@code startedIn}: if that
+     * start is stopping, the worker is now STOPPED. The one way a stop ends without force; kinds call it
+     * whenever they become idle, and it does nothing unless that start is STOPPING and the kind has no run
+     * left ({@link #hasRunLeft()}, asked under the same lock as the move).
      */
-    final void idle() {
-        if (lifecycle.state() == WorkerState.STOPPING && lifecycle.settled()) {
-            stopped();
-        }
-    }
-
-    /** After the move to STOPPED: the hook, and the start a restart from the worker's own run asked for. */
-    private void stopped() {
-        afterStop();
-        log.debug("Worker '{}' stopped", name);
+    final void idle(int startedIn) {
         boolean again;
         synchronized (lifecycle) {
+            if (hasRunLeft() || !lifecycle.settled(startedIn)) {
+                return;
+            }
             again = restartWhenStopped;
             restartWhenStopped = false;
         }
+        stopped(again);
+    }
+
+    /**
+     * Whether the kind has a run dispatched that has not ended; asked under the life-cycle lock, so that
+     * a settle never overtakes a run dispatched meanwhile. Kinds whose runs the caller of {@link #idle(int)}
+     * already accounts for (a queue's drain, a continuous loop) have none.
+     */
+    boolean hasRunLeft() {
+        return false;
+    }
+
+    /** After the move to STOPPED: the hook, and the start a restart from the worker's own run asked for. */
+    private void stopped(boolean again) {
+        hook("afterStop", this::afterStop);
+        log.debug("Worker '{}' stopped", name);
         if (again && !lifecycle.isForcing()) {
             try {
                 start();
@@ -376,13 +394,24 @@ public abstract class BackgroundWorker implements Scheduler {
         long began = System.nanoTime();
         requestStop();
         StopReport.Builder report = StopReport.builder();
-        if (!lifecycle.forcing()) {
+        int forced = lifecycle.forcing();
+        if (forced < 0) {
             return report.build(Duration.ZERO); // not stopping: never started, or stopped already
         }
-        onForcing();
-        Thread thread = runs.interruptAndGiveUp();
+        onForcing(forced);
+        Thread thread;
+        CompletableFuture<?> asyncRun;
+        synchronized (lifecycle) {
+            // Under the lock, so that no new start (whose run this would hit) can begin in between.
+            if (lifecycle.generation() != forced) {
+                return report.build(Duration.ZERO); // the stop ended meanwhile, and the worker started again
+            }
+            thread = runs.interrupt();
+            asyncRun = runs.asyncRun();
+        }
+        runs.giveUp(asyncRun); // outside the lock: what the async run's end calls may run here
         Deadline grace = Deadline.after(INTERRUPTED_GRACE);
-        report.undelivered(name, onForced(grace));
+        report.undelivered(name, onForced(forced, grace));
         boolean ended = runs.awaitEnded(grace);
         if (!ended) {
             log.warn("Worker '{}' did not finish its run within the stop timeout: it is stopped, but its run (its "
@@ -390,8 +419,15 @@ public abstract class BackgroundWorker implements Scheduler {
                     thread != null ? thread.getName() : async ? "its aloop" : "a pool thread");
         }
         report.forcedWorker(name, !ended);
-        if (lifecycle.forced()) {
-            stopped();
+        boolean settled;
+        synchronized (lifecycle) {
+            settled = lifecycle.settled(forced);
+            if (settled) {
+                restartWhenStopped = false; // a forced stop ends a restart asked for by the run it stopped
+            }
+        }
+        if (settled) {
+            stopped(false);
         }
         return report.build(Duration.ofNanos(System.nanoTime() - began));
     }
@@ -399,15 +435,19 @@ public abstract class BackgroundWorker implements Scheduler {
     /** The grace in milliseconds, for Javadoc. */
     private static final long INTERRUPTED_GRACE_MILLIS = 100;
 
-    /** Tells a kind that a forced stop begins, before its run is interrupted: run nothing new from now on. */
-    void onForcing() {
+    /**
+     * Tells a kind that a forced stop of the start {@code startedIn} begins, before its run is interrupted:
+     * run nothing new from now on. Outside the lock: a kind ignores it unless that is still its start.
+     */
+    void onForcing(int startedIn) {
     }
 
     /**
-     * Lets a kind give up its pending work in a forced stop, after its run was interrupted or given up, by
-     * {@code grace} at the latest; returns what it handed back (a queue's items), in order.
+     * Lets a kind give up the pending work of the start {@code startedIn} in a forced stop, after its run
+     * was interrupted or given up, by {@code grace} at the latest; returns what it handed back (a queue's
+     * items), in order.
      */
-    List<?> onForced(Deadline grace) {
+    List<?> onForced(int startedIn, Deadline grace) {
         return List.of();
     }
 
@@ -425,6 +465,15 @@ public abstract class BackgroundWorker implements Scheduler {
 
     /** Called once the worker has stopped. */
     protected void afterStop() {
+    }
+
+    /** Runs a stop hook; one that throws is logged, and the stop goes on: a stop must always end. */
+    private void hook(String which, Runnable hook) {
+        try {
+            hook.run();
+        } catch (RuntimeException | Error e) {
+            log.error("The {} hook of worker '{}' failed; the stop goes on", which, name, e);
+        }
     }
 
     // ------------------------------------------------------------------ running the target
@@ -453,11 +502,14 @@ public abstract class BackgroundWorker implements Scheduler {
     }
 
     /**
-     * Whether the start {@code startedIn} that dispatched a run is over: the worker was stopped by force
-     * (a graceful stop is still STOPPING while it waits for the run) or has been started again since.
+     * Whether the start {@code startedIn} that dispatched a run is over: a forced stop began, the worker
+     * stopped (a graceful stop is still STOPPING while it waits for the run), or it has been started again
+     * since. The state is read before the generation: a start writes them in the other order, so a reader
+     * that sees the new start's ACTIVE also sees its generation.
      */
     final boolean startEnded(int startedIn) {
-        return lifecycle.generation() != startedIn || lifecycle.state() == WorkerState.STOPPED;
+        WorkerState s = lifecycle.state();
+        return s == WorkerState.STOPPED || lifecycle.generation() != startedIn || lifecycle.isForcing();
     }
 
     /** Whether the target is async (returns a {@code CompletionStage}, runs on an aloop). */

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * or an earlier run: the wrong context; so the pool task that runs a {@code ContextRun} is not decorated,
  * and each run is decorated once. Made only when the supervisor has a decorator.
  *
- * <p>Not thread-safe: one run at a time, the worker's own invariant; {@code input} and {@code goOn}
+ * <p>Not thread-safe: one run at a time, the worker's own invariant; {@code input} and {@code outcome}
  * are touched only by the thread running it, inside {@link #runInContext}.
  */
 final class ContextRun implements Runnable {
@@ -27,7 +27,7 @@ final class ContextRun implements Runnable {
     /** The start the run was dispatched in, and when it may begin; see {@link WorkerRuns#runSync(Object, int, long)}. */
     private int startedIn;
     private long notBefore;
-    private boolean goOn;
+    private WorkerRuns.Outcome outcome;
     private boolean ran;
 
     private ContextRun(BackgroundWorker worker, Object item) {
@@ -48,20 +48,15 @@ final class ContextRun implements Runnable {
     }
 
     /**
-     * Runs the target once with {@code input} inside the captured context.
-     *
-     * @return whether the worker goes on (the target did not return {@code false})
+     * Runs the target once with {@code input} inside the captured context, for the start {@code startedIn}
+     * and no sooner than {@code notBefore}. A decorator that fails, or never calls the run, makes it a
+     * failed run ({@link WorkerRuns.Outcome#GO_ON}: the worker goes on).
      */
-    boolean runInContext(Object input) {
-        return runInContext(input, worker.generation(), 0);
-    }
-
-    /** As {@link #runInContext(Object)}, for the start {@code startedIn} and no sooner than {@code notBefore}. */
-    boolean runInContext(Object input, int startedIn, long notBefore) {
+    WorkerRuns.Outcome runInContext(Object input, int startedIn, long notBefore) {
         this.input = input;
         this.startedIn = startedIn;
         this.notBefore = notBefore;
-        goOn = true;
+        outcome = WorkerRuns.Outcome.GO_ON;
         ran = false;
         try {
             decorated.run();
@@ -79,13 +74,13 @@ final class ContextRun implements Runnable {
         } finally {
             this.input = null;
         }
-        return goOn;
+        return outcome;
     }
 
     /** Called by the decorator's wrapper, in the captured context. */
     @Override
     public void run() {
         ran = true;
-        goOn = worker.runs().runSync(input, startedIn, notBefore);
+        outcome = worker.runs().runSync(input, startedIn, notBefore);
     }
 }

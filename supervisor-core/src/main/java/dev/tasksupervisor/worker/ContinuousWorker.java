@@ -56,8 +56,9 @@ public class ContinuousWorker extends NoInputWorker {
 
     /**
      * The pool task holding the loop failed outside the target (the task decorator around it threw, or
-     * never ran it): the target cannot run, so count that as a failed run and stop, rather than stay
-     * ACTIVE with nothing running.
+     * never ran it; the run machinery itself contains the target's, handler's and listeners' failures):
+     * the target cannot run, so count that as a failed run and stop, rather than stay ACTIVE with nothing
+     * running.
      */
     private void loopFailed(int start, Throwable error) {
         if (generation() != start) {
@@ -65,7 +66,7 @@ public class ContinuousWorker extends NoInputWorker {
         }
         runs().failedInDecorator(null, error.getCause() != null ? error.getCause() : error);
         requestStop();
-        idle();
+        idle(start);
     }
 
     /** Whether this loop still belongs to the current start (a forced stop and restart leave it behind). */
@@ -74,34 +75,30 @@ public class ContinuousWorker extends NoInputWorker {
     }
 
     private void loop(int start) {
-        while (current(start) && runs().runSync(null)) {
+        while (current(start) && runs().runSync(null, start, 0).goOn()) {
             // each pass is one run; the worker keeps this pool thread meanwhile
         }
-        if (generation() == start) {
-            idle();
-        }
+        idle(start);
     }
 
     private void nextAsync(int start) {
         if (!current(start)) {
-            if (generation() == start) {
-                idle();
-            }
+            idle(start);
             return;
         }
-        runs().runAsync(null).thenAccept(goOn -> {
+        runs().runAsync(null, start).thenAccept(goOn -> {
             try {
                 // Through the executor rather than recursively: a target that completes at once must not grow the stack.
                 timerLoop().executor().execute(() -> nextAsync(start));
             } catch (RejectedExecutionException e) {
                 requestStop();
-                idle();
+                idle(start);
             }
         });
     }
 
     @Override
-    void onStopRequested() {
+    void onStopRequested(int startedIn) {
         // The loop sees the state at its next pass and settles the stop itself.
     }
 }

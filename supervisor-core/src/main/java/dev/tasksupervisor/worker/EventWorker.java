@@ -138,7 +138,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
         if (again) {
             runs().dispatch(null, run, this::runEnded);
         } else if (!isActive()) {
-            idleIfNotRunning();
+            idle(generation()); // settles unless a run was dispatched meanwhile (hasRunLeft)
         }
     }
 
@@ -157,8 +157,11 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
     }
 
     @Override
-    void onStopRequested() {
+    void onStopRequested(int startedIn) {
         synchronized (monitor()) {
+            if (generation() != startedIn) {
+                return; // late: the worker stopped and started again meanwhile
+            }
             pending = false;
             next = null;
             if (followUp != null) {
@@ -166,15 +169,12 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
                 followUp = null;
             }
         }
-        idleIfNotRunning();
+        idle(startedIn); // unless a run is going: its end settles the stop
     }
 
-    private void idleIfNotRunning() {
-        synchronized (monitor()) {
-            if (running) {
-                return; // the run's end settles the stop
-            }
-        }
-        idle();
+    /** The run dispatched last has not ended: {@code running} belongs to whoever dispatched it, of any start. */
+    @Override
+    boolean hasRunLeft() {
+        return running;
     }
 }

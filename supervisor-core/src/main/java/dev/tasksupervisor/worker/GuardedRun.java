@@ -56,11 +56,14 @@ final class GuardedRun {
     /** The pool task: asks and runs, then ends the run once the ask no longer counts as in progress. */
     void run() {
         Runnable then;
-        worker.runs().beginSeries();
-        try {
-            then = askAndRun();
-        } finally {
-            worker.runs().endSeries();
+        if (!worker.runs().beginSeries(startedIn)) {
+            then = ended; // stopped by force before it began: nothing is asked, nothing runs
+        } else {
+            try {
+                then = askAndRun();
+            } finally {
+                worker.runs().endSeries();
+            }
         }
         // After the count dropped: ending the run may finish a stop, whose waiter may start the worker again.
         then.run();
@@ -68,8 +71,8 @@ final class GuardedRun {
 
     /** Returns what to do once the ask no longer counts as a run in progress. */
     private Runnable askAndRun() {
-        if (worker.startEnded(startedIn) || !worker.runs().awaitTime(notBefore)) {
-            return ended; // stopped by force before it began: nothing is asked, nothing runs
+        if (!worker.runs().awaitTime(notBefore)) {
+            return ended; // a forced stop interrupted the wait: nothing is asked, nothing runs
         }
         long asked = System.nanoTime();
         RunGuard.Permit permit;
@@ -92,8 +95,8 @@ final class GuardedRun {
         }
         if (worker.isAsync()) {
             // runAsync counts the run itself until its stage completes, so the count never drops to 0 in between.
-            CompletableFuture<Boolean> stage = worker.runs().runAsync(input);
-            return () -> stage.whenComplete((goOn, error) -> releaseAfterAsync(permit));
+            CompletableFuture<WorkerRuns.Outcome> stage = worker.runs().runAsync(input, startedIn);
+            return () -> stage.whenComplete((outcome, error) -> releaseAfterAsync(permit));
         }
         try {
             if (captured != null) {

@@ -159,6 +159,8 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         Aloop loop = timerLoop();
         startContext = captureRun(null);
         boolean firstAtOnce = false;
+        int start = generation();
+        Runnable tick = () -> tick(start);
         synchronized (monitor()) {
             long initial = Deadline.nanos(initialDelay);
             long every = Deadline.nanos(startInterval != null ? startInterval : startDelay);
@@ -166,7 +168,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             lead = isAsync() ? 0 : Math.min(LEAD_NANOS, every / 2);
             nextDue = System.nanoTime() + initial;
             if (startInterval == null) {
-                timer = loop.schedule(this::tick, Duration.ofNanos(Math.max(0, initial - lead)));
+                timer = loop.schedule(tick, Duration.ofNanos(Math.max(0, initial - lead)));
             } else {
                 long first = initial - lead;
                 if (first < 0) {
@@ -175,11 +177,11 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                     firstAtOnce = true;
                     first += every;
                 }
-                timer = loop.scheduleAtFixedRate(this::tick, Duration.ofNanos(first), startInterval);
+                timer = loop.scheduleAtFixedRate(tick, Duration.ofNanos(first), startInterval);
             }
         }
         if (firstAtOnce) {
-            tick();
+            tick(start);
         }
     }
 
@@ -189,17 +191,19 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     /**
      * A timer fired, {@code lead} before a run is due: the run is handed to a pool thread, which waits until
      * it is due. A fixed rate moves the due time on by one period at every firing, run or not, so the
-     * schedule does not drift.
+     * schedule does not drift. A timer of an earlier start that fired as it was cancelled does nothing.
      */
-    private void tick() {
+    private void tick(int start) {
         long due;
         synchronized (monitor()) {
-            if (!isActive()) {
+            if (!isActive() || generation() != start) {
                 return;
             }
             due = nextDue;
             if (startInterval != null) {
                 nextDue += Deadline.nanos(startInterval);
+            } else {
+                timer = null; // a fixed delay's timer fires once; the end of the run arms the next
             }
             if (skipNext) {
                 skipNext = false;
@@ -261,7 +265,9 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                     triggered = false;
                     running = true;
                     again = true;
-                } else {
+                } else if (timer == null) {
+                    // The timer is armed already when this run is left over from an earlier start, and the
+                    // new start's first timer has not fired yet: one timer at a time.
                     scheduleNextDelay();
                 }
             }
@@ -269,7 +275,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         if (again) {
             runs().dispatch(null, startContext, this::runEnded);
         } else if (!isActive()) {
-            idle();
+            idle(generation()); // settles unless a run was dispatched meanwhile (hasRunLeft)
         }
     }
 
@@ -279,7 +285,8 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             long delayNanos = Deadline.nanos(startDelay);
             nextDue = System.nanoTime() + delayNanos;
             try {
-                timer = timerLoop().schedule(this::tick, Duration.ofNanos(Math.max(0, delayNanos - lead)));
+                int start = generation();
+                timer = timerLoop().schedule(() -> tick(start), Duration.ofNanos(Math.max(0, delayNanos - lead)));
             } catch (RejectedExecutionException e) {
                 timer = null; // the loop is stopping with the supervisor
             }
@@ -287,18 +294,23 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     }
 
     @Override
-    void onStopRequested() {
-        boolean idle;
+    void onStopRequested(int startedIn) {
         synchronized (monitor()) {
+            if (generation() != startedIn) {
+                return; // late: the worker stopped and started again meanwhile, and this timer is the new start's
+            }
             if (timer != null) {
                 timer.cancel(false);
                 timer = null;
             }
             triggered = false;
-            idle = !running;
         }
-        if (idle) {
-            idle();
-        }
+        idle(startedIn); // unless a run is going: its end settles the stop
+    }
+
+    /** The run dispatched last has not ended: {@code running} belongs to whoever dispatched it, of any start. */
+    @Override
+    boolean hasRunLeft() {
+        return running;
     }
 }

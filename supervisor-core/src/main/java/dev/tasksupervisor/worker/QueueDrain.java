@@ -29,14 +29,16 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * task to the pool, which runs items back to back until the queue is empty, handing itself to a fresh
  * task every {@value #ITEMS_PER_TASK} items so that busy workers share threads. When the queue looks empty
  * the drain lowers {@code scheduled}, then looks once more: an item put in between, or a stop begun, makes
- * it raise the flag again (or lose it to the put that does).
+ * it raise the flag again (or lose it to the put that does). A drain that finds the worker STOPPING also
+ * looks once more before it settles the stop: a put that saw ACTIVE added its item before the stop began.
  *
  * <h2>A put that races a stop</h2>
  * {@code put} adds the item, then checks that the worker is still ACTIVE and this is still its current
  * queue. If not (a stop, or a stop and a new start, came in between), it takes the item back and refuses
- * it; if the item is gone already, a drain of this start took it and handles it (or hands it back), so
- * the put stands. It never dispatches a drain for a queue that is no longer current. Since a new start
- * publishes its queue before it becomes ACTIVE, a put that sees ACTIVE sees that queue.
+ * it (that very object: another put's equal item stays); if the item is gone already, a drain of this start
+ * took it and handles it (or hands it back), so the put stands. It never dispatches a drain for a queue
+ * that is no longer current. A queue is made under the life-cycle lock by its start's first put, and a
+ * new start clears it before it becomes ACTIVE, so a put that sees ACTIVE sees that start's queue.
  *
  * <h2>Linger</h2>
  * A batch that is not full when the queue runs dry waits up to the poll delay for more items, held in
@@ -51,6 +53,8 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * everything queued, in queue order, to the worker's undelivered-items handler. Only if no drain
  * surrenders within the stop's grace (the run ignores its interruption) does the stopping thread take the
  * items itself; a drain that wakes up after that takes nothing more, and hands back only what it holds.
+ * An input taken just as the stop began, whose run then finds the start ended
+ * ({@link WorkerRuns.Outcome#NOT_RUN}), goes back first in the same way: it was never run.
  *
  * <p>Thread safety: the queue, {@code size} and {@code space} are concurrent; {@code scheduled},
  * {@code lingering} and {@code lingerPending} change by compare-and-set; {@code closed} is volatile;
@@ -86,6 +90,8 @@ final class QueueDrain<T> {
     }
 
     private final QueueWorker<T> worker;
+    /** The start this queue belongs to: {@link BackgroundWorker#generation()}. */
+    private final int startedIn;
     private final int batchSize;
     private final int capacity;
     /** The items, or with {@code contexts} each item's {@link ContextRun}. */
@@ -108,8 +114,10 @@ final class QueueDrain<T> {
     /** Whether the items were handed back after {@code closed}; guarded by this. */
     private boolean surrendered;
 
-    QueueDrain(QueueWorker<T> worker, int batchSize, int capacity, Comparator<? super T> order, boolean contexts) {
+    QueueDrain(QueueWorker<T> worker, int startedIn, int batchSize, int capacity, Comparator<? super T> order,
+            boolean contexts) {
         this.worker = worker;
+        this.startedIn = startedIn;
         this.batchSize = batchSize;
         this.capacity = capacity;
         this.contexts = contexts;
@@ -153,7 +161,8 @@ final class QueueDrain<T> {
         queue.add(element);
         SIZE.getAndAdd(this, 1);
         if (!worker.isActive() || !worker.isCurrent(this)) {
-            if (queue.remove(element)) {
+            // By identity: an equal item that another put had accepted must stay.
+            if (queue.removeIf(queued -> queued == element)) {
                 taken(1);
                 throw new IllegalStateException("queue worker '" + worker.getName() + "' stopped while the item was "
                         + "being put: it was not accepted; start the worker and put it again");
@@ -204,13 +213,24 @@ final class QueueDrain<T> {
         scheduled = false;
         worker.runs().refused(null, error);
         try {
-            worker.timerLoop().schedule(() -> {
-                if (!queue.isEmpty() && !scheduled && SCHEDULED.compareAndSet(this, false, true)) {
-                    dispatch();
-                }
-            }, RETRY_AFTER_REFUSAL);
+            worker.timerLoop().schedule(this::retryAfterRefusal, RETRY_AFTER_REFUSAL);
         } catch (RuntimeException e) {
-            log.debug("Worker '{}': no retry of the refused drain; the next put dispatches it", worker.getName(), e);
+            if (worker.getState() == WorkerState.STOPPING && SCHEDULED.compareAndSet(this, false, true)) {
+                handBack(); // no timer either: nothing will run what is queued, and the stop must still end
+            } else {
+                log.debug("Worker '{}': no retry of the refused drain; the next put dispatches it", worker.getName(), e);
+            }
+        }
+    }
+
+    /**
+     * Dispatches the refused drain again if it has work: items, a lingering batch, or a stop to settle (which
+     * only a drain does, even of an empty queue).
+     */
+    private void retryAfterRefusal() {
+        boolean work = !queue.isEmpty() || lingering != null || worker.getState() == WorkerState.STOPPING;
+        if (work && !abandoned() && !scheduled && SCHEDULED.compareAndSet(this, false, true)) {
+            dispatch();
         }
     }
 
@@ -251,16 +271,18 @@ final class QueueDrain<T> {
                 lingerTimer = worker.timerLoop().schedule(this::resumeLinger, linger);
                 return LINGER;
             } catch (RejectedExecutionException e) {
-                lingerPending = false;
-                lingering = null;
+                if (!LINGER_PENDING.compareAndSet(this, true, false)) {
+                    return LINGER; // a stop took the batch over meanwhile, and dispatched a drain that runs it
+                }
+                lingering = null; // the timer loop is stopping: run the batch now
             }
         }
         return batch;
     }
 
     private boolean abandoned() {
-        // Stopped by force, or restarted since: this queue is no longer the worker's.
-        return closed || worker.getState() == WorkerState.STOPPED || !worker.isCurrent(this);
+        // Stopped by force, or stopped and restarted since: this queue is no longer the worker's.
+        return closed || worker.startEnded(startedIn);
     }
 
     /**
@@ -301,7 +323,12 @@ final class QueueDrain<T> {
             }
             boolean goOn;
             if (contexts) {
-                goOn = runInContext(input); // each run is decorated, with its own bookkeeping
+                WorkerRuns.Outcome outcome = runInContext(input); // each run decorated, with its own bookkeeping
+                if (outcome == WorkerRuns.Outcome.NOT_RUN) {
+                    surrender(held(input)); // taken as a forced stop began: never run, so it goes back first
+                    return;
+                }
+                goOn = outcome.goOn();
                 handled++;
                 if (interruptedByStop(input)) {
                     return;
@@ -310,7 +337,10 @@ final class QueueDrain<T> {
                 // Single items queued behind this one run in the same series: the in-progress bookkeeping
                 // once, not per item. take() and handBack() may settle a stop, and a batch may hand the drain
                 // to its linger timer, so those stay outside the series.
-                worker.runs().beginSeries();
+                if (!worker.runs().beginSeries(startedIn)) {
+                    surrender(held(input)); // taken as a forced stop began: never run, so it goes back first
+                    return;
+                }
                 try {
                     do {
                         goOn = worker.runs().runInSeries(input);
@@ -343,24 +373,28 @@ final class QueueDrain<T> {
         if (!worker.isForcing() || !worker.runs().lastRunFailed()) {
             return false;
         }
-        @SuppressWarnings("unchecked")
-        List<Object> held = batchSize > 0 ? (List<Object>) input : List.of(input);
-        surrender(held);
+        surrender(held(input));
         return true;
     }
 
+    /** The queue elements an input holds: the batch's, or the single item's. */
+    @SuppressWarnings("unchecked")
+    private List<Object> held(Object input) {
+        return batchSize > 0 ? (List<Object>) input : List.of(input);
+    }
+
     /** Runs the target for an item or a batch in its putter's context (the first item's, for a batch). */
-    private boolean runInContext(Object input) {
+    private WorkerRuns.Outcome runInContext(Object input) {
         if (batchSize == 0) {
             ContextRun run = (ContextRun) input;
-            return run.runInContext(run.item());
+            return run.runInContext(run.item(), startedIn, 0);
         }
         List<?> elements = (List<?>) input;
         List<T> batch = new ArrayList<>(elements.size());
         for (Object element : elements) {
             batch.add(item(element));
         }
-        return ((ContextRun) elements.get(0)).runInContext(batch);
+        return ((ContextRun) elements.get(0)).runInContext(batch, startedIn, 0);
     }
 
     private void drainAsync() {
@@ -368,10 +402,12 @@ final class QueueDrain<T> {
         if (input == null) {
             return;
         }
-        worker.runs().runAsync(input).thenAccept(goOn -> {
-            if (closed) {
+        worker.runs().runAsync(input, startedIn).thenAccept(outcome -> {
+            if (outcome == WorkerRuns.Outcome.NOT_RUN) {
+                surrender(held(input)); // taken as a forced stop began: never run, so it goes back first
+            } else if (closed) {
                 surrender(List.of()); // the run given up stays with its stage; the rest goes back
-            } else if (!goOn) {
+            } else if (outcome == WorkerRuns.Outcome.STOP) {
                 handBack();
             } else if (!abandoned()) {
                 dispatch();
@@ -385,7 +421,10 @@ final class QueueDrain<T> {
      */
     private boolean idle() {
         if (worker.getState() == WorkerState.STOPPING) {
-            worker.idle();
+            if (!queue.isEmpty()) {
+                return true; // put by a putter that saw ACTIVE, so before the stop began: drain it too
+            }
+            worker.idle(startedIn);
             scheduled = false;
             return false;
         }
@@ -466,7 +505,7 @@ final class QueueDrain<T> {
             surrendered = true; // nothing left for a forced stop to wait for
             notifyAll();
         }
-        worker.idle();
+        worker.idle(startedIn);
         scheduled = false;
     }
 

@@ -1,7 +1,5 @@
 package dev.tasksupervisor.worker;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,17 +47,10 @@ public class QueueWorker<T> extends BackgroundWorker {
     /** {@code null}: the default, which logs the count. */
     private volatile Consumer<List<T>> undeliveredHandler;
 
-    private static final VarHandle DRAIN;
-
-    static {
-        try {
-            DRAIN = MethodHandles.lookup().findVarHandle(QueueWorker.class, "drain", QueueDrain.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** This start's queue, once its first put made it; cleared, while not ACTIVE, by each start. */
+    /**
+     * This start's queue, once its first put made it (under the life-cycle lock, while ACTIVE); cleared by
+     * each start before it becomes ACTIVE.
+     */
     private volatile QueueDrain<T> drain;
     /** The settings of the current start, for its queue. */
     private volatile int startCapacity;
@@ -220,20 +211,29 @@ public class QueueWorker<T> extends BackgroundWorker {
         currentDrain().put(item, timeoutNanos);
     }
 
-    /** This start's queue, made now if this is the start's first put. */
+    /**
+     * This start's queue, made now if this is the start's first put: under the life-cycle lock, so that it
+     * belongs to the start that is ACTIVE, with that start's settings, once per start.
+     */
     private QueueDrain<T> currentDrain() {
         QueueDrain<T> current = drain;
         if (current != null) {
             return current;
         }
-        QueueDrain<T> made = new QueueDrain<>(this, batchSize, startCapacity, startComparator, startContexts);
-        if (DRAIN.compareAndSet(this, null, made)) {
-            return made;
+        synchronized (monitor()) {
+            requireActive(); // again under the lock: a stop may have come since the put checked
+            if (drain == null) {
+                drain = new QueueDrain<>(this, generation(), batchSize, startCapacity, startComparator, startContexts);
+            }
+            return drain;
         }
-        @SuppressWarnings("unchecked")
-        QueueDrain<T> raced = (QueueDrain<T>) DRAIN.getVolatile(this);
-        // A start in between cleared it again: the stale put goes into a queue of its own and is refused.
-        return raced != null ? raced : made;
+    }
+
+    /** This start's queue, if it has one and {@code startedIn} is still the current start. */
+    private QueueDrain<T> drainOf(int startedIn) {
+        synchronized (monitor()) {
+            return generation() == startedIn ? drain : null;
+        }
     }
 
     /** Refuses a put unless the worker is active. */
@@ -268,26 +268,26 @@ public class QueueWorker<T> extends BackgroundWorker {
     }
 
     @Override
-    void onStopRequested() {
-        QueueDrain<T> current = drain;
+    void onStopRequested(int startedIn) {
+        QueueDrain<T> current = drainOf(startedIn);
         if (current != null) {
             current.stopRequested();
         } else {
-            idle(); // no item ever came: nothing to drain
+            idle(startedIn); // no item ever came (no put makes a queue once STOPPING): nothing to drain
         }
     }
 
     @Override
-    void onForcing() {
-        QueueDrain<T> current = drain;
+    void onForcing(int startedIn) {
+        QueueDrain<T> current = drainOf(startedIn);
         if (current != null) {
             current.close();
         }
     }
 
     @Override
-    List<?> onForced(Deadline grace) {
-        QueueDrain<T> current = drain;
+    List<?> onForced(int startedIn, Deadline grace) {
+        QueueDrain<T> current = drainOf(startedIn);
         return current == null ? List.of() : current.surrenderedBy(grace);
     }
 

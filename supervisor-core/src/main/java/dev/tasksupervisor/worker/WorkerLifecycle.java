@@ -14,7 +14,7 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * ACTIVE    requestStop(): stop(), stop(Duration), requestStop(), the target    STOPPING
  *           returned false, the pool shut down under a run
  * STOPPING  settled: the kind has no run in progress and nothing left to run    STOPPED
- *           (a queue drained), see BackgroundWorker#idle()
+ *           (a queue drained), see BackgroundWorker#idle(int)
  * STOPPING  forced: forceStop(), or a stop whose wait ran out; what still runs   STOPPED
  *           is interrupted or given up, what is queued handed back
  * </pre>
@@ -22,6 +22,9 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * <p>While {@code STOPPING} nothing new is accepted (puts, triggers) and the current run finishes; a
  * queue drains. {@code forcing} is set when a forced stop begins and stays until the next start: runs
  * that fail from then on failed because the stop interrupted them, not by themselves.
+ *
+ * <p>Every move out of a start (settled, forced) names the start it ends: the kinds' callbacks, timers and
+ * forced stops run outside the monitor, and one from an earlier start must not end a later one.
  *
  * <p>Thread safety: {@code state}, {@code generation} and {@code forcing} are written only under this
  * object's monitor (it is private to its worker) and read anywhere; a waiter for the end of a stop waits on
@@ -74,9 +77,12 @@ final class WorkerLifecycle {
         return true;
     }
 
-    /** STOPPING → STOPPED by settling; whether this call made the move. */
-    synchronized boolean settled() {
-        if (state != WorkerState.STOPPING) {
+    /**
+     * STOPPING → STOPPED for the start {@code startedIn}, by settling or by force; whether this call made
+     * the move. Caller holds the monitor. Work left over from an earlier start cannot end a later one's stop.
+     */
+    boolean settled(int startedIn) {
+        if (generation != startedIn || state != WorkerState.STOPPING) {
             return false;
         }
         moveTo(WorkerState.STOPPED);
@@ -84,18 +90,16 @@ final class WorkerLifecycle {
         return true;
     }
 
-    /** Marks a forced stop as begun; whether the worker is still STOPPING, so that it is this call's to force. */
-    synchronized boolean forcing() {
+    /**
+     * Marks a forced stop as begun; returns the start it forces, or -1 unless the worker is STOPPING (then
+     * there is nothing for this call to force).
+     */
+    synchronized int forcing() {
         if (state != WorkerState.STOPPING) {
-            return false;
+            return -1;
         }
         forcing = true;
-        return true;
-    }
-
-    /** STOPPING → STOPPED by force; whether this call made the move. */
-    synchronized boolean forced() {
-        return settled();
+        return generation;
     }
 
     /** Waits until the worker is neither ACTIVE nor STOPPING, at most until {@code deadline}. */

@@ -31,6 +31,16 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * {@code CancellationException}), while the target's own stage, not cancelled, keeps the run in progress
  * until it completes: a start cannot overlap it.
  *
+ * <h2>A run begins only inside its start</h2>
+ * Every run names the start that dispatched it, and the worker may have been stopped by force (and started
+ * again) while the run waited for a thread. So a run first counts itself in progress, then checks that its
+ * start has not ended ({@link BackgroundWorker#startEnded}); only then does it publish its thread as the
+ * runner, and it checks once more. A start refuses to begin while anything is in progress, so a run that
+ * passed the first check can no longer be overtaken by a new start; and a forced stop sets its flag before
+ * it reads the runner, so a run either sees the flag at its second check or is interrupted. A run whose
+ * start ended never reaches the target: its outcome is {@link Outcome#NOT_RUN}, and a queue hands its input
+ * back. It touches nothing that belongs to the running series (the runner, the series clock).
+ *
  * <h2>Failures</h2>
  * A run that fails goes to the error handler and counts as a failure, unless a forced stop had begun:
  * then it failed because the stop interrupted it, and the listeners hear how it ended (a queue hands its
@@ -50,6 +60,31 @@ final class WorkerRuns extends RunStatistics {
             IN_PROGRESS = MethodHandles.lookup().findVarHandle(WorkerRuns.class, "inProgress", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** What a sync run came to. */
+    enum Outcome {
+        /** The target ran, and the worker goes on. */
+        GO_ON,
+        /** The target ran and returned {@code false}: the worker stops. */
+        STOP,
+        /** The run's start had ended before the target could run: nothing ran. */
+        NOT_RUN,
+        /** An async run that a forced stop gave up: its stage goes on, the worker does not. */
+        GIVEN_UP;
+
+        boolean goOn() {
+            return this == GO_ON;
+        }
+    }
+
+    /** How a forced stop completes an async run's view: a cancellation, told apart from the target's own. */
+    private static final class GivenUp extends CancellationException {
+        private static final long serialVersionUID = 1L;
+
+        GivenUp() {
+            super("given up by a forced stop");
         }
     }
 
@@ -109,7 +144,7 @@ final class WorkerRuns extends RunStatistics {
                 GuardedRun run = new GuardedRun(worker, guard, startedIn, input, captured, ended, notBefore);
                 handle.execute(run::run, !async && captured == null);
             } else if (async) {
-                runAsync(input).thenRun(ended);
+                runAsync(input, startedIn).thenRun(ended);
             } else if (captured != null) {
                 handle.execute(() -> {
                     captured.runInContext(input, startedIn, notBefore);
@@ -139,29 +174,28 @@ final class WorkerRuns extends RunStatistics {
 
     // ------------------------------------------------------------------ sync runs
 
-    /** Runs a sync target once, here and now, with the bookkeeping; returns whether the worker goes on. */
-    boolean runSync(Object input) {
-        return runSync(input, worker.generation(), 0);
-    }
-
     /**
-     * Runs a sync target once for the start {@code startedIn}, no sooner than {@code notBefore}; returns
-     * whether the worker goes on. The run counts as in progress from before it checks its start: once it has
-     * checked, no new start can begin until it ends, and a forced stop interrupts its wait.
+     * Runs a sync target once for the start {@code startedIn}, no sooner than {@code notBefore}, here and
+     * now, with the bookkeeping. Inside a series this thread already runs (a run guard's), it joins it.
      */
-    boolean runSync(Object input, int startedIn, long notBefore) {
-        beginSeries();
+    Outcome runSync(Object input, int startedIn, long notBefore) {
+        boolean joined = runner == Thread.currentThread();
+        if (!joined && !beginSeries(startedIn)) {
+            return Outcome.NOT_RUN;
+        }
         Object result;
         try {
-            if (worker.startEnded(startedIn) || !awaitTime(notBefore)) {
-                return true; // stopped by force (and maybe started again) before it began: nothing ran
+            if ((joined && worker.startEnded(startedIn)) || !awaitTime(notBefore)) {
+                return Outcome.NOT_RUN; // stopped by force (and maybe started again) before it began
             }
             seriesClock = System.nanoTime();
             result = invokeCounted(input);
         } finally {
-            endSeries();
+            if (!joined) {
+                endSeries();
+            }
         }
-        return goOn(result);
+        return goOn(result) ? Outcome.GO_ON : Outcome.STOP;
     }
 
     /**
@@ -182,20 +216,45 @@ final class WorkerRuns extends RunStatistics {
     }
 
     /**
-     * Marks this thread as running the target for a series of inputs (a queue drain). Between
-     * {@code beginSeries()} and {@link #endSeries()} call only {@link #runInSeries}; anything that may settle
-     * a stop must come after the series ended, or a restart would find a run in progress.
+     * Marks this thread as running the target for a series of inputs of the start {@code startedIn} (a
+     * queue drain, a run guard's ask and run); false, with nothing begun, if that start has ended (see the
+     * class comment). Between a successful {@code beginSeries} and {@link #endSeries()} call only
+     * {@link #runInSeries}; anything that may settle a stop must come after the series ended, or a restart
+     * would find a run in progress.
      */
-    void beginSeries() {
+    boolean beginSeries(int startedIn) {
         IN_PROGRESS.getAndAdd(this, 1);
-        runner = Thread.currentThread();
-        seriesClock = System.nanoTime();
+        if (!worker.startEnded(startedIn)) {
+            runner = Thread.currentThread();
+            if (!worker.startEnded(startedIn)) {
+                seriesClock = System.nanoTime();
+                return true;
+            }
+            runner = null; // a forced stop came in between; it may have seen this thread, and interrupted it
+            clearStopInterrupt();
+        }
+        runOver();
+        return false;
     }
 
-    /** Ends what {@link #beginSeries()} began. */
+    /** Ends what {@link #beginSeries} began. */
     void endSeries() {
         runner = null;
+        clearStopInterrupt();
         runOver();
+    }
+
+    /**
+     * Once this thread is no longer the runner: a forced stop may be interrupting it right now (under the
+     * life-cycle lock, see {@link BackgroundWorker#forceStop()}); waits that out and clears the interrupt,
+     * which was meant for the run and must not reach whatever this pool thread does next.
+     */
+    private void clearStopInterrupt() {
+        if (worker.isForcing()) {
+            synchronized (worker.monitor()) {
+                Thread.interrupted();
+            }
+        }
     }
 
     /** Runs a sync target once inside a series; returns whether the worker goes on. */
@@ -234,13 +293,17 @@ final class WorkerRuns extends RunStatistics {
     // ------------------------------------------------------------------ async runs
 
     /**
-     * Starts an async target once on the worker's aloop. The returned stage never fails: it completes with
-     * whether the worker goes on, after the bookkeeping; early, with {@code false}, when a forced stop gives
-     * the run up.
+     * Starts an async target once on the worker's aloop for the start {@code startedIn}. The returned stage
+     * never fails: it completes with the outcome after the bookkeeping ({@link Outcome#GO_ON} for a failed
+     * run too); early, with {@link Outcome#GIVEN_UP}, when a forced stop gives the run up.
      */
-    CompletableFuture<Boolean> runAsync(Object input) {
+    CompletableFuture<Outcome> runAsync(Object input, int startedIn) {
         Aloop loop = worker.aloop().orElseThrow();
         IN_PROGRESS.getAndAdd(this, 1);
+        if (worker.startEnded(startedIn)) {
+            runOver(); // stopped by force before it began: nothing runs (see the class comment)
+            return CompletableFuture.completedFuture(Outcome.NOT_RUN);
+        }
         long started = System.nanoTime();
         recordStart(started);
         CompletableFuture<Object> work;
@@ -259,10 +322,14 @@ final class WorkerRuns extends RunStatistics {
             runOver();
             failed(e);
             tellEnded(recordEnd(started, System.nanoTime()), e);
-            return CompletableFuture.completedFuture(false);
+            worker.requestStop(); // the aloop refused: nothing can run this worker's target any more
+            return CompletableFuture.completedFuture(Outcome.STOP);
         }
         CompletableFuture<Object> view = new CompletableFuture<>();
         asyncRun = view;
+        if (worker.isForcing()) {
+            view.completeExceptionally(new GivenUp()); // a forced stop read asyncRun before it was set
+        }
         work.whenComplete((result, error) -> {
             runOver(); // before the view: whoever the view wakes must find the run over
             if (error != null) {
@@ -274,32 +341,44 @@ final class WorkerRuns extends RunStatistics {
         return view.handle((result, error) -> {
             asyncRun = null;
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            // Given up by a forced stop: not a failure of the target (listeners still hear how it ended).
-            boolean givenUp = cause instanceof CancellationException && !worker.isActive();
+            // Given up by a forced stop: not a failure of the target (listeners still hear how it ended). A
+            // stage the target cancelled itself is its own failure, even while a graceful stop drains.
+            boolean givenUp = cause instanceof GivenUp;
             if (cause != null && !givenUp) {
                 failed(cause);
             }
             tellEnded(recordEnd(started, System.nanoTime()), cause);
-            return givenUp ? false : cause != null || goOn(result);
+            if (givenUp) {
+                return Outcome.GIVEN_UP;
+            }
+            return cause != null || goOn(result) ? Outcome.GO_ON : Outcome.STOP;
         });
     }
 
     // ------------------------------------------------------------------ a forced stop
 
     /**
-     * A forced stop: interrupts the sync run and gives up the async one; returns the thread interrupted, or
-     * {@code null}.
+     * A forced stop interrupts the sync run; returns the thread interrupted, or {@code null}. Called under
+     * the life-cycle lock, which a runner that ends its series waits for before it clears the interrupt.
      */
-    Thread interruptAndGiveUp() {
+    Thread interrupt() {
         Thread thread = runner;
         if (thread != null) {
             thread.interrupt();
         }
-        CompletableFuture<?> run = asyncRun;
-        if (run != null) {
-            run.completeExceptionally(new CancellationException()); // as a cancelled future would
-        }
         return thread;
+    }
+
+    /** The view of the async run in progress, or {@code null}. */
+    CompletableFuture<?> asyncRun() {
+        return asyncRun;
+    }
+
+    /** A forced stop gives up the async run whose view this is (read by {@link #asyncRun()}); null: none. */
+    void giveUp(CompletableFuture<?> view) {
+        if (view != null) {
+            view.completeExceptionally(new GivenUp()); // a CancellationException, as a cancelled future's
+        }
     }
 
     /** Waits, on the life-cycle monitor, until no run is in progress or {@code deadline} passes. */
@@ -334,7 +413,12 @@ final class WorkerRuns extends RunStatistics {
         if (listener == null) {
             return false;
         }
-        listener.runEnded(worker, took, failure);
+        try {
+            listener.runEnded(worker, took, failure);
+        } catch (RuntimeException | Error e) {
+            // Not the run's failure; and escaping it would skip the run's end, leaving the worker running for ever.
+            log.error("A worker listener failed on a run of worker '{}'", worker.getName(), e);
+        }
         return true;
     }
 
@@ -369,7 +453,11 @@ final class WorkerRuns extends RunStatistics {
         }
         WorkerListener listener = worker.handle().listener();
         if (listener != null) {
-            listener.runSkipped(worker, took);
+            try {
+                listener.runSkipped(worker, took);
+            } catch (RuntimeException | Error e) {
+                log.error("A worker listener failed on a skipped run of worker '{}'", worker.getName(), e);
+            }
         }
     }
 
@@ -385,7 +473,9 @@ final class WorkerRuns extends RunStatistics {
         countFailure();
         try {
             worker.errorHandler().handle(worker, error);
-        } catch (RuntimeException handlerError) {
+        } catch (RuntimeException | Error handlerError) {
+            // An Error too (a handler that rethrows Errors): escaping here would skip the run's end, and the
+            // worker would count as running for ever.
             log.error("The error handler of worker '{}' failed", worker.getName(), handlerError);
         }
     }
