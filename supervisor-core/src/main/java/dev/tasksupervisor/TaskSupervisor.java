@@ -67,6 +67,11 @@ import dev.tasksupervisor.worker.WorkerListener;
  * and configuration are serialised by {@code lifecycle}; {@code state} and {@code pool} are volatile so
  * that {@link #spawn} reads them without a lock. Subclasses may override public methods; call
  * {@code super} to keep the supervisor's guarantees.
+ *
+ * <p>Why one long class: it is the public face, and most of its length is the Javadoc of its API (neotasker's
+ * verbs, each a method). The machinery behind it lives apart, package-private: the pool ({@link TaskPool}),
+ * the aloops ({@link AloopRegistry}), the schedulers ({@link SchedulerRegistry}), the stop sequence
+ * ({@link SupervisorStop}); what stays here is the life cycle and the delegation.
  */
 public class TaskSupervisor implements WorkerHost, Stoppable {
 

@@ -42,6 +42,10 @@ import dev.tasksupervisor.lifecycle.StopReport;
  * ACTIVE   -- requestStop() ------------------------------------&gt; STOPPING  (new async functions refused)
  * STOPPING -- the last pending work done, or forceStop() -------&gt; STOPPED   (the thread ended: terminated())
  * </pre>
+ *
+ * <p>Why one long class: the loop thread, its timers and the pending-work count that a stop waits on are
+ * one state machine ({@code pending} and {@code shutdown} handshake with each other), behind the one
+ * {@link Aloop} interface.
  */
 final class ThreadAloop implements Aloop {
 

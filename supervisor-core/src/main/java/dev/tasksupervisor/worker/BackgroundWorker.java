@@ -46,6 +46,11 @@ import dev.tasksupervisor.lifecycle.StopReport;
  * starts and stops (and the kinds' own state); the per-start fields ({@code name}, {@code context},
  * {@code aloop}, {@code handle}) are written under it before the worker becomes ACTIVE. Settings ({@code set*})
  * are read at start; change them while the worker is not active.
+ *
+ * <p>Why one long class: it is what users subclass and call, settings, hooks, life cycle and introspection,
+ * and half of it is their Javadoc. The life-cycle table is {@link WorkerLifecycle}'s, running the target
+ * {@link WorkerRuns}'s, a queue's protocol {@link QueueDrain}'s; what stays here is the start and stop
+ * sequences, which must hold the life-cycle lock across the kind's hooks.
  */
 public abstract class BackgroundWorker implements Scheduler {
 

@@ -58,8 +58,12 @@ import dev.tasksupervisor.lifecycle.Deadline;
  *
  * <p>Thread safety: the queue, {@code size} and {@code space} are concurrent; {@code scheduled},
  * {@code lingering} and {@code lingerPending} change by compare-and-set; {@code closed} is volatile;
- * {@code surrendered} and {@code handedBack} are guarded by this drain's monitor (the object is private to
+ * {@code surrendered} is guarded by this drain's monitor (the object is private to
  * its worker), which also keeps the handler's calls in queue order.
+ *
+ * <p>Why one long class: the drain's ownership, lingering, stopping and surrender share the same few fields
+ * ({@code scheduled}, {@code lingering}, {@code closed}, {@code surrendered}) and the invariants above tie
+ * them together; split, each part would have to reach into the others' state.
  */
 final class QueueDrain<T> {
 

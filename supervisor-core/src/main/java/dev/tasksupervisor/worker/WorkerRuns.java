@@ -49,6 +49,9 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * <p>Thread safety: {@code inProgress}, {@code runner} and {@code asyncRun} are read anywhere;
  * {@code seriesClock} and {@code lastRunFailed} belong to the series' own thread. A forced stop waiting
  * for the runs to end waits on the worker's life-cycle monitor, which the end of the last run notifies.
+ *
+ * <p>Why one long class: the sync, async and forced paths all keep the same two invariants (the in-progress
+ * count and the runner, and a run only inside its start); apart, each would reimplement them.
  */
 final class WorkerRuns extends RunStatistics {
 
