@@ -360,7 +360,7 @@ public abstract class BackgroundWorker implements Scheduler {
         if (again && !lifecycle.isForcing()) {
             try {
                 start();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 log.error("Worker '{}' could not start again after the restart its own run asked for", name, e);
             }
         }

@@ -63,7 +63,7 @@ final class ContextRun implements Runnable {
             if (!ran) {
                 worker.runs().failedInDecorator(input, null);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (ran) {
                 // The target's own failures are counted inside runSync: this one is the decorator's, after it.
                 log.error("The task decorator failed after a run of worker '{}'", worker.getName(), e);

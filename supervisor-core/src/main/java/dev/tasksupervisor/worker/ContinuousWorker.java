@@ -86,7 +86,7 @@ public class ContinuousWorker extends NoInputWorker {
             idle(start);
             return;
         }
-        runs().runAsync(null, start).thenAccept(goOn -> {
+        runs().runAsync(null, start, null).thenAccept(outcome -> {
             try {
                 // Through the executor rather than recursively: a target that completes at once must not grow the stack.
                 timerLoop().executor().execute(() -> nextAsync(start));

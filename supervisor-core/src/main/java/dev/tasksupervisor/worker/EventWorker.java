@@ -55,6 +55,10 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
             pending = false;
             now = false;
             next = null;
+            if (followUp != null) {
+                followUp.cancel(false); // left armed by a stop that reached the kind too late to cancel it
+                followUp = null;
+            }
         }
     }
 
@@ -88,6 +92,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
         requireActiveToTrigger();
         ContextRun mine = captureRun(null); // outside the lock: the decorator is application code
         ContextRun run;
+        int start;
         synchronized (monitor()) {
             // Checked again under the lock: a stop that found the worker idle may have finished meanwhile.
             requireActiveToTrigger();
@@ -108,15 +113,18 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
             running = true;
             run = next != null ? next : mine;
             next = null;
+            start = generation();
         }
-        runs().dispatch(null, run, this::runEnded);
+        runs().dispatch(null, run, this::runEnded, start);
     }
 
     private void runEnded() {
         boolean again = false;
         ContextRun run = null;
+        int start;
         synchronized (monitor()) {
             running = false;
+            start = generation();
             if (pending && isActive()) {
                 pending = false;
                 Duration delay = getPollDelay();
@@ -127,7 +135,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
                     next = null;
                 } else {
                     try {
-                        followUp = timerLoop().schedule(this::followUp, delay);
+                        followUp = timerLoop().schedule(() -> followUp(start), delay);
                     } catch (RejectedExecutionException e) {
                         followUp = null; // the supervisor is stopping: no more runs
                     }
@@ -136,15 +144,19 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
             }
         }
         if (again) {
-            runs().dispatch(null, run, this::runEnded);
+            runs().dispatch(null, run, this::runEnded, start);
         } else if (!isActive()) {
             idle(generation()); // settles unless a run was dispatched meanwhile (hasRunLeft)
         }
     }
 
-    private void followUp() {
+    /** The coalesced run of the start {@code start} is due; a timer left over from an earlier start does nothing. */
+    private void followUp(int start) {
         ContextRun run;
         synchronized (monitor()) {
+            if (generation() != start) {
+                return;
+            }
             followUp = null;
             if (!isActive() || running) {
                 return;
@@ -153,7 +165,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
             run = next;
             next = null;
         }
-        runs().dispatch(null, run, this::runEnded);
+        runs().dispatch(null, run, this::runEnded, start);
     }
 
     @Override

@@ -55,18 +55,19 @@ final class GuardedRun {
 
     /** The pool task: asks and runs, then ends the run once the ask no longer counts as in progress. */
     void run() {
-        Runnable then;
-        if (!worker.runs().beginSeries(startedIn)) {
-            then = ended; // stopped by force before it began: nothing is asked, nothing runs
-        } else {
-            try {
-                then = askAndRun();
-            } finally {
-                worker.runs().endSeries();
+        Runnable then = ended; // also if anything escapes: a kind left "running" would never run again
+        try {
+            if (worker.runs().beginSeries(startedIn)) { // else stopped by force before it began: nothing runs
+                try {
+                    then = askAndRun();
+                } finally {
+                    worker.runs().endSeries();
+                }
             }
+        } finally {
+            // After the count dropped: ending the run may finish a stop, whose waiter may start the worker again.
+            then.run();
         }
-        // After the count dropped: ending the run may finish a stop, whose waiter may start the worker again.
-        then.run();
     }
 
     /** Returns what to do once the ask no longer counts as a run in progress. */
@@ -95,7 +96,7 @@ final class GuardedRun {
         }
         if (worker.isAsync()) {
             // runAsync counts the run itself until its stage completes, so the count never drops to 0 in between.
-            CompletableFuture<WorkerRuns.Outcome> stage = worker.runs().runAsync(input, startedIn);
+            CompletableFuture<WorkerRuns.Outcome> stage = worker.runs().runAsync(input, startedIn, null);
             return () -> stage.whenComplete((outcome, error) -> releaseAfterAsync(permit));
         }
         try {

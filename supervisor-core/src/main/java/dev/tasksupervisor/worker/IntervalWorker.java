@@ -151,6 +151,10 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         synchronized (monitor()) {
             skipNext = false;
             triggered = false;
+            if (timer != null) {
+                timer.cancel(false); // left armed by a stop that reached the kind too late to cancel it
+                timer = null;
+            }
         }
     }
 
@@ -181,7 +185,8 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             }
         }
         if (firstAtOnce) {
-            tick(start);
+            // On the timer loop, not here: this runs under the life-cycle lock, and a dispatch may decorate.
+            loop.executor().execute(tick);
         }
     }
 
@@ -215,7 +220,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             }
             running = true;
         }
-        runs().dispatch(null, startContext, this::runEnded, due);
+        runs().dispatch(null, startContext, this::runEnded, start, due);
     }
 
     /**
@@ -226,6 +231,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     @Override
     public void trigger() {
         requireActiveToTrigger();
+        int start;
         synchronized (monitor()) {
             // Checked again under the lock: a stop that found the worker idle may have finished meanwhile.
             requireActiveToTrigger();
@@ -238,8 +244,9 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 timer = null;
             }
             running = true;
+            start = generation();
         }
-        runs().dispatch(null, startContext, this::runEnded);
+        runs().dispatch(null, startContext, this::runEnded, start);
     }
 
     /**
@@ -258,8 +265,10 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
 
     private void runEnded() {
         boolean again = false;
+        int start;
         synchronized (monitor()) {
             running = false;
+            start = generation();
             if (isActive()) {
                 if (triggered) {
                     triggered = false;
@@ -273,7 +282,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             }
         }
         if (again) {
-            runs().dispatch(null, startContext, this::runEnded);
+            runs().dispatch(null, startContext, this::runEnded, start);
         } else if (!isActive()) {
             idle(generation()); // settles unless a run was dispatched meanwhile (hasRunLeft)
         }

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -165,8 +166,7 @@ final class QueueDrain<T> {
         queue.add(element);
         SIZE.getAndAdd(this, 1);
         if (!worker.isActive() || !worker.isCurrent(this)) {
-            // By identity: an equal item that another put had accepted must stay.
-            if (queue.removeIf(queued -> queued == element)) {
+            if (removeOwn(element)) {
                 taken(1);
                 throw new IllegalStateException("queue worker '" + worker.getName() + "' stopped while the item was "
                         + "being put: it was not accepted; start the worker and put it again");
@@ -177,6 +177,20 @@ final class QueueDrain<T> {
         if (!scheduled && SCHEDULED.compareAndSet(this, false, true)) {
             dispatch();
         }
+    }
+
+    /**
+     * Takes back one queued occurrence of {@code element}, by identity: an equal item another put had
+     * accepted stays, and so does another occurrence of the same object (a constant put again and again).
+     */
+    private boolean removeOwn(Object element) {
+        for (Iterator<Object> it = queue.iterator(); it.hasNext(); ) {
+            if (it.next() == element) {
+                it.remove();
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Counts {@code count} items as gone from the queue. */
@@ -267,19 +281,23 @@ final class QueueDrain<T> {
             return null;
         }
         Duration linger = worker.getPollDelay();
-        if (held == null && batch.size() < batchSize && worker.isActive() && !linger.isZero()) {
-            // Wait up to the poll delay for the batch to fill; the timer keeps ownership of the drain.
+        if (held == null && batch.size() < batchSize && !linger.isZero()) {
+            // Wait up to the poll delay for the batch to fill; the timer keeps ownership of the drain. The state
+            // is read after lingerPending is set: a stop that began before sees the flag and takes the batch over.
             lingering = batch;
             lingerPending = true;
-            try {
-                lingerTimer = worker.timerLoop().schedule(this::resumeLinger, linger);
-                return LINGER;
-            } catch (RejectedExecutionException e) {
-                if (!LINGER_PENDING.compareAndSet(this, true, false)) {
-                    return LINGER; // a stop took the batch over meanwhile, and dispatched a drain that runs it
+            if (worker.isActive()) {
+                try {
+                    lingerTimer = worker.timerLoop().schedule(this::resumeLinger, linger);
+                    return LINGER;
+                } catch (RejectedExecutionException e) {
+                    // the timer loop is stopping: run the batch now
                 }
-                lingering = null; // the timer loop is stopping: run the batch now
             }
+            if (!LINGER_PENDING.compareAndSet(this, true, false)) {
+                return LINGER; // a stop took the batch over meanwhile, and dispatched a drain that runs it
+            }
+            lingering = null;
         }
         return batch;
     }
@@ -290,15 +308,23 @@ final class QueueDrain<T> {
     }
 
     /**
+     * An abandoned drain ends here. If a forced stop is why (its flag may be set before it closes the
+     * queue), the drain hands the items back now rather than leave the stopping thread waiting its grace.
+     */
+    private void leave() {
+        if (closed || worker.isForcing()) {
+            surrender(List.of());
+        }
+    }
+
+    /**
      * The next input this drain should run, or {@code null} when the drain ends here: the queue is empty
      * (ownership given up, or the stop settled), a batch waits to fill, or the drain was abandoned.
      */
     private Object take() {
         for (;;) {
             if (abandoned()) {
-                if (closed) {
-                    surrender(List.of());
-                }
+                leave();
                 return null;
             }
             Object input = next();
@@ -406,14 +432,18 @@ final class QueueDrain<T> {
         if (input == null) {
             return;
         }
-        worker.runs().runAsync(input, startedIn).thenAccept(outcome -> {
+        // A target that waited for the aloop as a forced stop gave its run up never runs: its input goes back.
+        Runnable notRun = () -> surrender(held(input));
+        worker.runs().runAsync(input, startedIn, notRun).thenAccept(outcome -> {
             if (outcome == WorkerRuns.Outcome.NOT_RUN) {
-                surrender(held(input)); // taken as a forced stop began: never run, so it goes back first
+                notRun.run(); // taken as a forced stop began: never run, so it goes back first
             } else if (closed) {
                 surrender(List.of()); // the run given up stays with its stage; the rest goes back
             } else if (outcome == WorkerRuns.Outcome.STOP) {
                 handBack();
-            } else if (!abandoned()) {
+            } else if (abandoned()) {
+                leave();
+            } else {
                 dispatch();
             }
         });

@@ -82,6 +82,9 @@ final class WorkerRuns extends RunStatistics {
         }
     }
 
+    /** What an async run's work completes with when its target did not run; never a target's result. */
+    private static final Object NOT_RUN = new Object();
+
     /** How a forced stop completes an async run's view: a cancellation, told apart from the target's own. */
     private static final class GivenUp extends CancellationException {
         private static final long serialVersionUID = 1L;
@@ -122,24 +125,24 @@ final class WorkerRuns extends RunStatistics {
     // ------------------------------------------------------------------ dispatching
 
     /** As {@link #dispatch(Object, ContextRun, Runnable, long)}, to run at once. */
-    void dispatch(Object input, ContextRun captured, Runnable ended) {
-        dispatch(input, captured, ended, 0);
+    void dispatch(Object input, ContextRun captured, Runnable ended, int startedIn) {
+        dispatch(input, captured, ended, startedIn, 0);
     }
 
     /**
-     * Runs the target once on the pool (sync) or the worker's aloop (async), in the context {@code captured}
-     * holds if not null, then calls {@code ended} on the thread that finished it. A sync run starts no sooner
+     * Runs the target once for the start {@code startedIn} (the one the kind decided the run in, under its
+     * lock) on the pool (sync) or the worker's aloop (async), in the context {@code captured} holds if not
+     * null, then calls {@code ended} on the thread that finished it, whatever happened. A sync run starts no sooner
      * than {@code notBefore} ({@link System#nanoTime()}; 0 for at once): a timer may hand it to the pool ahead
      * of its tick, so that the hand-off does not make it late. A run whose start has ended by the time a pool
      * thread takes it (a forced stop, and maybe a new start) does not reach the target. If the pool refuses
      * the run because the supervisor shuts it down, the worker stops and {@code ended} is called at once; if
      * it refuses it for another reason (no thread could be made), that is a failed run, and the worker goes on.
      */
-    void dispatch(Object input, ContextRun captured, Runnable ended, long notBefore) {
+    void dispatch(Object input, ContextRun captured, Runnable ended, int startedIn, long notBefore) {
         SchedulerHandle handle = worker.handle();
         RunGuard guard = worker.getRunGuard();
         boolean async = worker.isAsync();
-        int startedIn = worker.generation();
         try {
             if (guard != null) {
                 // The guard may block (a lock in a database): ask it on a pool thread, never on this one, which
@@ -147,16 +150,22 @@ final class WorkerRuns extends RunStatistics {
                 GuardedRun run = new GuardedRun(worker, guard, startedIn, input, captured, ended, notBefore);
                 handle.execute(run::run, !async && captured == null);
             } else if (async) {
-                runAsync(input, startedIn).thenRun(ended);
+                runAsync(input, startedIn, null).thenRun(ended);
             } else if (captured != null) {
                 handle.execute(() -> {
-                    captured.runInContext(input, startedIn, notBefore);
-                    ended.run();
+                    try {
+                        captured.runInContext(input, startedIn, notBefore);
+                    } finally {
+                        ended.run(); // whatever escaped: a kind left "running" would never run again
+                    }
                 }, false);
             } else {
                 handle.execute(() -> {
-                    runSync(input, startedIn, notBefore);
-                    ended.run();
+                    try {
+                        runSync(input, startedIn, notBefore);
+                    } finally {
+                        ended.run();
+                    }
                 }, true);
             }
         } catch (RejectedExecutionException e) {
@@ -298,9 +307,12 @@ final class WorkerRuns extends RunStatistics {
     /**
      * Starts an async target once on the worker's aloop for the start {@code startedIn}. The returned stage
      * never fails: it completes with the outcome after the bookkeeping ({@link Outcome#GO_ON} for a failed
-     * run too); early, with {@link Outcome#GIVEN_UP}, when a forced stop gives the run up.
+     * run too); early, with {@link Outcome#GIVEN_UP}, when a forced stop gives the run up. The target waits
+     * for the aloop, and checks its start again when it gets it: if a forced stop came meanwhile, it does
+     * not run, and the outcome is {@link Outcome#NOT_RUN}, or, when the stop had given the run up already,
+     * {@code notRun} (if not null) hears of it instead: exactly one of the two.
      */
-    CompletableFuture<Outcome> runAsync(Object input, int startedIn) {
+    CompletableFuture<Outcome> runAsync(Object input, int startedIn, Runnable notRun) {
         Aloop loop = worker.aloop().orElseThrow();
         IN_PROGRESS.getAndAdd(this, 1);
         if (worker.startEnded(startedIn)) {
@@ -312,6 +324,9 @@ final class WorkerRuns extends RunStatistics {
         CompletableFuture<Object> work;
         try {
             work = loop.spawn(() -> {
+                if (worker.startEnded(startedIn)) {
+                    return CompletableFuture.completedFuture(NOT_RUN); // a forced stop came while this waited
+                }
                 Object result = worker.invoke(input, worker.context());
                 if (!(result instanceof CompletionStage<?> stage)) {
                     throw new IllegalStateException("the async target of worker '" + worker.getName() + "' returned "
@@ -337,12 +352,15 @@ final class WorkerRuns extends RunStatistics {
             runOver(); // before the view: whoever the view wakes must find the run over
             if (error != null) {
                 view.completeExceptionally(error);
-            } else {
-                view.complete(result);
+            } else if (!view.complete(result) && result == NOT_RUN && notRun != null) {
+                notRun.run(); // the view was given up already, as if the target ran: it did not
             }
         });
         return view.handle((result, error) -> {
             asyncRun = null;
+            if (result == NOT_RUN) {
+                return Outcome.NOT_RUN; // nothing ran: nothing to count or tell
+            }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             // Given up by a forced stop: not a failure of the target (listeners still hear how it ended). A
             // stage the target cancelled itself is its own failure, even while a graceful stop drains.

@@ -290,6 +290,81 @@ class QueueStopRaceTests extends WorkerTestSupport {
         assertThat(handled).extracting(Job::payload).containsExactly("first", "accepted");
     }
 
+    @Test
+    void aRefusedPutOfAnObjectAlreadyQueuedTakesBackOneOccurrenceOnly() throws Exception {
+        List<String> handled = new CopyOnWriteArrayList<>();
+        CountDownLatch inFirst = new CountDownLatch(1);
+        CountDownLatch endFirst = new CountDownLatch(1);
+        Gap afterAdd = new Gap();
+        AtomicReference<Thread> racingPutter = new AtomicReference<>();
+        QueueWorker<String> worker = new QueueWorker<>(supervisor, "same-object", WorkerTarget.of((String s) -> {
+            if (s.equals("first")) {
+                inFirst.countDown();
+                endFirst.await();
+            }
+            handled.add(s);
+        })) {
+            @Override
+            public boolean isActive() {
+                afterAdd.park(() -> Thread.currentThread() == racingPutter.get());
+                return super.isActive();
+            }
+        };
+        worker.start();
+        worker.put("first");
+        assertThat(inFirst.await(10, TimeUnit.SECONDS)).isTrue();
+        String command = "refresh";                         // one object put again and again, as constants are
+        worker.put(command);                                // accepted
+        Thread putter = new Thread(() -> assertThatThrownBy(() -> worker.put(command))
+                .isInstanceOf(IllegalStateException.class), "racing-putter");
+        racingPutter.set(putter);
+        putter.start();
+        afterAdd.awaitEntered();
+        worker.requestStop();
+        afterAdd.leave();
+        putter.join(10_000);
+        endFirst.countDown();
+        assertThat(worker.awaitStop(Duration.ofSeconds(10))).isTrue();
+        assertThat(handled).as("the accepted occurrence is handled").containsExactly("first", "refresh");
+    }
+
+    // ------------------------------------------------------------ a drain that sees a forced stop begin
+
+    @Test
+    void aDrainThatSeesAForcedStopBeginHandsTheQueueBackItselfRatherThanLeaveTheStopWaiting() throws Exception {
+        CountDownLatch inA = new CountDownLatch(1);
+        CountDownLatch endA = new CountDownLatch(1);
+        Gap forcing = new Gap();
+        AtomicReference<Thread> handedBackOn = new AtomicReference<>();
+        QueueWorker<String> worker = new QueueWorker<>(supervisor, "leaves", WorkerTarget.of((String item) -> {
+            if (item.equals("a")) {
+                inA.countDown();
+                endA.await();
+            }
+        })) {
+            @Override
+            void onForcing(int startedIn) {
+                forcing.park(); // the forced stop has begun; the queue is not closed yet
+                super.onForcing(startedIn);
+            }
+        };
+        worker.setUndeliveredHandler(items -> handedBackOn.set(Thread.currentThread()));
+        worker.start();
+        worker.put("a");
+        worker.put("b");
+        assertThat(inA.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread forcer = new Thread(worker::forceStop, "forcer");
+        forcer.start();
+        forcing.awaitEntered();
+        endA.countDown();                                   // "a" ends normally; the drain sees the stop begun
+        // Before, the drain left holding the queue, and the forcing thread waited its grace to take "b" itself.
+        await().until(() -> handedBackOn.get() != null);
+        assertThat(handedBackOn.get()).isNotSameAs(forcer);
+        forcing.leave();
+        forcer.join(10_000);
+        assertThat(worker.getUndelivered()).containsExactly("b");
+    }
+
     // ------------------------------------------------------------ an async target that cancels its own stage
 
     @Test
