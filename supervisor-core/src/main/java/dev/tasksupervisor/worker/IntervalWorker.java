@@ -12,14 +12,15 @@ import dev.tasksupervisor.lifecycle.Deadline;
 /**
  * Runs its target on a schedule: neotasker's {@code BackgroundIntervalWorker}. Either every
  * {@code interval} at a fixed rate (ticks measured from the start, so the schedule does not drift; a
- * tick that finds the previous run still going is dropped rather than piled up), or {@code delay} after
+ * tick that finds the previous run still going runs right after it, and the ticks missed meanwhile make
+ * that one run: no burst of catch-up runs, as {@code scheduleAtFixedRate} would make), or {@code delay} after
  * each run ends (fixed delay). {@code initialDelay} postpones the first run. {@link #trigger()} runs it
  * now; {@link #skipNextRun()} skips the next scheduled run because the caller ran the target itself.
  *
  * <p>Timers run on the supervisor's own loop (on the worker's aloop for an async target); a run goes
  * to the pool. With the supervisor's task decorator (and a sync target), every run, triggered ones
  * included, has the context (MDC, security, tracing) of the thread that started the worker.
- * Invariants: {@code running}, {@code skipNext}, {@code triggered} and {@code timer} are guarded by the
+ * Invariants: {@code running}, {@code skipNext}, {@code triggered}, {@code tickMissed} and {@code timer} are guarded by the
  * worker's monitor (its life cycle's); only the thread that sets {@code running} dispatches a run.
  */
 public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
@@ -34,6 +35,10 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private boolean running;
     private boolean skipNext;
     private boolean triggered;
+    /** A fixed-rate tick found the run before it still going: one more run right after it. */
+    private boolean tickMissed;
+    /** When the missed tick was due. */
+    private long missedDue;
     private ScheduledFuture<?> timer;
     /** When the next scheduled run is due ({@link System#nanoTime()}); its timer fires {@code lead} sooner. */
     private long nextDue;
@@ -151,6 +156,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         synchronized (monitor()) {
             skipNext = false;
             triggered = false;
+            tickMissed = false;
             if (timer != null) {
                 timer.cancel(false); // left armed by a stop that reached the kind too late to cancel it
                 timer = null;
@@ -216,7 +222,11 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 return;
             }
             if (running) {
-                return; // a late tick is dropped, not piled up
+                if (startInterval != null && !tickMissed) {
+                    tickMissed = true; // runs right after the run in progress; later ticks until then coalesce
+                    missedDue = due;
+                }
+                return;
             }
             running = true;
         }
@@ -265,13 +275,18 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
 
     private void runEnded() {
         boolean again = false;
+        long due = 0;
         int start;
         synchronized (monitor()) {
             running = false;
             start = generation();
             if (isActive()) {
-                if (triggered) {
+                if (triggered || tickMissed) {
+                    if (!triggered) {
+                        due = missedDue; // passed already: the run starts at once
+                    }
                     triggered = false;
+                    tickMissed = false;
                     running = true;
                     again = true;
                 } else if (timer == null) {
@@ -282,7 +297,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             }
         }
         if (again) {
-            runs().dispatch(null, startContext, this::runEnded, start);
+            runs().dispatch(null, startContext, this::runEnded, start, due);
         } else if (!isActive()) {
             idle(generation()); // settles unless a run was dispatched meanwhile (hasRunLeft)
         }
@@ -313,6 +328,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 timer = null;
             }
             triggered = false;
+            tickMissed = false;
         }
         idle(startedIn); // unless a run is going: its end settles the stop
     }

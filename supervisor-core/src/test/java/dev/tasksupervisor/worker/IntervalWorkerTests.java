@@ -9,11 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tasksupervisor.testsupport.Gap;
 import dev.tasksupervisor.testsupport.WorkerTestSupport;
 
 class IntervalWorkerTests extends WorkerTestSupport {
@@ -67,8 +69,37 @@ class IntervalWorkerTests extends WorkerTestSupport {
         worker.stop();
         long elapsedMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
         assertThat(most).hasValue(1);
-        // Dropped ticks are not run later: at most one run per 30 ms of work.
+        // Missed ticks make one run right after, not a pile: at most one run per 30 ms of work.
         assertThat(runs.get()).isLessThanOrEqualTo((int) (elapsedMs / 30) + 1);
+    }
+
+    @Test
+    void aTickThatFindsTheRunStillGoingRunsRightAfterItInsteadOfBeingDropped() throws Exception {
+        AtomicInteger ticks = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        List<Long> starts = new CopyOnWriteArrayList<>();
+        IntervalWorker worker = new IntervalWorker(supervisor, "overrun", Duration.ofSeconds(1), WorkerTarget.of(() -> {
+            starts.add(System.nanoTime());
+            if (starts.size() == 1) {
+                release.await(); // the first run overruns the next tick
+            }
+        })) {
+            @Override
+            public boolean isActive() {
+                if (Gap.calledFrom(this, IntervalWorker.class.getName(), "tick")) {
+                    ticks.incrementAndGet();
+                }
+                return super.isActive();
+            }
+        };
+        worker.start();
+        await().until(() -> ticks.get() >= 2);           // the second tick came while the first run went on
+        long released = System.nanoTime();
+        release.countDown();
+        await().until(() -> starts.size() >= 2);
+        worker.stop();
+        // Right after, not at the third tick a second later (generous: it takes microseconds).
+        assertThat(Duration.ofNanos(starts.get(1) - released)).isLessThan(Duration.ofMillis(500));
     }
 
     @Test
