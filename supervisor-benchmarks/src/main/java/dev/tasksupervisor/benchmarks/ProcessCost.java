@@ -86,6 +86,11 @@ public final class ProcessCost {
                             Long.parseLong(line.substring(0, line.indexOf(' '))));
                 } catch (NoSuchFileException ended) {
                     // the thread ended while the tasks were listed
+                } catch (IOException ended) {
+                    // the thread ended between opening its file and reading it (ESRCH: "No such process")
+                    if (Files.exists(task)) {
+                        throw ended;
+                    }
                 }
             }
         } catch (IOException e) {
