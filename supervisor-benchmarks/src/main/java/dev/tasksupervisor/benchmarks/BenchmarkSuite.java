@@ -238,7 +238,7 @@ public final class BenchmarkSuite {
                 String.format(Locale.ROOT, "%+.0f µs; %.0f missed", drift, missed),
                 String.format(Locale.ROOT, "%+.0f µs; %.0f missed", median("scheduleAtFixedRate", "drift"),
                         values("scheduleAtFixedRate", "missedTicks").stream().mapToDouble(Double::doubleValue).sum()),
-                "|drift| ≤ 1 ms, none missed", Math.abs(drift) <= 1_000 && missed <= 0);
+                "drift within ±1 ms, none missed", Math.abs(drift) <= 1_000 && missed <= 0);
         double heap = median("workers", "heapBytesPerWorker");
         absolute("10,000 idle workers: heap per worker", String.format(Locale.ROOT, "%.0f B", heap), "—", "≤ 400 B",
                 heap <= 400);
