@@ -3,6 +3,8 @@ package dev.tasksupervisor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.StringJoiner;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +13,9 @@ import dev.tasksupervisor.aloop.Aloop;
 import dev.tasksupervisor.lifecycle.Deadline;
 import dev.tasksupervisor.lifecycle.StopReport;
 import dev.tasksupervisor.lifecycle.Stoppable;
+import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.Scheduler;
+import dev.tasksupervisor.worker.WorkerState;
 
 /**
  * The stop sequence of a {@link TaskSupervisor}: the one sequence every stoppable part runs (ask, let
@@ -37,17 +41,22 @@ final class SupervisorStop {
 
     /** How long, at least, interrupted pool tasks get to end before the report counts them as still running. */
     static final Duration INTERRUPTED_GRACE = Duration.ofMillis(100);
+    /** How often a stop that waits for workers logs what it still waits for. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
     private final String id;
     private final SchedulerRegistry schedulers;
     private final AloopRegistry aloops;
     private final Duration pollDelay;
+    private final long progressNanos;
 
-    SupervisorStop(String id, SchedulerRegistry schedulers, AloopRegistry aloops, Duration pollDelay) {
+    SupervisorStop(String id, SchedulerRegistry schedulers, AloopRegistry aloops, Duration pollDelay,
+            Duration progressInterval) {
         this.id = id;
         this.schedulers = schedulers;
         this.aloops = aloops;
         this.pollDelay = pollDelay;
+        this.progressNanos = Deadline.nanos(progressInterval);
     }
 
     /**
@@ -97,10 +106,18 @@ final class SupervisorStop {
                 late.add(part);
             }
         }
+        long nextProgress = System.nanoTime() + progressNanos;
         for (Stoppable part : asked) {
             boolean done;
             try {
-                done = part.awaitStop(deadline.remaining());
+                // In slices, so that a long drain says how far it has come rather than keep silent for minutes.
+                while (!(done = part.awaitStop(Duration.ofNanos(Math.min(deadline.remainingNanos(),
+                        Math.max(0, nextProgress - System.nanoTime()))))) && !deadline.hasPassed()) {
+                    if (System.nanoTime() - nextProgress >= 0) {
+                        logProgress(asked, deadline);
+                        nextProgress = System.nanoTime() + progressNanos;
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 done = false;
@@ -113,6 +130,27 @@ final class SupervisorStop {
             }
         }
         forceAll(id, late, report);
+    }
+
+    /** One line on the parts a stop still waits for: "draining 'ship': 2,345 item(s) left, 12 s left". */
+    private void logProgress(List<Stoppable> parts, Deadline deadline) {
+        StringJoiner waiting = new StringJoiner("; ");
+        for (Stoppable part : parts) {
+            if (part instanceof BackgroundWorker worker) {
+                if (worker.getState() == WorkerState.STOPPED) {
+                    continue;
+                }
+                int left = worker.getQueueSize();
+                waiting.add(left > 0 ? String.format(Locale.ROOT, "draining '%s': %,d item(s) left", worker.getName(), left)
+                        : "'" + worker.getName() + "' finishing its run");
+            } else if (part instanceof Scheduler scheduler) {
+                waiting.add("'" + scheduler.getName() + "' stopping");
+            }
+        }
+        if (waiting.length() > 0) {
+            log.info("Task supervisor '{}' stopping: {}, {}", id, waiting, deadline.isNone()
+                    ? "waiting as long as it takes" : deadline.remaining().toSeconds() + " s left before the rest is forced");
+        }
     }
 
     /** Forces every part and reports it; one that throws is logged, and the rest are forced still. */

@@ -83,6 +83,12 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
     public static final String RESERVED_ALOOP_NAME = "__supervisor__";
     /** The default poll delay. */
     public static final Duration DEFAULT_POLL_DELAY = Duration.ofMillis(10);
+    /**
+     * How long the stop of {@link #registerShutdownHook()} drains before it forces and hands back: within
+     * the 10 s that {@code docker stop} (and the 30 s that Kubernetes) give a process between SIGTERM and
+     * SIGKILL.
+     */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(8);
 
     private final String id;
     private final String threadNamePrefix;
@@ -109,6 +115,10 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
      * stopper): a stop or {@code block()} called on it, from a hook of a worker it stops, must not wait.
      */
     private volatile Thread stopper;
+    /** The JVM shutdown hook {@link #registerShutdownHook} added, until the stop removes it; guarded by {@code lifecycle}. */
+    private Thread shutdownHook;
+    /** How often a stop that waits for workers logs what it waits for; a setting for tests. */
+    private volatile Duration stopProgressInterval = SupervisorStop.PROGRESS_INTERVAL;
 
     /** A supervisor with a random UUID as its id. */
     public TaskSupervisor() {
@@ -261,6 +271,60 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
                 s.prioritiesEnabled() ? ", priorities on" : "");
     }
 
+    /**
+     * Stops this supervisor when the JVM shuts down (SIGTERM, Ctrl-C, {@code System.exit}, or the last
+     * non-daemon thread ending), as {@link #stop(StopOptions)} with a timeout of
+     * {@link #DEFAULT_SHUTDOWN_TIMEOUT}: queues drain until then, and what is left goes to the
+     * undelivered-items handlers before the JVM exits. As Spring's {@code registerShutdownHook()} does for a
+     * context; under Spring Boot the context stops the supervisor, so this is for plain Java programs. A
+     * stop that ends first removes the hook.
+     */
+    public void registerShutdownHook() {
+        registerShutdownHook(StopOptions.defaults().withTimeout(DEFAULT_SHUTDOWN_TIMEOUT));
+    }
+
+    /**
+     * As {@link #registerShutdownHook()}, stopping as {@code options} say; give them a timeout shorter than
+     * the time your platform allows between SIGTERM and SIGKILL, or a long drain is killed halfway and what
+     * was still queued is lost. Called again, replaces the hook.
+     *
+     * @throws IllegalStateException once the supervisor is stopping or stopped
+     */
+    public void registerShutdownHook(StopOptions options) {
+        Objects.requireNonNull(options, "options");
+        synchronized (lifecycle) {
+            if (state == SupervisorState.STOPPING || state == SupervisorState.STOPPED) {
+                throw new IllegalStateException("task supervisor '" + id + "' is " + state + ": a shutdown hook "
+                        + "would have nothing to stop; register it before stopping the supervisor");
+            }
+            Thread hook = new Thread(() -> {
+                log.info("Task supervisor '{}': the JVM is shutting down, stopping", id);
+                stop(options);
+            }, threadNamePrefix + "shutdown_hook");
+            Runtime.getRuntime().addShutdownHook(hook);
+            removeShutdownHook();
+            shutdownHook = hook;
+        }
+    }
+
+    /** Removes the hook, if any, unless the JVM is running it already. Caller holds {@code lifecycle}. */
+    private void removeShutdownHook() {
+        Thread hook = shutdownHook;
+        shutdownHook = null;
+        if (hook != null && Thread.currentThread() != hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs, and finds the supervisor stopped
+            }
+        }
+    }
+
+    /** Sets how often a stop that waits logs what it waits for; for tests, which cannot wait 5 s for a line. */
+    void setStopProgressInterval(Duration interval) {
+        this.stopProgressInterval = Objects.requireNonNull(interval, "interval");
+    }
+
     /** Begins a graceful stop and returns at once (neotasker's {@code stop(wait=False)}); see {@link #requestStop(StopOptions)}. */
     @Override
     public void requestStop() {
@@ -410,6 +474,7 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
         synchronized (lifecycle) {
             if (state == SupervisorState.NEW) {
                 moveTo(SupervisorState.STOPPED);
+                removeShutdownHook();
                 stopped.countDown();
                 return false;
             }
@@ -423,7 +488,7 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
 
     /** Runs the rest of a stop begun by this call on the stopper thread. */
     private void stopInBackground(Deadline deadline, StopOptions options, long began) {
-        SupervisorStop sequence = new SupervisorStop(id, schedulers, aloops, pollDelay);
+        SupervisorStop sequence = new SupervisorStop(id, schedulers, aloops, pollDelay, stopProgressInterval);
         if (options.stopSchedulers()) {
             sequence.askSchedulers(); // at once, so that put and trigger are refused from the first moment
         }
@@ -446,13 +511,15 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
         StopReport report = null;
         stopper = Thread.currentThread();
         try {
-            report = new SupervisorStop(id, schedulers, aloops, pollDelay).run(pool, ownLoop, deadline, options, began);
+            report = new SupervisorStop(id, schedulers, aloops, pollDelay, stopProgressInterval)
+                    .run(pool, ownLoop, deadline, options, began);
             return report;
         } finally {
             synchronized (lifecycle) {
                 stopReport = report != null ? report
                         : StopReport.builder().build(Duration.ofNanos(System.nanoTime() - began)); // failed on the way
                 moveTo(SupervisorState.STOPPED);
+                removeShutdownHook();
             }
             stopper = null;
             stopped.countDown();

@@ -465,10 +465,10 @@ class BadInputTests {
             worker.put(2);
             assertThatIllegalStateException().isThrownBy(() -> worker.put(3))
                     .withMessage("the queue of worker 'ship' is full (capacity 1): put with a timeout to wait for "
-                            + "space, or raise the capacity");
+                            + "space, use offer, or raise the capacity");
             assertThatIllegalStateException().isThrownBy(() -> worker.put(3, Duration.ofMillis(20)))
                     .withMessage("the queue of worker 'ship' is full (capacity 1) and stayed full for PT0.02S: put "
-                            + "with a timeout to wait for space, or raise the capacity");
+                            + "with a timeout to wait for space, use offer, or raise the capacity");
             release.countDown();
             assertThat(worker.stop().undelivered(worker.getName())).isEmpty();
             assertThat(worker.getRuns()).isEqualTo(2);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,7 +72,7 @@ class FaultsTests {
     }
 
     @Test
-    void aTargetThatAlwaysThrowsKeepsItsWorkerRunningAndEveryFailureIsCountedAndLoggedWithItsName() {
+    void aTargetThatAlwaysThrowsKeepsItsWorkerRunningEveryFailureCountedAndTheRepeatsLoggedAsOneCount() {
         AtomicInteger attempts = new AtomicInteger();
         IntervalWorker worker = new IntervalWorker(supervisor, "always-fails", Duration.ofMillis(5), WorkerTarget.of(() -> {
             throw new IllegalStateException("failure " + attempts.incrementAndGet());
@@ -81,9 +82,13 @@ class FaultsTests {
         await().until(() -> worker.getFailures() >= 5);
         worker.stop();
         assertThat(worker.getFailures()).isEqualTo(worker.getRuns()).isEqualTo(attempts.get());
+        // The first failure in full, the same one again as one line with the count when the worker stops.
+        await().until(() -> messages(Level.ERROR, "Worker 'always-fails' failed").size() == 2);
         List<String> logged = messages(Level.ERROR, "Worker 'always-fails' failed");
-        assertThat(logged).hasSize(attempts.get());
-        assertThat(logged.get(0)).contains("failure 1");
+        assertThat(logged.get(0)).isEqualTo("Worker 'always-fails' failed: java.lang.IllegalStateException: failure 1");
+        assertThat(logged.get(1)).startsWith(String.format(Locale.ROOT, "Worker 'always-fails' failed %,d more time(s)",
+                attempts.get() - 1))
+                .contains("failure " + attempts.get());
     }
 
     @Test

@@ -65,6 +65,9 @@ public abstract class BackgroundWorker implements Scheduler {
 
     private volatile Object object;
     private volatile WorkerErrorHandler errorHandler = WorkerErrorHandler.LOG_AND_CONTINUE;
+    private volatile FailureBackoff failureBackoff = FailureBackoff.defaults();
+    /** Made by the default error handler at the first failure (an idle worker holds none), under {@code lifecycle}. */
+    private volatile RepeatedFailureLog failureLog;
     private volatile String aloopName;
     private volatile Duration pollDelay;
     /** Asked before each run of an interval or event worker; null, the default, lets every run go ahead. */
@@ -130,6 +133,20 @@ public abstract class BackgroundWorker implements Scheduler {
     /** What to do about a failed run; the default logs it at ERROR with the worker's name and goes on. */
     public void setErrorHandler(WorkerErrorHandler errorHandler) {
         this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
+    }
+
+    /**
+     * How long a continuous or async worker whose runs keep failing waits before the next run;
+     * {@link FailureBackoff#defaults()} unless set ({@link FailureBackoff#none()} runs again at once). Takes
+     * effect from the next failure.
+     */
+    public void setFailureBackoff(FailureBackoff backoff) {
+        this.failureBackoff = Objects.requireNonNull(backoff, "backoff");
+    }
+
+    /** The wait after failed runs; see {@link #setFailureBackoff}. */
+    public FailureBackoff getFailureBackoff() {
+        return failureBackoff;
     }
 
     /** The aloop an async target runs on; by default the supervisor's default aloop. */
@@ -355,6 +372,10 @@ public abstract class BackgroundWorker implements Scheduler {
 
     /** After the move to STOPPED: the hook, and the start a restart from the worker's own run asked for. */
     private void stopped(boolean again) {
+        RepeatedFailureLog failures = failureLog;
+        if (failures != null) {
+            failures.flush(name); // the count of failures not logged yet, rather than leave it untold
+        }
         hook("afterStop", this::afterStop);
         log.debug("Worker '{}' stopped", name);
         if (again && !lifecycle.isForcing()) {
@@ -486,12 +507,13 @@ public abstract class BackgroundWorker implements Scheduler {
     /**
      * Refuses a trigger unless the worker is active.
      *
-     * @throws IllegalStateException naming the worker and its state
+     * @throws WorkerNotActiveException naming the worker and its state
      */
     final void requireActiveToTrigger() {
         if (!lifecycle.isActive()) {
-            throw new IllegalStateException(getKind().name().toLowerCase(Locale.ROOT) + " worker '" + name + "' is "
-                    + lifecycle.state() + ": start it before triggering it");
+            WorkerState s = lifecycle.state();
+            throw new WorkerNotActiveException(name, s, getKind().name().toLowerCase(Locale.ROOT) + " worker '" + name
+                    + "' is " + s + ": start it before triggering it");
         }
     }
 
@@ -595,6 +617,20 @@ public abstract class BackgroundWorker implements Scheduler {
 
     final WorkerErrorHandler errorHandler() {
         return errorHandler;
+    }
+
+    /** Where the default error handler logs this worker's failures, once per kind of failure and period. */
+    final RepeatedFailureLog failureLog() {
+        RepeatedFailureLog current = failureLog;
+        if (current != null) {
+            return current;
+        }
+        synchronized (lifecycle) { // once per worker: the lock is not taken again once the log exists
+            if (failureLog == null) {
+                failureLog = new RepeatedFailureLog(RepeatedFailureLog.PERIOD);
+            }
+            return failureLog;
+        }
     }
 
     /** Whether a forced stop began since the last start. */

@@ -1,7 +1,11 @@
 package dev.tasksupervisor.worker;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs its target again and again until stopped or until the target returns {@code false}:
@@ -14,8 +18,30 @@ import java.util.concurrent.RejectedExecutionException;
  * context (MDC, security, tracing) of the thread that started the worker if the supervisor has a task
  * decorator. A loop left over from an earlier start (a forced stop it ignored) knows its start's
  * {@link #generation()} and ends without touching the new one.
+ *
+ * <p>A run that fails is followed by a wait, the {@link #setFailureBackoff failure backoff}, growing with
+ * each failure in a row and reset by a success, so that a target failing at once does not spin. The sync
+ * loop waits parked on its pool thread, publishing itself in {@code backingOff} before it reads the state,
+ * and a stop unparks it after it wrote the state: whichever comes second sees the other. The async loop
+ * waits on the timer loop, its next run in {@code backoffResume}: the timer and a stop race to take it
+ * (compare-and-set), and the one that does runs it, which ends the loop at once if the worker is stopping.
  */
 public class ContinuousWorker extends NoInputWorker {
+
+    private static final VarHandle BACKOFF_RESUME;
+
+    static {
+        try {
+            BACKOFF_RESUME = MethodHandles.lookup().findVarHandle(ContinuousWorker.class, "backoffResume", Runnable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The sync loop's thread while it waits out a backoff, else null: a stop unparks it. */
+    private volatile Thread backingOff;
+    /** The async loop's next run while it waits out a backoff, else null: taken by the timer or a stop. */
+    private volatile Runnable backoffResume;
 
     /**
      * A worker running {@code target} continuously; an async target ({@link WorkerTarget#async}) makes
@@ -44,7 +70,7 @@ public class ContinuousWorker extends NoInputWorker {
     void onStart() {
         int start = generation();
         if (isAsync()) {
-            timerLoop().executor().execute(() -> nextAsync(start));
+            timerLoop().executor().execute(() -> nextAsync(start, 0));
         } else {
             handle().execute(() -> loop(start), true).whenComplete((done, error) -> {
                 if (error != null && !(error instanceof CancellationException)) { // cancelled: a forced stop's
@@ -75,21 +101,57 @@ public class ContinuousWorker extends NoInputWorker {
     }
 
     private void loop(int start) {
-        while (current(start) && runs().runSync(null, start, 0).goOn()) {
-            // each pass is one run; the worker keeps this pool thread meanwhile
+        int failures = 0;
+        while (current(start)) {
+            // each pass is one run; the worker keeps this pool thread meanwhile, and while it backs off
+            WorkerRuns.Outcome outcome = runs().runSync(null, start, 0);
+            if (!outcome.goOn()) {
+                break;
+            }
+            failures = outcome == WorkerRuns.Outcome.FAILED ? inARow(failures) : 0;
+            if (failures > 0) {
+                backOff(start, failures);
+            }
         }
         idle(start);
     }
 
-    private void nextAsync(int start) {
+    /** One failure more in a row; the count stops growing long before it could overflow (the wait is at its max by then). */
+    private static int inARow(int failures) {
+        return Math.min(failures, 1_000_000) + 1;
+    }
+
+    /** Parks this loop's thread for the backoff after {@code failures} failed runs, or until a stop. */
+    private void backOff(int start, int failures) {
+        long until = System.nanoTime() + getFailureBackoff().delayNanos(failures);
+        backingOff = Thread.currentThread();
+        try {
+            for (long left; current(start) && (left = until - System.nanoTime()) > 0; ) {
+                LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    break; // not the stop's (it unparks): the pool shutting down; run again, or see the stop
+                }
+            }
+        } finally {
+            backingOff = null;
+        }
+    }
+
+    private void nextAsync(int start, int failures) {
         if (!current(start)) {
             idle(start);
             return;
         }
         runs().runAsync(null, start, null).thenAccept(outcome -> {
+            int inARow = outcome == WorkerRuns.Outcome.FAILED ? inARow(failures) : 0;
+            long delay = inARow > 0 ? getFailureBackoff().delayNanos(inARow) : 0;
             try {
-                // Through the executor rather than recursively: a target that completes at once must not grow the stack.
-                timerLoop().executor().execute(() -> nextAsync(start));
+                if (delay > 0) {
+                    backOffAsync(start, inARow, delay);
+                } else {
+                    // Through the executor rather than recursively: a target that completes at once must not grow the stack.
+                    timerLoop().executor().execute(() -> nextAsync(start, inARow));
+                }
             } catch (RejectedExecutionException e) {
                 requestStop();
                 idle(start);
@@ -97,8 +159,36 @@ public class ContinuousWorker extends NoInputWorker {
         });
     }
 
+    /** Schedules the async loop's next run after the backoff; a stop meanwhile runs it at once (and it ends). */
+    private void backOffAsync(int start, int failures, long delayNanos) {
+        Runnable resume = () -> nextAsync(start, failures);
+        backoffResume = resume; // before the timer exists: it may fire at once, and must find it
+        try {
+            timerLoop().schedule(() -> {
+                if (BACKOFF_RESUME.compareAndSet(this, resume, null)) {
+                    resume.run();
+                }
+            }, Duration.ofNanos(delayNanos));
+        } catch (RejectedExecutionException e) {
+            BACKOFF_RESUME.compareAndSet(this, resume, null);
+            throw e;
+        }
+        if (!current(start) && BACKOFF_RESUME.compareAndSet(this, resume, null)) {
+            resume.run(); // a stop that came before backoffResume was set found nothing to take
+        }
+    }
+
     @Override
     void onStopRequested(int startedIn) {
-        // The loop sees the state at its next pass and settles the stop itself.
+        // The loop sees the state at its next pass and settles the stop itself; one backing off is woken for it.
+        LockSupport.unpark(backingOff);
+        Runnable resume = (Runnable) BACKOFF_RESUME.getAndSet(this, null);
+        if (resume != null) {
+            try {
+                timerLoop().executor().execute(resume);
+            } catch (RejectedExecutionException e) {
+                resume.run(); // the timer loop is stopping: end the loop here
+            }
+        }
     }
 }

@@ -71,7 +71,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
      * Runs the target now, or once more after the run in progress (coalescing further triggers), no
      * sooner than the poll delay after it.
      *
-     * @throws IllegalStateException if the worker is not active
+     * @throws WorkerNotActiveException if the worker is not active (an {@code IllegalStateException})
      */
     @Override
     public void trigger() {
@@ -82,7 +82,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
      * Runs the target now, or right after the run in progress, without waiting for the poll delay; a
      * coalesced run already waiting for it starts at once.
      *
-     * @throws IllegalStateException if the worker is not active
+     * @throws WorkerNotActiveException if the worker is not active (an {@code IllegalStateException})
      */
     public void triggerNow() {
         trigger(true);

@@ -236,7 +236,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     /**
      * Runs the target now, or once more right after the run in progress.
      *
-     * @throws IllegalStateException if the worker is not active
+     * @throws WorkerNotActiveException if the worker is not active (an {@code IllegalStateException})
      */
     @Override
     public void trigger() {
@@ -263,7 +263,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
      * Skips the next scheduled run: the caller has just run the target itself (neotasker's
      * {@code trigger(skip=True)}).
      *
-     * @throws IllegalStateException if the worker is not active
+     * @throws WorkerNotActiveException if the worker is not active (an {@code IllegalStateException})
      */
     public void skipNextRun() {
         requireActiveToTrigger();

@@ -154,16 +154,19 @@ final class QueueDrain<T> {
 
     // ------------------------------------------------------------------ putting
 
-    /** Adds an item, waiting up to {@code timeoutNanos} for space; see the class comment for the race with a stop. */
-    void put(T item, long timeoutNanos) throws InterruptedException {
+    /**
+     * Adds an item, waiting up to {@code timeoutNanos} for space; false, with nothing queued, if the queue
+     * stayed full. See the class comment for the race with a stop.
+     *
+     * @throws WorkerNotActiveException if the worker stopped while the item was being put
+     */
+    boolean put(T item, long timeoutNanos) throws InterruptedException {
         // Captured here, on the putter's thread: a failing decorator fails the put, before the item is queued.
         Object element = contexts ? worker.captureRun(item) : item;
         if (space != null) {
             boolean room = timeoutNanos == 0 ? space.tryAcquire() : space.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
             if (!room) {
-                throw new IllegalStateException("the queue of worker '" + worker.getName() + "' is full (capacity "
-                        + capacity + ")" + (timeoutNanos > 0 ? " and stayed full for " + Duration.ofNanos(timeoutNanos) : "")
-                        + ": put with a timeout to wait for space, or raise the capacity");
+                return false;
             }
         }
         queue.add(element);
@@ -171,15 +174,22 @@ final class QueueDrain<T> {
         if (!worker.isActive() || !worker.isCurrent(this)) {
             if (removeOwn(element)) {
                 taken(1);
-                throw new IllegalStateException("queue worker '" + worker.getName() + "' stopped while the item was "
-                        + "being put: it was not accepted; start the worker and put it again");
+                throw new WorkerNotActiveException(worker.getName(), worker.getState(), "queue worker '"
+                        + worker.getName() + "' stopped while the item was being put: it was not accepted; start the "
+                        + "worker and put it again");
             }
-            return; // a drain of this start took it: it is handled, or handed back
+            return true; // a drain of this start took it: it is handled, or handed back
         }
         // Read first: while a drain runs the flag stays set, and a failing CAS still takes the cache line.
         if (!scheduled && SCHEDULED.compareAndSet(this, false, true)) {
             dispatch();
         }
+        return true;
+    }
+
+    /** The capacity this queue was made with; 0 when unbounded. */
+    int capacity() {
+        return capacity;
     }
 
     /**

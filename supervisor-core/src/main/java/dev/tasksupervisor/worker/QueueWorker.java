@@ -22,8 +22,9 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * <p>No item is lost: {@link #stop()} drains the queue first; with a timeout, the items still queued when
  * it runs out (the one whose run the stop interrupted first) go to the undelivered-items handler (default:
  * a WARN with the count), and the stop's {@link dev.tasksupervisor.lifecycle.StopReport} and
- * {@link #getUndelivered()} return them. {@code put} on a worker that is not active, of a {@code null},
- * or into a full queue throws.
+ * {@link #getUndelivered()} return them. {@code put} of a {@code null} throws; {@code put} on a worker that
+ * is not active throws {@link WorkerNotActiveException}, into a full queue {@link QueueFullException} (both
+ * {@code IllegalStateException}s), where {@code offer} returns {@code false}.
  *
  * <p>Items run back to back: a put into an idle worker hands one drain task to the pool, which then takes
  * items until the queue is empty. Each start has a queue of its own, a {@link QueueDrain}, made by the
@@ -180,7 +181,8 @@ public class QueueWorker<T> extends BackgroundWorker {
      * Adds an item; the target runs for it after the items before it.
      *
      * @throws NullPointerException if {@code item} is null
-     * @throws IllegalStateException if the worker is not active, or the queue is full
+     * @throws QueueFullException if the queue is bounded and full (back-pressure: try again later)
+     * @throws WorkerNotActiveException if the worker is not started, stopping or stopped
      */
     public void put(T item) {
         try {
@@ -194,7 +196,8 @@ public class QueueWorker<T> extends BackgroundWorker {
      * Adds an item, waiting up to {@code timeout} for space in a bounded queue.
      *
      * @throws NullPointerException if {@code item} is null
-     * @throws IllegalStateException if the worker is not active, or the queue is still full after the timeout
+     * @throws QueueFullException if the queue is still full after the timeout
+     * @throws WorkerNotActiveException if the worker is not started, stopping or stopped
      * @throws InterruptedException if interrupted while waiting; the item was not added
      */
     public void put(T item, Duration timeout) throws InterruptedException {
@@ -202,13 +205,63 @@ public class QueueWorker<T> extends BackgroundWorker {
         put(item, Math.max(0, Deadline.nanos(timeout)));
     }
 
+    /**
+     * Adds an item if the worker accepts it now: as {@link #put(Object)}, returning {@code false} instead of
+     * throwing when the queue is full or the worker is not active.
+     *
+     * @throws NullPointerException if {@code item} is null
+     */
+    public boolean offer(T item) {
+        try {
+            return offer(item, 0);
+        } catch (InterruptedException e) {
+            throw new AssertionError("an offer that does not wait cannot be interrupted", e);
+        }
+    }
+
+    /**
+     * As {@link #put(Object, Duration)}, returning {@code false} instead of throwing when the queue stayed
+     * full or the worker is not active.
+     *
+     * @throws NullPointerException if {@code item} is null
+     * @throws InterruptedException if interrupted while waiting; the item was not added
+     */
+    public boolean offer(T item, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        return offer(item, Math.max(0, Deadline.nanos(timeout)));
+    }
+
+    private boolean offer(T item, long timeoutNanos) throws InterruptedException {
+        try {
+            return accept(item, timeoutNanos);
+        } catch (WorkerNotActiveException e) {
+            return false;
+        }
+    }
+
     private void put(T item, long timeoutNanos) throws InterruptedException {
+        if (!accept(item, timeoutNanos)) {
+            int bound = capacityOfThisStart();
+            throw new QueueFullException(getName(), bound, "the queue of worker '" + getName() + "' is full (capacity "
+                    + bound + ")" + (timeoutNanos > 0 ? " and stayed full for " + Duration.ofNanos(timeoutNanos) : "")
+                    + ": put with a timeout to wait for space, use offer, or raise the capacity");
+        }
+    }
+
+    /** Queues the item; false if the queue stayed full. */
+    private boolean accept(T item, long timeoutNanos) throws InterruptedException {
         if (item == null) {
             throw new NullPointerException("queue worker '" + getName() + "': items must not be null; put a value (an "
                     + "empty Optional or a marker object can stand for nothing)");
         }
         requireActive();
-        currentDrain().put(item, timeoutNanos);
+        return currentDrain().put(item, timeoutNanos);
+    }
+
+    /** The capacity the current start's queue was made with (a later {@link #setCapacity} waits for a restart). */
+    private int capacityOfThisStart() {
+        QueueDrain<T> current = drain;
+        return current == null ? startCapacity : current.capacity();
     }
 
     /**
@@ -240,7 +293,7 @@ public class QueueWorker<T> extends BackgroundWorker {
     void requireActive() {
         WorkerState s = getState();
         if (s != WorkerState.ACTIVE) {
-            throw new IllegalStateException("queue worker '" + getName() + "' is " + s
+            throw new WorkerNotActiveException(getName(), s, "queue worker '" + getName() + "' is " + s
                     + " and accepts no items: start it before putting items");
         }
     }

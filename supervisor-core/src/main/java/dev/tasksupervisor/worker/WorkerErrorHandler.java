@@ -1,21 +1,15 @@
 package dev.tasksupervisor.worker;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /** Decides what a worker does about a failed run. The default logs it at ERROR and goes on. */
 @FunctionalInterface
 public interface WorkerErrorHandler {
 
-    /** Logs the failure with the worker's name; the worker goes on. */
-    WorkerErrorHandler LOG_AND_CONTINUE = new WorkerErrorHandler() {
-        private final Logger log = LoggerFactory.getLogger(BackgroundWorker.class);
-
-        @Override
-        public void handle(BackgroundWorker worker, Throwable error) {
-            log.error("Worker '{}' failed: {}", worker.getName(), error.toString(), error);
-        }
-    };
+    /**
+     * Logs the failure at ERROR with the worker's name and goes on. The same failure again (same exception
+     * type from the same place) within a minute is counted, and logged as one line with the count once the
+     * minute has passed or the worker stops: a worker that fails on every run does not flood the log.
+     */
+    WorkerErrorHandler LOG_AND_CONTINUE = (worker, error) -> worker.failureLog().failed(worker, error);
 
     /**
      * Called on the thread that ran the target, after the failure was counted. Throwing from here is

@@ -70,6 +70,8 @@ final class WorkerRuns extends RunStatistics {
     enum Outcome {
         /** The target ran, and the worker goes on. */
         GO_ON,
+        /** The target ran and failed (threw, or its stage failed); the worker goes on, after its backoff. */
+        FAILED,
         /** The target ran and returned {@code false}: the worker stops. */
         STOP,
         /** The run's start had ended before the target could run: nothing ran. */
@@ -78,7 +80,7 @@ final class WorkerRuns extends RunStatistics {
         GIVEN_UP;
 
         boolean goOn() {
-            return this == GO_ON;
+            return this == GO_ON || this == FAILED;
         }
     }
 
@@ -207,6 +209,9 @@ final class WorkerRuns extends RunStatistics {
                 endSeries();
             }
         }
+        if (lastRunFailed) {
+            return Outcome.FAILED;
+        }
         return goOn(result) ? Outcome.GO_ON : Outcome.STOP;
     }
 
@@ -306,8 +311,8 @@ final class WorkerRuns extends RunStatistics {
 
     /**
      * Starts an async target once on the worker's aloop for the start {@code startedIn}. The returned stage
-     * never fails: it completes with the outcome after the bookkeeping ({@link Outcome#GO_ON} for a failed
-     * run too); early, with {@link Outcome#GIVEN_UP}, when a forced stop gives the run up. The target waits
+     * never fails: it completes with the outcome after the bookkeeping ({@link Outcome#FAILED} for a failed
+     * run); early, with {@link Outcome#GIVEN_UP}, when a forced stop gives the run up. The target waits
      * for the aloop, and checks its start again when it gets it: if a forced stop came meanwhile, it does
      * not run, and the outcome is {@link Outcome#NOT_RUN}, or, when the stop had given the run up already,
      * {@code notRun} (if not null) hears of it instead: exactly one of the two.
@@ -372,7 +377,10 @@ final class WorkerRuns extends RunStatistics {
             if (givenUp) {
                 return Outcome.GIVEN_UP;
             }
-            return cause != null || goOn(result) ? Outcome.GO_ON : Outcome.STOP;
+            if (cause != null) {
+                return Outcome.FAILED;
+            }
+            return goOn(result) ? Outcome.GO_ON : Outcome.STOP;
         });
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import dev.tasksupervisor.testsupport.WorkerTestSupport;
 
@@ -110,6 +117,99 @@ class ContinuousWorkerTests extends WorkerTestSupport {
         assertThat(seen).allSatisfy(e -> assertThat(e).hasMessage("even run"));
     }
 
+    /** Found by a probe: a target that always threw ran 14,850 times a second. */
+    @Test
+    void aWorkerWhoseRunsKeepFailingBacksOffInsteadOfSpinning() {
+        ContinuousWorker worker = new ContinuousWorker(supervisor, "failing", WorkerTarget.of(() -> {
+            throw new IllegalStateException("database down");
+        }));
+        worker.setErrorHandler((w, error) -> { });
+        worker.start();
+        // The default backoff waits 100, 200, 400 ms: the fourth failure comes after 0.7 s, not 0.3 ms.
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.getFailures() >= 4);
+        assertThat(worker.getFailures()).as("failed runs by the time the fourth was seen").isLessThan(20);
+    }
+
+    @Test
+    void anAsyncWorkerWhoseRunsKeepFailingBacksOffToo() {
+        supervisor.createAloop("loop", true, true, true);
+        ContinuousWorker worker = new ContinuousWorker(supervisor, "failing-async", WorkerTarget.async((none, ctx) ->
+                CompletableFuture.failedFuture(new IllegalStateException("database down"))));
+        worker.setErrorHandler((w, error) -> { });
+        worker.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.getFailures() >= 4);
+        assertThat(worker.getFailures()).as("failed runs by the time the fourth was seen").isLessThan(20);
+    }
+
+    @Test
+    void aSuccessResetsTheBackoff() {
+        AtomicInteger runs = new AtomicInteger();
+        ContinuousWorker worker = new ContinuousWorker(supervisor, "flaky", WorkerTarget.of(() -> {
+            if (runs.incrementAndGet() % 2 == 0) {
+                throw new IllegalStateException("even run");
+            }
+        }));
+        worker.setErrorHandler((w, error) -> { });
+        // Without the reset the second failure would wait 20 s, the third 5.5 hours.
+        worker.setFailureBackoff(new FailureBackoff(Duration.ofMillis(20), 1000, Duration.ofHours(1)));
+        worker.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= 10);
+        assertThat(worker.getFailures()).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void aStopEndsABackoffAtOnceForBothKinds() {
+        supervisor.createAloop("loop", true, true, true);
+        ContinuousWorker sync = new ContinuousWorker(supervisor, "sync", WorkerTarget.of(() -> {
+            throw new IllegalStateException("down");
+        }));
+        ContinuousWorker async = new ContinuousWorker(supervisor, "async", WorkerTarget.async((none, ctx) ->
+                CompletableFuture.failedFuture(new IllegalStateException("down"))));
+        for (ContinuousWorker worker : List.of(sync, async)) {
+            worker.setErrorHandler((w, error) -> { });
+            worker.setFailureBackoff(new FailureBackoff(Duration.ofHours(1), 2, Duration.ofHours(1)));
+            worker.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> worker.getFailures() == 1);
+            // Not woken, the stop would wait out its 30 s and force the worker: the report would say so.
+            assertThat(worker.stop(Duration.ofSeconds(30)).isComplete()).as(worker.getName()).isTrue();
+            assertThat(worker.getState()).isEqualTo(WorkerState.STOPPED);
+            worker.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> worker.getFailures() == 2);
+            assertThat(worker.stop(Duration.ofSeconds(30)).isComplete()).as(worker.getName() + ", started again").isTrue();
+        }
+    }
+
+    @Test
+    void theDefaultErrorHandlerLogsTheSameFailureOnceAndItsCountWhenTheWorkerStops() {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(BackgroundWorker.class);
+        logger.addAppender(logs);
+        try {
+            AtomicInteger runs = new AtomicInteger();
+            ContinuousWorker worker = new ContinuousWorker(supervisor, "noisy", WorkerTarget.of(() -> {
+                throw new IllegalStateException("run " + runs.incrementAndGet()); // the message differs run by run
+            }));
+            worker.setFailureBackoff(FailureBackoff.none());
+            worker.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> worker.getFailures() >= 1000);
+            worker.stop();
+            // The count is logged once the worker has stopped, by the thread that ended its loop.
+            await().atMost(Duration.ofSeconds(30)).until(() -> errorsIn(logs).size() >= 2);
+            List<ILoggingEvent> events = errorsIn(logs);
+            List<String> errors = events.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            assertThat(errors).hasSize(2);
+            assertThat(errors.get(0)).isEqualTo("Worker 'noisy' failed: java.lang.IllegalStateException: run 1");
+            assertThat(events.get(0).getThrowableProxy()).as("the first comes with its stack trace").isNotNull();
+            assertThat(events.get(1).getThrowableProxy()).as("the count comes without").isNull();
+            assertThat(errors.get(1)).startsWith(String.format(Locale.ROOT, "Worker 'noisy' failed %,d more time(s)",
+                    worker.getFailures() - 1))
+                    .contains("same error");
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
     @Test
     void anAsyncWorkerNeverOverlapsItselfAfterAForcedStop() {
         supervisor.createAloop("loop", true, true, true);
@@ -137,6 +237,12 @@ class ContinuousWorkerTests extends WorkerTestSupport {
             assertThat(overlaps).hasValue(0);
         } finally {
             elsewhere.shutdownNow();
+        }
+    }
+
+    private static List<ILoggingEvent> errorsIn(ListAppender<ILoggingEvent> logs) {
+        synchronized (logs) { // the appender appends under its own monitor, from the worker's threads
+            return logs.list.stream().filter(event -> event.getLevel() == Level.ERROR).toList();
         }
     }
 }

@@ -128,11 +128,11 @@ class EventWorkerTests extends WorkerTestSupport {
     @Test
     void triggeringAStoppedWorkerIsRefused() {
         EventWorker worker = new EventWorker(supervisor, "done", WorkerTarget.of(runs::incrementAndGet));
-        assertThatThrownBy(worker::trigger).isInstanceOf(IllegalStateException.class).hasMessageContaining("NEW");
+        assertThatThrownBy(worker::trigger).isInstanceOf(WorkerNotActiveException.class).hasMessageContaining("NEW");
         worker.start();
         worker.stop();
-        assertThatThrownBy(worker::trigger).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("'done' is STOPPED");
+        assertThatThrownBy(worker::trigger).isInstanceOfSatisfying(WorkerNotActiveException.class,
+                e -> assertThat(e.getState()).isEqualTo(WorkerState.STOPPED)).hasMessageContaining("'done' is STOPPED");
     }
 
     @Test

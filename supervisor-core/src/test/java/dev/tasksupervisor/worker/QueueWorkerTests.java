@@ -131,6 +131,45 @@ class QueueWorkerTests extends WorkerTestSupport {
         assertThat(worker.getRuns()).isEqualTo(4);
     }
 
+    /** A caller maps the two refusals apart (429 for full, 503 for stopped); offer says no without throwing. */
+    @Test
+    void aFullQueueAndAStoppedWorkerRefuseWithTheirOwnExceptionsAndOfferReturnsFalseForBoth() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch inRun = new CountDownLatch(1);
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "refusing", WorkerTarget.of(item -> {
+            inRun.countDown();
+            release.await();
+            ran.add(item);
+        }));
+        assertThatThrownBy(() -> worker.put(0)).isInstanceOfSatisfying(WorkerNotActiveException.class, e -> {
+            assertThat(e.getWorkerName()).isEqualTo("refusing");
+            assertThat(e.getState()).isEqualTo(WorkerState.NEW);
+        });
+        assertThat(worker.offer(0)).as("not started").isFalse();
+        worker.setCapacity(1);
+        worker.start();
+        assertThat(worker.offer(1)).isTrue();
+        inRun.await();
+        assertThat(worker.offer(2)).isTrue();
+        assertThatThrownBy(() -> worker.put(3)).isInstanceOfSatisfying(QueueFullException.class, e -> {
+            assertThat(e.getWorkerName()).isEqualTo("refusing");
+            assertThat(e.getCapacity()).isEqualTo(1);
+            assertThat(e).hasMessageContaining("use offer");
+        });
+        assertThat(worker.offer(3)).as("full").isFalse();
+        assertThat(worker.offer(3, Duration.ofMillis(20))).as("still full").isFalse();
+        worker.requestStop();
+        assertThatThrownBy(() -> worker.put(4)).isInstanceOfSatisfying(WorkerNotActiveException.class,
+                e -> assertThat(e.getState()).isEqualTo(WorkerState.STOPPING));
+        assertThat(worker.offer(4)).as("stopping").isFalse();
+        release.countDown();
+        worker.stop();
+        assertThat(ran).as("what was accepted ran; nothing refused did").containsExactly(1, 2);
+        assertThatThrownBy(() -> worker.put(5)).isInstanceOfSatisfying(WorkerNotActiveException.class,
+                e -> assertThat(e.getState()).isEqualTo(WorkerState.STOPPED));
+    }
+
     @Test
     void interruptedPutOnAFullQueueAddsNothing() throws Exception {
         CountDownLatch release = new CountDownLatch(1);

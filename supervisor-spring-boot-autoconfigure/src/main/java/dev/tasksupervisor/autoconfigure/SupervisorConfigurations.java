@@ -1,16 +1,19 @@
 package dev.tasksupervisor.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.LazyInitializationExcludeFilter;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.support.CompositeTaskDecorator;
 
@@ -31,9 +34,17 @@ final class SupervisorConfigurations {
     @Configuration(proxyBeanMethods = false)
     static class TaskSupervisorConfiguration {
 
+        private static final String PHASE_TIMEOUT_PROPERTY = "spring.lifecycle.timeout-per-shutdown-phase";
+
+        /**
+         * Read from the environment rather than from Boot's {@code LifecycleProperties}, which the
+         * application may not have bound: the same property, the same default.
+         */
         @Bean
-        SupervisorShutdown supervisorShutdown(SupervisorProperties properties) {
-            return new SupervisorShutdown(properties.getShutdown());
+        SupervisorShutdown supervisorShutdown(SupervisorProperties properties, Environment environment) {
+            Duration phaseTimeout = Binder.get(environment).bind(PHASE_TIMEOUT_PROPERTY, Duration.class)
+                    .orElse(SupervisorShutdown.DEFAULT_PHASE_TIMEOUT);
+            return new SupervisorShutdown(properties.getShutdown(), phaseTimeout);
         }
 
         /**

@@ -1,6 +1,5 @@
 package dev.tasksupervisor.autoconfigure;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -14,6 +13,7 @@ import org.springframework.util.StringValueResolver;
 import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.annotation.Worker;
+import dev.tasksupervisor.lifecycle.Deadline;
 import dev.tasksupervisor.lock.WorkerLockGuards;
 import dev.tasksupervisor.worker.BackgroundWorker;
 
@@ -258,19 +258,15 @@ final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
         }
     }
 
-    /** Stops these workers, all at once, draining their queues. */
+    /** Stops these workers, all at once, draining their queues until the shutdown's timeout, then forcing them. */
     private void stopWorkers(List<BackgroundWorker> active, String done) {
         for (BackgroundWorker worker : active) {
             worker.requestStop();
         }
-        Duration timeout = properties.getShutdown().getTimeout();
-        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        // One deadline for all, within the phase: Spring stops waiting for this bean when the phase ends.
+        Deadline deadline = Deadline.after(shutdown.timeout());
         for (BackgroundWorker worker : active) {
-            if (timeout == null) {
-                worker.stop();
-            } else {
-                worker.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-            }
+            worker.stop(deadline);
         }
         log.info("Task supervisor '{}': {} worker(s) {}", supervisor.getId(), active.size(), done);
     }

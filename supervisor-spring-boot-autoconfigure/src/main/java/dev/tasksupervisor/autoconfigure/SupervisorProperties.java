@@ -202,7 +202,10 @@ public class SupervisorProperties {
         /** Whether work pending on aloops is cancelled at once instead of being let finish. */
         private boolean cancelTasks = false;
 
-        /** Longest the stop waits when wait is true; then tasks still running are interrupted and pending ones cancelled. Unset: as long as it takes. */
+        /**
+         * Longest the stop drains when wait is true; then runs are interrupted, queued items handed back and pending
+         * tasks cancelled. Unset, and at most: spring.lifecycle.timeout-per-shutdown-phase less a tenth (0.5 s to 5 s).
+         */
         private Duration timeout;
 
         public boolean isWait() {

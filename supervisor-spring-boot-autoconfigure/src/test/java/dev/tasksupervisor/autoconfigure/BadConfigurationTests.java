@@ -57,6 +57,16 @@ class BadConfigurationTests {
         }
 
         @Test
+        void aShutdownPhaseWithNoTimeLeavesNoTimeToDrain() {
+            FailureAnalysis analysis = analyze(contextRunner.withPropertyValues(
+                    "spring.lifecycle.timeout-per-shutdown-phase=0s"));
+            assertThat(analysis.getDescription()).isEqualTo("spring.lifecycle.timeout-per-shutdown-phase is PT0S: the "
+                    + "supervisor would get no time to drain its queues when the application stops.");
+            assertThat(analysis.getAction())
+                    .isEqualTo("Set spring.lifecycle.timeout-per-shutdown-phase to a positive duration, such as 30s.");
+        }
+
+        @Test
         void zeroOrNegativeMaxSize() {
             FailureAnalysis analysis = analyze(contextRunner.withPropertyValues("supervisor.pool.max-size=-2"));
             assertThat(analysis.getDescription())
