@@ -107,16 +107,21 @@ final class SupervisorStop {
             }
         }
         long nextProgress = System.nanoTime() + progressNanos;
-        for (Stoppable part : asked) {
+        for (int i = 0; i < asked.size(); i++) {
+            Stoppable part = asked.get(i);
             boolean done;
             try {
-                // In slices, so that a long drain says how far it has come rather than keep silent for minutes.
-                while (!(done = part.awaitStop(Duration.ofNanos(Math.min(deadline.remainingNanos(),
-                        Math.max(0, nextProgress - System.nanoTime()))))) && !deadline.hasPassed()) {
-                    if (System.nanoTime() - nextProgress >= 0) {
-                        logProgress(asked, deadline);
-                        nextProgress = System.nanoTime() + progressNanos;
+                if (part instanceof BackgroundWorker) {
+                    // In slices, so that a long drain says how far it has come rather than keep silent for minutes.
+                    while (!(done = part.awaitStop(Duration.ofNanos(Math.min(deadline.remainingNanos(),
+                            Math.max(0, nextProgress - System.nanoTime()))))) && !deadline.hasPassed()) {
+                        if (System.nanoTime() - nextProgress >= 0) {
+                            logProgress(asked.subList(i, asked.size()), deadline);
+                            nextProgress = System.nanoTime() + progressNanos;
+                        }
                     }
+                } else {
+                    done = part.awaitStop(deadline.remaining()); // a scheduler of the user's: asked once, as it says
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -132,19 +137,17 @@ final class SupervisorStop {
         forceAll(id, late, report);
     }
 
-    /** One line on the parts a stop still waits for: "draining 'ship': 2,345 item(s) left, 12 s left". */
+    /**
+     * One line on the workers a stop still waits for: "draining 'ship': 2,345 item(s) left, 12 s left".
+     * Schedulers of the user's are not named: whether they are done, only their own {@code awaitStop} knows.
+     */
     private void logProgress(List<Stoppable> parts, Deadline deadline) {
         StringJoiner waiting = new StringJoiner("; ");
         for (Stoppable part : parts) {
-            if (part instanceof BackgroundWorker worker) {
-                if (worker.getState() == WorkerState.STOPPED) {
-                    continue;
-                }
+            if (part instanceof BackgroundWorker worker && worker.getState() == WorkerState.STOPPING) {
                 int left = worker.getQueueSize();
                 waiting.add(left > 0 ? String.format(Locale.ROOT, "draining '%s': %,d item(s) left", worker.getName(), left)
                         : "'" + worker.getName() + "' finishing its run");
-            } else if (part instanceof Scheduler scheduler) {
-                waiting.add("'" + scheduler.getName() + "' stopping");
             }
         }
         if (waiting.length() > 0) {

@@ -284,14 +284,22 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
     }
 
     /**
-     * As {@link #registerShutdownHook()}, stopping as {@code options} say; give them a timeout shorter than
+     * As {@link #registerShutdownHook()}, stopping as {@code options} say. Their timeout must be shorter than
      * the time your platform allows between SIGTERM and SIGKILL, or a long drain is killed halfway and what
-     * was still queued is lost. Called again, replaces the hook.
+     * was still queued is lost. It is required: a target that calls {@code System.exit} blocks until the
+     * hooks have run, while a stop without a deadline would wait for that very run. Called again, replaces
+     * the hook.
      *
+     * @throws IllegalArgumentException if {@code options} have no timeout
      * @throws IllegalStateException once the supervisor is stopping or stopped
      */
     public void registerShutdownHook(StopOptions options) {
         Objects.requireNonNull(options, "options");
+        if (options.timeout() == null) {
+            throw new IllegalArgumentException("the shutdown hook of task supervisor '" + id + "' needs a timeout: "
+                    + "the JVM waits for it, and SIGKILL follows SIGTERM; use options.withTimeout(...), such as "
+                    + "TaskSupervisor.DEFAULT_SHUTDOWN_TIMEOUT");
+        }
         synchronized (lifecycle) {
             if (state == SupervisorState.STOPPING || state == SupervisorState.STOPPED) {
                 throw new IllegalStateException("task supervisor '" + id + "' is " + state + ": a shutdown hook "

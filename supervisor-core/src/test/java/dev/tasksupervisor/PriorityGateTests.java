@@ -76,7 +76,9 @@ class PriorityGateTests {
         release.countDown();
         CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)).join();
         assertThat(started).containsKeys("low3", "normal2");
-        assertThat(supervisor.info().pool().waiting()).isZero();
+        // The gate counts a task as no longer waiting once it handed it to the pool, just after: the task
+        // may already have run by then (seen failing once in a full build).
+        await().until(() -> supervisor.info().pool().waiting() == 0);
     }
 
     @Test

@@ -106,6 +106,13 @@ class ShutdownTests {
         }
     }
 
+    /** Found by review: a target calling System.exit waits for the hooks, and a hook without a deadline for it. */
+    @Test
+    void aHookNeedsATimeout() {
+        assertThatThrownBy(() -> supervisor.registerShutdownHook(StopOptions.defaults()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a timeout");
+    }
+
     @Test
     void aHookCannotBeRegisteredOnceStopped() {
         supervisor.start();

@@ -288,7 +288,11 @@ class TaskSupervisorTests {
         assertThat(supervisor.poolInfo().minSize()).isEqualTo(3);
         assertThat(supervisor.poolInfo().maxSize()).isEqualTo(7);
         supervisor.resizePool(1, 4);
-        assertThat(supervisor.poolInfo()).isEqualTo(supervisor.info().pool());
+        // Two snapshots taken one after the other: what threads do in between (the health check's probe, a
+        // thread starting or ending) may differ, the settings may not (seen failing once in a full build).
+        assertThat(supervisor.poolInfo()).usingRecursiveComparison()
+                .ignoringFields("currentSize", "active", "largest", "queued", "completed")
+                .isEqualTo(supervisor.info().pool());
         assertThat(supervisor.poolInfo().maxSize()).isEqualTo(4);
     }
 

@@ -23,25 +23,36 @@ import java.util.concurrent.locks.LockSupport;
  * each failure in a row and reset by a success, so that a target failing at once does not spin. The sync
  * loop waits parked on its pool thread, publishing itself in {@code backingOff} before it reads the state,
  * and a stop unparks it after it wrote the state: whichever comes second sees the other. The async loop
- * waits on the timer loop, its next run in {@code backoffResume}: the timer and a stop race to take it
- * (compare-and-set), and the one that does runs it, which ends the loop at once if the worker is stopping.
+ * waits on the supervisor's timer loop (not its aloop, which drops timers when it stops, and would leave
+ * the worker ACTIVE with nothing to run it), its next step in {@code backoffResume}: the timer and a stop of
+ * that same start race to take it by compare-and-set, and the one that does runs it, which ends the loop at
+ * once if the worker is stopping. Two sync loops (one left over from a forced stop, one of the new start) may
+ * back off at once: each publishes itself in place of the other and, when done, puts the other back and
+ * wakes it, so a stop that woke the wrong one is not lost.
  */
 public class ContinuousWorker extends NoInputWorker {
 
+    private static final VarHandle BACKING_OFF;
     private static final VarHandle BACKOFF_RESUME;
 
     static {
         try {
-            BACKOFF_RESUME = MethodHandles.lookup().findVarHandle(ContinuousWorker.class, "backoffResume", Runnable.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            BACKING_OFF = lookup.findVarHandle(ContinuousWorker.class, "backingOff", Thread.class);
+            BACKOFF_RESUME = lookup.findVarHandle(ContinuousWorker.class, "backoffResume", Resume.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
+    /** The async loop's next step after a backoff, for the start it belongs to. */
+    private record Resume(int start, Runnable next) {
+    }
+
     /** The sync loop's thread while it waits out a backoff, else null: a stop unparks it. */
     private volatile Thread backingOff;
-    /** The async loop's next run while it waits out a backoff, else null: taken by the timer or a stop. */
-    private volatile Runnable backoffResume;
+    /** The async loop's next step while it waits out a backoff, else null: taken by the timer or a stop. */
+    private volatile Resume backoffResume;
 
     /**
      * A worker running {@code target} continuously; an async target ({@link WorkerTarget#async}) makes
@@ -124,7 +135,8 @@ public class ContinuousWorker extends NoInputWorker {
     /** Parks this loop's thread for the backoff after {@code failures} failed runs, or until a stop. */
     private void backOff(int start, int failures) {
         long until = System.nanoTime() + getFailureBackoff().delayNanos(failures);
-        backingOff = Thread.currentThread();
+        Thread me = Thread.currentThread();
+        Thread before = (Thread) BACKING_OFF.getAndSet(this, me);
         try {
             for (long left; current(start) && (left = until - System.nanoTime()) > 0; ) {
                 LockSupport.parkNanos(this, left);
@@ -133,7 +145,11 @@ public class ContinuousWorker extends NoInputWorker {
                 }
             }
         } finally {
-            backingOff = null;
+            // Put back whom this replaced (a loop of another start, backing off too) and wake it: a stop may
+            // have unparked this thread in its place. A loop woken for nothing looks at its state and parks again.
+            if (BACKING_OFF.compareAndSet(this, me, before) && before != null) {
+                LockSupport.unpark(before);
+            }
         }
     }
 
@@ -161,12 +177,12 @@ public class ContinuousWorker extends NoInputWorker {
 
     /** Schedules the async loop's next run after the backoff; a stop meanwhile runs it at once (and it ends). */
     private void backOffAsync(int start, int failures, long delayNanos) {
-        Runnable resume = () -> nextAsync(start, failures);
+        Resume resume = new Resume(start, () -> nextAsync(start, failures));
         backoffResume = resume; // before the timer exists: it may fire at once, and must find it
         try {
-            timerLoop().schedule(() -> {
+            handle().timerLoop().schedule(() -> {
                 if (BACKOFF_RESUME.compareAndSet(this, resume, null)) {
-                    resume.run();
+                    resumeOnAloop(resume);
                 }
             }, Duration.ofNanos(delayNanos));
         } catch (RejectedExecutionException e) {
@@ -174,21 +190,30 @@ public class ContinuousWorker extends NoInputWorker {
             throw e;
         }
         if (!current(start) && BACKOFF_RESUME.compareAndSet(this, resume, null)) {
-            resume.run(); // a stop that came before backoffResume was set found nothing to take
+            resume.next().run(); // a stop that came before backoffResume was set found nothing to take
+        }
+    }
+
+    /** Runs the async loop's next step on its aloop; one that stopped meanwhile ends the loop (and the worker). */
+    private void resumeOnAloop(Resume resume) {
+        try {
+            timerLoop().executor().execute(resume.next());
+        } catch (RejectedExecutionException e) {
+            requestStop();
+            idle(resume.start());
         }
     }
 
     @Override
     void onStopRequested(int startedIn) {
         // The loop sees the state at its next pass and settles the stop itself; one backing off is woken for it.
+        if (generation() != startedIn) {
+            return; // a late call for an earlier start: the backoff now is a newer start's
+        }
         LockSupport.unpark(backingOff);
-        Runnable resume = (Runnable) BACKOFF_RESUME.getAndSet(this, null);
-        if (resume != null) {
-            try {
-                timerLoop().executor().execute(resume);
-            } catch (RejectedExecutionException e) {
-                resume.run(); // the timer loop is stopping: end the loop here
-            }
+        Resume resume = backoffResume;
+        if (resume != null && resume.start() == startedIn && BACKOFF_RESUME.compareAndSet(this, resume, null)) {
+            resumeOnAloop(resume);
         }
     }
 }

@@ -241,6 +241,7 @@ public class QueueWorker<T> extends BackgroundWorker {
 
     private void put(T item, long timeoutNanos) throws InterruptedException {
         if (!accept(item, timeoutNanos)) {
+            requireActive(); // it stopped while this waited for space: that, not the full queue, is the news
             int bound = capacityOfThisStart();
             throw new QueueFullException(getName(), bound, "the queue of worker '" + getName() + "' is full (capacity "
                     + bound + ")" + (timeoutNanos > 0 ? " and stayed full for " + Duration.ofNanos(timeoutNanos) : "")

@@ -1,8 +1,9 @@
 package dev.tasksupervisor.worker;
 
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Objects;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,11 +11,13 @@ import org.slf4j.LoggerFactory;
 import dev.tasksupervisor.lifecycle.Deadline;
 
 /**
- * The default error handler's log of one worker: a failure is logged at ERROR with its stack trace the first
- * time, and the same failure again (same exception type, thrown from the same place) is counted, not logged,
- * until {@link #PERIOD} has passed; the next one then logs one line with the count, and starts a new period.
- * A different failure is logged in full at once, after the count of the one before. So a worker failing
- * thousands of times a second writes a line a minute, not a stack trace per run.
+ * The default error handler's log of one worker. A kind of failure (same exception type, thrown from the
+ * same place, whatever its message) is logged at ERROR with its stack trace the first time; again within
+ * {@link #PERIOD}, it is counted instead, and the count is logged as one line, without a stack trace, by
+ * the first such failure after the period (which starts a new one) or when the worker stops. Up to
+ * {@link #KINDS} kinds are followed at once, so two failures that alternate are each logged once too; a
+ * further kind pushes out the one seen longest ago, after logging its count. So a worker failing thousands
+ * of times a second writes a few lines a minute, not a stack trace per run.
  *
  * <p>Thread safety: a worker's runs may fail on different threads (an async worker's completions, a queue
  * drain handed from task to task); every method takes this object's monitor, on the failure path only.
@@ -25,17 +28,19 @@ final class RepeatedFailureLog {
 
     /** How long the same failure is counted rather than logged. */
     static final Duration PERIOD = Duration.ofMinutes(1);
+    /** How many kinds of failure are followed at once. */
+    static final int KINDS = 8;
+
+    /** One kind of failure: when its period began, and what came since without being logged. */
+    private static final class Kind {
+        long periodStart;
+        long repeats;
+        Throwable last;
+    }
 
     private final long periodNanos;
-
-    /** What identifies the failure logged last; null before the first. Guarded by this. */
-    private String lastKey;
-    /** When the current period began. Guarded by this. */
-    private long periodStart;
-    /** Failures like the last logged one since the period began, not logged. Guarded by this. */
-    private long repeats;
-    /** The last of them, for the summary line. Guarded by this. */
-    private Throwable lastRepeat;
+    /** By key, the one seen longest ago first. Guarded by this. */
+    private final LinkedHashMap<String, Kind> kinds = new LinkedHashMap<>(16, 0.75f, true);
 
     RepeatedFailureLog(Duration period) {
         this.periodNanos = Deadline.nanos(period);
@@ -45,34 +50,45 @@ final class RepeatedFailureLog {
     synchronized void failed(BackgroundWorker worker, Throwable error) {
         String key = keyOf(error);
         long now = System.nanoTime();
-        if (key.equals(lastKey)) {
-            repeats++;
-            lastRepeat = error;
-            if (now - periodStart >= periodNanos) {
-                summarise(worker.getName(), now);
+        Kind kind = kinds.get(key);
+        if (kind != null) {
+            kind.repeats++;
+            kind.last = error;
+            if (now - kind.periodStart >= periodNanos) {
+                summarise(worker.getName(), kind, now);
             }
             return;
         }
-        summarise(worker.getName(), now);
-        lastKey = key;
+        if (kinds.size() >= KINDS) {
+            Iterator<Kind> eldest = kinds.values().iterator();
+            summarise(worker.getName(), eldest.next(), now);
+            eldest.remove();
+        }
+        kind = new Kind();
+        kind.periodStart = now;
+        kinds.put(key, kind);
         log.error("Worker '{}' failed: {}", worker.getName(), error.toString(), error);
     }
 
-    /** Logs the count of repeats not logged yet, if any: at the end of a period, or when the worker stops. */
+    /** Logs the counts not logged yet, and forgets every kind: the worker stopped. */
     synchronized void flush(String workerName) {
-        summarise(workerName, System.nanoTime());
+        long now = System.nanoTime();
+        for (Kind kind : kinds.values()) {
+            summarise(workerName, kind, now);
+        }
+        kinds.clear();
     }
 
-    /** Caller holds this. */
-    private void summarise(String workerName, long now) {
-        if (repeats > 0) {
+    /** Logs the count of {@code kind} if it has one, and starts its new period. Caller holds this. */
+    private static void summarise(String workerName, Kind kind, long now) {
+        if (kind.repeats > 0) {
             log.error("Worker '{}' failed {} more time(s) in the last {} s with the same error, last: {} (stack trace "
-                    + "logged with the first)", workerName, String.format(Locale.ROOT, "%,d", repeats),
-                    String.format(Locale.ROOT, "%.1f", (now - periodStart) / 1e9), lastRepeat.toString());
+                    + "logged with the first)", workerName, String.format(Locale.ROOT, "%,d", kind.repeats),
+                    String.format(Locale.ROOT, "%.1f", (now - kind.periodStart) / 1e9), kind.last.toString());
         }
-        repeats = 0;
-        lastRepeat = null;
-        periodStart = now;
+        kind.repeats = 0;
+        kind.last = null;
+        kind.periodStart = now;
     }
 
     /** The exception's type, where it was thrown, and its cause's type: the message may differ by item. */
@@ -85,6 +101,6 @@ final class RepeatedFailureLog {
 
     @Override
     public synchronized String toString() {
-        return "failure log: " + Objects.toString(lastKey, "no failure") + ", " + repeats + " repeat(s) not logged";
+        return "failure log of " + kinds.size() + " kind(s) of failure";
     }
 }

@@ -6,8 +6,9 @@ public interface WorkerErrorHandler {
 
     /**
      * Logs the failure at ERROR with the worker's name and goes on. The same failure again (same exception
-     * type from the same place) within a minute is counted, and logged as one line with the count once the
-     * minute has passed or the worker stops: a worker that fails on every run does not flood the log.
+     * type from the same place) within a minute is counted, and logged as one line with the count by the
+     * first such failure after the minute, or when the worker stops: a worker that fails on every run does
+     * not flood the log.
      */
     WorkerErrorHandler LOG_AND_CONTINUE = (worker, error) -> worker.failureLog().failed(worker, error);
 

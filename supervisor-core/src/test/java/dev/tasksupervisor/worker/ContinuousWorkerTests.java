@@ -179,6 +179,51 @@ class ContinuousWorkerTests extends WorkerTestSupport {
         }
     }
 
+    /** Found by review: the backoff's timer was on the aloop, which drops its timers when it stops. */
+    @Test
+    void anAsyncWorkerWhoseAloopStopsWhileItBacksOffStopsInsteadOfStayingActiveWithNothingToRunIt() {
+        supervisor.createAloop("loop", true, true, true);
+        ContinuousWorker worker = new ContinuousWorker(supervisor, "orphaned", WorkerTarget.async((none, ctx) ->
+                CompletableFuture.failedFuture(new IllegalStateException("down"))));
+        worker.setErrorHandler((w, error) -> { });
+        worker.setFailureBackoff(new FailureBackoff(Duration.ofMillis(200), 1, Duration.ofMillis(200)));
+        worker.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.getFailures() >= 1);
+        supervisor.stopAloop("loop");
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.getState() == WorkerState.STOPPED);
+    }
+
+    /** Found by review: only the last kind of failure was remembered, so two that alternate were each logged in full. */
+    @Test
+    void twoFailuresThatAlternateAreEachLoggedOnceWithTheirOwnCount() {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(BackgroundWorker.class);
+        logger.addAppender(logs);
+        try {
+            AtomicInteger runs = new AtomicInteger();
+            ContinuousWorker worker = new ContinuousWorker(supervisor, "alternating", WorkerTarget.of(() -> {
+                if (runs.incrementAndGet() % 2 == 0) {
+                    throw new IllegalStateException("even");
+                }
+                throw new IllegalArgumentException("odd");
+            }));
+            worker.setFailureBackoff(FailureBackoff.none());
+            worker.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> worker.getFailures() >= 1000);
+            worker.stop();
+            await().atMost(Duration.ofSeconds(30)).until(() -> errorsIn(logs).size() >= 4);
+            List<String> errors = errorsIn(logs).stream().map(ILoggingEvent::getFormattedMessage).toList();
+            assertThat(errors).hasSize(4);
+            assertThat(errors.subList(0, 2)).containsExactly(
+                    "Worker 'alternating' failed: java.lang.IllegalArgumentException: odd",
+                    "Worker 'alternating' failed: java.lang.IllegalStateException: even");
+            assertThat(errors.subList(2, 4)).allSatisfy(line -> assertThat(line).contains("more time(s)"));
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
     @Test
     void theDefaultErrorHandlerLogsTheSameFailureOnceAndItsCountWhenTheWorkerStops() {
         ListAppender<ILoggingEvent> logs = new ListAppender<>();

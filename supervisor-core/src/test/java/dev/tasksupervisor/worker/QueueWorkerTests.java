@@ -170,6 +170,38 @@ class QueueWorkerTests extends WorkerTestSupport {
                 e -> assertThat(e.getState()).isEqualTo(WorkerState.STOPPED));
     }
 
+    /** Found by review: a put that waited for space while the worker began to stop said "full", not "stopping". */
+    @Test
+    void aPutWaitingForSpaceWhenTheWorkerBeginsToStopSaysItIsNotActive() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch inRun = new CountDownLatch(1);
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "stopping-full", WorkerTarget.of(item -> {
+            inRun.countDown();
+            release.await();
+        }));
+        worker.setCapacity(1);
+        worker.start();
+        worker.put(1);
+        inRun.await();
+        worker.put(2);
+        Thread[] putter = new Thread[1];
+        CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
+            putter[0] = Thread.currentThread();
+            try {
+                worker.put(3, Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                .until(() -> putter[0] != null && putter[0].getState() == Thread.State.TIMED_WAITING);
+        worker.requestStop();
+        assertThatThrownBy(waiting::join).hasCauseInstanceOf(WorkerNotActiveException.class);
+        release.countDown();
+        worker.stop();
+        assertThat(worker.getRuns()).isEqualTo(2);
+    }
+
     @Test
     void interruptedPutOnAFullQueueAddsNothing() throws Exception {
         CountDownLatch release = new CountDownLatch(1);

@@ -29,8 +29,9 @@ import dev.tasksupervisor.worker.BackgroundWorker;
  * and when the child closes stops and unregisters them; the supervisor is the parent's to stop.
  *
  * <p>A stop runs on a daemon thread of its own ({@code supervisor_stop}, {@code supervisor_<id>_stop})
- * and calls Spring back when it is done, so {@code spring.lifecycle.timeout-per-shutdown-phase} bounds
- * how long the context waits for it; the thread ends with the stop.
+ * and calls Spring back when it is done; the thread ends with the stop. The stop itself forces what is
+ * left before {@code spring.lifecycle.timeout-per-shutdown-phase} runs out ({@link SupervisorShutdown}), so
+ * Spring does not give up on the phase and destroy the beans while workers still drain.
  */
 final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
 
@@ -187,7 +188,8 @@ final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
     /**
      * When the context closes, stops the supervisor, its workers and aloops as
      * {@code supervisor.shutdown.*} says. Otherwise pauses: stops the workers that run (draining their
-     * queues, for at most {@code supervisor.shutdown.timeout} if set) and keeps the supervisor.
+     * queues within the shutdown's timeout, {@link SupervisorShutdown#timeout()}, then forcing them and
+     * handing back what is left) and keeps the supervisor.
      * Returns when that is done.
      */
     @Override
