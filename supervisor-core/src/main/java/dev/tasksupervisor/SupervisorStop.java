@@ -41,6 +41,8 @@ final class SupervisorStop {
 
     /** How long, at least, interrupted pool tasks get to end before the report counts them as still running. */
     static final Duration INTERRUPTED_GRACE = Duration.ofMillis(100);
+    /** The grace of a part forced after the shared one has passed: time for a run to end once interrupted. */
+    static final Duration LEAST_GRACE = Duration.ofMillis(10);
     /** How often a stop that waits for workers logs what it still waits for. */
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
@@ -156,11 +158,17 @@ final class SupervisorStop {
         }
     }
 
-    /** Forces every part and reports it; one that throws is logged, and the rest are forced still. */
+    /**
+     * Forces every part and reports it; one that throws is logged, and the rest are forced still. The parts
+     * share one grace for their interrupted runs to end ({@link #INTERRUPTED_GRACE}), each at least
+     * {@link #LEAST_GRACE} once it has passed: forced one after another, parts whose runs ignore their
+     * interruption would otherwise add up their graces and overrun the stop's deadline (a Spring phase).
+     */
     static void forceAll(String id, List<? extends Stoppable> parts, StopReport.Builder report) {
+        Deadline grace = Deadline.after(INTERRUPTED_GRACE);
         for (Stoppable part : parts) {
             try {
-                report.add(part.forceStop());
+                report.add(part.forceStop(grace.hasPassed() ? Deadline.after(LEAST_GRACE) : grace));
             } catch (RuntimeException | Error e) {
                 log.error("Task supervisor '{}': forcing {} to stop failed", id, part, e);
             }

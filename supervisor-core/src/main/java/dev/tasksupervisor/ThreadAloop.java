@@ -343,6 +343,12 @@ final class ThreadAloop implements Aloop {
     /** Cancels what is pending, and gives the thread {@link #FORCE_GRACE} to end. */
     @Override
     public StopReport forceStop() {
+        return forceStop(Deadline.after(FORCE_GRACE));
+    }
+
+    /** Cancels what is pending, and gives the thread until {@code grace} to end. */
+    @Override
+    public StopReport forceStop(Deadline grace) {
         long began = System.nanoTime();
         requestStop();
         int cancelled = cancelPending();
@@ -350,7 +356,7 @@ final class ThreadAloop implements Aloop {
             log.warn("Aloop '{}': cancelled {} piece(s) of pending work", name, cancelled);
         }
         try {
-            awaitStop(FORCE_GRACE);
+            awaitStop(grace.remaining());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

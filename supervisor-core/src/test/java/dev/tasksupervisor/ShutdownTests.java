@@ -7,7 +7,11 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +24,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
 import dev.tasksupervisor.lifecycle.StopReport;
+import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.testsupport.SigtermProbe;
 import dev.tasksupervisor.testsupport.SupervisorThreads;
+import dev.tasksupervisor.worker.ContinuousWorker;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.WorkerTarget;
 
@@ -104,6 +110,36 @@ class ShutdownTests {
             logger.detachAppender(logs);
             logger.setLevel(level);
         }
+    }
+
+    /** Found by review: forced one after another, workers whose runs ignore their interruption added 100 ms each. */
+    @Test
+    void workersWhoseRunsIgnoreTheirInterruptionShareOneGraceSoTheStopKeepsItsDeadline() throws Exception {
+        int workers = 50;
+        supervisor.setPoolSettings(PoolSettings.builder().maxSize(workers + 10).build());
+        supervisor.start();
+        AtomicBoolean released = new AtomicBoolean();
+        List<Thread> stuck = new CopyOnWriteArrayList<>();
+        CountDownLatch inRuns = new CountDownLatch(workers);
+        for (int i = 0; i < workers; i++) {
+            new ContinuousWorker(supervisor, "stuck-" + i, WorkerTarget.of(() -> {
+                stuck.add(Thread.currentThread());
+                inRuns.countDown();
+                while (!released.get()) {
+                    LockSupport.park(this);
+                    Thread.interrupted(); // ignores its interruption, parked again: stuck, not spinning
+                }
+            })).start();
+        }
+        inRuns.await();
+        long began = System.nanoTime();
+        StopReport report = supervisor.stop(Duration.ofMillis(50));
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        released.set(true);
+        stuck.forEach(LockSupport::unpark);
+        assertThat(report.stuckWorkers()).hasSize(workers);
+        // 50 ms, one grace of 100 ms for all, then at least 10 ms each: under a second. Each its own grace: 5 s.
+        assertThat(took).isLessThan(Duration.ofSeconds(3));
     }
 
     /** Found by review: a target calling System.exit waits for the hooks, and a hook without a deadline for it. */

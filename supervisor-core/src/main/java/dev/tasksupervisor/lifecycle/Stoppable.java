@@ -43,6 +43,17 @@ public interface Stoppable {
     StopReport forceStop();
 
     /**
+     * As {@link #forceStop()}, giving what it interrupted until {@code grace} to end, instead of a grace of
+     * its own: a stop that forces many parts one after another gives them one grace together, so that the
+     * whole stays within its deadline. By default the same as {@link #forceStop()}.
+     *
+     * @return what was forced, handed back or left running
+     */
+    default StopReport forceStop(Deadline grace) {
+        return forceStop();
+    }
+
+    /**
      * Stops gracefully, waiting as long as the accepted work takes.
      *
      * @return the report: complete, unless the stop could not wait (called from the work it waits for)

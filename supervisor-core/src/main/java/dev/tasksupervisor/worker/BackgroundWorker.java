@@ -417,6 +417,12 @@ public abstract class BackgroundWorker implements Scheduler {
      */
     @Override
     public StopReport forceStop() {
+        return forceStop(Deadline.after(INTERRUPTED_GRACE));
+    }
+
+    /** As {@link #forceStop()}, giving the interrupted run until {@code grace} to end. */
+    @Override
+    public StopReport forceStop(Deadline grace) {
         long began = System.nanoTime();
         requestStop();
         StopReport.Builder report = StopReport.builder();
@@ -436,7 +442,6 @@ public abstract class BackgroundWorker implements Scheduler {
             asyncRun = runs.asyncRun();
         }
         runs.giveUp(asyncRun); // outside the lock: what the async run's end calls may run here
-        Deadline grace = Deadline.after(INTERRUPTED_GRACE);
         report.undelivered(name, onForced(forced, grace));
         boolean ended = runs.awaitEnded(grace);
         if (!ended) {
