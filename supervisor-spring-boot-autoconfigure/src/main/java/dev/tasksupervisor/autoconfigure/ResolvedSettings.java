@@ -35,6 +35,9 @@ final class ResolvedSettings {
     Setting<String> lock;
     Setting<Duration> lockAtMostFor;
     Setting<Duration> lockAtLeastFor;
+    Setting<Duration> backoffInitial;
+    Setting<Double> backoffMultiplier;
+    Setting<Duration> backoffMax;
     boolean autoStart = true;
     /** The kind the annotation asks for, or null if none: {@link #askedKind}. */
     WorkerKind kind;
@@ -108,6 +111,10 @@ final class ResolvedSettings {
             if (lock.getAtLeastFor() != null) {
                 s.lockAtLeastFor = setting(lock.getAtLeastFor(), prefix + "lock.at-least-for");
             }
+            SupervisorProperties.BackoffSettings backoff = override.getBackoff();
+            s.backoffInitial = setting(backoff.getInitial(), prefix + "backoff.initial");
+            s.backoffMultiplier = setting(backoff.getMultiplier(), prefix + "backoff.multiplier");
+            s.backoffMax = setting(backoff.getMax(), prefix + "backoff.max");
         }
         s.checkStrayLockDurations(name);
         return s;

@@ -6,7 +6,13 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Configuration of the auto-configured task supervisor, its aloops and its workers ({@code supervisor.*}). */
+/**
+ * Configuration of the auto-configured task supervisor, its aloops and its workers ({@code supervisor.*}).
+ *
+ * <p>Why one long file: the nested classes are the property tree ({@code supervisor.pool.*},
+ * {@code supervisor.workers.<name>.lock.*}, ...), which Spring Boot binds and documents from this one
+ * class; most of its length is getters and setters.
+ */
 @ConfigurationProperties("supervisor")
 public class SupervisorProperties {
 
@@ -314,6 +320,9 @@ public class SupervisorProperties {
         /** The lock each run of an interval or event worker takes first, shared by every instance of the application. */
         private final LockSettings lock = new LockSettings();
 
+        /** How long a continuous or async worker whose runs keep failing waits before its next run. */
+        private final BackoffSettings backoff = new BackoffSettings();
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -389,6 +398,10 @@ public class SupervisorProperties {
         public LockSettings getLock() {
             return lock;
         }
+
+        public BackoffSettings getBackoff() {
+            return backoff;
+        }
     }
 
     /** A worker's {@code supervisor.workers.<name>.lock.*}: a ShedLock lock taken before each run. */
@@ -425,6 +438,43 @@ public class SupervisorProperties {
 
         public void setAtLeastFor(Duration atLeastFor) {
             this.atLeastFor = atLeastFor;
+        }
+    }
+
+    /** A worker's failure backoff ({@code supervisor.workers.<name>.backoff.*}); unset parts keep the defaults. */
+    public static class BackoffSettings {
+
+        /** Wait after the first failed run in a row; 0 runs again at once. Unset: 100ms. */
+        private Duration initial;
+
+        /** How much longer each further failure in a row waits; at least 1. Unset: 2. */
+        private Double multiplier;
+
+        /** Longest wait between failed runs. Unset: 30s. */
+        private Duration max;
+
+        public Duration getInitial() {
+            return initial;
+        }
+
+        public void setInitial(Duration initial) {
+            this.initial = initial;
+        }
+
+        public Double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(Double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public Duration getMax() {
+            return max;
+        }
+
+        public void setMax(Duration max) {
+            this.max = max;
         }
     }
 }

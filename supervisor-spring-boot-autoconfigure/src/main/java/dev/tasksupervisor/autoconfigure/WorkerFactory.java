@@ -2,6 +2,7 @@ package dev.tasksupervisor.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,7 @@ import dev.tasksupervisor.lock.WorkerLockGuards;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.ContinuousWorker;
 import dev.tasksupervisor.worker.EventWorker;
+import dev.tasksupervisor.worker.FailureBackoff;
 import dev.tasksupervisor.worker.IntervalWorker;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.WorkerKind;
@@ -203,6 +205,11 @@ final class WorkerFactory {
         if (!async) {
             notFor(s.aloop, name, declaration, kind, "async workers (their method returns a CompletionStage)");
         }
+        if (kind != WorkerKind.PLAIN && kind != WorkerKind.ASYNC) {
+            for (ResolvedSettings.Setting<?> backoff : Arrays.asList(s.backoffInitial, s.backoffMultiplier, s.backoffMax)) {
+                notFor(backoff, name, declaration, kind, "continuous and async workers (no interval, queue or event)");
+            }
+        }
         if (s.lock != null && kind != WorkerKind.INTERVAL && kind != WorkerKind.EVENT) {
             String why = kind == WorkerKind.QUEUE
                     ? "a queue worker runs once per item, and a lock per item would be another feature"
@@ -256,6 +263,31 @@ final class WorkerFactory {
         }
         if (s.lock != null) {
             lock(worker, s);
+        }
+        backoff(worker, s);
+    }
+
+    /** The failure backoff from its three properties, each unset one kept from the worker's. */
+    private static void backoff(BackgroundWorker worker, ResolvedSettings s) {
+        if (s.backoffInitial == null && s.backoffMultiplier == null && s.backoffMax == null) {
+            return;
+        }
+        FailureBackoff current = worker.getFailureBackoff();
+        try {
+            worker.setFailureBackoff(new FailureBackoff(
+                    s.backoffInitial != null ? s.backoffInitial.value() : current.initial(),
+                    s.backoffMultiplier != null ? s.backoffMultiplier.value() : current.multiplier(),
+                    s.backoffMax != null ? s.backoffMax.value() : current.max()));
+        } catch (InvalidSettingException e) {
+            ResolvedSettings.Setting<?> named = switch (e.setting()) {
+                case "backoff multiplier" -> s.backoffMultiplier;
+                case "backoff max" -> s.backoffMax;
+                default -> s.backoffInitial;
+            };
+            // "initial above max" names initial, which may be the default: then it is the max that was set.
+            ResolvedSettings.Setting<?> culprit = named != null ? named
+                    : s.backoffMax != null ? s.backoffMax : s.backoffInitial != null ? s.backoffInitial : s.backoffMultiplier;
+            throw InvalidSettings.of(e, culprit.origin(), "0 runs again at once");
         }
     }
 

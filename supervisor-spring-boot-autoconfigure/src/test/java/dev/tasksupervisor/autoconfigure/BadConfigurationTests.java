@@ -209,6 +209,34 @@ class BadConfigurationTests {
     }
 
     @Nested
+    class Backoff {
+
+        @Test
+        void backoffOnAWorkerThatIsNotContinuous() {
+            FailureAnalysis analysis = analyze(contextRunner.withPropertyValues("supervisor.workers.tick.backoff.initial=1s")
+                    .withBean("jobs", Tick.class));
+            assertThat(analysis.getDescription()).isEqualTo("supervisor.workers.tick.backoff.initial is set, but worker "
+                    + "'tick' (method " + Tick.class.getName() + ".tick() of bean 'jobs') is an interval worker: the "
+                    + "setting applies to continuous and async workers (no interval, queue or event) only.");
+            assertThat(analysis.getAction()).isEqualTo("Remove the setting, or change the worker's kind.");
+        }
+
+        @Test
+        void aMultiplierBelowOneAndAMaxBelowTheInitialWait() {
+            FailureAnalysis multiplier = analyze(contextRunner.withPropertyValues("supervisor.aloops.io.default=true",
+                    "supervisor.workers.poll.backoff.multiplier=0.5").withBean("jobs", AsyncJob.class));
+            assertThat(multiplier.getDescription()).isEqualTo("supervisor.workers.poll.backoff.multiplier is not valid: "
+                    + "backoff multiplier must be at least 1, was 0.5: set it to 1 (the same wait each time) or more, "
+                    + "such as 2.");
+            FailureAnalysis max = analyze(contextRunner.withPropertyValues("supervisor.aloops.io.default=true",
+                    "supervisor.workers.poll.backoff.max=50ms").withBean("jobs", AsyncJob.class));
+            assertThat(max.getDescription()).isEqualTo("supervisor.workers.poll.backoff.max is not valid: backoff "
+                    + "initial (PT0.1S) must not be above backoff max (PT0.05S): lower backoff initial or raise backoff "
+                    + "max.");
+        }
+    }
+
+    @Nested
     class Schedules {
 
         @Test

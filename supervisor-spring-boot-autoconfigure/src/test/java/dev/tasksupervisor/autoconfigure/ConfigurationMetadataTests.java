@@ -45,7 +45,8 @@ class ConfigurationMetadataTests {
                 "supervisor.workers.*.delay", "supervisor.workers.*.initial-delay", "supervisor.workers.*.aloop",
                 "supervisor.workers.*.queue-capacity", "supervisor.workers.*.batch-size", "supervisor.workers.*.poll-delay",
                 "supervisor.workers.*.lock.name", "supervisor.workers.*.lock.at-most-for",
-                "supervisor.workers.*.lock.at-least-for");
+                "supervisor.workers.*.lock.at-least-for", "supervisor.workers.*.backoff.initial",
+                "supervisor.workers.*.backoff.multiplier", "supervisor.workers.*.backoff.max");
         assertThat(properties.get("supervisor.poll-delay").getType()).isEqualTo("java.time.Duration");
         assertThat(properties.get("supervisor.poll-delay").getDefaultValue()).isEqualTo("10ms");
         assertThat(properties.get("supervisor.id").getDefaultValue()).isEqualTo("default");

@@ -37,6 +37,7 @@ import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.ContinuousWorker;
 import dev.tasksupervisor.worker.EventWorker;
+import dev.tasksupervisor.worker.FailureBackoff;
 import dev.tasksupervisor.worker.IntervalWorker;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.WorkerContext;
@@ -60,6 +61,18 @@ class WorkerDiscoveryTests {
             assertThat(worker.getSchedule()).isEqualTo("every PT0.03S");
             await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(Heartbeat.class).runs.get() >= 3);
         });
+    }
+
+    @Test
+    void backoffPropertiesSetAContinuousWorkersFailureBackoffAndKeepTheDefaultsOfTheRest() {
+        contextRunner.withUserConfiguration(AsyncPoller.class).withPropertyValues("supervisor.aloops.io.default=true",
+                "supervisor.workers.poll.backoff.initial=2s", "supervisor.workers.poll.backoff.max=1m").run(context ->
+                        assertThat(context.getBean(TaskSupervisor.class).getWorker("poll").getFailureBackoff())
+                                .isEqualTo(new FailureBackoff(Duration.ofSeconds(2), 2.0, Duration.ofMinutes(1))));
+        contextRunner.withUserConfiguration(AsyncPoller.class).withPropertyValues("supervisor.aloops.io.default=true",
+                "supervisor.workers.poll.backoff.multiplier=1").run(context ->
+                        assertThat(context.getBean(TaskSupervisor.class).getWorker("poll").getFailureBackoff())
+                                .isEqualTo(new FailureBackoff(Duration.ofMillis(100), 1.0, Duration.ofSeconds(30))));
     }
 
     @Test
