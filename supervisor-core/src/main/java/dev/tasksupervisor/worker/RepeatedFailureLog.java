@@ -46,8 +46,8 @@ final class RepeatedFailureLog {
         this.periodNanos = Deadline.nanos(period);
     }
 
-    /** Logs or counts a failed run of {@code worker}. */
-    synchronized void failed(BackgroundWorker worker, Throwable error) {
+    /** Logs or counts a failed run of {@code worker} for {@code input} (null: a run without one). */
+    synchronized void failed(BackgroundWorker worker, Object input, Throwable error) {
         String key = keyOf(error);
         long now = System.nanoTime();
         Kind kind = kinds.get(key);
@@ -67,7 +67,8 @@ final class RepeatedFailureLog {
         kind = new Kind();
         kind.periodStart = now;
         kinds.put(key, kind);
-        log.error("Worker '{}' failed: {}", worker.getName(), error.toString(), error);
+        log.error("Worker '{}' failed{}: {}", worker.getName(), input == null ? "" : " on " + WorkerRuns.describe(input),
+                error.toString(), error);
     }
 
     /** Logs the counts not logged yet, and forgets every kind: the worker stopped. */

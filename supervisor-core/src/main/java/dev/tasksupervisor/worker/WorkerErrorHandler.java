@@ -10,11 +10,30 @@ public interface WorkerErrorHandler {
      * first such failure after the minute, or when the worker stops: a worker that fails on every run does
      * not flood the log.
      */
-    WorkerErrorHandler LOG_AND_CONTINUE = (worker, error) -> worker.failureLog().failed(worker, error);
+    WorkerErrorHandler LOG_AND_CONTINUE = new WorkerErrorHandler() {
+        @Override
+        public void handle(BackgroundWorker worker, Throwable error) {
+            worker.failureLog().failed(worker, null, error);
+        }
+
+        @Override
+        public void handle(BackgroundWorker worker, Object input, Throwable error) {
+            worker.failureLog().failed(worker, input, error);
+        }
+    };
 
     /**
      * Called on the thread that ran the target, after the failure was counted. Throwing from here is
      * logged and otherwise ignored; to stop the worker, call {@code worker.requestStop()}.
      */
     void handle(BackgroundWorker worker, Throwable error);
+
+    /**
+     * As {@link #handle(BackgroundWorker, Throwable)}, with what the run was for: the queue item, or the
+     * batch (a {@code List}) of a batch queue worker; {@code null} for a worker whose runs take no input.
+     * This is the method the worker calls; by default it leaves the input out and calls the other.
+     */
+    default void handle(BackgroundWorker worker, Object input, Throwable error) {
+        handle(worker, error);
+    }
 }

@@ -181,7 +181,7 @@ final class WorkerRuns extends RunStatistics {
 
     /** The pool refused a run for another reason than a stop: a failed run, so the error handler hears of it. */
     void refused(Object input, Throwable error) {
-        failedBeforeTarget(System.nanoTime(), new IllegalStateException("worker '" + worker.getName() + "' did not run"
+        failedBeforeTarget(System.nanoTime(), input, new IllegalStateException("worker '" + worker.getName() + "' did not run"
                 + (input == null ? "" : " for " + describe(input)) + ": the pool refused the run (" + error
                 + "); the worker goes on", error));
     }
@@ -298,7 +298,7 @@ final class WorkerRuns extends RunStatistics {
         } catch (Throwable error) {
             failure = error;
             lastRunFailed = true;
-            failed(error);
+            failed(input, error);
             return null;
         } finally {
             long endedAt = System.nanoTime();
@@ -343,7 +343,7 @@ final class WorkerRuns extends RunStatistics {
             });
         } catch (RejectedExecutionException | IllegalStateException e) {
             runOver();
-            failed(e);
+            failed(input, e);
             tellEnded(recordEnd(started, System.nanoTime()), e);
             worker.requestStop(); // the aloop refused: nothing can run this worker's target any more
             return CompletableFuture.completedFuture(Outcome.STOP);
@@ -371,7 +371,7 @@ final class WorkerRuns extends RunStatistics {
             // stage the target cancelled itself is its own failure, even while a graceful stop drains.
             boolean givenUp = cause instanceof GivenUp;
             if (cause != null && !givenUp) {
-                failed(cause);
+                failed(input, cause);
             }
             tellEnded(recordEnd(started, System.nanoTime()), cause);
             if (givenUp) {
@@ -456,8 +456,13 @@ final class WorkerRuns extends RunStatistics {
      * of it, so nothing is dropped unnoticed.
      */
     void failedBeforeTarget(long startedNanos, Throwable error) {
+        failedBeforeTarget(startedNanos, null, error);
+    }
+
+    /** As {@link #failedBeforeTarget(long, Throwable)}, for a run of {@code input}. */
+    private void failedBeforeTarget(long startedNanos, Object input, Throwable error) {
         recordStart(startedNanos);
-        failed(error);
+        failed(input, error);
         tellEnded(recordEnd(startedNanos, System.nanoTime()), error);
     }
 
@@ -466,7 +471,7 @@ final class WorkerRuns extends RunStatistics {
      * returned without calling it ({@code cause} null).
      */
     void failedInDecorator(Object input, Throwable cause) {
-        failedBeforeTarget(System.nanoTime(), new IllegalStateException("worker '" + worker.getName()
+        failedBeforeTarget(System.nanoTime(), input, new IllegalStateException("worker '" + worker.getName()
                 + "' did not run its target" + (input == null ? "" : " for " + describe(input)) + ": the task "
                 + "decorator around the run " + (cause == null ? "returned without calling it" : "failed")
                 + "; fix the TaskDecorator", cause));
@@ -490,18 +495,29 @@ final class WorkerRuns extends RunStatistics {
         }
     }
 
-    private static String describe(Object input) {
-        return input instanceof List<?> batch ? "a batch of " + batch.size() + " item(s)" : "item " + input;
+    /** An input for a message: a batch by its size, an item by its text, cut to {@value #DESCRIBED_CHARS} characters. */
+    static String describe(Object input) {
+        if (input instanceof List<?> batch) {
+            return "a batch of " + batch.size() + " item(s)";
+        }
+        String text = String.valueOf(input);
+        return "item " + (text.length() <= DESCRIBED_CHARS ? text : text.substring(0, DESCRIBED_CHARS) + "...");
     }
 
-    /** A run failed: counted and handed to the error handler, unless a forced stop interrupted it. */
-    private void failed(Throwable error) {
+    /** How much of an item's text a message shows: enough to find it, not a megabyte of it in every line. */
+    private static final int DESCRIBED_CHARS = 200;
+
+    /**
+     * A run of {@code input} (null for a worker without one) failed: counted and handed to the error handler,
+     * unless a forced stop interrupted it.
+     */
+    private void failed(Object input, Throwable error) {
         if (worker.isForcing()) {
             return;
         }
         countFailure();
         try {
-            worker.errorHandler().handle(worker, error);
+            worker.errorHandler().handle(worker, input, error);
         } catch (RuntimeException | Error handlerError) {
             // An Error too (a handler that rethrows Errors): escaping here would skip the run's end, and the
             // worker would count as running for ever.

@@ -18,6 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.testsupport.RefusingOnceExecutor;
@@ -200,6 +206,63 @@ class QueueWorkerTests extends WorkerTestSupport {
         release.countDown();
         worker.stop();
         assertThat(worker.getRuns()).isEqualTo(2);
+    }
+
+    /** Found by a probe: the error handler never saw which item failed, and the log named it only by chance. */
+    @Test
+    void theErrorHandlerGetsTheItemThatFailedAndTheDefaultOneNamesIt() {
+        List<Object> inputs = new CopyOnWriteArrayList<>();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "picky", WorkerTarget.of(item -> {
+            if (item % 10 == 3) {
+                throw new IllegalArgumentException("no threes");
+            }
+        }));
+        worker.setErrorHandler(new WorkerErrorHandler() {
+            @Override
+            public void handle(BackgroundWorker w, Throwable error) {
+                throw new AssertionError("the worker calls the method with the input");
+            }
+
+            @Override
+            public void handle(BackgroundWorker w, Object input, Throwable error) {
+                inputs.add(input);
+            }
+        });
+        worker.start();
+        for (int i = 0; i < 30; i++) {
+            worker.put(i);
+        }
+        worker.stop();
+        assertThat(inputs).containsExactly(3, 13, 23);
+
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(BackgroundWorker.class);
+        logger.addAppender(logs);
+        try {
+            QueueWorker<String> named = new QueueWorker<>(supervisor, "named", WorkerTarget.of(item -> {
+                throw new IllegalStateException("refused");
+            }));
+            named.start();
+            named.put("order-17");
+            named.stop();
+            String huge = "x".repeat(5_000);
+            QueueWorker<String> longItem = new QueueWorker<>(supervisor, "long", WorkerTarget.of(item -> {
+                throw new IllegalStateException("refused");
+            }));
+            longItem.start();
+            longItem.put(huge);
+            longItem.stop();
+            List<String> errors;
+            synchronized (logs) {
+                errors = logs.list.stream().filter(event -> event.getLevel() == Level.ERROR)
+                        .map(ILoggingEvent::getFormattedMessage).toList();
+            }
+            assertThat(errors).contains("Worker 'named' failed on item order-17: java.lang.IllegalStateException: refused",
+                    "Worker 'long' failed on item " + "x".repeat(200) + "...: java.lang.IllegalStateException: refused");
+        } finally {
+            logger.detachAppender(logs);
+        }
     }
 
     @Test
