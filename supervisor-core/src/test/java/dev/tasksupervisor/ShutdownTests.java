@@ -50,15 +50,15 @@ class ShutdownTests {
             supervisor.start();
             QueueWorker<Integer> ship = new QueueWorker<>(supervisor, "ship", WorkerTarget.of((Integer item) -> {
                 Thread.sleep(5);
-                System.out.println("handled " + item);
+                SigtermProbe.record("handled " + item);
             }));
-            ship.setUndeliveredHandler(items -> items.forEach(item -> System.out.println("handed back " + item)));
+            ship.setUndeliveredHandler(items -> items.forEach(item -> SigtermProbe.record("handed back " + item)));
             ship.start();
             supervisor.registerShutdownHook(StopOptions.defaults().withTimeout(Duration.ofSeconds(1)));
             for (int i = 0; i < ITEMS; i++) {
                 ship.put(i);
             }
-            System.out.println("accepted " + ITEMS);
+            SigtermProbe.record("accepted " + ITEMS);
             supervisor.block();
         }
     }
@@ -77,8 +77,7 @@ class ShutdownTests {
             throws Exception {
         SigtermProbe probe = SigtermProbe.run(dir, ITEMS, QueuedWorkProgram.class);
         assertThat(probe.handedBack()).as("the hook's deadline ended the drain: the rest was handed back").isNotEmpty();
-        assertThat(String.join("\n", probe.lines()))
-                .contains(probe.handedBack().size() + " item(s) of worker 'ship' handed back");
+        assertThat(probe.log()).contains(probe.handedBack().size() + " item(s) of worker 'ship' handed back");
     }
 
     @Test

@@ -180,16 +180,7 @@ class QueueWorkerTests extends WorkerTestSupport {
     @Test
     void aPutWaitingForSpaceWhenTheWorkerBeginsToStopSaysItIsNotActive() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch inRun = new CountDownLatch(1);
-        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "stopping-full", WorkerTarget.of(item -> {
-            inRun.countDown();
-            release.await();
-        }));
-        worker.setCapacity(1);
-        worker.start();
-        worker.put(1);
-        inRun.await();
-        worker.put(2);
+        QueueWorker<Integer> worker = fullQueue("stopping-full", release);
         Thread[] putter = new Thread[1];
         CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
             putter[0] = Thread.currentThread();
@@ -268,16 +259,7 @@ class QueueWorkerTests extends WorkerTestSupport {
     @Test
     void interruptedPutOnAFullQueueAddsNothing() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch inRun = new CountDownLatch(1);
-        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "interrupted", WorkerTarget.of(item -> {
-            inRun.countDown();
-            release.await();
-        }));
-        worker.setCapacity(1);
-        worker.start();
-        worker.put(1);
-        inRun.await();
-        worker.put(2);
+        QueueWorker<Integer> worker = fullQueue("interrupted", release);
         Thread.currentThread().interrupt();
         assertThatThrownBy(() -> worker.put(3, Duration.ofSeconds(10))).isInstanceOf(InterruptedException.class);
         assertThat(worker.getQueueSize()).isEqualTo(1);
@@ -537,5 +519,23 @@ class QueueWorkerTests extends WorkerTestSupport {
         } finally {
             refusing.stop(Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * A started worker with a queue of capacity 1, full: item 1 runs, held until {@code release} opens, and
+     * item 2 waits behind it.
+     */
+    private QueueWorker<Integer> fullQueue(String name, CountDownLatch release) throws InterruptedException {
+        CountDownLatch inRun = new CountDownLatch(1);
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, name, WorkerTarget.of(item -> {
+            inRun.countDown();
+            release.await();
+        }));
+        worker.setCapacity(1);
+        worker.start();
+        worker.put(1);
+        inRun.await();
+        worker.put(2);
+        return worker;
     }
 }

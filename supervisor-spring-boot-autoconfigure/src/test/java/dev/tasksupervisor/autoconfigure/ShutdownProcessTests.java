@@ -39,23 +39,23 @@ class ShutdownProcessTests {
         @Worker(queue = true)
         void ship(Integer item) throws InterruptedException {
             Thread.sleep(5);
-            System.out.println("handled " + item);
+            SigtermProbe.record("handled " + item);
         }
 
         @Override
         public void destroy() {
-            System.out.println("beans destroyed");
+            SigtermProbe.record("beans destroyed");
         }
 
         @Bean
         ApplicationRunner queueItems(TaskSupervisor supervisor) {
             return args -> {
                 QueueWorker<Integer> ship = supervisor.getQueueWorker("ship");
-                ship.setUndeliveredHandler(items -> items.forEach(item -> System.out.println("handed back " + item)));
+                ship.setUndeliveredHandler(items -> items.forEach(item -> SigtermProbe.record("handed back " + item)));
                 for (int i = 0; i < ITEMS; i++) {
                     ship.put(i);
                 }
-                System.out.println("accepted " + ITEMS);
+                SigtermProbe.record("accepted " + ITEMS);
             };
         }
 
@@ -79,7 +79,7 @@ class ShutdownProcessTests {
         assertThat(destroyed).as("the beans were destroyed").isPositive();
         assertThat(lines.subList(destroyed, lines.size())).as("nothing ran or was handed back after the beans were destroyed")
                 .noneMatch(line -> line.startsWith("handled ") || line.startsWith("handed back "));
-        assertThat(String.join("\n", lines)).contains("draining 'ship'")
+        assertThat(probe.log()).contains("draining 'ship'")
                 .contains(probe.handedBack().size() + " item(s) of worker 'ship' handed back")
                 .doesNotContain("still running after timeout");
     }
