@@ -136,9 +136,11 @@ public abstract class BackgroundWorker implements Scheduler {
     }
 
     /**
-     * How long a continuous or async worker whose runs keep failing waits before the next run;
+     * How long a worker whose runs keep failing waits before the next run (a continuous or async worker's
+     * next run, an interval worker's next scheduled one, an event worker's next triggered one);
      * {@link FailureBackoff#defaults()} unless set ({@link FailureBackoff#none()} runs again at once). Takes
-     * effect from the next failure.
+     * effect from the next failure. A queue worker runs its next item at once: a failed item is retried by
+     * its {@link RetryPolicy} instead.
      */
     public void setFailureBackoff(FailureBackoff backoff) {
         this.failureBackoff = Objects.requireNonNull(backoff, "backoff");
@@ -716,10 +718,13 @@ public abstract class BackgroundWorker implements Scheduler {
         Aloop loop = aloop;
         RunGuard guard = runGuard;
         RunStatistics statistics = runs.statistics();
+        QueueWorker<?> queue = this instanceof QueueWorker<?> q ? q : null;
         return new WorkerInfo(name, getKind(), lifecycle.state(), loop == null ? (async ? aloopName : null) : loop.getName(),
                 getSchedule(), statistics.runs(), statistics.failures(), statistics.lastRunStarted(),
                 statistics.lastRunDuration(), getQueueSize(), statistics.skips(),
-                guard == null ? null : GuardedRun.describe(guard));
+                guard == null ? null : GuardedRun.describe(guard), queue == null ? 0 : queue.getRetryCount(),
+                queue == null ? 0 : queue.getRetryingCount(), queue == null ? 0 : queue.getDeadLetterCount(),
+                queue == null ? 0 : queue.getDeadLettersKeptCount(), statistics.failuresInARow());
     }
 
     @Override

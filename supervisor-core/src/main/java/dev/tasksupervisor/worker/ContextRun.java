@@ -50,7 +50,7 @@ final class ContextRun implements Runnable {
     /**
      * Runs the target once with {@code input} inside the captured context, for the start {@code startedIn}
      * and no sooner than {@code notBefore}. A decorator that fails, or never calls the run, makes it a
-     * failed run ({@link WorkerRuns.Outcome#GO_ON}: the worker goes on).
+     * failed run ({@link WorkerRuns.Outcome#FAILED}: the worker goes on, and a queue retries the item).
      */
     WorkerRuns.Outcome runInContext(Object input, int startedIn, long notBefore) {
         this.input = input;
@@ -62,6 +62,7 @@ final class ContextRun implements Runnable {
             decorated.run();
             if (!ran) {
                 worker.runs().failedInDecorator(input, null);
+                outcome = WorkerRuns.Outcome.FAILED;
             }
         } catch (RuntimeException | Error e) {
             if (ran) {
@@ -70,6 +71,7 @@ final class ContextRun implements Runnable {
             } else {
                 // Before the target: a failed run of this input, so the error handler hears of the item.
                 worker.runs().failedInDecorator(input, e);
+                outcome = WorkerRuns.Outcome.FAILED;
             }
         } finally {
             this.input = null;

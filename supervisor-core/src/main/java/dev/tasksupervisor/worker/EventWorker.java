@@ -4,18 +4,22 @@ import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 
+import dev.tasksupervisor.lifecycle.Deadline;
+
 /**
  * Runs its target once per {@link #trigger()}: neotasker's {@code BackgroundEventWorker}. Triggers that
  * arrive while the target runs are coalesced into exactly one more run, started no sooner than the poll
  * delay after the previous run ended, so a storm of triggers costs bounded CPU. {@link #triggerNow()}
- * skips that delay.
+ * skips that delay. After a run that failed, the next run waits for the {@link #setFailureBackoff failure
+ * backoff} too (growing with each failure in a row, reset by a success), however it is triggered: the
+ * triggers meanwhile make one run when the backoff ends.
  *
  * <p>With the supervisor's task decorator (and a sync target), a run has the context (MDC, security,
  * tracing) of the trigger that asked for it; triggers coalesced into one run give it the context of the
  * first of them.
  *
  * <p>An idle event worker holds no thread and no timer. Invariants: {@code running}, {@code pending},
- * {@code now}, {@code followUp} and {@code next} are guarded by the worker's monitor (its life cycle's,
+ * {@code now}, {@code followUp}, {@code next} and {@code backoffUntil} are guarded by the worker's monitor (its life cycle's,
  * which nothing holds while calling out); a run is dispatched only by the thread that set {@code running}
  * from false to true, so runs never overlap.
  */
@@ -28,6 +32,8 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
     private ScheduledFuture<?> followUp;
     /** The context of the first trigger coalesced into the next run; null without a task decorator. */
     private ContextRun next;
+    /** No run before this ({@link System#nanoTime()}) after failed runs; 0 while the last run succeeded. */
+    private long backoffUntil;
 
     /** A worker that runs {@code target} once per trigger; an async target runs on an aloop. */
     public EventWorker(WorkerHost supervisor, String name, WorkerTarget<Void> target) {
@@ -55,6 +61,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
             pending = false;
             now = false;
             next = null;
+            backoffUntil = 0;
             if (followUp != null) {
                 followUp.cancel(false); // left armed by a stop that reached the kind too late to cancel it
                 followUp = null;
@@ -104,41 +111,57 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
                 }
                 return;
             }
+            long backoff = backoffUntil == 0 ? 0 : backoffUntil - System.nanoTime();
             if (followUp != null) {
-                if (!skipPollDelay || !followUp.cancel(false)) {
-                    return; // a run is already due after the poll delay
+                if (!skipPollDelay || backoff > 0 || !followUp.cancel(false)) {
+                    return; // a run is already due after the poll delay, or the backoff
                 }
                 followUp = null;
             }
-            running = true;
-            run = next != null ? next : mine;
-            next = null;
+            if (next == null) {
+                next = mine;
+            }
             start = generation();
+            if (backoff > 0) {
+                followUp(start, Duration.ofNanos(backoff)); // the last run failed: this one waits its backoff out
+                return;
+            }
+            running = true;
+            run = next;
+            next = null;
         }
         runs().dispatch(null, run, this::runEnded, start);
+    }
+
+    /** Arms the timer for the coalesced run, {@code delay} from now. Caller holds the monitor. */
+    private void followUp(int start, Duration delay) {
+        try {
+            followUp = timerLoop().schedule(() -> followUp(start), delay);
+        } catch (RejectedExecutionException e) {
+            followUp = null; // the supervisor is stopping: no more runs
+        }
     }
 
     private void runEnded() {
         boolean again = false;
         ContextRun run = null;
         int start;
+        int failures = runs().failuresInARow(); // this run's outcome: runs of this worker never overlap
         synchronized (monitor()) {
             running = false;
             start = generation();
+            long backoff = failures > 0 ? getFailureBackoff().delayNanos(failures) : 0;
+            backoffUntil = backoff > 0 ? System.nanoTime() + backoff : 0;
             if (pending && isActive()) {
                 pending = false;
-                Duration delay = getPollDelay();
-                if (now || delay.isZero()) {
+                long delay = Math.max(now ? 0 : Deadline.nanos(getPollDelay()), backoff);
+                if (delay == 0) {
                     running = true;
                     again = true;
                     run = next;
                     next = null;
                 } else {
-                    try {
-                        followUp = timerLoop().schedule(() -> followUp(start), delay);
-                    } catch (RejectedExecutionException e) {
-                        followUp = null; // the supervisor is stopping: no more runs
-                    }
+                    followUp(start, Duration.ofNanos(delay));
                 }
                 now = false;
             }

@@ -10,7 +10,9 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * How long a worker whose runs keep failing waits before its next run: {@code initial} after the first
  * failure, {@code multiplier} times longer after each further one, never more than {@code max}; a run that
  * succeeds resets it. So a continuous worker whose database is down tries a few times a minute instead of
- * thousands of times a second, and is back within {@code max} of the database.
+ * thousands of times a second, and is back within {@code max} of the database; an interval worker due
+ * every 10 ms that keeps failing skips its ticks until the backoff ends; an event worker runs its next
+ * trigger after it.
  *
  * <pre>{@code
  * worker.setFailureBackoff(new FailureBackoff(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5)));
@@ -47,7 +49,7 @@ public record FailureBackoff(Duration initial, double multiplier, Duration max) 
         }
     }
 
-    /** 100 ms after the first failure, doubling, at most 30 s: what every continuous and async worker starts with. */
+    /** 100 ms after the first failure, doubling, at most 30 s: what every worker but a queue worker starts with. */
     public static FailureBackoff defaults() {
         return DEFAULTS;
     }

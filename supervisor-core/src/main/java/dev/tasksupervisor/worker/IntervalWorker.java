@@ -17,11 +17,17 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * each run ends (fixed delay). {@code initialDelay} postpones the first run. {@link #trigger()} runs it
  * now; {@link #skipNextRun()} skips the next scheduled run because the caller ran the target itself.
  *
+ * <p>A run that fails postpones the schedule by the {@link #setFailureBackoff failure backoff}, growing with
+ * each failure in a row and reset by a success: at a fixed rate the ticks due sooner are skipped (the next
+ * run is the first tick after the backoff), with a fixed delay the pause is the longer of the two. A tick
+ * missed during a failed run does not run right after it. {@link #trigger()} runs at once all the same.
+ *
  * <p>Timers run on the supervisor's own loop (on the worker's aloop for an async target); a run goes
  * to the pool. With the supervisor's task decorator (and a sync target), every run, triggered ones
  * included, has the context (MDC, security, tracing) of the thread that started the worker.
- * Invariants: {@code running}, {@code skipNext}, {@code triggered}, {@code tickMissed} and {@code timer} are guarded by the
- * worker's monitor (its life cycle's); only the thread that sets {@code running} dispatches a run.
+ * Invariants: {@code running}, {@code skipNext}, {@code triggered}, {@code tickMissed}, {@code backoffUntil} and
+ * {@code timer} are guarded by the worker's monitor (its life cycle's); only the thread that sets {@code running}
+ * dispatches a run.
  */
 public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
 
@@ -39,6 +45,9 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private boolean tickMissed;
     /** When the missed tick was due. */
     private long missedDue;
+    /** No scheduled run before this ({@link System#nanoTime()}), after failed runs; meaningful while {@code backingOff}. */
+    private long backoffUntil;
+    private boolean backingOff;
     private ScheduledFuture<?> timer;
     /** When the next scheduled run is due ({@link System#nanoTime()}); its timer fires {@code lead} sooner. */
     private long nextDue;
@@ -157,6 +166,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             skipNext = false;
             triggered = false;
             tickMissed = false;
+            backingOff = false;
             if (timer != null) {
                 timer.cancel(false); // left armed by a stop that reached the kind too late to cancel it
                 timer = null;
@@ -221,6 +231,10 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 scheduleNextDelay();
                 return;
             }
+            if (backingOff && due - backoffUntil < 0) {
+                scheduleNextDelay(); // a fixed delay's timer is armed past the backoff already; should it not be
+                return; // failing: this tick comes before the backoff ends
+            }
             if (running) {
                 if (startInterval != null && !tickMissed) {
                     tickMissed = true; // runs right after the run in progress; later ticks until then coalesce
@@ -277,9 +291,15 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         boolean again = false;
         long due = 0;
         int start;
+        int failures = runs().failuresInARow(); // this run's outcome: runs of this worker never overlap
         synchronized (monitor()) {
             running = false;
             start = generation();
+            backingOff = failures > 0;
+            if (backingOff) {
+                backoffUntil = System.nanoTime() + getFailureBackoff().delayNanos(failures);
+                tickMissed = false; // a failing worker does not catch up: the next tick after the backoff runs
+            }
             if (isActive()) {
                 if (triggered || tickMissed) {
                     if (!triggered) {
@@ -306,8 +326,9 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     /** With a fixed delay, arms the timer for the next run, {@code lead} ahead of it. Caller holds the monitor. */
     private void scheduleNextDelay() {
         if (startDelay != null) {
-            long delayNanos = Deadline.nanos(startDelay);
-            nextDue = System.nanoTime() + delayNanos;
+            long now = System.nanoTime();
+            long delayNanos = Math.max(Deadline.nanos(startDelay), backingOff ? backoffUntil - now : 0);
+            nextDue = now + delayNanos;
             try {
                 int start = generation();
                 timer = timerLoop().schedule(() -> tick(start), Duration.ofNanos(Math.max(0, delayNanos - lead)));

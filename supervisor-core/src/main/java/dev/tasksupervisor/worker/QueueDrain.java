@@ -6,13 +6,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -48,6 +51,18 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * {@code lingerPending}, and only the winner resumes the drain ({@code cancel()} alone cannot tell: it
  * succeeds while the timer task runs).
  *
+ * <h2>Retries</h2>
+ * When an item's run fails, the drain's owner asks the worker's {@link RetryPolicy}: the item either waits
+ * for its retry in {@code waiting}, with a timer that queues it again (as a {@link Retried} element that
+ * carries its attempts, behind the items put meanwhile), or goes to the dead letters. A batch's items are
+ * retried one by one. Only the owner adds to {@code waiting}; the timer, a stop and a hand-back take from
+ * it, all under this drain's monitor, so an item is queued again, run at once by a stop, or handed back:
+ * exactly one of the three. Before a graceful stop settles, its drain queues everything still waiting
+ * (under the monitor, after the last failure it saw), so no timer can queue an item into a stopped worker;
+ * while the worker stops, a failed item with retries left is queued again at once. A retried item takes no
+ * room in a bounded queue (it left its room when it was first taken): it was accepted once, and is never
+ * refused; so a bounded queue holds up to its capacity plus the items being retried.
+ *
  * <h2>Stop and surrender</h2>
  * A graceful stop lets the owner drain what is queued, then the worker settles to STOPPED. A forced stop
  * first {@link #close() closes} the queue, then interrupts the run: a drain that is still going (its run
@@ -60,7 +75,7 @@ import dev.tasksupervisor.lifecycle.Deadline;
  *
  * <p>Thread safety: the queue, {@code size} and {@code space} are concurrent; {@code scheduled},
  * {@code lingering} and {@code lingerPending} change by compare-and-set; {@code closed} is volatile;
- * {@code surrendered} is guarded by this drain's monitor (the object is private to
+ * {@code surrendered} and {@code waiting} are guarded by this drain's monitor (the object is private to
  * its worker), which also keeps the handler's calls in queue order.
  *
  * <p>Why one long class: the drain's ownership, lingering, stopping and surrender share the same few fields
@@ -77,6 +92,22 @@ final class QueueDrain<T> {
     private static final Duration RETRY_AFTER_REFUSAL = Duration.ofMillis(10);
     /** Returned by {@link #next} when a batch waits to fill: the drain pauses, still owned. */
     private static final Object LINGER = new Object();
+
+    /**
+     * An item that failed and waits for, or is queued for, its next run: the element it was queued as (the
+     * item, or its {@link ContextRun}) and how many times it ran. Not a record: {@code waiting} holds each by
+     * identity, and {@code timer} is set after it is added.
+     */
+    static final class Retried {
+        final Object element;
+        final int attempts;
+        volatile ScheduledFuture<?> timer;
+
+        Retried(Object element, int attempts) {
+            this.element = element;
+            this.attempts = attempts;
+        }
+    }
 
     private static final VarHandle SCHEDULED;
     private static final VarHandle LINGERING;
@@ -104,6 +135,8 @@ final class QueueDrain<T> {
     private final Semaphore space;
     /** Whether each item is queued with its putter's context. */
     private final boolean contexts;
+    /** Warns as an unbounded queue grows; null for a bounded one, or with the warning off. */
+    private final QueueGrowth growth;
 
     /**
      * Items queued, lingering batches not counted: added to by the putters, taken from by the drain. Striped,
@@ -121,10 +154,21 @@ final class QueueDrain<T> {
     private volatile boolean closed;
     /** Whether the items were handed back after {@code closed}; guarded by this. */
     private boolean surrendered;
+    /**
+     * What the forced stop handed back, for its report, until {@link #surrenderedBy} returns it (then null:
+     * the drain keeps no item once it is reported, and a late hand-back goes to the handler only); guarded
+     * by this.
+     */
+    private List<T> reported = new ArrayList<>();
+    /** Failed items waiting for their retry's timer; added to by the owner only, guarded by this. */
+    private final Set<Retried> waiting = new LinkedHashSet<>();
+    /** {@code waiting.size()}, for readers that take no lock. */
+    private volatile int waitingCount;
 
     QueueDrain(QueueWorker<T> worker, int startedIn, int batchSize, int capacity, Comparator<? super T> order,
-            boolean contexts) {
+            boolean contexts, int sizeWarning) {
         this.worker = worker;
+        this.growth = capacity == 0 && sizeWarning > 0 ? new QueueGrowth(worker.getName(), sizeWarning) : null;
         this.startedIn = startedIn;
         this.batchSize = batchSize;
         this.capacity = capacity;
@@ -143,7 +187,13 @@ final class QueueDrain<T> {
     /** The item a queue element holds. */
     @SuppressWarnings("unchecked")
     private static <T> T item(Object element) {
-        return (T) (element instanceof ContextRun run ? run.item() : element);
+        Object e = element instanceof Retried retried ? retried.element : element;
+        return (T) (e instanceof ContextRun run ? run.item() : e);
+    }
+
+    /** Items waiting for a retry's delay to pass. */
+    int retrying() {
+        return waitingCount;
     }
 
     /** Items waiting, a lingering batch included. */
@@ -171,9 +221,12 @@ final class QueueDrain<T> {
         }
         queue.add(element);
         size.increment();
+        if (growth != null && (ThreadLocalRandom.current().nextInt() & QueueGrowth.SAMPLE_MASK) == 0) {
+            growth.check(size.sum());
+        }
         if (!worker.isActive() || !worker.isCurrent(this)) {
             if (removeOwn(element)) {
-                taken(1);
+                taken(element);
                 throw new WorkerNotActiveException(worker.getName(), worker.getState(), "queue worker '"
                         + worker.getName() + "' stopped while the item was being put: it was not accepted; start the "
                         + "worker and put it again");
@@ -206,13 +259,30 @@ final class QueueDrain<T> {
         return false;
     }
 
-    /** Counts {@code count} items as gone from the queue. */
-    private void taken(int count) {
-        if (count > 0) {
-            size.add(-count);
-            if (space != null) {
-                space.release(count);
+    /**
+     * Counts {@code element} as gone from the queue, and frees its room in a bounded queue; a retried
+     * element took none when it came back.
+     */
+    private void taken(Object element) {
+        size.decrement();
+        if (space != null && !(element instanceof Retried)) {
+            space.release();
+        }
+    }
+
+    /** As {@link #taken(Object)}, for {@code elements} from index {@code from} on. */
+    private void taken(List<Object> elements, int from) {
+        int count = elements.size() - from;
+        if (count <= 0) {
+            return;
+        }
+        size.add(-count);
+        if (space != null) {
+            int leaving = 0;
+            for (int i = from; i < elements.size(); i++) {
+                leaving += elements.get(i) instanceof Retried ? 0 : 1;
             }
+            space.release(leaving);
         }
     }
 
@@ -270,7 +340,7 @@ final class QueueDrain<T> {
         if (batchSize == 0) {
             Object item = queue.poll();
             if (item != null) {
-                taken(1);
+                taken(item);
                 if (closed) {
                     surrender(List.of(item)); // polled as a forced stop began: it goes back first
                     return null;
@@ -285,7 +355,7 @@ final class QueueDrain<T> {
         for (Object element; batch.size() < batchSize && (element = queue.poll()) != null; ) {
             batch.add(element);
         }
-        taken(batch.size() - before);
+        taken(batch, before);
         if (closed) {
             surrender(batch);
             return null;
@@ -376,6 +446,9 @@ final class QueueDrain<T> {
                 if (interruptedByStop(input)) {
                     return;
                 }
+                if (outcome == WorkerRuns.Outcome.FAILED) {
+                    failedRun(input, worker.runs().lastFailure());
+                }
             } else {
                 // Single items queued behind this one run in the same series: the in-progress bookkeeping
                 // once, not per item. take() and handBack() may settle a stop, and a batch may hand the drain
@@ -386,10 +459,13 @@ final class QueueDrain<T> {
                 }
                 try {
                     do {
-                        goOn = worker.runs().runInSeries(input);
+                        goOn = worker.runs().runInSeries(runnable(input));
                         handled++;
                         if (interruptedByStop(input)) {
                             return;
+                        }
+                        if (worker.runs().lastRunFailed()) {
+                            failedRun(input, worker.runs().lastFailure());
                         }
                         input = goOn && batchSize == 0 && handled < ITEMS_PER_TASK && !abandoned() ? next() : null;
                     } while (input != null);
@@ -429,10 +505,10 @@ final class QueueDrain<T> {
     /** Runs the target for an item or a batch in its putter's context (the first item's, for a batch). */
     private WorkerRuns.Outcome runInContext(Object input) {
         if (batchSize == 0) {
-            ContextRun run = (ContextRun) input;
+            ContextRun run = (ContextRun) runnable(input);
             return run.runInContext(run.item(), startedIn, 0);
         }
-        List<?> elements = (List<?>) input;
+        List<?> elements = (List<?>) runnable(input);
         List<T> batch = new ArrayList<>(elements.size());
         for (Object element : elements) {
             batch.add(item(element));
@@ -447,17 +523,23 @@ final class QueueDrain<T> {
         }
         // A target that waited for the aloop as a forced stop gave its run up never runs: its input goes back.
         Runnable notRun = () -> surrender(held(input));
-        worker.runs().runAsync(input, startedIn, notRun).thenAccept(outcome -> {
+        worker.runs().runAsync(runnable(input), startedIn, notRun).thenAccept(outcome -> {
             if (outcome == WorkerRuns.Outcome.NOT_RUN) {
                 notRun.run(); // taken as a forced stop began: never run, so it goes back first
             } else if (closed) {
-                surrender(List.of()); // the run given up stays with its stage; the rest goes back
+                // A run given up stays with its stage; one that failed as the stop forced goes back first.
+                surrender(outcome == WorkerRuns.Outcome.FAILED ? held(input) : List.of());
             } else if (outcome == WorkerRuns.Outcome.STOP) {
                 handBack();
-            } else if (abandoned()) {
-                leave();
             } else {
-                dispatch();
+                if (outcome == WorkerRuns.Outcome.FAILED) {
+                    failedRun(input, worker.runs().lastFailure());
+                }
+                if (abandoned()) {
+                    leave();
+                } else {
+                    dispatch();
+                }
             }
         });
     }
@@ -468,20 +550,25 @@ final class QueueDrain<T> {
      */
     private boolean idle() {
         if (worker.getState() == WorkerState.STOPPING) {
-            if (!queue.isEmpty()) {
-                return true; // put by a putter that saw ACTIVE, so before the stop began: drain it too
+            // Items waiting for a retry first: once none waits, no timer can queue one behind the check below.
+            if (queueWaiting() | !queue.isEmpty()) {
+                return true; // retries, or put by a putter that saw ACTIVE, so before the stop began: drain them too
             }
             worker.idle(startedIn);
             scheduled = false;
             return false;
         }
         scheduled = false;
+        if (growth != null) {
+            growth.emptied();
+        }
         // An item put, or a stop begun, after the poll above found this drain still owning the queue.
         return (!queue.isEmpty() || !worker.isActive()) && SCHEDULED.compareAndSet(this, false, true);
     }
 
     /** A graceful stop began: drain what is left now, and run a lingering batch without waiting. */
     void stopRequested() {
+        queueWaiting(); // a stop does not wait out retry delays
         ScheduledFuture<?> linger = lingerTimer;
         if (!scheduled && SCHEDULED.compareAndSet(this, false, true)) {
             dispatch(); // drains what is left, then settles the stop
@@ -498,6 +585,121 @@ final class QueueDrain<T> {
         if (LINGER_PENDING.compareAndSet(this, true, false)) {
             dispatch();
         }
+    }
+
+    // ------------------------------------------------------------------ retries
+
+    /**
+     * The run of {@code input} (an element, or a batch of them) failed with {@code error}: each of its items
+     * waits for its retry, or goes to the dead letters. Called by the drain's owner, right after the run.
+     */
+    private void failedRun(Object input, Throwable error) {
+        Throwable cause = error != null ? error
+                : new IllegalStateException("the run of worker '" + worker.getName() + "' failed"); // not expected
+        RetryPolicy policy = worker.getRetryPolicy();
+        for (Object element : held(input)) {
+            Retried before = element instanceof Retried retried ? retried : null;
+            Object original = before != null ? before.element : element;
+            int attempts = before != null ? before.attempts + 1 : 1;
+            if (policy.retries(cause, attempts)) {
+                retryLater(new Retried(original, attempts), policy.delayNanos(attempts));
+            } else {
+                worker.deadLetters().add(item(original), cause, attempts);
+            }
+        }
+    }
+
+    /**
+     * Queues {@code retried} again after {@code delayNanos}, or at once while the worker stops (a stop does
+     * not wait out delays) or when there is no timer. Called by the owner only.
+     */
+    private void retryLater(Retried retried, long delayNanos) {
+        worker.deadLetters().retrying();
+        if (delayNanos > 0 && worker.isActive()) {
+            synchronized (this) {
+                waiting.add(retried);
+                waitingCount = waiting.size();
+            }
+            try {
+                retried.timer = worker.timerLoop().schedule(() -> retryDue(retried), Duration.ofNanos(delayNanos));
+                return;
+            } catch (RejectedExecutionException e) {
+                // the timer loop is stopping: queue it at once, unless a stop took it meanwhile
+            }
+            synchronized (this) {
+                if (!waiting.remove(retried)) {
+                    return;
+                }
+                waitingCount = waiting.size();
+            }
+        }
+        requeue(retried); // this owner takes it with what is queued
+    }
+
+    private void requeue(Retried retried) {
+        queue.add(retried);
+        size.increment();
+    }
+
+    /** A retry's delay passed: the item is queued behind what was put meanwhile, and a drain runs it. */
+    private void retryDue(Retried retried) {
+        synchronized (this) {
+            if (!waiting.remove(retried)) {
+                return; // a stop queued it, or handed it back, already
+            }
+            waitingCount = waiting.size();
+            requeue(retried);
+        }
+        if (!scheduled && SCHEDULED.compareAndSet(this, false, true)) {
+            dispatch();
+        }
+    }
+
+    /** A stop queues every item waiting for a retry, at once; returns whether there was any. */
+    private synchronized boolean queueWaiting() {
+        if (waiting.isEmpty()) {
+            return false;
+        }
+        for (Retried retried : waiting) {
+            cancel(retried);
+            requeue(retried);
+        }
+        clearWaiting();
+        return true;
+    }
+
+    private void clearWaiting() {
+        waiting.clear();
+        waitingCount = 0;
+    }
+
+    private static void cancel(Retried retried) {
+        ScheduledFuture<?> timer = retried.timer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    /** What the target runs with for {@code input}: a retried element's original, a batch's one by one. */
+    @SuppressWarnings("unchecked")
+    private Object runnable(Object input) {
+        if (input instanceof Retried retried) {
+            return retried.element;
+        }
+        if (batchSize == 0) {
+            return input;
+        }
+        List<Object> elements = (List<Object>) input;
+        for (int i = 0; i < elements.size(); i++) {
+            if (elements.get(i) instanceof Retried) {
+                List<Object> originals = new ArrayList<>(elements.size());
+                for (Object element : elements) {
+                    originals.add(element instanceof Retried retried ? retried.element : element);
+                }
+                return originals;
+            }
+        }
+        return input; // no retries among them: the batch as it is, nothing copied
     }
 
     // ------------------------------------------------------------------ handing back
@@ -522,7 +724,9 @@ final class QueueDrain<T> {
         if (!surrendered) {
             surrender(List.of()); // no drain, or one stuck in a run that ignores its interruption
         }
-        return worker.getUndelivered();
+        List<T> items = reported == null ? List.of() : List.copyOf(reported);
+        reported = null;
+        return items;
     }
 
     /**
@@ -538,6 +742,9 @@ final class QueueDrain<T> {
             notifyAll();
         }
         if (!rest.isEmpty()) {
+            if (reported != null) {
+                reported.addAll(rest);
+            }
             worker.handOver(rest);
         }
     }
@@ -567,13 +774,20 @@ final class QueueDrain<T> {
         for (Object element; (element = queue.poll()) != null; ) {
             elements.add(element);
         }
-        taken(elements.size() - before);
+        taken(elements, before);
+        synchronized (this) { // reentrant: callers hold it
+            for (Retried retried : waiting) {
+                cancel(retried);
+                elements.add(retried.element); // after the queue: handed back last
+            }
+            clearWaiting();
+        }
         return items(elements);
     }
 
     /** The items that queue elements hold. */
     private List<T> items(List<Object> elements) {
-        if (!contexts) {
+        if (!contexts && elements.stream().noneMatch(Retried.class::isInstance)) {
             @SuppressWarnings("unchecked")
             List<T> items = (List<T>) (List<?>) elements;
             return items;

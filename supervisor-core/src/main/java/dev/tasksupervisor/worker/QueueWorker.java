@@ -1,7 +1,6 @@
 package dev.tasksupervisor.worker;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -21,10 +20,17 @@ import dev.tasksupervisor.lifecycle.Deadline;
  *
  * <p>No item is lost: {@link #stop()} drains the queue first; with a timeout, the items still queued when
  * it runs out (the one whose run the stop interrupted first) go to the undelivered-items handler (default:
- * a WARN with the count), and the stop's {@link dev.tasksupervisor.lifecycle.StopReport} and
- * {@link #getUndelivered()} return them. {@code put} of a {@code null} throws; {@code put} on a worker that
+ * a WARN with the count), and the stop's {@link dev.tasksupervisor.lifecycle.StopReport} returns them; the
+ * worker keeps none of them afterwards. {@code put} of a {@code null} throws; {@code put} on a worker that
  * is not active throws {@link WorkerNotActiveException}, into a full queue {@link QueueFullException} (both
  * {@code IllegalStateException}s), where {@code offer} returns {@code false}.
+ *
+ * <p>Nor is an item whose run fails: the {@link #setRetryPolicy retry policy} (default: none) runs it again
+ * after a growing delay, without holding up the items behind it; one whose retries are used up goes to the
+ * {@link #setDeadLetterHandler dead-letter handler} with its last error and attempts, by default logged at
+ * WARN with the item and kept until {@link #takeDeadLetters()} takes it. A stop runs the items that wait for
+ * a retry at once (a graceful one drains them, retrying a failure again without waiting), or hands them
+ * back with the queue.
  *
  * <p>Items run back to back: a put into an idle worker hands one drain task to the pool, which then takes
  * items until the queue is empty. Each start has a queue of its own, a {@link QueueDrain}, made by the
@@ -37,6 +43,13 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * thread that put it (MDC, security, tracing), not in that of whoever started the drain: {@code put}
  * applies the decorator to the item's run, on the putter's thread. A batch runs in its first item's
  * putter's context. Without a decorator, a put costs nothing more.
+ *
+ * <p>An unbounded queue (the default) warns as it grows, at {@value #DEFAULT_QUEUE_SIZE_WARNING} items and
+ * each tenfold after ({@link #setQueueSizeWarning}); a bounded one refuses puts when full instead.
+ *
+ * <p>Why one long class: it is the queue worker's whole public surface (its settings, the put and offer
+ * family, the dead letters) and the hooks the life cycle calls; the drain protocol is in {@link QueueDrain},
+ * the dead letters in {@link DeadLetters} and the growth warning in {@link QueueGrowth}.
  */
 public class QueueWorker<T> extends BackgroundWorker {
 
@@ -57,8 +70,18 @@ public class QueueWorker<T> extends BackgroundWorker {
     private volatile int startCapacity;
     private volatile Comparator<? super T> startComparator;
     private volatile boolean startContexts;
-    /** What the last stop handed back, in queue order. */
-    private volatile List<T> undelivered = List.of();
+
+    private volatile RetryPolicy retryPolicy = RetryPolicy.none();
+    private final DeadLetters<T> deadLetters;
+
+    /** How many items an unbounded queue holds before the worker warns that it grows, by default. */
+    public static final int DEFAULT_QUEUE_SIZE_WARNING = 10_000;
+
+    private volatile int queueSizeWarning = DEFAULT_QUEUE_SIZE_WARNING;
+    private volatile int startSizeWarning;
+
+    /** How many dead letters a worker keeps by default before it lets the oldest go. */
+    public static final int DEFAULT_DEAD_LETTER_CAPACITY = 10_000;
 
     /** A worker that runs {@code target} once per item, in order. */
     public QueueWorker(WorkerHost supervisor, String name, WorkerTarget<T> target) {
@@ -68,6 +91,7 @@ public class QueueWorker<T> extends BackgroundWorker {
     private QueueWorker(WorkerHost supervisor, String name, WorkerTarget<?> target, int batchSize) {
         super(supervisor, name, target, isAsync(target, name));
         this.batchSize = batchSize;
+        this.deadLetters = new DeadLetters<>(name);
     }
 
     /**
@@ -83,6 +107,7 @@ public class QueueWorker<T> extends BackgroundWorker {
                     "set it to 0 (one item at a time) or more");
         }
         this.batchSize = batchSize;
+        this.deadLetters = new DeadLetters<>(name);
     }
 
     /**
@@ -134,14 +159,105 @@ public class QueueWorker<T> extends BackgroundWorker {
         this.capacity = capacity;
     }
 
+    /**
+     * Warns, at WARN, when an unbounded queue holds this many items ({@value #DEFAULT_QUEUE_SIZE_WARNING} by
+     * default), then ten times as many, and so on, until it has been empty again: before the heap runs out,
+     * not after. 0 turns the warning off; a bounded queue has none (it refuses puts instead). From the next start.
+     *
+     * @throws InvalidSettingException if negative
+     */
+    public void setQueueSizeWarning(int items) {
+        if (items < 0) {
+            throw InvalidSettingException.notNegative(owner(), "queue size warning", items,
+                    "set it to 0 (no warning) or more");
+        }
+        this.queueSizeWarning = items;
+    }
+
+    /** The queue size at which an unbounded queue first warns; 0 when it does not. */
+    public int getQueueSizeWarning() {
+        return queueSizeWarning;
+    }
+
     /** Orders the queue by {@code comparator} (smallest first) instead of first in, first out. */
     public void setComparator(Comparator<? super T> comparator) {
         this.comparator = comparator;
     }
 
-    /** Receives the items a stop could not handle in time; by default they are logged (count only) at WARN. */
+    /**
+     * Receives the items a stop could not handle in time, in queue order, on the thread that hands them back;
+     * by default they are logged (count only) at WARN. Either way they are in the stop's
+     * {@link dev.tasksupervisor.lifecycle.StopReport}, and the worker keeps none of them.
+     */
     public void setUndeliveredHandler(Consumer<List<T>> handler) {
         this.undeliveredHandler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * How an item whose run failed is run again; {@link RetryPolicy#none()} (the default) gives up on it at
+     * once. Takes effect from the next failure.
+     */
+    public void setRetryPolicy(RetryPolicy policy) {
+        this.retryPolicy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /** How failed items are retried; see {@link #setRetryPolicy}. */
+    public RetryPolicy getRetryPolicy() {
+        return retryPolicy;
+    }
+
+    /**
+     * Receives the items this worker gives up on instead of keeping them; by default each is logged at WARN
+     * with the item and kept for {@link #takeDeadLetters()}.
+     */
+    public void setDeadLetterHandler(DeadLetterHandler<T> handler) {
+        deadLetters.setHandler(handler);
+    }
+
+    /**
+     * How many dead letters the worker keeps, without a handler, until the application takes them
+     * ({@value #DEFAULT_DEAD_LETTER_CAPACITY} by default). Past it the oldest letter is let go, logged at
+     * ERROR with its item: memory for failed items is bounded, and none leaves without a trace.
+     *
+     * @throws InvalidSettingException unless at least 1
+     */
+    public void setDeadLetterCapacity(int capacity) {
+        if (capacity < 1) {
+            throw InvalidSettingException.atLeastOne(owner(), "dead-letter capacity", capacity,
+                    "keep at least 1, or set a DeadLetterHandler that stores them elsewhere");
+        }
+        deadLetters.setCapacity(capacity);
+    }
+
+    /** The items this worker gave up on and keeps, oldest first; reading them takes nothing. */
+    public List<DeadLetter<T>> getDeadLetters() {
+        return deadLetters.kept();
+    }
+
+    /** Takes the dead letters kept: they are the caller's now, and no longer the worker's. Oldest first. */
+    public List<DeadLetter<T>> takeDeadLetters() {
+        return deadLetters.take();
+    }
+
+    /** How many dead letters the worker keeps now. */
+    public int getDeadLettersKeptCount() {
+        return deadLetters.keptCount();
+    }
+
+    /** Runs of failed items started again since the worker was made. */
+    public long getRetryCount() {
+        return deadLetters.retries();
+    }
+
+    /** Items given up on since the worker was made, kept or not. */
+    public long getDeadLetterCount() {
+        return deadLetters.total();
+    }
+
+    /** Items that failed and wait for their retry now (not counted in {@link #getQueueSize()}). */
+    public int getRetryingCount() {
+        QueueDrain<T> current = drain;
+        return current == null ? 0 : current.retrying();
     }
 
     /** The most items per batch; 0 when the worker takes single items. */
@@ -168,11 +284,6 @@ public class QueueWorker<T> extends BackgroundWorker {
     public int getQueueSize() {
         QueueDrain<T> current = drain;
         return current == null ? 0 : current.size();
-    }
-
-    /** The items the last stop handed back because it could not handle them in time, in queue order. */
-    public List<T> getUndelivered() {
-        return undelivered;
     }
 
     // ------------------------------------------------------------------ putting items
@@ -277,7 +388,8 @@ public class QueueWorker<T> extends BackgroundWorker {
         synchronized (monitor()) {
             requireActive(); // again under the lock: a stop may have come since the put checked
             if (drain == null) {
-                drain = new QueueDrain<>(this, generation(), batchSize, startCapacity, startComparator, startContexts);
+                drain = new QueueDrain<>(this, generation(), batchSize, startCapacity, startComparator, startContexts,
+                        startSizeWarning);
             }
             return drain;
         }
@@ -288,6 +400,11 @@ public class QueueWorker<T> extends BackgroundWorker {
         synchronized (monitor()) {
             return generation() == startedIn ? drain : null;
         }
+    }
+
+    /** The dead letters and retry counts, for this worker's drains. */
+    DeadLetters<T> deadLetters() {
+        return deadLetters;
     }
 
     /** Refuses a put unless the worker is active. */
@@ -310,10 +427,10 @@ public class QueueWorker<T> extends BackgroundWorker {
     void onPrepare() {
         // Before ACTIVE is published: a put that sees ACTIVE sees this start's queue, or none yet.
         startCapacity = capacity;
+        startSizeWarning = queueSizeWarning;
         startComparator = comparator;
         startContexts = capturesContext();
         drain = null;
-        undelivered = List.of();
     }
 
     @Override
@@ -346,19 +463,17 @@ public class QueueWorker<T> extends BackgroundWorker {
     }
 
     /**
-     * Hands items back: adds them to what this start's stop returns and gives them to the handler. Called by
-     * one drain or forcing thread at a time (under the drain's lock), in queue order.
+     * Hands items back to the handler (the drain adds those of a forced stop to its report). Called by one
+     * drain or forcing thread at a time (under the drain's lock), in queue order.
      */
     void handOver(List<T> items) {
-        List<T> all = new ArrayList<>(undelivered);
-        all.addAll(items);
-        undelivered = List.copyOf(all);
         Consumer<List<T>> handler = undeliveredHandler;
         try {
             if (handler != null) {
                 handler.accept(items);
             } else {
-                log.warn("Worker '{}' stopped with {} undelivered item(s): they were handed back by stop()", getName(),
+                log.warn("Worker '{}' stopped with {} undelivered item(s): they are in the stop's report (set an "
+                        + "undelivered-items handler to keep them)", getName(),
                         items.size());
             }
         } catch (RuntimeException e) {

@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A worker's run statistics: runs, failures, skips, and the start and duration of the last run.
+ * A worker's run statistics: runs, failures (and how many in a row, since the last success), skips, and the
+ * start and duration of the last run.
  *
  * <p>One thread at a time ends runs, since runs of one worker never overlap and each kind's hand-over
  * from one run to the next orders successive writers; so {@code runs}, {@code lastStartedNanos} and
@@ -19,6 +20,7 @@ class RunStatistics {
     private static final long NEVER = Long.MIN_VALUE;
     private static final VarHandle RUNS;
     private static final VarHandle FAILURES;
+    private static final VarHandle IN_A_ROW;
     private static final VarHandle SKIPS;
     private static final VarHandle LAST_STARTED;
     private static final VarHandle LAST_NANOS;
@@ -28,6 +30,7 @@ class RunStatistics {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             RUNS = lookup.findVarHandle(RunStatistics.class, "runs", long.class);
             FAILURES = lookup.findVarHandle(RunStatistics.class, "failures", long.class);
+            IN_A_ROW = lookup.findVarHandle(RunStatistics.class, "failuresInARow", int.class);
             SKIPS = lookup.findVarHandle(RunStatistics.class, "skips", long.class);
             LAST_STARTED = lookup.findVarHandle(RunStatistics.class, "lastStartedNanos", long.class);
             LAST_NANOS = lookup.findVarHandle(RunStatistics.class, "lastNanos", long.class);
@@ -38,6 +41,8 @@ class RunStatistics {
 
     private volatile long runs;
     private volatile long failures;
+    /** Failed runs since the last one that succeeded: what a failure backoff grows with. */
+    private volatile int failuresInARow;
     private volatile long skips;
     /** {@link System#nanoTime()} when the last run started; NEVER before the first. */
     private volatile long lastStartedNanos = NEVER;
@@ -58,6 +63,19 @@ class RunStatistics {
 
     void countFailure() {
         FAILURES.getAndAdd(this, 1L);
+        IN_A_ROW.getAndAdd(this, 1);
+    }
+
+    /** A run succeeded: the failures in a row are over. Reads first, so that a worker that never fails never writes. */
+    void countSuccess() {
+        if (failuresInARow != 0) {
+            failuresInARow = 0;
+        }
+    }
+
+    /** Failed runs since the last success; 0 after a success or before any failure. */
+    int failuresInARow() {
+        return failuresInARow;
     }
 
     void countSkip() {

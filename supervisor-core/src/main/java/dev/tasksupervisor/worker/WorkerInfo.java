@@ -19,6 +19,11 @@ import java.time.Instant;
  * @param queueSize items waiting in its queue; 0 for kinds without one
  * @param skipped runs its {@link RunGuard} refused (another instance held the lock): neither runs nor failures
  * @param guard what guards its runs ({@link RunGuard#describe()}), or {@code null} if nothing does
+ * @param retries runs of failed queue items started again; 0 for kinds without a queue
+ * @param retrying failed queue items waiting for their retry now (not in {@code queueSize})
+ * @param deadLetters queue items given up on ({@link DeadLetter}), kept or not
+ * @param deadLettersKept dead letters the worker keeps now, until the application takes them
+ * @param failuresInARow failed runs since the last success: while above 0, a worker with a failure backoff waits it
  */
 public record WorkerInfo(
         String name,
@@ -32,5 +37,10 @@ public record WorkerInfo(
         Duration lastRunDuration,
         int queueSize,
         long skipped,
-        String guard) {
+        String guard,
+        long retries,
+        int retrying,
+        long deadLetters,
+        int deadLettersKept,
+        int failuresInARow) {
 }

@@ -105,6 +105,12 @@ final class WorkerRuns extends RunStatistics {
     private long seriesClock;
     /** Whether the last run of the current series failed. */
     private boolean lastRunFailed;
+    /**
+     * Why the worker's last run failed, for a queue drain to retry its item: written by the run's own thread
+     * as it fails, read by the drain that owns the run, after it (on that thread, or after the async run's
+     * completion). Other kinds never read it.
+     */
+    private Throwable lastFailure;
 
     WorkerRuns(BackgroundWorker worker) {
         this.worker = worker;
@@ -284,6 +290,11 @@ final class WorkerRuns extends RunStatistics {
         return lastRunFailed;
     }
 
+    /** Why the last run failed; see the field. Only meaningful right after a run whose outcome was a failure. */
+    Throwable lastFailure() {
+        return lastFailure;
+    }
+
     /**
      * Invokes the target, counting and timing the run; a failure goes to the error handler. A run starts
      * when the one before it in the series ended: one clock read per run.
@@ -294,7 +305,9 @@ final class WorkerRuns extends RunStatistics {
         Throwable failure = null;
         lastRunFailed = false;
         try {
-            return worker.invoke(input, worker.context());
+            Object result = worker.invoke(input, worker.context());
+            countSuccess();
+            return result;
         } catch (Throwable error) {
             failure = error;
             lastRunFailed = true;
@@ -380,6 +393,7 @@ final class WorkerRuns extends RunStatistics {
             if (cause != null) {
                 return Outcome.FAILED;
             }
+            countSuccess();
             return goOn(result) ? Outcome.GO_ON : Outcome.STOP;
         });
     }
@@ -512,6 +526,7 @@ final class WorkerRuns extends RunStatistics {
      * unless a forced stop interrupted it.
      */
     private void failed(Object input, Throwable error) {
+        lastFailure = error;
         if (worker.isForcing()) {
             return;
         }

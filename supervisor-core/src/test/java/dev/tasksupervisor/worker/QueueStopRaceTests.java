@@ -35,6 +35,8 @@ class QueueStopRaceTests extends WorkerTestSupport {
 
     private static void acceptedItemSurvivesAStopThatLandsWhileTheDrainGoesIdle(QueueWorker<String> worker, Gap gap,
             List<String> handled) throws Exception {
+        List<String> handedBack = new CopyOnWriteArrayList<>();
+        worker.setUndeliveredHandler(handedBack::addAll);
         worker.start();
         worker.put("a");              // the drain runs "a", polls an empty queue, and is parked on its way to idle
         gap.awaitEntered();
@@ -43,7 +45,7 @@ class QueueStopRaceTests extends WorkerTestSupport {
         gap.leave();                  // the drain now finds the worker STOPPING
         assertThat(worker.awaitStop(Duration.ofSeconds(10))).isTrue();
         List<String> accounted = new ArrayList<>(handled);
-        accounted.addAll(worker.getUndelivered());
+        accounted.addAll(handedBack);
         assertThat(accounted).as("every accepted item is handled or handed back").containsExactlyInAnyOrder("a", "b");
     }
 
@@ -170,6 +172,8 @@ class QueueStopRaceTests extends WorkerTestSupport {
                 handled.add(item);
                 inTarget.decrementAndGet();
             }));
+            List<String> handedBack = new CopyOnWriteArrayList<>();
+            worker.setUndeliveredHandler(handedBack::addAll);
             worker.start();
             slowDecoration.set(true);
             worker.put("x");
@@ -181,7 +185,7 @@ class QueueStopRaceTests extends WorkerTestSupport {
             worker.put("y");
             await().until(() -> handled.contains("y"));
             decorating.leave();                             // the old drain goes on with "x"
-            await().until(() -> worker.getUndelivered().contains("x"));
+            await().until(() -> handedBack.contains("x")); // to the handler: its stop's report was made long before
             assertThat(handled).as("x never reached the target").containsExactly("y");
             assertThat(most).as("runs of the target at once").hasValue(1);
         } finally {
@@ -348,7 +352,11 @@ class QueueStopRaceTests extends WorkerTestSupport {
                 super.onForcing(startedIn);
             }
         };
-        worker.setUndeliveredHandler(items -> handedBackOn.set(Thread.currentThread()));
+        List<String> handedBack = new CopyOnWriteArrayList<>();
+        worker.setUndeliveredHandler(items -> {
+            handedBack.addAll(items);
+            handedBackOn.set(Thread.currentThread());
+        });
         worker.start();
         worker.put("a");
         worker.put("b");
@@ -362,7 +370,7 @@ class QueueStopRaceTests extends WorkerTestSupport {
         assertThat(handedBackOn.get()).isNotSameAs(forcer);
         forcing.leave();
         forcer.join(10_000);
-        assertThat(worker.getUndelivered()).containsExactly("b");
+        assertThat(handedBack).containsExactly("b");
     }
 
     // ------------------------------------------------------------ an async target that cancels its own stage
@@ -386,6 +394,8 @@ class QueueStopRaceTests extends WorkerTestSupport {
             return done;
         }));
         worker.setErrorHandler((w, e) -> { });
+        List<String> handedBack = new CopyOnWriteArrayList<>();
+        worker.setUndeliveredHandler(handedBack::addAll);
         worker.start();
         for (String item : List.of("a", "b", "c", "d")) {
             worker.put(item);
@@ -393,7 +403,7 @@ class QueueStopRaceTests extends WorkerTestSupport {
         worker.requestStop();                               // graceful: the queue drains
         first.complete(null);
         assertThat(worker.awaitStop(Duration.ofSeconds(10))).isTrue();
-        assertThat(worker.getUndelivered()).as("handed back by a graceful stop").isEmpty();
+        assertThat(handedBack).as("handed back by a graceful stop").isEmpty();
         assertThat(worker.getFailures()).as("c failed by itself").isEqualTo(1);
         assertThat(handled).containsExactly("a", "b", "d");
     }

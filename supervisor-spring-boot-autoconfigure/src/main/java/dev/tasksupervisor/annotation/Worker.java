@@ -23,7 +23,8 @@ import java.lang.annotation.Target;
  * String attributes accept {@code ${...}} placeholders; durations are Spring Boot duration strings
  * ({@code 10s}, {@code 500ms}, {@code PT1M}; a bare number means milliseconds).
  * {@code supervisor.workers.<name>.*} properties override the attributes. With {@code lock}, an interval or
- * event worker runs on one instance at a time across a cluster, through ShedLock.
+ * event worker runs on one instance at a time across a cluster, through ShedLock. A queue worker's failed
+ * items are retried as {@code retry} says, then handed to its dead-letter handler: none is dropped.
  *
  * <pre>{@code
  * @Worker(interval = "${heartbeat.every:10s}")
@@ -86,4 +87,17 @@ public @interface Worker {
 
     /** How long the lock is held at least, even when the run ends sooner (runs closer together are skipped). Default 0. */
     String lockAtLeastFor() default "";
+
+    /**
+     * How a queue worker runs again an item whose run failed: {@code retry = @Retry} retries 3 times after
+     * 1 s, 2 s and 4 s. The default retries nothing: a failed item goes to the dead letters at once.
+     */
+    Retry retry() default @Retry(maxRetries = 0);
+
+    /**
+     * The name of the {@code DeadLetterHandler} bean that receives the items this queue worker gives up on.
+     * Empty: the application's only {@code DeadLetterHandler} bean if it has exactly one (or a primary one),
+     * else the default, which logs each item at WARN and keeps it until the application takes it.
+     */
+    String deadLetterHandler() default "";
 }

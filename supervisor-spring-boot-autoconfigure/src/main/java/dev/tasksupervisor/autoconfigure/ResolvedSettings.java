@@ -1,10 +1,13 @@
 package dev.tasksupervisor.autoconfigure;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.StringValueResolver;
 
+import dev.tasksupervisor.annotation.Retry;
 import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.worker.WorkerKind;
 
@@ -31,6 +34,7 @@ final class ResolvedSettings {
     Setting<Duration> pollDelay;
     Setting<String> aloop;
     Setting<Integer> queueCapacity;
+    Setting<Integer> queueSizeWarning;
     Setting<Integer> batchSize;
     Setting<String> lock;
     Setting<Duration> lockAtMostFor;
@@ -38,6 +42,15 @@ final class ResolvedSettings {
     Setting<Duration> backoffInitial;
     Setting<Double> backoffMultiplier;
     Setting<Duration> backoffMax;
+    Setting<Long> retryMaxRetries;
+    Setting<Duration> retryDelay;
+    Setting<Double> retryMultiplier;
+    Setting<Duration> retryMaxDelay;
+    Setting<Duration> retryJitter;
+    Setting<List<Class<? extends Throwable>>> retryIncludes;
+    Setting<List<Class<? extends Throwable>>> retryExcludes;
+    Setting<String> deadLetterHandler;
+    Setting<Integer> deadLetterCapacity;
     boolean autoStart = true;
     /** The kind the annotation asks for, or null if none: {@link #askedKind}. */
     WorkerKind kind;
@@ -75,6 +88,10 @@ final class ResolvedSettings {
             s.lockAtLeastFor = s.duration("lockAtLeastFor", annotation.lockAtLeastFor());
             s.autoStart = annotation.autoStart();
             s.kind = askedKind(declaration);
+            s.retry(annotation.retry());
+            String handler = s.resolve("deadLetterHandler", annotation.deadLetterHandler()).trim();
+            s.deadLetterHandler = handler.isEmpty() ? null
+                    : new Setting<>(handler, origin(declaration, "deadLetterHandler", annotation.deadLetterHandler()));
         }
         if (override != null) {
             String prefix = PROPERTY + key + ".";
@@ -95,6 +112,7 @@ final class ResolvedSettings {
             if (override.getQueueCapacity() != null) {
                 s.queueCapacity = setting(override.getQueueCapacity(), prefix + "queue-capacity");
             }
+            s.queueSizeWarning = setting(override.getQueueSizeWarning(), prefix + "queue-size-warning");
             if (override.getBatchSize() != null) {
                 s.batchSize = setting(override.getBatchSize(), prefix + "batch-size");
             }
@@ -115,6 +133,23 @@ final class ResolvedSettings {
             s.backoffInitial = setting(backoff.getInitial(), prefix + "backoff.initial");
             s.backoffMultiplier = setting(backoff.getMultiplier(), prefix + "backoff.multiplier");
             s.backoffMax = setting(backoff.getMax(), prefix + "backoff.max");
+            SupervisorProperties.RetrySettings retry = override.getRetry();
+            s.retryMaxRetries = or(setting(retry.getMaxRetries(), prefix + "retry.max-retries"), s.retryMaxRetries);
+            s.retryDelay = or(setting(retry.getDelay(), prefix + "retry.delay"), s.retryDelay);
+            s.retryMultiplier = or(setting(retry.getMultiplier(), prefix + "retry.multiplier"), s.retryMultiplier);
+            s.retryMaxDelay = or(setting(retry.getMaxDelay(), prefix + "retry.max-delay"), s.retryMaxDelay);
+            s.retryJitter = or(setting(retry.getJitter(), prefix + "retry.jitter"), s.retryJitter);
+            if (!retry.getIncludes().isEmpty()) {
+                s.retryIncludes = setting(List.copyOf(retry.getIncludes()), prefix + "retry.includes");
+            }
+            if (!retry.getExcludes().isEmpty()) {
+                s.retryExcludes = setting(List.copyOf(retry.getExcludes()), prefix + "retry.excludes");
+            }
+            String handler = override.getDeadLetterHandler();
+            if (handler != null && !handler.isBlank()) {
+                s.deadLetterHandler = setting(handler.trim(), prefix + "dead-letter-handler");
+            }
+            s.deadLetterCapacity = setting(override.getDeadLetterCapacity(), prefix + "dead-letter-capacity");
         }
         s.checkStrayLockDurations(name);
         return s;
@@ -137,12 +172,53 @@ final class ResolvedSettings {
         return value == null ? null : new Setting<>(value, origin);
     }
 
+    private static <T> Setting<T> or(Setting<T> property, Setting<T> annotation) {
+        return property != null ? property : annotation;
+    }
+
+    /** Whether any retry setting is given, from the annotation or the properties: then retries are on. */
+    boolean retrySet() {
+        return retryMaxRetries != null || retryDelay != null || retryMultiplier != null || retryMaxDelay != null
+                || retryJitter != null || retryIncludes != null || retryExcludes != null;
+    }
+
+    /** The annotation's retry, unless it is the default one, which retries nothing and sets nothing. */
+    private void retry(Retry retry) {
+        if (retry.maxRetries() == 0) {
+            return;
+        }
+        retryMaxRetries = new Setting<>(retry.maxRetries(), retryOrigin("maxRetries", retry.maxRetries()));
+        retryDelay = duration("retry.delay", retry.delay(), retryOrigin("delay", retry.delay()));
+        retryMultiplier = new Setting<>(retry.multiplier(), retryOrigin("multiplier", retry.multiplier()));
+        retryMaxDelay = duration("retry.maxDelay", retry.maxDelay(), retryOrigin("maxDelay", retry.maxDelay()));
+        retryJitter = duration("retry.jitter", retry.jitter(), retryOrigin("jitter", retry.jitter()));
+        if (retry.includes().length > 0) {
+            retryIncludes = new Setting<>(List.of(retry.includes()), retryOrigin("includes", names(retry.includes())));
+        }
+        if (retry.excludes().length > 0) {
+            retryExcludes = new Setting<>(List.of(retry.excludes()), retryOrigin("excludes", names(retry.excludes())));
+        }
+    }
+
+    private String retryOrigin(String attribute, Object raw) {
+        String value = raw instanceof String ? "\"" + raw + "\"" : String.valueOf(raw);
+        return "@Worker(retry = @Retry(" + attribute + " = " + value + ")) on " + declaration.describe();
+    }
+
+    private static String names(Class<?>[] types) {
+        return Arrays.stream(types).map(type -> type.getSimpleName() + ".class").toList().toString();
+    }
+
     static String origin(WorkerDeclaration declaration, String attribute, Object raw) {
         String value = raw instanceof String ? "\"" + raw + "\"" : String.valueOf(raw);
         return "@Worker(" + attribute + " = " + value + ") on " + declaration.describe();
     }
 
     private Setting<Duration> duration(String attribute, String raw) {
+        return duration(attribute, raw, origin(declaration, attribute, raw));
+    }
+
+    private Setting<Duration> duration(String attribute, String raw, String origin) {
         if (raw.isEmpty()) {
             return null;
         }
@@ -150,7 +226,6 @@ final class ResolvedSettings {
         if (value.isEmpty()) {
             return null; // a placeholder that resolved to nothing, such as ${worker.initial-delay:}
         }
-        String origin = origin(declaration, attribute, raw);
         try {
             return new Setting<>(DurationStyle.detectAndParse(value), origin);
         } catch (IllegalArgumentException e) {

@@ -89,7 +89,7 @@ final class SupervisorConfigurations {
             boolean ownsSupervisor = beanFactory.getBeanNamesForType(TaskSupervisor.class, true, false).length > 0;
             return new SupervisorLifecycle(taskSupervisor, properties, supervisorWorkerBeanPostProcessor,
                     beanFactory::resolveEmbeddedValue, supervisorShutdown, context::isClosed, ownsSupervisor,
-                    workerLockGuards::getIfAvailable);
+                    new WorkerBeans(beanFactory, workerLockGuards::getIfAvailable));
         }
     }
 

@@ -2,7 +2,6 @@ package dev.tasksupervisor.autoconfigure;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +13,6 @@ import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.lifecycle.Deadline;
-import dev.tasksupervisor.lock.WorkerLockGuards;
 import dev.tasksupervisor.worker.BackgroundWorker;
 
 /**
@@ -50,7 +48,7 @@ final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
     private final SupervisorShutdown shutdown;
     private final BooleanSupplier closing;
     private final boolean ownsSupervisor;
-    private final Supplier<WorkerLockGuards> lockGuards;
+    private final WorkerBeans beans;
 
     private final Object monitor = new Object();
     /** Guarded by {@code monitor}. */
@@ -72,11 +70,11 @@ final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
      * @param shutdown stops the supervisor as {@code supervisor.shutdown.*} says
      * @param closing whether the context is closing (a stop is then the end, not a pause)
      * @param ownsSupervisor whether the supervisor is this context's (else a parent's, which it stops)
-     * @param lockGuards makes the guards of locked workers; gives {@code null} without ShedLock
+     * @param beans the application's beans the workers use (ShedLock's guards, dead-letter handlers)
      */
     SupervisorLifecycle(TaskSupervisor supervisor, SupervisorProperties properties, WorkerBeanPostProcessor discovery,
             StringValueResolver resolver, SupervisorShutdown shutdown, BooleanSupplier closing, boolean ownsSupervisor,
-            Supplier<WorkerLockGuards> lockGuards) {
+            WorkerBeans beans) {
         this.supervisor = supervisor;
         this.properties = properties;
         this.discovery = discovery;
@@ -84,7 +82,7 @@ final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
         this.shutdown = shutdown;
         this.closing = closing;
         this.ownsSupervisor = ownsSupervisor;
-        this.lockGuards = lockGuards;
+        this.beans = beans;
     }
 
     /**
@@ -137,7 +135,7 @@ final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
                 supervisor.start();
             }
         }
-        List<WorkerFactory.BuiltWorker> created = new WorkerFactory(supervisor, properties.getWorkers(), resolver, lockGuards)
+        List<WorkerFactory.BuiltWorker> created = new WorkerFactory(supervisor, properties.getWorkers(), resolver, beans)
                 .create(discovery.takeDeclarations());
         for (WorkerFactory.BuiltWorker built : created) {
             supervisor.registerScheduler(built.worker());

@@ -1,7 +1,9 @@
 package dev.tasksupervisor.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -311,6 +313,9 @@ public class SupervisorProperties {
         /** Capacity of a queue worker's queue; 0 leaves it unbounded. */
         private Integer queueCapacity;
 
+        /** Items in an unbounded queue at which the worker warns that it grows (then at each tenfold); 0: no warning. */
+        private Integer queueSizeWarning;
+
         /** Most items per run of a batch queue worker. */
         private Integer batchSize;
 
@@ -320,8 +325,17 @@ public class SupervisorProperties {
         /** The lock each run of an interval or event worker takes first, shared by every instance of the application. */
         private final LockSettings lock = new LockSettings();
 
-        /** How long a continuous or async worker whose runs keep failing waits before its next run. */
+        /** How long a worker whose runs keep failing waits before its next run; not for queue workers (see retry). */
         private final BackoffSettings backoff = new BackoffSettings();
+
+        /** How a queue worker runs again an item whose run failed; any of these turns retries on. */
+        private final RetrySettings retry = new RetrySettings();
+
+        /** Name of the DeadLetterHandler bean that receives the items this queue worker gives up on. */
+        private String deadLetterHandler;
+
+        /** Most dead letters this queue worker keeps, without a handler, until the application takes them. */
+        private Integer deadLetterCapacity;
 
         public boolean isEnabled() {
             return enabled;
@@ -379,6 +393,14 @@ public class SupervisorProperties {
             this.queueCapacity = queueCapacity;
         }
 
+        public Integer getQueueSizeWarning() {
+            return queueSizeWarning;
+        }
+
+        public void setQueueSizeWarning(Integer queueSizeWarning) {
+            this.queueSizeWarning = queueSizeWarning;
+        }
+
         public Integer getBatchSize() {
             return batchSize;
         }
@@ -401,6 +423,116 @@ public class SupervisorProperties {
 
         public BackoffSettings getBackoff() {
             return backoff;
+        }
+
+        public RetrySettings getRetry() {
+            return retry;
+        }
+
+        public String getDeadLetterHandler() {
+            return deadLetterHandler;
+        }
+
+        public void setDeadLetterHandler(String deadLetterHandler) {
+            this.deadLetterHandler = deadLetterHandler;
+        }
+
+        public Integer getDeadLetterCapacity() {
+            return deadLetterCapacity;
+        }
+
+        public void setDeadLetterCapacity(Integer deadLetterCapacity) {
+            this.deadLetterCapacity = deadLetterCapacity;
+        }
+    }
+
+    /**
+     * A queue worker's retries of failed items ({@code supervisor.workers.<name>.retry.*}), named as Spring
+     * Boot's own retry settings; unset parts keep the annotation's, else the defaults.
+     */
+    public static class RetrySettings {
+
+        /** Runs of a failed item after the first, at most; 0 retries nothing. Unset: 3 once any retry setting is given. */
+        private Long maxRetries;
+
+        /** Wait before the first retry. Unset: 1s. */
+        private Duration delay;
+
+        /** How much longer each further retry waits; at least 1. Unset: 2. */
+        private Double multiplier;
+
+        /** Longest wait before a retry. Unset: 1m. */
+        private Duration maxDelay;
+
+        /** How far each wait may move at random, either way. Unset: 0. */
+        private Duration jitter;
+
+        /** Failures retried (an exception of one of these types, or caused by one); empty: every failure. */
+        private List<Class<? extends Throwable>> includes = new ArrayList<>();
+
+        /** Failures never retried. */
+        private List<Class<? extends Throwable>> excludes = new ArrayList<>();
+
+        /** Whether any retry setting is given. */
+        boolean isSet() {
+            return maxRetries != null || delay != null || multiplier != null || maxDelay != null || jitter != null
+                    || !includes.isEmpty() || !excludes.isEmpty();
+        }
+
+        public Long getMaxRetries() {
+            return maxRetries;
+        }
+
+        public void setMaxRetries(Long maxRetries) {
+            this.maxRetries = maxRetries;
+        }
+
+        public Duration getDelay() {
+            return delay;
+        }
+
+        public void setDelay(Duration delay) {
+            this.delay = delay;
+        }
+
+        public Double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(Double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public Duration getMaxDelay() {
+            return maxDelay;
+        }
+
+        public void setMaxDelay(Duration maxDelay) {
+            this.maxDelay = maxDelay;
+        }
+
+        public Duration getJitter() {
+            return jitter;
+        }
+
+        public void setJitter(Duration jitter) {
+            this.jitter = jitter;
+        }
+
+        public List<Class<? extends Throwable>> getIncludes() {
+            return includes;
+        }
+
+        public void setIncludes(List<Class<? extends Throwable>> includes) {
+            this.includes = includes;
+        }
+
+        public List<Class<? extends Throwable>> getExcludes() {
+            return excludes;
+        }
+
+        public void setExcludes(List<Class<? extends Throwable>> excludes) {
+            this.excludes = excludes;
         }
     }
 

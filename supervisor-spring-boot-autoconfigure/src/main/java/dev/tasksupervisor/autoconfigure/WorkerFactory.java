@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -48,16 +47,16 @@ final class WorkerFactory {
     /** By {@link #relaxed} name. */
     private final Map<String, Configured> overrides;
     private final StringValueResolver resolver;
-    /** Makes the run guards of locked workers; gives null when ShedLock is not on the class path. */
-    private final Supplier<WorkerLockGuards> lockGuards;
+    /** ShedLock's run guards and the dead-letter handlers. */
+    private final WorkerBeans beans;
 
     WorkerFactory(TaskSupervisor supervisor, Map<String, SupervisorProperties.WorkerSettings> overrides,
-            StringValueResolver resolver, Supplier<WorkerLockGuards> lockGuards) {
+            StringValueResolver resolver, WorkerBeans beans) {
         this.supervisor = supervisor;
         this.overrides = new LinkedHashMap<>();
         overrides.forEach((key, settings) -> this.overrides.put(relaxed(key), new Configured(key, settings)));
         this.resolver = resolver;
-        this.lockGuards = lockGuards;
+        this.beans = beans;
     }
 
     /** A worker's {@code supervisor.workers.<key>.*} settings, and the key as the configuration spells it. */
@@ -199,15 +198,19 @@ final class WorkerFactory {
             notFor(s.initialDelay, name, declaration, kind, "interval workers");
         }
         if (kind != WorkerKind.QUEUE) {
-            notFor(s.queueCapacity, name, declaration, kind, "queue workers");
-            notFor(s.batchSize, name, declaration, kind, "queue workers");
+            for (ResolvedSettings.Setting<?> queueOnly : Arrays.asList(s.queueCapacity, s.queueSizeWarning, s.batchSize, s.retryMaxRetries,
+                    s.retryDelay, s.retryMultiplier, s.retryMaxDelay, s.retryJitter, s.retryIncludes, s.retryExcludes,
+                    s.deadLetterHandler, s.deadLetterCapacity)) {
+                notFor(queueOnly, name, declaration, kind, "queue workers");
+            }
         }
         if (!async) {
             notFor(s.aloop, name, declaration, kind, "async workers (their method returns a CompletionStage)");
         }
-        if (kind != WorkerKind.PLAIN && kind != WorkerKind.ASYNC) {
+        if (kind == WorkerKind.QUEUE) {
             for (ResolvedSettings.Setting<?> backoff : Arrays.asList(s.backoffInitial, s.backoffMultiplier, s.backoffMax)) {
-                notFor(backoff, name, declaration, kind, "continuous and async workers (no interval, queue or event)");
+                notFor(backoff, name, declaration, kind, "workers without a queue (a queue worker retries each failed "
+                        + "item by its retry.* settings instead)");
             }
         }
         if (s.lock != null && kind != WorkerKind.INTERVAL && kind != WorkerKind.EVENT) {
@@ -253,6 +256,8 @@ final class WorkerFactory {
         }
         if (worker instanceof QueueWorker<?> queue) {
             set(s.queueCapacity, queue::setCapacity, "a capacity of 0 leaves the queue unbounded");
+            set(s.queueSizeWarning, queue::setQueueSizeWarning, "0 turns the warning off");
+            QueueFailures.apply(queue, s, beans);
         }
         set(s.pollDelay, worker::setPollDelay, null);
         if (s.aloop != null) {
@@ -291,7 +296,8 @@ final class WorkerFactory {
         }
     }
 
-    private static <T> void set(ResolvedSettings.Setting<T> setting, Consumer<T> setter, String zeroMeans) {
+    /** Applies {@code setting} if given; a value the engine refuses fails naming its origin. */
+    static <T> void set(ResolvedSettings.Setting<T> setting, Consumer<T> setter, String zeroMeans) {
         if (setting == null) {
             return;
         }
@@ -335,7 +341,7 @@ final class WorkerFactory {
 
     /** Makes each run take the worker's lock, through ShedLock, which must be there. */
     private void lock(BackgroundWorker worker, ResolvedSettings s) {
-        WorkerLockGuards guards = lockGuards.get();
+        WorkerLockGuards guards = beans.lockGuards();
         if (guards == null) {
             throw new SupervisorConfigurationException(s.lock.origin() + " asks worker '" + worker.getName()
                     + "' to take lock '" + s.lock.value() + "' before each run, but ShedLock is not on the class path.",

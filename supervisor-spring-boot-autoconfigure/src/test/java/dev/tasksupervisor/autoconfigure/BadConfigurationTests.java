@@ -212,12 +212,13 @@ class BadConfigurationTests {
     class Backoff {
 
         @Test
-        void backoffOnAWorkerThatIsNotContinuous() {
-            FailureAnalysis analysis = analyze(contextRunner.withPropertyValues("supervisor.workers.tick.backoff.initial=1s")
-                    .withBean("jobs", Tick.class));
-            assertThat(analysis.getDescription()).isEqualTo("supervisor.workers.tick.backoff.initial is set, but worker "
-                    + "'tick' (method " + Tick.class.getName() + ".tick() of bean 'jobs') is an interval worker: the "
-                    + "setting applies to continuous and async workers (no interval, queue or event) only.");
+        void backoffOnAQueueWorker() {
+            FailureAnalysis analysis = analyze(contextRunner.withPropertyValues("supervisor.workers.ship.backoff.initial=1s")
+                    .withBean("jobs", Ship.class));
+            assertThat(analysis.getDescription()).isEqualTo("supervisor.workers.ship.backoff.initial is set, but worker "
+                    + "'ship' (method " + Ship.class.getName() + ".ship(String) of bean 'jobs') is a queue worker: the "
+                    + "setting applies to workers without a queue (a queue worker retries each failed item by its "
+                    + "retry.* settings instead) only.");
             assertThat(analysis.getAction()).isEqualTo("Remove the setting, or change the worker's kind.");
         }
 
@@ -493,6 +494,13 @@ class BadConfigurationTests {
 
         @Worker(interval = "1s", delay = "2s")
         void tick() {
+        }
+    }
+
+    static class Ship {
+
+        @Worker(queue = true)
+        void ship(String parcel) {
         }
     }
 

@@ -46,7 +46,15 @@ class ConfigurationMetadataTests {
                 "supervisor.workers.*.queue-capacity", "supervisor.workers.*.batch-size", "supervisor.workers.*.poll-delay",
                 "supervisor.workers.*.lock.name", "supervisor.workers.*.lock.at-most-for",
                 "supervisor.workers.*.lock.at-least-for", "supervisor.workers.*.backoff.initial",
-                "supervisor.workers.*.backoff.multiplier", "supervisor.workers.*.backoff.max");
+                "supervisor.workers.*.backoff.multiplier", "supervisor.workers.*.backoff.max",
+                "supervisor.workers.*.retry.max-retries", "supervisor.workers.*.retry.delay",
+                "supervisor.workers.*.retry.multiplier", "supervisor.workers.*.retry.max-delay",
+                "supervisor.workers.*.retry.jitter", "supervisor.workers.*.retry.includes",
+                "supervisor.workers.*.retry.excludes", "supervisor.workers.*.dead-letter-handler",
+                "supervisor.workers.*.dead-letter-capacity", "supervisor.workers.*.queue-size-warning");
+        assertThat(properties.get("supervisor.workers.*.queue-size-warning").getDefaultValue()).isEqualTo(10000);
+        assertThat(properties.get("supervisor.workers.*.retry.delay").getDefaultValue()).isEqualTo("1s");
+        assertThat(properties.get("supervisor.workers.*.dead-letter-capacity").getDefaultValue()).isEqualTo(10000);
         assertThat(properties.get("supervisor.poll-delay").getType()).isEqualTo("java.time.Duration");
         assertThat(properties.get("supervisor.poll-delay").getDefaultValue()).isEqualTo("10ms");
         assertThat(properties.get("supervisor.id").getDefaultValue()).isEqualTo("default");

@@ -43,8 +43,12 @@ public class ObservedApplication {
             refreshes.incrementAndGet();
         }
 
+        /** Refuses orders named {@code poison...}, which become dead letters. */
         @Worker(queue = true)
         void ship(String order) {
+            if (order.startsWith("poison")) {
+                throw new IllegalArgumentException("cannot ship " + order);
+            }
             shipped.add(order);
         }
 

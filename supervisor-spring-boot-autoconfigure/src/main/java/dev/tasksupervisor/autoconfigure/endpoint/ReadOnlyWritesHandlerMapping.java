@@ -29,8 +29,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * access is read-only. Spring Boot maps no write operation then, so Spring MVC would answer 405 with no
  * hint of the property that allows writes.
  *
- * <p>It matches {@code POST} on the paths of the endpoint's read operations (where its writes would be), and
- * nothing else: no other method, endpoint or application URL. It matches nothing at all when the endpoint is
+ * <p>It matches {@code POST} on the paths of the endpoint's read operations where its writes would be (the
+ * endpoint and a worker; not a worker's part, such as its dead letters, which has no write), and nothing else: no other method, endpoint or application URL. It matches nothing at all when the endpoint is
  * not exposed on the web or its writes are mapped (access unrestricted): it reads that from the endpoints
  * Spring Boot discovered, after exposure and access were applied, rather than from the properties again.
  * Ordered just before Boot's endpoint handler mapping, which would otherwise refuse the method itself.
@@ -41,6 +41,8 @@ final class ReadOnlyWritesHandlerMapping implements HandlerMapping, Ordered {
     static final int ORDER = -101;
 
     private static final EndpointId SUPERVISOR = EndpointId.of("supervisor");
+    /** The most selectors a write operation of the endpoint takes: a worker's name. */
+    private static final int WRITE_SELECTORS = 1;
 
     private final List<PathPattern> paths;
     private final HttpRequestHandler refusal;
@@ -64,7 +66,9 @@ final class ReadOnlyWritesHandlerMapping implements HandlerMapping, Ordered {
         }
         EndpointMapping mapping = new EndpointMapping(basePath);
         List<PathPattern> readPaths = supervisor.getOperations().stream()
-                .map(operation -> mapping.createSubPath(operation.getRequestPredicate().getPath()))
+                .map(operation -> operation.getRequestPredicate().getPath())
+                .filter(path -> path.chars().filter(c -> c == '{').count() <= WRITE_SELECTORS)
+                .map(mapping::createSubPath)
                 .distinct()
                 .map(PathPatternParser.defaultInstance::parse)
                 .toList();

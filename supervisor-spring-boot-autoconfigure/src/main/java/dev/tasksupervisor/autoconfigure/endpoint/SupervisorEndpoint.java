@@ -3,12 +3,15 @@ package dev.tasksupervisor.autoconfigure.endpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -24,6 +27,8 @@ import dev.tasksupervisor.aloop.AloopState;
 import dev.tasksupervisor.pool.PoolInfo;
 import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.DeadLetter;
+import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.TriggerableWorker;
 import dev.tasksupervisor.worker.WorkerInfo;
 import dev.tasksupervisor.worker.WorkerKind;
@@ -32,7 +37,11 @@ import dev.tasksupervisor.worker.WorkerState;
 /**
  * The {@code supervisor} actuator endpoint: the task supervisor, its pool, aloops and workers; and, when
  * {@code management.endpoint.supervisor.access=unrestricted}, resizing the pool and starting, stopping,
- * restarting or triggering a worker. Reading it resets no statistic.
+ * restarting or triggering a worker. Reading it resets no statistic. A queue worker's dead letters are
+ * read at {@code supervisor/{name}/dead-letters}; their items and error messages, which may hold personal or
+ * secret data, only as {@code management.endpoint.supervisor.show-values} allows (Spring Boot's rule for the
+ * values of {@code env} and {@code configprops}: {@code never} by default, {@code when-authorized} with
+ * {@code roles}, or {@code always}).
  *
  * <p>Invalid input is an {@link InvalidEndpointRequestException} (a 400 on the web, with the reason in the
  * body through {@link SupervisorEndpointWebExtension}); an action the supervisor's or worker's state does
@@ -48,12 +57,27 @@ public class SupervisorEndpoint {
     static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private static final List<String> ACTIONS = List.of("start", "stop", "restart", "trigger");
+    /** The most dead letters one read shows, oldest first: a worker may keep thousands. */
+    static final int DEAD_LETTERS_SHOWN = 100;
+    /** How much of an item's text the endpoint shows. */
+    static final int ITEM_CHARS = 1_000;
+    /** What an item or message shows when show-values hides it, as Boot's sanitizer does. */
+    static final String HIDDEN = "******";
 
     private final TaskSupervisor supervisor;
+    private final Show showValues;
+    private final Set<String> roles;
 
-    /** An endpoint for {@code supervisor}. */
+    /** An endpoint for {@code supervisor} that never shows the items of dead letters. */
     public SupervisorEndpoint(TaskSupervisor supervisor) {
+        this(supervisor, Show.NEVER, Set.of());
+    }
+
+    /** An endpoint for {@code supervisor} that shows the items of dead letters as {@code showValues} says. */
+    public SupervisorEndpoint(TaskSupervisor supervisor, Show showValues, Set<String> roles) {
         this.supervisor = supervisor;
+        this.showValues = showValues;
+        this.roles = Set.copyOf(roles);
     }
 
     /** The supervisor, its pool, every aloop and every worker. */
@@ -66,6 +90,34 @@ public class SupervisorEndpoint {
     @ReadOperation
     public @Nullable WorkerDescriptor worker(@Selector String name) {
         return supervisor.findWorker(name).map(worker -> WorkerDescriptor.of(worker.info())).orElse(null);
+    }
+
+    /**
+     * A part of a worker: {@code dead-letters}, a queue worker's dead letters, oldest first (at most
+     * {@value #DEAD_LETTERS_SHOWN}); {@code null} (a 404 on the web) when there is no worker of that name.
+     *
+     * @throws InvalidEndpointRequestException for another part, or a worker without dead letters
+     */
+    @ReadOperation
+    public @Nullable DeadLettersDescriptor workerPart(SecurityContext securityContext, @Selector String name,
+            @Selector String part) {
+        BackgroundWorker worker = supervisor.findWorker(name).orElse(null);
+        if (worker == null) {
+            return null;
+        }
+        if (!part.equals("dead-letters")) {
+            throw invalid("worker '" + name + "' has no part '" + shorten(part, 100) + "': ask for " + name
+                    + "/dead-letters");
+        }
+        if (!(worker instanceof QueueWorker<?> queue)) {
+            throw invalid("worker '" + name + "' is " + (worker.getKind() == WorkerKind.ASYNC || worker.getKind()
+                    == WorkerKind.EVENT || worker.getKind() == WorkerKind.INTERVAL ? "an " : "a ") + worker.getKind()
+                    + " worker, which has no dead letters: only queue workers do");
+        }
+        boolean shown = showValues.isShown(securityContext, roles);
+        List<? extends DeadLetter<?>> letters = queue.getDeadLetters();
+        return new DeadLettersDescriptor(name, queue.getDeadLetterCount(), letters.size(),
+                letters.stream().limit(DEAD_LETTERS_SHOWN).map(letter -> DeadLetterDescriptor.of(letter, shown)).toList());
     }
 
     /**
@@ -197,6 +249,10 @@ public class SupervisorEndpoint {
         return value == null ? null : value.toString();
     }
 
+    private static String shorten(String text, int chars) {
+        return text.length() <= chars ? text : text.substring(0, chars) + "...";
+    }
+
     /** The supervisor's or worker's state does not allow the action now; a 409 on the web. */
     public static class StateConflictException extends RuntimeException {
 
@@ -304,16 +360,55 @@ public class SupervisorEndpoint {
      * @param queueSize items waiting in its queue; 0 for kinds without one
      * @param skipped runs its lock (run guard) refused because another instance held it; not counted in runs
      * @param guard what each run takes first, e.g. a ShedLock lock; absent when nothing does
+     * @param failuresInARow failed runs since the last success; above 0, a worker with a backoff waits it out
+     * @param retries failed queue items sent back for another run; 0 for kinds without a queue
+     * @param retrying failed queue items waiting for their retry now
+     * @param deadLetters queue items given up on, kept or not
+     * @param deadLettersKept dead letters kept until the application takes them
      */
     public record WorkerDescriptor(String name, WorkerKind kind, WorkerState state, @Nullable String aloop,
             String schedule, long runs, long failures, @Nullable String lastRunStarted,
-            @Nullable String lastRunDuration, int queueSize, long skipped, @Nullable String guard)
-            implements OperationResponseBody {
+            @Nullable String lastRunDuration, int queueSize, long skipped, @Nullable String guard, int failuresInARow,
+            long retries, int retrying, long deadLetters, int deadLettersKept) implements OperationResponseBody {
 
         static WorkerDescriptor of(WorkerInfo worker) {
             return new WorkerDescriptor(worker.name(), worker.kind(), worker.state(), worker.aloop(),
                     worker.schedule(), worker.runs(), worker.failures(), text(worker.lastRunStarted()),
-                    text(worker.lastRunDuration()), worker.queueSize(), worker.skipped(), worker.guard());
+                    text(worker.lastRunDuration()), worker.queueSize(), worker.skipped(), worker.guard(),
+                    worker.failuresInARow(), worker.retries(), worker.retrying(), worker.deadLetters(),
+                    worker.deadLettersKept());
+        }
+    }
+
+    /**
+     * A queue worker's dead letters.
+     *
+     * @param worker the worker's name
+     * @param total items given up on since the worker was made, kept or not
+     * @param kept dead letters kept now, until the application takes them
+     * @param letters the oldest kept, at most {@value #DEAD_LETTERS_SHOWN}
+     */
+    public record DeadLettersDescriptor(String worker, long total, int kept, List<DeadLetterDescriptor> letters)
+            implements OperationResponseBody {
+    }
+
+    /**
+     * One dead letter.
+     *
+     * @param item the item's text (at most {@value #ITEM_CHARS} characters), or {@value #HIDDEN} unless
+     *     show-values allows it
+     * @param error the last failure's exception type, with its message when show-values allows it
+     * @param attempts how many times the item ran
+     * @param failedAt when the last run failed (ISO-8601)
+     */
+    public record DeadLetterDescriptor(String item, String error, int attempts, String failedAt) {
+
+        static DeadLetterDescriptor of(DeadLetter<?> letter, boolean shown) {
+            Throwable error = letter.error();
+            String message = error.getMessage();
+            return new DeadLetterDescriptor(shown ? shorten(String.valueOf(letter.item()), ITEM_CHARS) : HIDDEN,
+                    error.getClass().getName() + (message == null ? "" : ": " + (shown ? shorten(message, ITEM_CHARS)
+                            : HIDDEN)), letter.attempts(), letter.failedAt().toString());
         }
     }
 }

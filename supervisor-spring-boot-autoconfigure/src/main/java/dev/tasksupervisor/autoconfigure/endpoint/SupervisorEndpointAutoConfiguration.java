@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 import dev.tasksupervisor.TaskSupervisor;
@@ -23,13 +24,14 @@ import dev.tasksupervisor.autoconfigure.SupervisorAutoConfiguration;
 @AutoConfiguration(after = SupervisorAutoConfiguration.class)
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
 @ConditionalOnBean(TaskSupervisor.class)
+@EnableConfigurationProperties(SupervisorEndpointProperties.class)
 public final class SupervisorEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    SupervisorEndpoint supervisorEndpoint(TaskSupervisor taskSupervisor) {
-        return new SupervisorEndpoint(taskSupervisor);
+    SupervisorEndpoint supervisorEndpoint(TaskSupervisor taskSupervisor, SupervisorEndpointProperties properties) {
+        return new SupervisorEndpoint(taskSupervisor, properties.getShowValues(), properties.getRoles());
     }
 
     @Bean

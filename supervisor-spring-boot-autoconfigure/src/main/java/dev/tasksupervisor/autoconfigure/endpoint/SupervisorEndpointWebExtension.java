@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
@@ -34,6 +35,13 @@ public class SupervisorEndpointWebExtension {
     @ReadOperation
     public WebEndpointResponse<OperationResponseBody> worker(@Selector String name) {
         return respond(name, () -> endpoint.worker(name));
+    }
+
+    /** A queue worker's dead letters; see {@link SupervisorEndpoint#workerPart}. 404 for no such worker. */
+    @ReadOperation
+    public WebEndpointResponse<OperationResponseBody> workerPart(SecurityContext securityContext, @Selector String name,
+            @Selector String part) {
+        return respond(name, () -> endpoint.workerPart(securityContext, name, part));
     }
 
     /** Resizes the pool; see {@link SupervisorEndpoint#resizePool}. */

@@ -13,6 +13,7 @@ import java.util.function.ToDoubleFunction;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
@@ -24,7 +25,7 @@ import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.Aloop;
 import dev.tasksupervisor.pool.PoolInfo;
 import dev.tasksupervisor.worker.BackgroundWorker;
-import dev.tasksupervisor.worker.WorkerKind;
+import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.WorkerListener;
 
 /**
@@ -35,8 +36,11 @@ import dev.tasksupervisor.worker.WorkerListener;
  * show it; the pool's queue is unbounded, so there is no {@code executor.queue.remaining}. Beside them:
  * {@code supervisor.pool.*} for what only the supervisor has, a timer {@code supervisor.worker.runs} per
  * worker (tags {@code worker}, {@code kind}, {@code outcome}: {@code success}, {@code error}, and
- * {@code skipped} for a run its lock refused, timed from asking to refusal), a gauge {@code supervisor.worker.queue.size}
- * per queue worker and {@code supervisor.aloop.pending} per aloop.
+ * {@code skipped} for a run its lock refused, timed from asking to refusal), per queue worker a gauge
+ * {@code supervisor.worker.queue.size}, counters {@code supervisor.worker.retries} (failed items sent back for
+ * another run) and {@code supervisor.worker.dead.letters} (items given up on) and gauges
+ * {@code supervisor.worker.retrying} (items waiting for their retry) and {@code supervisor.worker.dead.letters.kept},
+ * and {@code supervisor.aloop.pending} per aloop.
  *
  * <p>Worker meters follow the supervisor's registry through a {@link WorkerListener}: a worker's meters
  * appear when it is registered and are removed when it is unregistered (or renamed). Aloop gauges are
@@ -235,8 +239,8 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
          * registry gives them all the same timer.
          */
         volatile Timer skipped;
-        /** Only for queue workers. */
-        final Gauge queueSize;
+        /** Only for queue workers: their queue, retries and dead letters; empty for other kinds. */
+        final List<Meter> queueMeters;
 
         WorkerMeters(MeterRegistry registry, BackgroundWorker worker, String name) {
             this.name = name;
@@ -245,10 +249,24 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
             success = runs(registry, name, kind, "success");
             error = runs(registry, name, kind, "error");
             skipped = worker.getRunGuard() == null ? null : runs(registry, name, kind, "skipped");
-            queueSize = worker.getKind() != WorkerKind.QUEUE ? null
-                    : Gauge.builder("supervisor.worker.queue.size", worker, BackgroundWorker::getQueueSize)
-                            .tag("worker", name).description("Items waiting in a queue worker's queue")
-                            .baseUnit("items").register(registry);
+            queueMeters = worker instanceof QueueWorker<?> queue ? queueMeters(registry, queue, name) : List.of();
+        }
+
+        private static List<Meter> queueMeters(MeterRegistry registry, QueueWorker<?> queue, String name) {
+            return List.of(
+                    Gauge.builder("supervisor.worker.queue.size", queue, QueueWorker::getQueueSize).tag("worker", name)
+                            .description("Items waiting in a queue worker's queue").baseUnit("items").register(registry),
+                    FunctionCounter.builder("supervisor.worker.retries", queue, QueueWorker::getRetryCount)
+                            .tag("worker", name).description("Failed items a queue worker sent back for another run")
+                            .baseUnit("items").register(registry),
+                    Gauge.builder("supervisor.worker.retrying", queue, QueueWorker::getRetryingCount).tag("worker", name)
+                            .description("Failed items waiting for their retry").baseUnit("items").register(registry),
+                    FunctionCounter.builder("supervisor.worker.dead.letters", queue, QueueWorker::getDeadLetterCount)
+                            .tag("worker", name).description("Items a queue worker gave up on after their retries")
+                            .baseUnit("items").register(registry),
+                    Gauge.builder("supervisor.worker.dead.letters.kept", queue, QueueWorker::getDeadLettersKeptCount)
+                            .tag("worker", name).description("Dead letters kept until the application takes them")
+                            .baseUnit("items").register(registry));
         }
 
         private static Timer runs(MeterRegistry registry, String worker, String kind, String outcome) {
@@ -272,8 +290,8 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
             if (timer != null) {
                 registry.remove(timer);
             }
-            if (queueSize != null) {
-                registry.remove(queueSize);
+            for (Meter meter : queueMeters) {
+                registry.remove(meter);
             }
         }
     }

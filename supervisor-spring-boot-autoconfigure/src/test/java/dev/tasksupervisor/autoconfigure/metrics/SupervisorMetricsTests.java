@@ -34,6 +34,7 @@ import dev.tasksupervisor.testsupport.SchedulerProbe;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.EventWorker;
 import dev.tasksupervisor.worker.QueueWorker;
+import dev.tasksupervisor.worker.RetryPolicy;
 import dev.tasksupervisor.worker.WorkerListener;
 import dev.tasksupervisor.worker.WorkerStart;
 import dev.tasksupervisor.worker.WorkerTarget;
@@ -220,6 +221,32 @@ class SupervisorMetricsTests {
         assertThat(registry.get("supervisor.worker.queue.size").tag("worker", "slow").gauge().value()).isEqualTo(2);
         release.countDown();
         await().until(() -> registry.get("supervisor.worker.queue.size").tag("worker", "slow").gauge().value() == 0);
+    }
+
+    @Test
+    void retriesAndDeadLettersAreCountedPerQueueWorker() {
+        metrics.bindTo(registry);
+        AtomicInteger runs = new AtomicInteger();
+        QueueWorker<String> worker = new QueueWorker<>(supervisor, "flaky", WorkerTarget.of(item -> {
+            runs.incrementAndGet();
+            throw new IllegalStateException("no " + item);
+        }));
+        worker.setErrorHandler((w, error) -> { });
+        worker.setRetryPolicy(RetryPolicy.builder().maxRetries(2).delay(Duration.ofMillis(1)).build());
+        worker.start();
+        worker.put("a");
+        await().until(() -> registry.get("supervisor.worker.dead.letters").tag("worker", "flaky").functionCounter()
+                .count() == 1);
+        assertThat(registry.get("supervisor.worker.retries").tag("worker", "flaky").functionCounter().count()).isEqualTo(2);
+        assertThat(registry.get("supervisor.worker.retrying").tag("worker", "flaky").gauge().value()).isZero();
+        assertThat(registry.get("supervisor.worker.dead.letters.kept").tag("worker", "flaky").gauge().value()).isEqualTo(1);
+        worker.takeDeadLetters();
+        assertThat(registry.get("supervisor.worker.dead.letters.kept").tag("worker", "flaky").gauge().value()).isZero();
+        assertThat(registry.get("supervisor.worker.dead.letters").tag("worker", "flaky").functionCounter().count())
+                .isEqualTo(1);
+        supervisor.unregisterScheduler(worker);
+        assertThat(registry.find("supervisor.worker.retries").meters()).isEmpty();
+        assertThat(registry.find("supervisor.worker.dead.letters.kept").meters()).isEmpty();
     }
 
     @Test
