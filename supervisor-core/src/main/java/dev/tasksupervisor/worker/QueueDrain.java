@@ -173,15 +173,17 @@ final class QueueDrain<T> {
         this.batchSize = batchSize;
         this.capacity = capacity;
         this.contexts = contexts;
-        this.queue = order != null ? new PriorityBlockingQueue<>(11, elementOrder(order, contexts))
+        this.queue = order != null ? new PriorityBlockingQueue<>(11, elementOrder(order))
                 : new ConcurrentLinkedQueue<>();
         this.space = capacity > 0 ? new Semaphore(capacity) : null;
     }
 
-    /** The order of the queue's elements: the items' order, looking through their contexts if they have one. */
-    @SuppressWarnings("unchecked")
-    private static <T> Comparator<Object> elementOrder(Comparator<? super T> order, boolean contexts) {
-        return contexts ? (a, b) -> order.compare(item(a), item(b)) : (Comparator<Object>) order;
+    /**
+     * The order of the queue's elements: the items' order, looking through their contexts and retries (a
+     * retried element is no item, even without contexts).
+     */
+    private static <T> Comparator<Object> elementOrder(Comparator<? super T> order) {
+        return (a, b) -> order.compare(item(a), item(b));
     }
 
     /** The item a queue element holds. */
@@ -489,7 +491,8 @@ final class QueueDrain<T> {
      * first, before what is still queued. Called on the drain's thread right after the run.
      */
     private boolean interruptedByStop(Object input) {
-        if (!worker.isForcing() || !worker.runs().lastRunFailed()) {
+        // closed too: after the grace a new start may have begun, and the forcing flag with it is gone.
+        if (!(closed || worker.isForcing()) || !worker.runs().lastRunFailed()) {
             return false;
         }
         surrender(held(input));
@@ -600,7 +603,7 @@ final class QueueDrain<T> {
         for (Object element : held(input)) {
             Retried before = element instanceof Retried retried ? retried : null;
             Object original = before != null ? before.element : element;
-            int attempts = before != null ? before.attempts + 1 : 1;
+            int attempts = before == null ? 1 : before.attempts == Integer.MAX_VALUE ? before.attempts : before.attempts + 1;
             if (policy.retries(cause, attempts)) {
                 retryLater(new Retried(original, attempts), policy.delayNanos(attempts));
             } else {
@@ -611,29 +614,52 @@ final class QueueDrain<T> {
 
     /**
      * Queues {@code retried} again after {@code delayNanos}, or at once while the worker stops (a stop does
-     * not wait out delays) or when there is no timer. Called by the owner only.
+     * not wait out delays) or when there is no timer. Called by the owner only. If a forced stop has taken
+     * the queue already (the owner was slow, in a dead-letter handler say), the item goes back with what the
+     * stop handed back: it would find no drain in the queue.
      */
     private void retryLater(Retried retried, long delayNanos) {
         worker.deadLetters().retrying();
-        if (delayNanos > 0 && worker.isActive()) {
-            synchronized (this) {
-                waiting.add(retried);
-                waitingCount = waiting.size();
-            }
-            try {
-                retried.timer = worker.timerLoop().schedule(() -> retryDue(retried), Duration.ofNanos(delayNanos));
+        boolean later = delayNanos > 0 && worker.isActive() && !abandoned();
+        synchronized (this) {
+            if (surrendered) {
+                handOverLate(retried);
                 return;
-            } catch (RejectedExecutionException e) {
-                // the timer loop is stopping: queue it at once, unless a stop took it meanwhile
             }
-            synchronized (this) {
-                if (!waiting.remove(retried)) {
-                    return;
-                }
-                waitingCount = waiting.size();
+            if (!later) {
+                requeue(retried); // this owner takes it with what is queued, or the surrender does
+                return;
+            }
+            waiting.add(retried);
+            waitingCount = waiting.size();
+        }
+        try {
+            retried.timer = worker.timerLoop().schedule(() -> retryDue(retried), Duration.ofNanos(delayNanos));
+            return;
+        } catch (RejectedExecutionException e) {
+            // the timer loop is stopping: queue it at once, unless a stop took it meanwhile
+        }
+        synchronized (this) {
+            if (!waiting.remove(retried)) {
+                return;
+            }
+            waitingCount = waiting.size();
+            if (surrendered) {
+                handOverLate(retried);
+            } else {
+                requeue(retried);
             }
         }
-        requeue(retried); // this owner takes it with what is queued
+    }
+
+    /** Hands one item back after the stop's surrender, with its report if that is not made yet. Holds this. */
+    private void handOverLate(Retried retried) {
+        T one = item(retried.element);
+        List<T> items = List.of(one);
+        if (reported != null) {
+            reported.addAll(items);
+        }
+        worker.handOver(items);
     }
 
     private void requeue(Retried retried) {
@@ -754,6 +780,9 @@ final class QueueDrain<T> {
         synchronized (this) {
             List<T> rest = takeAll();
             if (!rest.isEmpty()) {
+                if (reported != null && (closed || worker.isForcing())) {
+                    reported.addAll(rest); // a run returned false as a forced stop began: its report has them
+                }
                 worker.handOver(rest);
             }
             surrendered = true; // nothing left for a forced stop to wait for

@@ -336,6 +336,81 @@ class QueueRetryTests extends WorkerTestSupport {
         assertThat(handled).containsExactly("second", "first");
     }
 
+    /** Found by review: a retried element reached the comparator of a priority queue, which threw. */
+    @Test
+    void aPriorityQueueOrdersRetriedItemsByTheirItems() {
+        Map<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
+        List<Integer> handled = new CopyOnWriteArrayList<>();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "prioritised", WorkerTarget.of(item -> {
+            if (runs.computeIfAbsent(item, i -> new AtomicInteger()).incrementAndGet() == 1 && item % 3 == 0) {
+                throw new IllegalStateException("first run of " + item);
+            }
+            handled.add(item);
+        }));
+        worker.setErrorHandler((w, error) -> { });
+        worker.setComparator(java.util.Comparator.naturalOrder());
+        worker.setRetryPolicy(QUICK);
+        worker.start();
+        for (int i = 0; i < 300; i++) {
+            worker.put(i);
+        }
+        await().until(() -> handled.size() == 300);
+        assertThat(worker.getDeadLetters()).isEmpty();
+        assertThat(worker.getRetryCount()).isEqualTo(100);
+        worker.stop();
+    }
+
+    /**
+     * Found by review: a batch's item retried after a forced stop had taken the queue (the owner was slow in
+     * the dead-letter handler of the item before it) went into a queue nobody would drain again.
+     */
+    @Test
+    void anItemRetriedAfterAForcedStopTookTheQueueIsHandedBack() throws Exception {
+        java.util.concurrent.CountDownLatch inFirstRun = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch firstRun = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch inHandler = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch leaveHandler = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger batches = new AtomicInteger();
+        QueueWorker<String> worker = QueueWorker.batched(supervisor, "slow-letters", 2, WorkerTarget.of((List<String> batch) -> {
+            if (batches.incrementAndGet() == 1) {
+                inFirstRun.countDown();
+                firstRun.await();
+            }
+            throw new IllegalStateException("refused " + batch);
+        }));
+        worker.setErrorHandler((w, error) -> { });
+        worker.setPollDelay(Duration.ZERO);
+        worker.setComparator(java.util.Comparator.naturalOrder()); // the retried "a" comes before "b"
+        worker.setRetryPolicy(RetryPolicy.builder().maxRetries(1).delay(Duration.ZERO).build());
+        List<String> handedBack = new CopyOnWriteArrayList<>();
+        worker.setUndeliveredHandler(handedBack::addAll);
+        worker.setDeadLetterHandler(letter -> {
+            inHandler.countDown();
+            boolean interrupted = false;
+            while (true) { // a handler that takes its time, whatever interrupts it
+                try {
+                    leaveHandler.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        worker.start();
+        worker.put("a");         // the first batch, [a], waits in its run
+        assertThat(inFirstRun.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        worker.put("b");
+        firstRun.countDown();    // [a] fails: a is retried at once, behind b; then [a, b] fails
+        assertThat(inHandler.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue(); // a, out of retries
+        worker.stop(Duration.ZERO); // the owner is stuck in the handler: the stop takes the (empty) queue itself
+        leaveHandler.countDown();   // b, with a retry left, comes after the surrender
+        await().until(() -> handedBack.contains("b"));
+        assertThat(batches).hasValue(2);
+    }
+
     @Test
     void manyPuttersAndRandomFailuresLoseNothingThroughATimedStop() throws InterruptedException {
         int putters = 4;
