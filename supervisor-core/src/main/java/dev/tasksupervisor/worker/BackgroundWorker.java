@@ -66,6 +66,8 @@ public abstract class BackgroundWorker implements Scheduler {
     private volatile Object object;
     private volatile WorkerErrorHandler errorHandler = WorkerErrorHandler.LOG_AND_CONTINUE;
     private volatile FailureBackoff failureBackoff = FailureBackoff.defaults();
+    /** {@code null}: runs take as long as they take. */
+    private volatile RunTimeout runTimeout;
     /** Made by the default error handler at the first failure (an idle worker holds none), under {@code lifecycle}. */
     private volatile RepeatedFailureLog failureLog;
     private volatile String aloopName;
@@ -144,6 +146,31 @@ public abstract class BackgroundWorker implements Scheduler {
      */
     public void setFailureBackoff(FailureBackoff backoff) {
         this.failureBackoff = Objects.requireNonNull(backoff, "backoff");
+    }
+
+    /**
+     * The longest a run may take: past it, a sync run's thread is interrupted, an async run's stage cancelled,
+     * and the run counts as failed with a {@link RunTimeoutException} (a queue worker's retry policy retries
+     * it like any failure); {@code null} (the default) for no limit. Takes effect from the next run.
+     *
+     * @throws InvalidSettingException unless positive (or null)
+     */
+    public void setRunTimeout(Duration timeout) {
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw InvalidSettingException.positive(owner(), "run timeout", timeout, "30s");
+        }
+        runTimeout = timeout == null ? null : new RunTimeout(this, timeout);
+    }
+
+    /** The longest a run may take; {@code null} for no limit. */
+    public Duration getRunTimeout() {
+        RunTimeout current = runTimeout;
+        return current == null ? null : current.timeout();
+    }
+
+    /** The watch over sync runs for the run timeout; null without one. */
+    final RunTimeout runTimeoutWatch() {
+        return runTimeout;
     }
 
     /** The wait after failed runs; see {@link #setFailureBackoff}. */

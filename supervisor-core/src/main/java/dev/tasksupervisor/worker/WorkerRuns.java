@@ -2,12 +2,14 @@ package dev.tasksupervisor.worker;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
@@ -302,16 +304,27 @@ final class WorkerRuns extends RunStatistics {
     private Object invokeCounted(Object input) {
         long started = seriesClock;
         recordStart(started);
+        RunTimeout timeout = worker.runTimeoutWatch();
+        if (timeout != null) {
+            timeout.began(started);
+        }
+        Object result = null;
         Throwable failure = null;
-        lastRunFailed = false;
         try {
-            Object result = worker.invoke(input, worker.context());
-            countSuccess();
-            return result;
+            result = worker.invoke(input, worker.context());
         } catch (Throwable error) {
             failure = error;
-            lastRunFailed = true;
-            failed(input, error);
+        }
+        if (timeout != null && timeout.ended()) {
+            failure = timeout.exceeded(failure); // a failure even if the target returned after its interruption
+        }
+        lastRunFailed = failure != null;
+        try {
+            if (failure == null) {
+                countSuccess();
+                return result;
+            }
+            failed(input, failure);
             return null;
         } finally {
             long endedAt = System.nanoTime();
@@ -339,6 +352,8 @@ final class WorkerRuns extends RunStatistics {
         }
         long started = System.nanoTime();
         recordStart(started);
+        CompletableFuture<Object> view = new CompletableFuture<>();
+        Duration limit = worker.getRunTimeout();
         CompletableFuture<Object> work;
         try {
             work = loop.spawn(() -> {
@@ -352,6 +367,9 @@ final class WorkerRuns extends RunStatistics {
                 }
                 @SuppressWarnings("unchecked")
                 CompletionStage<Object> typed = (CompletionStage<Object>) stage;
+                if (limit != null) {
+                    timeOut(view, typed, limit);
+                }
                 return typed;
             });
         } catch (RejectedExecutionException | IllegalStateException e) {
@@ -361,7 +379,6 @@ final class WorkerRuns extends RunStatistics {
             worker.requestStop(); // the aloop refused: nothing can run this worker's target any more
             return CompletableFuture.completedFuture(Outcome.STOP);
         }
-        CompletableFuture<Object> view = new CompletableFuture<>();
         asyncRun = view;
         if (worker.isForcing()) {
             view.completeExceptionally(new GivenUp()); // a forced stop read asyncRun before it was set
@@ -396,6 +413,29 @@ final class WorkerRuns extends RunStatistics {
             countSuccess();
             return goOn(result) ? Outcome.GO_ON : Outcome.STOP;
         });
+    }
+
+    /**
+     * Ends an async run whose stage is not complete {@code limit} after the target returned it: the view
+     * fails with a {@link RunTimeoutException} and the target's stage is cancelled, which (for a
+     * {@code CompletableFuture}) completes it, so the run is over and the next may begin.
+     */
+    private void timeOut(CompletableFuture<Object> view, CompletionStage<Object> stage, Duration limit) {
+        ScheduledFuture<?> timer;
+        try {
+            timer = worker.timerLoop().schedule(() -> {
+                if (view.completeExceptionally(new RunTimeoutException(worker.getName(), limit, null))) {
+                    try {
+                        stage.toCompletableFuture().cancel(true);
+                    } catch (UnsupportedOperationException e) {
+                        // a stage that cannot be a future: it goes on, and the run with it (see class comment)
+                    }
+                }
+            }, limit);
+        } catch (RejectedExecutionException e) {
+            return; // the loop is stopping: the stop's deadline takes over
+        }
+        view.whenComplete((result, error) -> timer.cancel(false));
     }
 
     // ------------------------------------------------------------------ a forced stop

@@ -73,6 +73,12 @@ public @interface Worker {
     String pollDelay() default "";
 
     /**
+     * The longest a run may take: past it the run is interrupted (an async one's stage cancelled) and counts
+     * as failed, and a queue item is retried as {@code retry} says. Empty: no limit.
+     */
+    String runTimeout() default "";
+
+    /**
      * Runs the worker once per tick across every instance of the application: each run of an interval or
      * event worker first takes this named lock through the application's ShedLock {@code LockProvider}
      * bean, and an instance that does not get it skips that run. Empty: no lock.

@@ -32,6 +32,7 @@ final class ResolvedSettings {
     Setting<Duration> delay;
     Setting<Duration> initialDelay;
     Setting<Duration> pollDelay;
+    Setting<Duration> runTimeout;
     Setting<String> aloop;
     Setting<Integer> queueCapacity;
     Setting<Integer> queueSizeWarning;
@@ -76,6 +77,7 @@ final class ResolvedSettings {
             s.delay = s.duration("delay", annotation.delay());
             s.initialDelay = s.duration("initialDelay", annotation.initialDelay());
             s.pollDelay = s.duration("pollDelay", annotation.pollDelay());
+            s.runTimeout = s.duration("runTimeout", annotation.runTimeout());
             String aloop = s.resolve("aloop", annotation.aloop()).trim();
             s.aloop = aloop.isEmpty() ? null : new Setting<>(aloop, origin(declaration, "aloop", annotation.aloop()));
             s.queueCapacity = annotation.queueCapacity() == 0 ? null
@@ -102,6 +104,9 @@ final class ResolvedSettings {
             }
             if (override.getInitialDelay() != null) {
                 s.initialDelay = setting(override.getInitialDelay(), prefix + "initial-delay");
+            }
+            if (override.getRunTimeout() != null) {
+                s.runTimeout = setting(override.getRunTimeout(), prefix + "run-timeout");
             }
             if (override.getPollDelay() != null) {
                 s.pollDelay = setting(override.getPollDelay(), prefix + "poll-delay");

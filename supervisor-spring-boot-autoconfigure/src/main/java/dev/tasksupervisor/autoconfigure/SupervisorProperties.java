@@ -322,6 +322,9 @@ public class SupervisorProperties {
         /** The worker's own poll delay, instead of supervisor.poll-delay. */
         private Duration pollDelay;
 
+        /** Longest a run of this worker may take: past it the run is interrupted and counts as failed. */
+        private Duration runTimeout;
+
         /** The lock each run of an interval or event worker takes first, shared by every instance of the application. */
         private final LockSettings lock = new LockSettings();
 
@@ -415,6 +418,14 @@ public class SupervisorProperties {
 
         public void setPollDelay(Duration pollDelay) {
             this.pollDelay = pollDelay;
+        }
+
+        public Duration getRunTimeout() {
+            return runTimeout;
+        }
+
+        public void setRunTimeout(Duration runTimeout) {
+            this.runTimeout = runTimeout;
         }
 
         public LockSettings getLock() {

@@ -260,6 +260,7 @@ final class WorkerFactory {
             QueueFailures.apply(queue, s, beans);
         }
         set(s.pollDelay, worker::setPollDelay, null);
+        set(s.runTimeout, worker::setRunTimeout, null);
         if (s.aloop != null) {
             worker.setAloop(s.aloop.value());
         }

@@ -51,7 +51,9 @@ class ConfigurationMetadataTests {
                 "supervisor.workers.*.retry.multiplier", "supervisor.workers.*.retry.max-delay",
                 "supervisor.workers.*.retry.jitter", "supervisor.workers.*.retry.includes",
                 "supervisor.workers.*.retry.excludes", "supervisor.workers.*.dead-letter-handler",
-                "supervisor.workers.*.dead-letter-capacity", "supervisor.workers.*.queue-size-warning");
+                "supervisor.workers.*.dead-letter-capacity", "supervisor.workers.*.queue-size-warning",
+                "supervisor.workers.*.run-timeout");
+        assertThat(properties.get("supervisor.workers.*.run-timeout").getType()).isEqualTo("java.time.Duration");
         assertThat(properties.get("supervisor.workers.*.queue-size-warning").getDefaultValue()).isEqualTo(10000);
         assertThat(properties.get("supervisor.workers.*.retry.delay").getDefaultValue()).isEqualTo("1s");
         assertThat(properties.get("supervisor.workers.*.dead-letter-capacity").getDefaultValue()).isEqualTo(10000);

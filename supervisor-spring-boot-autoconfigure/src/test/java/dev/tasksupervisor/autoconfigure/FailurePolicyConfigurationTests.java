@@ -28,8 +28,11 @@ import dev.tasksupervisor.worker.DeadLetterHandler;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.RetryPolicy;
 
-/** A queue worker's failed items under Spring: retries from {@code @Worker(retry)} and properties, dead-letter beans. */
-class QueueFailureConfigurationTests {
+/**
+ * Failures under Spring: a queue worker's retries from {@code @Worker(retry)} and properties, its dead-letter
+ * beans and growth warning, and any worker's run timeout.
+ */
+class FailurePolicyConfigurationTests {
 
     private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(SupervisorAutoConfiguration.class))
@@ -145,6 +148,24 @@ class QueueFailureConfigurationTests {
                 + "turns the warning off).");
     }
 
+    @Test
+    void aRunTimeoutFromTheAnnotationAndFromItsProperty() {
+        contextRunner.withUserConfiguration(Timed.class).run(context -> assertThat(
+                context.getBean(TaskSupervisor.class).getWorker("export").getRunTimeout()).isEqualTo(Duration.ofSeconds(30)));
+        contextRunner.withUserConfiguration(Timed.class).withPropertyValues("export.timeout=50ms").run(context -> {
+            TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+            supervisor.getWorker("export", dev.tasksupervisor.worker.EventWorker.class).trigger();
+            await().until(() -> supervisor.getWorker("export").getFailures() == 1); // the hour-long run, cut short
+        });
+        contextRunner.withUserConfiguration(Timed.class).withPropertyValues("supervisor.workers.export.run-timeout=2m")
+                .run(context -> assertThat(context.getBean(TaskSupervisor.class).getWorker("export").getRunTimeout())
+                        .isEqualTo(Duration.ofMinutes(2)));
+        FailureAnalysis zero = SupervisorFailureAnalyzerTests.analyze(contextRunner.withUserConfiguration(Timed.class)
+                .withPropertyValues("supervisor.workers.export.run-timeout=0s"));
+        assertThat(zero.getDescription()).isEqualTo("supervisor.workers.export.run-timeout is PT0S, but it must be "
+                + "positive.");
+    }
+
     // ------------------------------------------------------------------ bad configuration
 
     @Test
@@ -175,7 +196,7 @@ class QueueFailureConfigurationTests {
         FailureAnalysis analysis = SupervisorFailureAnalyzerTests.analyze(contextRunner.withUserConfiguration(Tick.class)
                 .withPropertyValues("supervisor.workers.tick.retry.max-retries=3"));
         assertThat(analysis.getDescription()).isEqualTo("supervisor.workers.tick.retry.max-retries is set, but worker "
-                + "'tick' (method " + Tick.class.getName() + ".tick() of bean 'queueFailureConfigurationTests.Tick') is an "
+                + "'tick' (method " + Tick.class.getName() + ".tick() of bean 'failurePolicyConfigurationTests.Tick') is an "
                 + "interval worker: the setting applies to queue workers only.");
     }
 
@@ -195,7 +216,7 @@ class QueueFailureConfigurationTests {
                 + "<= max-delay.");
         FailureAnalysis word = SupervisorFailureAnalyzerTests.analyze(contextRunner.withUserConfiguration(WordDelay.class));
         assertThat(word.getDescription()).isEqualTo("@Worker(retry = @Retry(delay = \"soon\")) on method "
-                + WordDelay.class.getName() + ".refuse(String) of bean 'queueFailureConfigurationTests.WordDelay' "
+                + WordDelay.class.getName() + ".refuse(String) of bean 'failurePolicyConfigurationTests.WordDelay' "
                 + "is not a duration.");
     }
 
@@ -228,6 +249,15 @@ class QueueFailureConfigurationTests {
         @Worker(queue = true)
         void refuse(String item) {
             throw new IllegalStateException("never " + item);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Timed {
+
+        @Worker(event = true, runTimeout = "${export.timeout:30s}")
+        void export() throws InterruptedException {
+            Thread.sleep(Duration.ofHours(1).toMillis());
         }
     }
 
