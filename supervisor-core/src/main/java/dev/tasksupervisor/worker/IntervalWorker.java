@@ -45,9 +45,8 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private boolean tickMissed;
     /** When the missed tick was due. */
     private long missedDue;
-    /** No scheduled run before this ({@link System#nanoTime()}), after failed runs; meaningful while {@code backingOff}. */
+    /** No scheduled run before this ({@link System#nanoTime()}) after failed runs; 0 while the last run succeeded. */
     private long backoffUntil;
-    private boolean backingOff;
     private ScheduledFuture<?> timer;
     /** When the next scheduled run is due ({@link System#nanoTime()}); its timer fires {@code lead} sooner. */
     private long nextDue;
@@ -166,7 +165,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             skipNext = false;
             triggered = false;
             tickMissed = false;
-            backingOff = false;
+            backoffUntil = 0;
             if (timer != null) {
                 timer.cancel(false); // left armed by a stop that reached the kind too late to cancel it
                 timer = null;
@@ -231,7 +230,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 scheduleNextDelay();
                 return;
             }
-            if (backingOff && due - backoffUntil < 0) {
+            if (backoffUntil != 0 && due - backoffUntil < 0) {
                 scheduleNextDelay(); // a fixed delay's timer is armed past the backoff already; should it not be
                 return; // failing: this tick comes before the backoff ends
             }
@@ -295,9 +294,9 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         synchronized (monitor()) {
             running = false;
             start = generation();
-            backingOff = failures > 0;
-            if (backingOff) {
-                backoffUntil = System.nanoTime() + getFailureBackoff().delayNanos(failures);
+            long backoff = failures > 0 ? getFailureBackoff().delayNanos(failures) : 0;
+            backoffUntil = backoff > 0 ? System.nanoTime() + backoff : 0;
+            if (failures > 0) {
                 tickMissed = false; // a failing worker does not catch up: the next tick after the backoff runs
             }
             if (isActive()) {
@@ -327,7 +326,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private void scheduleNextDelay() {
         if (startDelay != null) {
             long now = System.nanoTime();
-            long delayNanos = Math.max(Deadline.nanos(startDelay), backingOff ? backoffUntil - now : 0);
+            long delayNanos = Math.max(Deadline.nanos(startDelay), backoffUntil != 0 ? backoffUntil - now : 0);
             nextDue = now + delayNanos;
             try {
                 int start = generation();

@@ -1,6 +1,9 @@
 package dev.tasksupervisor.worker;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -72,7 +75,23 @@ public class QueueWorker<T> extends BackgroundWorker {
     private volatile boolean startContexts;
 
     private volatile RetryPolicy retryPolicy = RetryPolicy.none();
-    private final DeadLetters<T> deadLetters;
+    /** Made by the first retry, dead letter or dead-letter setting: an idle worker holds none. */
+    private volatile DeadLetters<T> deadLetters;
+
+    private static final VarHandle DEAD_LETTERS;
+
+    static {
+        try {
+            DEAD_LETTERS = MethodHandles.lookup().findVarHandle(QueueWorker.class, "deadLetters", DeadLetters.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> DeadLetters<T> cast(DeadLetters<?> letters) {
+        return (DeadLetters<T>) letters;
+    }
 
     /** How many items an unbounded queue holds before the worker warns that it grows, by default. */
     public static final int DEFAULT_QUEUE_SIZE_WARNING = 10_000;
@@ -91,7 +110,6 @@ public class QueueWorker<T> extends BackgroundWorker {
     private QueueWorker(WorkerHost supervisor, String name, WorkerTarget<?> target, int batchSize) {
         super(supervisor, name, target, isAsync(target, name));
         this.batchSize = batchSize;
-        this.deadLetters = new DeadLetters<>(name);
     }
 
     /**
@@ -107,7 +125,6 @@ public class QueueWorker<T> extends BackgroundWorker {
                     "set it to 0 (one item at a time) or more");
         }
         this.batchSize = batchSize;
-        this.deadLetters = new DeadLetters<>(name);
     }
 
     /**
@@ -211,7 +228,7 @@ public class QueueWorker<T> extends BackgroundWorker {
      * with the item and kept for {@link #takeDeadLetters()}.
      */
     public void setDeadLetterHandler(DeadLetterHandler<T> handler) {
-        deadLetters.setHandler(handler);
+        deadLetters().setHandler(handler);
     }
 
     /**
@@ -226,32 +243,37 @@ public class QueueWorker<T> extends BackgroundWorker {
             throw InvalidSettingException.atLeastOne(owner(), "dead-letter capacity", capacity,
                     "keep at least 1, or set a DeadLetterHandler that stores them elsewhere");
         }
-        deadLetters.setCapacity(capacity);
+        deadLetters().setCapacity(capacity);
     }
 
     /** The items this worker gave up on and keeps, oldest first; reading them takes nothing. */
     public List<DeadLetter<T>> getDeadLetters() {
-        return deadLetters.kept();
+        DeadLetters<T> letters = deadLetters;
+        return letters == null ? List.of() : letters.kept();
     }
 
     /** Takes the dead letters kept: they are the caller's now, and no longer the worker's. Oldest first. */
     public List<DeadLetter<T>> takeDeadLetters() {
-        return deadLetters.take();
+        DeadLetters<T> letters = deadLetters;
+        return letters == null ? new ArrayList<>() : letters.take();
     }
 
     /** How many dead letters the worker keeps now. */
     public int getDeadLettersKeptCount() {
-        return deadLetters.keptCount();
+        DeadLetters<T> letters = deadLetters;
+        return letters == null ? 0 : letters.keptCount();
     }
 
     /** Runs of failed items started again since the worker was made. */
     public long getRetryCount() {
-        return deadLetters.retries();
+        DeadLetters<T> letters = deadLetters;
+        return letters == null ? 0 : letters.retries();
     }
 
     /** Items given up on since the worker was made, kept or not. */
     public long getDeadLetterCount() {
-        return deadLetters.total();
+        DeadLetters<T> letters = deadLetters;
+        return letters == null ? 0 : letters.total();
     }
 
     /** Items that failed and wait for their retry now (not counted in {@link #getQueueSize()}). */
@@ -404,7 +426,13 @@ public class QueueWorker<T> extends BackgroundWorker {
 
     /** The dead letters and retry counts, for this worker's drains. */
     DeadLetters<T> deadLetters() {
-        return deadLetters;
+        DeadLetters<T> letters = deadLetters;
+        if (letters == null) {
+            DeadLetters<T> made = new DeadLetters<>(getName());
+            // The witness is null when this thread set it, else the one another thread made first.
+            letters = DEAD_LETTERS.compareAndExchange(this, null, made) instanceof DeadLetters<?> other ? cast(other) : made;
+        }
+        return letters;
     }
 
     /** Refuses a put unless the worker is active. */
