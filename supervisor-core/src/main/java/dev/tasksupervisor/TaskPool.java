@@ -172,7 +172,8 @@ final class TaskPool {
      * blocked. Validates before changing anything.
      *
      * @throws IllegalArgumentException if a size is negative or {@code minSize > maxSize}
-     * @throws IllegalStateException if the pool was replaced by an executor that cannot be resized
+     * @throws IllegalStateException if the pool was replaced by an executor that cannot be resized, or the
+     *     system refused the threads {@code minSize} asks for (the sizes are then left as they were)
      */
     void resize(int minSize, int maxSize) {
         synchronized (configLock) {
@@ -221,22 +222,36 @@ final class TaskPool {
                     + ") that it cannot resize: resize that executor directly");
         }
         int oldMax = tpe.getMaximumPoolSize();
-        // The JDK refuses a core size above the maximum at every step: grow the maximum first,
-        // shrink the core first.
-        if (next.maxSize() >= tpe.getCorePoolSize()) {
-            tpe.setMaximumPoolSize(next.maxSize());
-            tpe.setCorePoolSize(next.minSize());
-        } else {
-            tpe.setCorePoolSize(next.minSize());
-            tpe.setMaximumPoolSize(next.maxSize());
+        int oldCore = tpe.getCorePoolSize();
+        setSizes(tpe, next.minSize(), next.maxSize());
+        try {
+            tpe.prestartAllCoreThreads();
+        } catch (OutOfMemoryError e) {
+            // The system refused a thread ("unable to create native thread"): keep the sizes that worked, so
+            // that the settings say what the pool can do, and tell the caller rather than fail later runs.
+            int started = tpe.getPoolSize();
+            setSizes(tpe, oldCore, oldMax);
+            throw new IllegalStateException(name + " could start only " + started + " of the " + next.minSize()
+                    + " threads asked for (" + e.getMessage() + "): the sizes stay " + oldCore + " and " + oldMax
+                    + "; ask for fewer threads, or raise the system's limit on threads", e);
         }
-        tpe.prestartAllCoreThreads();
         if (scalingQueue != null && next.maxSize() > oldMax) {
             // A raised maximum adds no thread by itself: start threads for tasks already queued.
             int extra = Math.min(scalingQueue.size(), next.maxSize() - threads.live().get());
             for (int i = 0; i < extra; i++) {
                 tpe.execute(NO_OP);
             }
+        }
+    }
+
+    /** The JDK refuses a core size above the maximum at every step: grow the maximum first, shrink the core first. */
+    private static void setSizes(ThreadPoolExecutor tpe, int core, int max) {
+        if (max >= tpe.getCorePoolSize()) {
+            tpe.setMaximumPoolSize(max);
+            tpe.setCorePoolSize(core);
+        } else {
+            tpe.setCorePoolSize(core);
+            tpe.setMaximumPoolSize(max);
         }
     }
 

@@ -183,7 +183,8 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
      * anything changes.
      *
      * @throws InvalidSettingException if a size is negative or {@code minSize > maxSize}
-     * @throws IllegalStateException after stop
+     * @throws IllegalStateException after stop, or when the system refuses the threads {@code minSize} asks
+     *     for (the sizes are then left as they were)
      */
     public void resizePool(int minSize, int maxSize) {
         TaskPool current = pool;

@@ -18,13 +18,16 @@ public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final boolean additive;
+    private final Level level;
 
     private LogCapture(Logger logger) {
         this.logger = logger;
         this.additive = logger.isAdditive();
+        this.level = logger.getLevel();
         appender.start();
         logger.addAppender(appender);
         logger.setAdditive(false); // a test that logs 1,000 lines on purpose need not print them
+        logger.setLevel(Level.ALL); // whatever the test configuration's level for it
     }
 
     /** Starts capturing what the logger named after {@code type} logs. */
@@ -46,6 +49,7 @@ public final class LogCapture implements AutoCloseable {
 
     @Override
     public void close() {
+        logger.setLevel(level);
         logger.setAdditive(additive);
         logger.detachAppender(appender);
         appender.stop();

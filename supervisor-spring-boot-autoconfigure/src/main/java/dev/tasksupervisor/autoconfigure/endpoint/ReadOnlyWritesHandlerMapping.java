@@ -1,7 +1,6 @@
 package dev.tasksupervisor.autoconfigure.endpoint;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 
@@ -15,7 +14,6 @@ import org.springframework.boot.actuate.endpoint.web.EndpointMapping;
 import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
 import org.springframework.core.Ordered;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.HttpRequestHandler;
 import org.springframework.web.servlet.HandlerExecutionChain;
@@ -108,27 +106,6 @@ final class ReadOnlyWritesHandlerMapping implements HandlerMapping, Ordered {
 
     /** The 403, with a body in the fields of the endpoint's other errors (and Spring Boot's). */
     private static void refuse(HttpServletResponse response, String message) throws IOException {
-        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"status\":403,\"error\":\"Forbidden\",\"message\":\"" + json(message) + "\"}");
-    }
-
-    private static String json(String text) {
-        StringBuilder escaped = new StringBuilder(text.length() + 16);
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> escaped.append("\\\"");
-                case '\\' -> escaped.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        escaped.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        escaped.append(c);
-                    }
-                }
-            }
-        }
-        return escaped.toString();
+        ErrorResponses.write(response, HttpServletResponse.SC_FORBIDDEN, "Forbidden", message);
     }
 }

@@ -2,11 +2,12 @@ package dev.tasksupervisor.autoconfigure.endpoint;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -56,7 +57,13 @@ public class SupervisorEndpoint {
      */
     static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
+    private static final Logger log = LoggerFactory.getLogger(SupervisorEndpoint.class);
     private static final List<String> ACTIONS = List.of("start", "stop", "restart", "trigger");
+    /**
+     * The most threads a resize through the endpoint asks for: starting thousands of threads would hold the
+     * request (and can exhaust the system's threads). More is a configuration matter: {@code supervisor.pool.*}.
+     */
+    public static final int MAX_POOL_SIZE = 1_000;
     /** The most dead letters one read shows, oldest first: a worker may keep thousands. */
     static final int DEAD_LETTERS_SHOWN = 100;
     /** How much of an item's text the endpoint shows. */
@@ -127,13 +134,13 @@ public class SupervisorEndpoint {
      * @param maxSize the most threads running at once, a whole number
      * @return the pool after the change
      * @throws InvalidEndpointRequestException for no size, a size that is not a whole number, a negative
-     *     one, or {@code minSize} above {@code maxSize}
+     *     one, one above {@value #MAX_POOL_SIZE}, or {@code minSize} above {@code maxSize}
      * @throws StateConflictException when the supervisor is not started (it has no pool yet: a
      *     {@code TaskSupervisor} bean of your own that you start later), is stopped, or its pool cannot be
      *     resized
      */
     @WriteOperation
-    public PoolDescriptor resizePool(@Nullable String minSize, @Nullable String maxSize) {
+    public PoolDescriptor resizePool(SecurityContext securityContext, @Nullable String minSize, @Nullable String maxSize) {
         if (minSize == null && maxSize == null) {
             throw invalid("give minSize, maxSize or both to resize the pool of task supervisor '"
                     + supervisor.getId() + "'");
@@ -141,6 +148,8 @@ public class SupervisorEndpoint {
         PoolSettings current = supervisor.getPoolSettings();
         int min = minSize == null ? current.minSize() : size("minSize", minSize);
         int max = maxSize == null ? current.maxSize() : size("maxSize", maxSize);
+        log.info("Supervisor endpoint: {} resizes the pool of task supervisor '{}' to minSize {}, maxSize {}",
+                caller(securityContext), supervisor.getId(), min, max);
         // The pool is made at start and kept after stop: with none there is nothing running to resize, and
         // no pool figures to answer with. Changing the settings for a later start is the application's call.
         if (supervisor.poolInfo() == null) {
@@ -160,11 +169,23 @@ public class SupervisorEndpoint {
     }
 
     private static int size(String name, String value) {
+        int size;
         try {
-            return Integer.parseInt(value.trim());
+            size = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw invalid(name + " must be a whole number of threads, was '" + value + "'");
+            throw invalid(name + " must be a whole number of threads, was '" + ErrorResponses.echo(value) + "'");
         }
+        if (size > MAX_POOL_SIZE) {
+            throw invalid(name + " is " + size + ", above the " + MAX_POOL_SIZE + " threads the endpoint sets: set "
+                    + "larger pools in the configuration (supervisor.pool.min-size and max-size)");
+        }
+        return size;
+    }
+
+    /** Who called, for the log of writes. */
+    private static String caller(SecurityContext securityContext) {
+        java.security.Principal principal = securityContext == null ? null : securityContext.getPrincipal();
+        return principal == null ? "an anonymous caller" : "'" + principal.getName() + "'";
     }
 
     /**
@@ -181,16 +202,18 @@ public class SupervisorEndpoint {
      *     another worker holds the name the worker would start under
      */
     @WriteOperation
-    public @Nullable WorkerDescriptor workerAction(@Selector String name, @Nullable String action) {
+    public @Nullable WorkerDescriptor workerAction(SecurityContext securityContext, @Selector String name,
+            @Nullable String action) {
         BackgroundWorker worker = supervisor.findWorker(name).orElse(null);
         if (worker == null) {
             return null;
         }
-        String wanted = action == null ? "" : action.trim().toLowerCase(Locale.ROOT);
+        String wanted = action == null ? "" : action; // exactly: "stop" with a NUL after it, or " Stop", is no action
         if (!ACTIONS.contains(wanted)) {
-            throw invalid((action == null ? "no action" : "unknown action '" + action + "'") + " for worker '"
-                    + name + "': give action start, stop, restart or trigger");
+            throw invalid((action == null ? "no action" : "unknown action '" + ErrorResponses.echo(action) + "'")
+                    + " for worker '" + name + "': give action start, stop, restart or trigger");
         }
+        log.info("Supervisor endpoint: {} asks to {} worker '{}'", caller(securityContext), wanted, name);
         if (wanted.equals("trigger") && !(worker instanceof TriggerableWorker)) {
             throw invalid("worker '" + name + "' is " + (worker.getKind() == WorkerKind.ASYNC ? "an " : "a ")
                     + worker.getKind() + " worker, which has no trigger: only "

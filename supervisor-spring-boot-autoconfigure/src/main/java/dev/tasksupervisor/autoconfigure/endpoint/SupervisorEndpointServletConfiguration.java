@@ -17,8 +17,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
- * The 403 for a write to the read-only {@code supervisor} endpoint ({@link ReadOnlyWritesHandlerMapping}), in
- * the context that serves the actuator: the application's on the server port, the management child context
+ * The {@code supervisor} endpoint's guards on a servlet stack: the 403 for a write to the read-only endpoint
+ * ({@link ReadOnlyWritesHandlerMapping}) and the 400 for a request carrying more than its operation takes
+ * ({@link EndpointRequestGuard}), in the context that serves the actuator: the application's on the server port, the management child context
  * on a separate {@code management.server.port} (hence a management context configuration, not an
  * auto-configuration). Servlet stacks with Spring MVC only, as Boot's own endpoint mapping.
  */
@@ -26,7 +27,7 @@ import org.springframework.web.servlet.DispatcherServlet;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
 @ConditionalOnBean(WebEndpointsSupplier.class)
-class SupervisorEndpointReadOnlyConfiguration {
+class SupervisorEndpointServletConfiguration {
 
     private static final String MAX_PERMITTED = "management.endpoints.access.max-permitted";
 
@@ -37,6 +38,14 @@ class SupervisorEndpointReadOnlyConfiguration {
             WebEndpointProperties properties, Environment environment) {
         return ReadOnlyWritesHandlerMapping.of(webEndpoints.getEndpoints(), properties.getBasePath(),
                 refusal(environment));
+    }
+
+    /** Runs after Spring Security's filters (a filter bean's default order is the lowest): who may not call, cannot. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(endpoint = SupervisorEndpoint.class, exposure = EndpointExposure.WEB)
+    EndpointRequestGuard supervisorEndpointRequestGuard(WebEndpointsSupplier webEndpoints, WebEndpointProperties properties) {
+        return EndpointRequestGuard.of(webEndpoints.getEndpoints(), properties.getBasePath());
     }
 
     /** What the 403 says: the property to set, and the cap above it if there is one. */

@@ -46,14 +46,16 @@ public class SupervisorEndpointWebExtension {
 
     /** Resizes the pool; see {@link SupervisorEndpoint#resizePool}. */
     @WriteOperation
-    public WebEndpointResponse<OperationResponseBody> resizePool(@Nullable String minSize, @Nullable String maxSize) {
-        return respond(null, () -> endpoint.resizePool(minSize, maxSize));
+    public WebEndpointResponse<OperationResponseBody> resizePool(SecurityContext securityContext,
+            @Nullable String minSize, @Nullable String maxSize) {
+        return respond(null, () -> endpoint.resizePool(securityContext, minSize, maxSize));
     }
 
     /** Starts, stops, restarts or triggers a worker; see {@link SupervisorEndpoint#workerAction}. */
     @WriteOperation
-    public WebEndpointResponse<OperationResponseBody> workerAction(@Selector String name, @Nullable String action) {
-        return respond(name, () -> endpoint.workerAction(name, action));
+    public WebEndpointResponse<OperationResponseBody> workerAction(SecurityContext securityContext,
+            @Selector String name, @Nullable String action) {
+        return respond(name, () -> endpoint.workerAction(securityContext, name, action));
     }
 
     /** Runs the operation; a {@code null} result means the worker {@code name} does not exist. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import dev.tasksupervisor.StopOptions;
@@ -32,7 +33,7 @@ class SupervisorEndpointTests {
     @Test
     void resizingThePoolOfASupervisorNotYetStartedIsAConflict() {
         supervisor.setPoolSettings(PoolSettings.builder().minSize(1).maxSize(4).build());
-        WebEndpointResponse<?> response = web.resizePool("3", "9");
+        WebEndpointResponse<?> response = web.resizePool(SecurityContext.NONE, "3", "9");
         assertThat(response.getStatus()).isEqualTo(409);
         assertThat(((ErrorDescriptor) response.getBody()).message())
                 .contains("task supervisor 'plain' is NEW", "start it first");
@@ -48,7 +49,7 @@ class SupervisorEndpointTests {
         renamed.stop();
         new EventWorker(supervisor, "report", WorkerTarget.of(() -> { })).start();
         for (String action : new String[] {"start", "restart"}) {
-            WebEndpointResponse<?> response = web.workerAction("nightly-report", action);
+            WebEndpointResponse<?> response = web.workerAction(SecurityContext.NONE, "nightly-report", action);
             assertThat(response.getStatus()).as(action).isEqualTo(409);
             assertThat(((ErrorDescriptor) response.getBody()).message()).as(action)
                     .contains("already has a worker named 'report'");

@@ -13,8 +13,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
+import ch.qos.logback.classic.Level;
+
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.autoconfigure.ObservedApplication;
+import dev.tasksupervisor.testsupport.LogCapture;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.WorkerState;
 
@@ -63,7 +66,17 @@ class SupervisorEndpointWriteHttpTests {
     }
 
     @Test
-    void stoppingAndStartingAWorkerChangesIt() {
+    void stoppingAndStartingAWorkerChangesItAndEachWriteIsLoggedWithItsCaller() {
+        try (LogCapture logs = LogCapture.of(SupervisorEndpoint.class)) {
+            stopAndStartTick();
+            assertThat(logs.messages(Level.INFO)).containsExactly(
+                    "Supervisor endpoint: an anonymous caller asks to stop worker 'tick'",
+                    "Supervisor endpoint: an anonymous caller asks to stop worker 'tick'",
+                    "Supervisor endpoint: an anonymous caller asks to start worker 'tick'");
+        }
+    }
+
+    private void stopAndStartTick() {
         post("/actuator/supervisor/tick", "{\"action\":\"stop\"}")
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.name").isEqualTo("tick").jsonPath("$.state").isEqualTo("STOPPED");
