@@ -64,10 +64,8 @@ public abstract class BackgroundWorker implements Scheduler {
     private final String configuredName;
 
     private volatile Object object;
-    private volatile WorkerErrorHandler errorHandler = WorkerErrorHandler.LOG_AND_CONTINUE;
-    private volatile FailureBackoff failureBackoff = FailureBackoff.defaults();
-    /** {@code null}: runs take as long as they take. */
-    private volatile RunTimeout runTimeout;
+    /** Error handler, backoff, run timeout, retries: one shared object while all are the defaults. */
+    private volatile OnFailure onFailure = OnFailure.DEFAULTS;
     /** Made by the default error handler at the first failure (an idle worker holds none), under {@code lifecycle}. */
     private volatile RepeatedFailureLog failureLog;
     private volatile String aloopName;
@@ -134,7 +132,8 @@ public abstract class BackgroundWorker implements Scheduler {
 
     /** What to do about a failed run; the default logs it at ERROR with the worker's name and goes on. */
     public void setErrorHandler(WorkerErrorHandler errorHandler) {
-        this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
+        Objects.requireNonNull(errorHandler, "errorHandler");
+        changeOnFailure(current -> current.withHandler(errorHandler));
     }
 
     /**
@@ -145,7 +144,8 @@ public abstract class BackgroundWorker implements Scheduler {
      * its {@link RetryPolicy} instead.
      */
     public void setFailureBackoff(FailureBackoff backoff) {
-        this.failureBackoff = Objects.requireNonNull(backoff, "backoff");
+        Objects.requireNonNull(backoff, "backoff");
+        changeOnFailure(current -> current.withBackoff(backoff));
     }
 
     /**
@@ -159,23 +159,36 @@ public abstract class BackgroundWorker implements Scheduler {
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             throw InvalidSettingException.positive(owner(), "run timeout", timeout, "30s");
         }
-        runTimeout = timeout == null ? null : new RunTimeout(this, timeout);
+        RunTimeout watch = timeout == null ? null : new RunTimeout(this, timeout);
+        changeOnFailure(current -> current.withTimeout(watch));
+    }
+
+    /** Replaces the failure settings; under the life-cycle lock, so that two setters never lose one another's change. */
+    final void changeOnFailure(java.util.function.UnaryOperator<OnFailure> change) {
+        synchronized (lifecycle) {
+            onFailure = change.apply(onFailure);
+        }
+    }
+
+    /** The failure settings now. */
+    final OnFailure onFailure() {
+        return onFailure;
     }
 
     /** The longest a run may take; {@code null} for no limit. */
     public Duration getRunTimeout() {
-        RunTimeout current = runTimeout;
+        RunTimeout current = onFailure.timeout();
         return current == null ? null : current.timeout();
     }
 
     /** The watch over sync runs for the run timeout; null without one. */
     final RunTimeout runTimeoutWatch() {
-        return runTimeout;
+        return onFailure.timeout();
     }
 
     /** The wait after failed runs; see {@link #setFailureBackoff}. */
     public FailureBackoff getFailureBackoff() {
-        return failureBackoff;
+        return onFailure.backoff();
     }
 
     /** The aloop an async target runs on; by default the supervisor's default aloop. */
@@ -270,6 +283,7 @@ public abstract class BackgroundWorker implements Scheduler {
             context = startObject == null && overrides.arguments().isEmpty() ? null
                     : new WorkerContext(this, startName, startObject, overrides.arguments());
             beforeStart();
+            runs.resetFailuresInARow();
             onPrepare();
             lifecycle.started();
             try {
@@ -650,7 +664,7 @@ public abstract class BackgroundWorker implements Scheduler {
     }
 
     final WorkerErrorHandler errorHandler() {
-        return errorHandler;
+        return onFailure.handler();
     }
 
     /** Where the default error handler logs this worker's failures, once per kind of failure and period. */

@@ -19,7 +19,7 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * first of them.
  *
  * <p>An idle event worker holds no thread and no timer. Invariants: {@code running}, {@code pending},
- * {@code now}, {@code followUp}, {@code next} and {@code backoffUntil} are guarded by the worker's monitor (its life cycle's,
+ * {@code now}, {@code followUp} and {@code next} are guarded by the worker's monitor (its life cycle's,
  * which nothing holds while calling out); a run is dispatched only by the thread that set {@code running}
  * from false to true, so runs never overlap.
  */
@@ -32,8 +32,6 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
     private ScheduledFuture<?> followUp;
     /** The context of the first trigger coalesced into the next run; null without a task decorator. */
     private ContextRun next;
-    /** No run before this ({@link System#nanoTime()}) after failed runs; 0 while the last run succeeded. */
-    private long backoffUntil;
 
     /** A worker that runs {@code target} once per trigger; an async target runs on an aloop. */
     public EventWorker(WorkerHost supervisor, String name, WorkerTarget<Void> target) {
@@ -61,7 +59,6 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
             pending = false;
             now = false;
             next = null;
-            backoffUntil = 0;
             if (followUp != null) {
                 followUp.cancel(false); // left armed by a stop that reached the kind too late to cancel it
                 followUp = null;
@@ -111,7 +108,7 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
                 }
                 return;
             }
-            long backoff = backoffUntil == 0 ? 0 : backoffUntil - System.nanoTime();
+            long backoff = runs().backoffLeft(getFailureBackoff()); // from the run statistics: no field of its own
             if (followUp != null) {
                 if (!skipPollDelay || backoff > 0 || !followUp.cancel(false)) {
                     return; // a run is already due after the poll delay, or the backoff
@@ -146,12 +143,10 @@ public class EventWorker extends NoInputWorker implements TriggerableWorker {
         boolean again = false;
         ContextRun run = null;
         int start;
-        int failures = runs().failuresInARow(); // this run's outcome: runs of this worker never overlap
+        long backoff = Math.max(0, runs().backoffLeft(getFailureBackoff())); // this run's: runs never overlap
         synchronized (monitor()) {
             running = false;
             start = generation();
-            long backoff = failures > 0 ? getFailureBackoff().delayNanos(failures) : 0;
-            backoffUntil = backoff > 0 ? System.nanoTime() + backoff : 0;
             if (pending && isActive()) {
                 pending = false;
                 long delay = Math.max(now ? 0 : Deadline.nanos(getPollDelay()), backoff);

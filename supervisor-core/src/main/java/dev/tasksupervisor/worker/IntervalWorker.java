@@ -25,7 +25,7 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * <p>Timers run on the supervisor's own loop (on the worker's aloop for an async target); a run goes
  * to the pool. With the supervisor's task decorator (and a sync target), every run, triggered ones
  * included, has the context (MDC, security, tracing) of the thread that started the worker.
- * Invariants: {@code running}, {@code skipNext}, {@code triggered}, {@code tickMissed}, {@code backoffUntil} and
+ * Invariants: {@code running}, {@code skipNext}, {@code triggered}, {@code tickMissed} and
  * {@code timer} are guarded by the worker's monitor (its life cycle's); only the thread that sets {@code running}
  * dispatches a run.
  */
@@ -45,8 +45,6 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private boolean tickMissed;
     /** When the missed tick was due. */
     private long missedDue;
-    /** No scheduled run before this ({@link System#nanoTime()}) after failed runs; 0 while the last run succeeded. */
-    private long backoffUntil;
     private ScheduledFuture<?> timer;
     /** When the next scheduled run is due ({@link System#nanoTime()}); its timer fires {@code lead} sooner. */
     private long nextDue;
@@ -165,7 +163,6 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             skipNext = false;
             triggered = false;
             tickMissed = false;
-            backoffUntil = 0;
             if (timer != null) {
                 timer.cancel(false); // left armed by a stop that reached the kind too late to cancel it
                 timer = null;
@@ -230,7 +227,9 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 scheduleNextDelay();
                 return;
             }
-            if (backoffUntil != 0 && due - backoffUntil < 0) {
+            // The backoff, from the run statistics (no field of its own), counts from the end of the last run.
+            long backoff = running ? 0 : runs().backoffLeft(getFailureBackoff());
+            if (backoff > 0 && due - System.nanoTime() < backoff) {
                 scheduleNextDelay(); // a fixed delay's timer is armed past the backoff already; should it not be
                 return; // failing: this tick comes before the backoff ends
             }
@@ -294,8 +293,6 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         synchronized (monitor()) {
             running = false;
             start = generation();
-            long backoff = failures > 0 ? getFailureBackoff().delayNanos(failures) : 0;
-            backoffUntil = backoff > 0 ? System.nanoTime() + backoff : 0;
             if (failures > 0) {
                 tickMissed = false; // a failing worker does not catch up: the next tick after the backoff runs
             }
@@ -326,7 +323,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private void scheduleNextDelay() {
         if (startDelay != null) {
             long now = System.nanoTime();
-            long delayNanos = Math.max(Deadline.nanos(startDelay), backoffUntil != 0 ? backoffUntil - now : 0);
+            long delayNanos = Math.max(Deadline.nanos(startDelay), runs().backoffLeft(getFailureBackoff()));
             nextDue = now + delayNanos;
             try {
                 int start = generation();

@@ -74,7 +74,6 @@ public class QueueWorker<T> extends BackgroundWorker {
     private volatile Comparator<? super T> startComparator;
     private volatile boolean startContexts;
 
-    private volatile RetryPolicy retryPolicy = RetryPolicy.none();
     /** Made by the first retry, dead letter or dead-letter setting: an idle worker holds none. */
     private volatile DeadLetters<T> deadLetters;
 
@@ -97,7 +96,6 @@ public class QueueWorker<T> extends BackgroundWorker {
     public static final int DEFAULT_QUEUE_SIZE_WARNING = 10_000;
 
     private volatile int queueSizeWarning = DEFAULT_QUEUE_SIZE_WARNING;
-    private volatile int startSizeWarning;
 
     /** How many dead letters a worker keeps by default before it lets the oldest go. */
     public static final int DEFAULT_DEAD_LETTER_CAPACITY = 10_000;
@@ -179,7 +177,8 @@ public class QueueWorker<T> extends BackgroundWorker {
     /**
      * Warns, at WARN, when an unbounded queue holds this many items ({@value #DEFAULT_QUEUE_SIZE_WARNING} by
      * default), then ten times as many, and so on, until it has been empty again: before the heap runs out,
-     * not after. 0 turns the warning off; a bounded queue has none (it refuses puts instead). From the next start.
+     * not after. 0 turns the warning off; a bounded queue has none (it refuses puts instead). From the next start
+     * (its first put).
      *
      * @throws InvalidSettingException if negative
      */
@@ -215,12 +214,13 @@ public class QueueWorker<T> extends BackgroundWorker {
      * once. Takes effect from the next failure.
      */
     public void setRetryPolicy(RetryPolicy policy) {
-        this.retryPolicy = Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(policy, "policy");
+        changeOnFailure(current -> current.withRetry(policy));
     }
 
     /** How failed items are retried; see {@link #setRetryPolicy}. */
     public RetryPolicy getRetryPolicy() {
-        return retryPolicy;
+        return onFailure().retry();
     }
 
     /**
@@ -411,7 +411,7 @@ public class QueueWorker<T> extends BackgroundWorker {
             requireActive(); // again under the lock: a stop may have come since the put checked
             if (drain == null) {
                 drain = new QueueDrain<>(this, generation(), batchSize, startCapacity, startComparator, startContexts,
-                        startSizeWarning);
+                        queueSizeWarning);
             }
             return drain;
         }
@@ -455,7 +455,6 @@ public class QueueWorker<T> extends BackgroundWorker {
     void onPrepare() {
         // Before ACTIVE is published: a put that sees ACTIVE sees this start's queue, or none yet.
         startCapacity = capacity;
-        startSizeWarning = queueSizeWarning;
         startComparator = comparator;
         startContexts = capturesContext();
         drain = null;

@@ -73,6 +73,25 @@ class RunStatistics {
         }
     }
 
+    /** A start begins: the failures of an earlier start are not this one's. */
+    void resetFailuresInARow() {
+        countSuccess();
+    }
+
+    /**
+     * How long from now until a worker whose last runs failed may run again, with {@code backoff}: the wait
+     * counts from the end of the last run; 0 or less when it may run now. So a kind needs no field of its own
+     * for its backoff. Meaningful only while no run is in progress.
+     */
+    long backoffLeft(FailureBackoff backoff) {
+        int failures = failuresInARow;
+        if (failures == 0) {
+            return 0;
+        }
+        long ended = lastStartedNanos + lastNanos;
+        return ended + backoff.delayNanos(failures) - System.nanoTime();
+    }
+
     /** Failed runs since the last success; 0 after a success or before any failure. */
     int failuresInARow() {
         return failuresInARow;
