@@ -193,6 +193,11 @@ final class QueueDrain<T> {
         return (T) (e instanceof ContextRun run ? run.item() : e);
     }
 
+    /** Whether no drain owns the queue, and nothing is queued, lingering or waiting for a retry. */
+    boolean isIdle() {
+        return !scheduled && queue.isEmpty() && lingering == null && waitingCount == 0;
+    }
+
     /** Items waiting for a retry's delay to pass. */
     int retrying() {
         return waitingCount;
@@ -559,6 +564,7 @@ final class QueueDrain<T> {
             }
             worker.idle(startedIn);
             scheduled = false;
+            worker.drained(); // after the flag: a waiter woken by the settled stop may have seen it still set
             return false;
         }
         scheduled = false;
@@ -566,7 +572,11 @@ final class QueueDrain<T> {
             growth.emptied();
         }
         // An item put, or a stop begun, after the poll above found this drain still owning the queue.
-        return (!queue.isEmpty() || !worker.isActive()) && SCHEDULED.compareAndSet(this, false, true);
+        boolean again = (!queue.isEmpty() || !worker.isActive()) && SCHEDULED.compareAndSet(this, false, true);
+        if (!again) {
+            worker.drained();
+        }
+        return again;
     }
 
     /** A graceful stop began: drain what is left now, and run a lingering batch without waiting. */
@@ -790,6 +800,7 @@ final class QueueDrain<T> {
         }
         worker.idle(startedIn);
         scheduled = false;
+        worker.drained();
     }
 
     private List<T> takeAll() {

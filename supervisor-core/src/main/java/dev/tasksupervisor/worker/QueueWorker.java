@@ -69,6 +69,8 @@ public class QueueWorker<T> extends BackgroundWorker {
      * each start before it becomes ACTIVE.
      */
     private volatile QueueDrain<T> drain;
+    /** Threads in {@link #awaitIdle}; changed under the life-cycle lock, read by drains going idle. */
+    private volatile int idleWaiters;
     /** The settings of the current start, for its queue. */
     private volatile int startCapacity;
     private volatile Comparator<? super T> startComparator;
@@ -280,6 +282,52 @@ public class QueueWorker<T> extends BackgroundWorker {
     public int getRetryingCount() {
         QueueDrain<T> current = drain;
         return current == null ? 0 : current.retrying();
+    }
+
+    /**
+     * Waits until the worker is idle: nothing queued, no batch lingering, no failed item waiting for its
+     * retry, and no run in progress. A queue size of 0 alone does not say that the last item was handled:
+     * it may be running. For tests ("put, then await idle, then assert"), and for a caller that must know
+     * its items are done. A stopped worker is idle. Waits without spinning: the drain, going idle, wakes it.
+     *
+     * @return whether the worker was idle within {@code timeout}
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        Deadline deadline = Deadline.after(timeout);
+        synchronized (monitor()) {
+            idleWaiters++;
+            try {
+                while (!isIdle()) {
+                    if (deadline.hasPassed()) {
+                        return false;
+                    }
+                    deadline.waitOn(monitor());
+                }
+                return true;
+            } finally {
+                idleWaiters--;
+            }
+        }
+    }
+
+    /** Whether nothing is queued, lingering, waiting for a retry or running now. */
+    private boolean isIdle() {
+        if (getState() == WorkerState.STOPPED) {
+            return !isRunning(); // a forced stop's drain may still hold its flag: nothing is queued any more
+        }
+        QueueDrain<T> current = drain;
+        return (current == null || current.isIdle()) && !isRunning();
+    }
+
+    /** A drain found its queue empty and gave up its ownership: wakes {@link #awaitIdle} callers, if any. */
+    void drained() {
+        if (idleWaiters > 0) { // a volatile read while nobody waits: a drain going idle pays nothing more
+            synchronized (monitor()) {
+                monitor().notifyAll();
+            }
+        }
     }
 
     /** The most items per batch; 0 when the worker takes single items. */

@@ -483,6 +483,54 @@ class QueueWorkerTests extends WorkerTestSupport {
         assertThat(outcome).containsAll(accepted);
     }
 
+    /** Found by a new user: a queue size of 0 said nothing of the item still running, so tests raced it. */
+    @Test
+    void awaitIdleWaitsForTheLastItemToBeHandledNotOnlyTaken() throws InterruptedException {
+        CountDownLatch lastRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger handled = new AtomicInteger();
+        QueueWorker<Integer> worker = new QueueWorker<>(supervisor, "awaited", WorkerTarget.of(item -> {
+            if (item == 19) {
+                lastRunning.countDown();
+                release.await();
+            }
+            handled.incrementAndGet();
+        }));
+        worker.start();
+        for (int i = 0; i < 20; i++) {
+            worker.put(i);
+        }
+        assertThat(lastRunning.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(worker.getQueueSize()).as("queued").isZero();
+        assertThat(worker.awaitIdle(Duration.ofMillis(100))).as("idle while the last item runs").isFalse();
+        release.countDown();
+        assertThat(worker.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(handled).hasValue(20); // no await needed: idle means handled
+        assertThat(worker.awaitIdle(Duration.ZERO)).isTrue();
+        worker.stop();
+        assertThat(worker.awaitIdle(Duration.ZERO)).as("a stopped worker").isTrue();
+    }
+
+    @Test
+    void anItemWaitingForItsRetryKeepsTheWorkerBusy() throws InterruptedException {
+        AtomicInteger runs = new AtomicInteger();
+        QueueWorker<String> worker = new QueueWorker<>(supervisor, "retrying", WorkerTarget.of(item -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new IllegalStateException("later");
+            }
+        }));
+        worker.setErrorHandler((w, error) -> { });
+        worker.setRetryPolicy(RetryPolicy.builder().maxRetries(1).delay(Duration.ofMillis(300))
+                .maxDelay(Duration.ofMillis(300)).build());
+        worker.start();
+        worker.put("x");
+        await().until(() -> worker.getRetryingCount() == 1);
+        assertThat(worker.awaitIdle(Duration.ofMillis(50))).isFalse();
+        assertThat(worker.awaitIdle(Duration.ofSeconds(20))).isTrue(); // the retry ran, and succeeded
+        assertThat(runs).hasValue(2);
+        worker.stop();
+    }
+
     /** Found by a probe: an unbounded queue grew to an OutOfMemoryError with no warning before. */
     @Test
     void anUnboundedQueueWarnsAsItGrowsOncePerTenfoldUntilItIsEmptyAgain() throws InterruptedException {
