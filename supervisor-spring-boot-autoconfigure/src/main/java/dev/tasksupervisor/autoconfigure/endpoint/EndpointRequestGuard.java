@@ -92,7 +92,7 @@ final class EndpointRequestGuard extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return paths.isEmpty() || guarded(request) == null;
+        return paths.isEmpty(); // the endpoint is not on the web: nothing to guard
     }
 
     private Guarded guarded(HttpServletRequest request) {
@@ -111,6 +111,10 @@ final class EndpointRequestGuard extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Guarded guarded = guarded(request);
+        if (guarded == null) {
+            chain.doFilter(request, response); // not the supervisor endpoint
+            return;
+        }
         String query = request.getQueryString();
         if (query != null && !query.isEmpty()) {
             refuse(response, "the supervisor endpoint takes no query parameters (got '" + ErrorResponses.echo(query)
