@@ -78,9 +78,11 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * {@code surrendered} and {@code waiting} are guarded by this drain's monitor (the object is private to
  * its worker), which also keeps the handler's calls in queue order.
  *
- * <p>Why one long class: the drain's ownership, lingering, stopping and surrender share the same few fields
- * ({@code scheduled}, {@code lingering}, {@code closed}, {@code surrendered}) and the invariants above tie
- * them together; split, each part would have to reach into the others' state.
+ * <p>Why one long class: the drain's ownership, lingering, retries, stopping and surrender share the same
+ * few fields ({@code scheduled}, {@code lingering}, {@code waiting}, {@code closed}, {@code surrendered}) and
+ * this drain's monitor, and the invariants above tie them together (a retry is queued, run by a stop or
+ * handed back, exactly one, because all three decide under that monitor against {@code surrendered}); split,
+ * each part would have to reach into the others' state.
  */
 final class QueueDrain<T> {
 

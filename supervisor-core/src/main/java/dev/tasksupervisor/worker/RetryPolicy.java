@@ -192,11 +192,7 @@ public final class RetryPolicy {
          * @throws InvalidSettingException if negative
          */
         public Builder delay(Duration delay) {
-            Objects.requireNonNull(delay, "delay");
-            if (delay.isNegative()) {
-                throw InvalidSettingException.notNegative(null, "retry delay", delay, "set it to 0 (retry at once) or more");
-            }
-            this.delay = delay;
+            this.delay = notNegative(delay, "retry delay", "set it to 0 (retry at once) or more");
             return this;
         }
 
@@ -220,11 +216,7 @@ public final class RetryPolicy {
          * @throws InvalidSettingException if negative
          */
         public Builder maxDelay(Duration maxDelay) {
-            Objects.requireNonNull(maxDelay, "maxDelay");
-            if (maxDelay.isNegative()) {
-                throw InvalidSettingException.notNegative(null, "retry max-delay", maxDelay, "set it to the retry delay or more");
-            }
-            this.maxDelay = maxDelay;
+            this.maxDelay = notNegative(maxDelay, "retry max-delay", "set it to the retry delay or more");
             return this;
         }
 
@@ -234,11 +226,7 @@ public final class RetryPolicy {
          * @throws InvalidSettingException if negative
          */
         public Builder jitter(Duration jitter) {
-            Objects.requireNonNull(jitter, "jitter");
-            if (jitter.isNegative()) {
-                throw InvalidSettingException.notNegative(null, "retry jitter", jitter, "set it to 0 (no jitter) or more");
-            }
-            this.jitter = jitter;
+            this.jitter = notNegative(jitter, "retry jitter", "set it to 0 (no jitter) or more");
             return this;
         }
 
@@ -266,6 +254,14 @@ public final class RetryPolicy {
         public Builder excludes(List<Class<? extends Throwable>> types) {
             this.excludes = List.copyOf(types);
             return this;
+        }
+
+        private static Duration notNegative(Duration value, String setting, String fix) {
+            Objects.requireNonNull(value, setting);
+            if (value.isNegative()) {
+                throw InvalidSettingException.notNegative(null, setting, value, fix);
+            }
+            return value;
         }
 
         /**

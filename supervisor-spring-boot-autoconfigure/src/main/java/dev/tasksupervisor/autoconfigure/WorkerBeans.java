@@ -32,7 +32,7 @@ final class WorkerBeans {
 
     /** The one {@link DeadLetterHandler} bean (or the primary one) for every queue worker; null if none or several. */
     DeadLetterHandler<?> sharedDeadLetterHandler() {
-        return beans == null ? null : beans.getBeanProvider(DeadLetterHandler.class).getIfUnique();
+        return beans.getBeanProvider(DeadLetterHandler.class).getIfUnique();
     }
 
     /**
@@ -41,12 +41,8 @@ final class WorkerBeans {
      * @throws SupervisorConfigurationException if there is no such bean, or it is no dead-letter handler
      */
     DeadLetterHandler<?> deadLetterHandler(ResolvedSettings.Setting<String> named, String worker) {
-        String handlers = beans == null ? "[]"
-                : Arrays.toString(beans.getBeanNamesForType(DeadLetterHandler.class));
+        String handlers = Arrays.toString(beans.getBeanNamesForType(DeadLetterHandler.class));
         try {
-            if (beans == null) {
-                throw new NoSuchBeanDefinitionException(named.value());
-            }
             return beans.getBean(named.value(), DeadLetterHandler.class);
         } catch (BeanNotOfRequiredTypeException e) {
             throw new SupervisorConfigurationException(named.origin() + " names bean '" + named.value()

@@ -1,5 +1,6 @@
 package dev.tasksupervisor.autoconfigure.endpoint;
 
+import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -184,7 +185,7 @@ public class SupervisorEndpoint {
 
     /** Who called, for the log of writes. */
     private static String caller(SecurityContext securityContext) {
-        java.security.Principal principal = securityContext == null ? null : securityContext.getPrincipal();
+        Principal principal = securityContext == null ? null : securityContext.getPrincipal();
         return principal == null ? "an anonymous caller" : "'" + principal.getName() + "'";
     }
 
