@@ -82,14 +82,23 @@ final class SupervisorConfigurations {
 
         @Bean
         SupervisorLifecycle supervisorLifecycle(TaskSupervisor taskSupervisor, SupervisorProperties properties,
-                WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor, ConfigurableListableBeanFactory beanFactory,
-                SupervisorShutdown supervisorShutdown, ConfigurableApplicationContext context,
-                ObjectProvider<WorkerLockGuards> workerLockGuards) {
+                WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor, SupervisorWorkers supervisorWorkers,
+                ConfigurableListableBeanFactory beanFactory, SupervisorShutdown supervisorShutdown,
+                ConfigurableApplicationContext context) {
             // A supervisor from a parent context is the parent's to stop.
             boolean ownsSupervisor = beanFactory.getBeanNamesForType(TaskSupervisor.class, true, false).length > 0;
             return new SupervisorLifecycle(taskSupervisor, properties, supervisorWorkerBeanPostProcessor,
-                    beanFactory::resolveEmbeddedValue, supervisorShutdown, context::isClosed, ownsSupervisor,
-                    new WorkerBeans(beanFactory, workerLockGuards::getIfAvailable));
+                    supervisorWorkers, supervisorShutdown, context::isClosed, ownsSupervisor);
+        }
+
+        /** Builds the workers, for their beans and for the life cycle; named as the worker beans' definitions say. */
+        @Bean(SupervisorWorkers.BEAN_NAME)
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        SupervisorWorkers supervisorWorkers(TaskSupervisor taskSupervisor, SupervisorProperties properties,
+                ConfigurableListableBeanFactory beanFactory, ObjectProvider<WorkerLockGuards> workerLockGuards) {
+            WorkerFactory factory = new WorkerFactory(taskSupervisor, properties.getWorkers(),
+                    beanFactory::resolveEmbeddedValue, new WorkerBeans(beanFactory, workerLockGuards::getIfAvailable));
+            return new SupervisorWorkers(factory, beanFactory);
         }
     }
 
@@ -102,6 +111,13 @@ final class SupervisorConfigurations {
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
         static WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor() {
             return new WorkerBeanPostProcessor();
+        }
+
+        /** Static, as every bean factory post-processor's factory method should be. */
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static WorkerBeanRegistrar supervisorWorkerBeanRegistrar(Environment environment) {
+            return new WorkerBeanRegistrar(environment);
         }
 
         /**

@@ -1,13 +1,13 @@
 package dev.tasksupervisor.autoconfigure;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.util.StringValueResolver;
 
 import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
@@ -44,11 +44,10 @@ final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
     private final TaskSupervisor supervisor;
     private final SupervisorProperties properties;
     private final WorkerBeanPostProcessor discovery;
-    private final StringValueResolver resolver;
+    private final SupervisorWorkers builder;
     private final SupervisorShutdown shutdown;
     private final BooleanSupplier closing;
     private final boolean ownsSupervisor;
-    private final WorkerBeans beans;
 
     private final Object monitor = new Object();
     /** Guarded by {@code monitor}. */
@@ -66,23 +65,20 @@ final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
      * @param supervisor the supervisor to run the workers on
      * @param properties the worker overrides, the shutdown settings and keep-jvm-alive
      * @param discovery where the workers found among the beans are
-     * @param resolver resolves {@code ${...}} placeholders in {@code @Worker} attributes
+     * @param builder builds the workers (some may be built already, as beans)
      * @param shutdown stops the supervisor as {@code supervisor.shutdown.*} says
      * @param closing whether the context is closing (a stop is then the end, not a pause)
      * @param ownsSupervisor whether the supervisor is this context's (else a parent's, which it stops)
-     * @param beans the application's beans the workers use (ShedLock's guards, dead-letter handlers)
      */
     SupervisorLifecycle(TaskSupervisor supervisor, SupervisorProperties properties, WorkerBeanPostProcessor discovery,
-            StringValueResolver resolver, SupervisorShutdown shutdown, BooleanSupplier closing, boolean ownsSupervisor,
-            WorkerBeans beans) {
+            SupervisorWorkers builder, SupervisorShutdown shutdown, BooleanSupplier closing, boolean ownsSupervisor) {
         this.supervisor = supervisor;
         this.properties = properties;
         this.discovery = discovery;
-        this.resolver = resolver;
+        this.builder = builder;
         this.shutdown = shutdown;
         this.closing = closing;
         this.ownsSupervisor = ownsSupervisor;
-        this.beans = beans;
     }
 
     /**
@@ -135,22 +131,34 @@ final class SupervisorLifecycle implements SmartLifecycle, DisposableBean {
                 supervisor.start();
             }
         }
-        List<WorkerFactory.BuiltWorker> created = new WorkerFactory(supervisor, properties.getWorkers(), resolver, beans)
-                .create(discovery.takeDeclarations());
+        List<WorkerFactory.BuiltWorker> created = builder.create(discovery.takeDeclarations());
         for (WorkerFactory.BuiltWorker built : created) {
             supervisor.registerScheduler(built.worker());
         }
+        boolean autoStart = properties.isAutoStart();
+        int started = 0;
         for (WorkerFactory.BuiltWorker built : created) {
-            if (built.autoStart()) {
+            if (autoStart && built.autoStart()) {
                 start(built);
+                started++;
             }
         }
         if (properties.isKeepJvmAlive() && !created.isEmpty()) {
             keepAlive = startKeepAlive();
         }
         workers = created;
-        log.info("Task supervisor '{}': {} worker(s) registered, {} started", supervisor.getId(), created.size(),
-                created.stream().filter(WorkerFactory.BuiltWorker::autoStart).count());
+        logWorkers(created, autoStart, started);
+    }
+
+    /** One line in all, then one per worker: what a reader of the start-up log wants to check. */
+    private void logWorkers(List<WorkerFactory.BuiltWorker> created, boolean autoStart, int started) {
+        log.info("Task supervisor '{}': {} worker(s) registered, {} started{}", supervisor.getId(), created.size(),
+                started, autoStart ? "" : " (supervisor.auto-start=false)");
+        for (WorkerFactory.BuiltWorker built : created) {
+            BackgroundWorker worker = built.worker();
+            log.info("  worker '{}': {}, {}, {}, {}", worker.getName(), worker.getKind().name().toLowerCase(Locale.ROOT),
+                    worker.getSchedule(), worker.isActive() ? "started" : "not started", built.declaration().describe());
+        }
     }
 
     private static void start(WorkerFactory.BuiltWorker built) {

@@ -30,6 +30,9 @@ public class SupervisorProperties {
     /** Whether a non-daemon thread keeps the JVM alive while workers are registered, so that an application without a web server runs until its context is closed. */
     private boolean keepJvmAlive = true;
 
+    /** Whether the workers start with the application context; false registers them without starting any (for tests: start one with worker.start() or the endpoint). */
+    private boolean autoStart = true;
+
     private final Pool pool = new Pool();
 
     private final Shutdown shutdown = new Shutdown();
@@ -70,6 +73,14 @@ public class SupervisorProperties {
 
     public void setKeepJvmAlive(boolean keepJvmAlive) {
         this.keepJvmAlive = keepJvmAlive;
+    }
+
+    public boolean isAutoStart() {
+        return autoStart;
+    }
+
+    public void setAutoStart(boolean autoStart) {
+        this.autoStart = autoStart;
     }
 
     public Pool getPool() {

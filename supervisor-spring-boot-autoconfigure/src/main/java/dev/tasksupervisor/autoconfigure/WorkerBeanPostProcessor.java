@@ -84,7 +84,7 @@ final class WorkerBeanPostProcessor implements BeanPostProcessor {
         return worker;
     }
 
-    private static Map<Method, Worker> workerMethods(Class<?> type) {
+    static Map<Method, Worker> workerMethods(Class<?> type) {
         if (!AnnotationUtils.isCandidateClass(type, Worker.class)) {
             return Map.of();
         }

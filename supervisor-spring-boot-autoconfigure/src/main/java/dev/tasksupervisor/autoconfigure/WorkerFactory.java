@@ -2,7 +2,9 @@ package dev.tasksupervisor.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +51,8 @@ final class WorkerFactory {
     private final StringValueResolver resolver;
     /** ShedLock's run guards and the dead-letter handlers. */
     private final WorkerBeans beans;
+    /** What {@link #build} built, by declaration; a null value for a disabled worker. Guarded by {@code this}. */
+    private final Map<DeclarationKey, BuiltWorker> built = new HashMap<>();
 
     WorkerFactory(TaskSupervisor supervisor, Map<String, SupervisorProperties.WorkerSettings> overrides,
             StringValueResolver resolver, WorkerBeans beans) {
@@ -77,7 +81,8 @@ final class WorkerFactory {
     }
 
     /**
-     * Builds a worker for every declaration that is not disabled.
+     * Builds a worker for every declaration that is not disabled, reusing those {@link #build} built
+     * already (for their beans, injected before the context started), and checks them together.
      *
      * @throws SupervisorConfigurationException for the first problem found
      */
@@ -85,6 +90,9 @@ final class WorkerFactory {
         Map<String, WorkerDeclaration> byName = new LinkedHashMap<>();
         List<BuiltWorker> built = new ArrayList<>();
         for (WorkerDeclaration declaration : declarations) {
+            if (!declaration.isMethod() && builtFromMethod(declaration.worker())) {
+                continue; // the bean of a @Worker method's worker, which the post-processor saw too
+            }
             String name = name(declaration);
             WorkerDeclaration other = byName.putIfAbsent(name, declaration);
             if (other != null) {
@@ -100,16 +108,10 @@ final class WorkerFactory {
                         + "' (" + registered.get() + ").",
                         "Give one of them another name.");
             }
-            Configured override = overrides.get(relaxed(name));
-            if (override != null && !override.settings().isEnabled()) {
-                log.info("Worker '{}' ({}) is disabled by {}{}.enabled", name, declaration.describe(), PROPERTY,
-                        override.key());
-                continue;
+            BuiltWorker worker = build(declaration, name);
+            if (worker != null) {
+                built.add(worker);
             }
-            ResolvedSettings settings = ResolvedSettings.resolve(declaration, name,
-                    override == null ? null : override.key(), override == null ? null : override.settings(), resolver);
-            built.add(new BuiltWorker(declaration.isMethod() ? fromMethod(declaration, name, settings)
-                    : fromBean(declaration, name, settings), settings.autoStart, declaration));
         }
         Set<String> found = byName.keySet().stream().map(WorkerFactory::relaxed).collect(Collectors.toSet());
         overrides.forEach((relaxedKey, override) -> {
@@ -121,7 +123,47 @@ final class WorkerFactory {
         return built;
     }
 
-    private String name(WorkerDeclaration declaration) {
+    /**
+     * The worker of one declaration, built once: the bean of a {@code @Worker} method may be created
+     * before the context starts, and {@link #create} later finds the same worker. Null when disabled.
+     */
+    synchronized BuiltWorker build(WorkerDeclaration declaration, String name) {
+        DeclarationKey key = new DeclarationKey(declaration.beanName(), declaration.isMethod() ? declaration.method() : null);
+        if (built.containsKey(key)) {
+            return built.get(key);
+        }
+        Configured override = overrides.get(relaxed(name));
+        BuiltWorker worker = null;
+        if (override != null && !override.settings().isEnabled()) {
+            log.info("Worker '{}' ({}) is disabled by {}{}.enabled", name, declaration.describe(), PROPERTY,
+                    override.key());
+        } else {
+            ResolvedSettings settings = ResolvedSettings.resolve(declaration, name,
+                    override == null ? null : override.key(), override == null ? null : override.settings(), resolver);
+            worker = new BuiltWorker(declaration.isMethod() ? fromMethod(declaration, name, settings)
+                    : fromBean(declaration, name, settings), settings.autoStart, declaration);
+        }
+        built.put(key, worker); // null too: disabled once, disabled for good
+        return worker;
+    }
+
+    private synchronized boolean builtFromMethod(BackgroundWorker worker) {
+        return built.values().stream().anyMatch(b -> b != null && b.worker() == worker && b.declaration().isMethod());
+    }
+
+    /** A declaration's identity across the bean post-processor and the worker beans: its bean, its method. */
+    private record DeclarationKey(String beanName, Method method) {
+    }
+
+    /** The {@code supervisor.workers.<name>.*} settings under any relaxed spelling of the name; null if none. */
+    static SupervisorProperties.WorkerSettings settingsOf(Map<String, SupervisorProperties.WorkerSettings> overrides,
+            String name) {
+        return name == null ? null : overrides.entrySet().stream().filter(e -> relaxed(e.getKey()).equals(relaxed(name)))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    /** The worker's name: {@code @Worker(name)}, else the method's name, or the name a worker bean was built with. */
+    String name(WorkerDeclaration declaration) {
         Worker annotation = declaration.annotation();
         String named = annotation == null ? ""
                 : ResolvedSettings.resolve(declaration, resolver, "name", annotation.name()).trim();

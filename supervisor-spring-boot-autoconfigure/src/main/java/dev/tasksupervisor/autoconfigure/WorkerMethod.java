@@ -11,6 +11,10 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 import dev.tasksupervisor.annotation.Worker;
+import dev.tasksupervisor.worker.ContinuousWorker;
+import dev.tasksupervisor.worker.EventWorker;
+import dev.tasksupervisor.worker.IntervalWorker;
+import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.WorkerContext;
 import dev.tasksupervisor.worker.WorkerKind;
 import dev.tasksupervisor.worker.WorkerTarget;
@@ -125,6 +129,32 @@ final class WorkerMethod implements WorkerTarget<Object> {
      */
     private static ResolvableType input(Method method, int index, WorkerDeclaration declaration) {
         return ResolvableType.forMethodParameter(method, index, ClassUtils.getUserClass(declaration.bean()));
+    }
+
+    /**
+     * The type of the worker a method of a bean of {@code beanType} gets, for its bean definition:
+     * {@code QueueWorker<Order>} for {@code ship(Order)} (or {@code ship(List<Order>)} in batches),
+     * {@code IntervalWorker}, {@code EventWorker} or {@code ContinuousWorker} for the others. Read from
+     * the signature only; {@link #of} checks it when the worker is built.
+     */
+    static ResolvableType workerType(Method method, Class<?> beanType, WorkerKind kind, boolean batch) {
+        return switch (kind) {
+            case INTERVAL -> ResolvableType.forClass(IntervalWorker.class);
+            case EVENT -> ResolvableType.forClass(EventWorker.class);
+            case PLAIN, ASYNC -> ResolvableType.forClass(ContinuousWorker.class);
+            case QUEUE -> {
+                Class<?> item = Object.class;
+                Class<?>[] types = method.getParameterTypes();
+                for (int i = 0; i < types.length; i++) {
+                    if (types[i] != WorkerContext.class) {
+                        ResolvableType input = ResolvableType.forMethodParameter(method, i, beanType);
+                        Class<?> resolved = batch ? input.asCollection().resolveGeneric(0) : input.resolve();
+                        item = resolved == null ? Object.class : ClassUtils.resolvePrimitiveIfNecessary(resolved);
+                    }
+                }
+                yield ResolvableType.forClassWithGenerics(QueueWorker.class, item);
+            }
+        };
     }
 
     /** The type every queued item must have, or {@code null} when any will do. */
