@@ -12,6 +12,7 @@ import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.target.HotSwappableTargetSource;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -24,6 +25,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.mock.env.MockEnvironment;
 
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.annotation.Worker;
@@ -232,6 +234,40 @@ class SupervisorFailureAnalyzerTests {
                 "--supervisor.id=reported"));
         assertThat(output).contains("APPLICATION FAILED TO START").contains("supervisor.poll-delay")
                 .contains("shortly").contains("java.time.Duration");
+    }
+
+    /** An application whose bean needs the supervisor. */
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration({PropertyPlaceholderAutoConfiguration.class, SupervisorAutoConfiguration.class})
+    static class NeedsTheSupervisorApplication {
+        @Bean
+        String usesTheSupervisor(TaskSupervisor supervisor) {
+            return supervisor.getId();
+        }
+    }
+
+    @Test
+    void aBeanThatNeedsTheSupervisorSwitchedOffBySupervisorEnabledFalseIsToldWhy(CapturedOutput output) {
+        SpringApplication application = new SpringApplication(NeedsTheSupervisorApplication.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.setBannerMode(Banner.Mode.OFF);
+        assertThatException().isThrownBy(() -> application.run("--supervisor.enabled=false"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("A bean of type 'dev.tasksupervisor.TaskSupervisor' is required, but there is none: the "
+                        + "task supervisor's auto-configuration is switched off by supervisor.enabled=false")
+                .contains("set supervisor.auto-start=false instead");
+    }
+
+    @Test
+    void aMissingBeanIsLeftToSpringBootWhenTheStarterIsOnOrTheBeanIsNotOurs() {
+        NoSuchBeanDefinitionException noSupervisor = new NoSuchBeanDefinitionException(TaskSupervisor.class);
+        assertThat(new SupervisorDisabledFailureAnalyzer(new MockEnvironment()).analyze(noSupervisor)).isNull();
+        assertThat(new SupervisorDisabledFailureAnalyzer(new MockEnvironment().withProperty("supervisor.enabled", "true"))
+                .analyze(noSupervisor)).isNull();
+        assertThat(new SupervisorDisabledFailureAnalyzer(new MockEnvironment().withProperty("supervisor.enabled", "false"))
+                .analyze(new NoSuchBeanDefinitionException(String.class))).isNull();
+        assertThat(new SupervisorDisabledFailureAnalyzer(new MockEnvironment().withProperty("supervisor.enabled", "false"))
+                .analyze(noSupervisor)).isNotNull();
     }
 
     /** Runs the context, expects it to fail, and analyzes the failure as Spring Boot would (also for BadConfigurationTests). */
