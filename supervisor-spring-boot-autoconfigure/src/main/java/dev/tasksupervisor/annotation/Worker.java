@@ -106,4 +106,18 @@ public @interface Worker {
      * else the default, which logs each item at WARN and keeps it until the application takes it.
      */
     String deadLetterHandler() default "";
+
+    /**
+     * The name of the {@code UndeliveredHandler} bean that receives the items a stop of this queue worker
+     * could not handle in time. Empty: the application's only {@code UndeliveredHandler} bean (or its
+     * primary one), else the default, which logs their count at WARN (they are in the stop's report).
+     */
+    String undeliveredHandler() default "";
+
+    /**
+     * The name of the {@code WorkerErrorHandler} bean told of this worker's failed runs. Empty: the
+     * application's only {@code WorkerErrorHandler} bean (or its primary one), else the default, which logs
+     * each failure at ERROR (repeats once a minute).
+     */
+    String errorHandler() default "";
 }

@@ -4,10 +4,12 @@ import dev.tasksupervisor.config.InvalidSettingException;
 import dev.tasksupervisor.worker.DeadLetterHandler;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.RetryPolicy;
+import dev.tasksupervisor.worker.UndeliveredHandler;
 
 /**
  * Applies what a queue worker does with a failed item: its {@link RetryPolicy} from {@code @Worker(retry)}
- * and {@code supervisor.workers.<name>.retry.*}, its dead-letter handler bean and its dead-letter capacity.
+ * and {@code supervisor.workers.<name>.retry.*}, its dead-letter and undelivered-items handler beans and its
+ * dead-letter capacity.
  * Any retry setting turns retries on: the parts not given keep the worker's own policy if it retries, else
  * the defaults (3 retries after 1 s, doubling, at most 1 min).
  */
@@ -30,18 +32,27 @@ final class QueueFailures {
                                 + "DeadLetterHandler bean that stores them elsewhere.", e);
             }
         }
-        DeadLetterHandler<?> handler = s.deadLetterHandler != null
-                ? beans.deadLetterHandler(s.deadLetterHandler, worker.getName())
-                : beans.sharedDeadLetterHandler();
-        if (handler != null) {
-            setHandler(worker, handler);
+        DeadLetterHandler<?> deadLetters = beans.handler(DeadLetterHandler.class, s.deadLetterHandler, worker.getName(),
+                "dead-letter handler");
+        if (deadLetters != null) {
+            @SuppressWarnings("unchecked")
+            DeadLetterHandler<Object> handler = (DeadLetterHandler<Object>) deadLetters;
+            asRaw(worker).setDeadLetterHandler(handler);
+        }
+        UndeliveredHandler<?> undelivered = beans.handler(UndeliveredHandler.class, s.undeliveredHandler,
+                worker.getName(), "undelivered-items handler");
+        if (undelivered != null) {
+            String name = worker.getName();
+            @SuppressWarnings("unchecked")
+            UndeliveredHandler<Object> handler = (UndeliveredHandler<Object>) undelivered;
+            asRaw(worker).setUndeliveredHandler(items -> handler.handle(name, items));
         }
     }
 
-    /** The handler takes the worker's items as they are: a handler bean is written for the item type it gets. */
+    /** A handler takes the worker's items as they are: a handler bean is written for the item type it gets. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void setHandler(QueueWorker<?> worker, DeadLetterHandler<?> handler) {
-        ((QueueWorker) worker).setDeadLetterHandler(handler);
+    private static QueueWorker<Object> asRaw(QueueWorker<?> worker) {
+        return (QueueWorker) worker;
     }
 
     private static RetryPolicy policy(RetryPolicy current, ResolvedSettings s) {

@@ -51,6 +51,8 @@ final class ResolvedSettings {
     Setting<List<Class<? extends Throwable>>> retryIncludes;
     Setting<List<Class<? extends Throwable>>> retryExcludes;
     Setting<String> deadLetterHandler;
+    Setting<String> undeliveredHandler;
+    Setting<String> errorHandler;
     Setting<Integer> deadLetterCapacity;
     boolean autoStart = true;
     /** The kind the annotation asks for, or null if none: {@link #askedKind}. */
@@ -91,9 +93,9 @@ final class ResolvedSettings {
             s.autoStart = annotation.autoStart();
             s.kind = askedKind(declaration);
             s.retry(annotation.retry());
-            String handler = s.resolve("deadLetterHandler", annotation.deadLetterHandler()).trim();
-            s.deadLetterHandler = handler.isEmpty() ? null
-                    : new Setting<>(handler, origin(declaration, "deadLetterHandler", annotation.deadLetterHandler()));
+            s.deadLetterHandler = s.beanName("deadLetterHandler", annotation.deadLetterHandler());
+            s.undeliveredHandler = s.beanName("undeliveredHandler", annotation.undeliveredHandler());
+            s.errorHandler = s.beanName("errorHandler", annotation.errorHandler());
         }
         if (override != null) {
             String prefix = PROPERTY + key + ".";
@@ -150,10 +152,11 @@ final class ResolvedSettings {
             if (!retry.getExcludes().isEmpty()) {
                 s.retryExcludes = setting(List.copyOf(retry.getExcludes()), prefix + "retry.excludes");
             }
-            String handler = override.getDeadLetterHandler();
-            if (handler != null && !handler.isBlank()) {
-                s.deadLetterHandler = setting(handler.trim(), prefix + "dead-letter-handler");
-            }
+            s.deadLetterHandler = or(beanProperty(override.getDeadLetterHandler(), prefix + "dead-letter-handler"),
+                    s.deadLetterHandler);
+            s.undeliveredHandler = or(beanProperty(override.getUndeliveredHandler(), prefix + "undelivered-handler"),
+                    s.undeliveredHandler);
+            s.errorHandler = or(beanProperty(override.getErrorHandler(), prefix + "error-handler"), s.errorHandler);
             s.deadLetterCapacity = setting(override.getDeadLetterCapacity(), prefix + "dead-letter-capacity");
         }
         s.checkStrayLockDurations(name);
@@ -257,6 +260,17 @@ final class ResolvedSettings {
                     + e.getMessage(),
                     "Define the property the placeholder names, or give it a default, as in ${name:10s}.", e);
         }
+    }
+
+    /** A bean name from an annotation attribute, placeholders resolved; null when empty. */
+    private Setting<String> beanName(String attribute, String raw) {
+        String name = resolve(attribute, raw).trim();
+        return name.isEmpty() ? null : new Setting<>(name, origin(declaration, attribute, raw));
+    }
+
+    /** A bean name from a property; null when unset or blank. */
+    private static Setting<String> beanProperty(String value, String property) {
+        return value == null || value.isBlank() ? null : setting(value.trim(), property);
     }
 
     /**

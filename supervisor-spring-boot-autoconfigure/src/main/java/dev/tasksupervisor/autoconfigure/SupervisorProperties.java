@@ -348,6 +348,12 @@ public class SupervisorProperties {
         /** Name of the DeadLetterHandler bean that receives the items this queue worker gives up on. */
         private String deadLetterHandler;
 
+        /** Name of the UndeliveredHandler bean that receives the items a stop of this queue worker could not handle in time. */
+        private String undeliveredHandler;
+
+        /** Name of the WorkerErrorHandler bean told of this worker's failed runs. */
+        private String errorHandler;
+
         /** Most dead letters this queue worker keeps, without a handler, until the application takes them. */
         private Integer deadLetterCapacity;
 
@@ -449,6 +455,22 @@ public class SupervisorProperties {
 
         public RetrySettings getRetry() {
             return retry;
+        }
+
+        public String getUndeliveredHandler() {
+            return undeliveredHandler;
+        }
+
+        public void setUndeliveredHandler(String undeliveredHandler) {
+            this.undeliveredHandler = undeliveredHandler;
+        }
+
+        public String getErrorHandler() {
+            return errorHandler;
+        }
+
+        public void setErrorHandler(String errorHandler) {
+            this.errorHandler = errorHandler;
         }
 
         public String getDeadLetterHandler() {

@@ -3,18 +3,25 @@ package dev.tasksupervisor.autoconfigure;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanNotOfRequiredTypeException;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 
 import dev.tasksupervisor.lock.WorkerLockGuards;
 import dev.tasksupervisor.worker.DeadLetterHandler;
+import dev.tasksupervisor.worker.UndeliveredHandler;
+import dev.tasksupervisor.worker.WorkerErrorHandler;
 
 /**
  * The application's beans that workers use, looked up when the workers are built (so after every bean is
- * defined): ShedLock's run guards, and the {@link DeadLetterHandler}s of queue workers.
+ * defined): ShedLock's run guards, and the handlers: {@link WorkerErrorHandler}s, and the
+ * {@link DeadLetterHandler}s and {@link UndeliveredHandler}s of queue workers.
  */
 final class WorkerBeans {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerBeans.class);
 
     private final ListableBeanFactory beans;
     /** Gives null when ShedLock is not on the class path. */
@@ -30,31 +37,37 @@ final class WorkerBeans {
         return lockGuards.get();
     }
 
-    /** The one {@link DeadLetterHandler} bean (or the primary one) for every queue worker; null if none or several. */
-    DeadLetterHandler<?> sharedDeadLetterHandler() {
-        return beans.getBeanProvider(DeadLetterHandler.class).getIfUnique();
-    }
-
     /**
-     * The {@link DeadLetterHandler} bean {@code named} names for worker {@code worker}.
+     * The handler bean of type {@code type} for worker {@code worker}: the bean {@code named} names, or,
+     * when it names none, the application's only bean of the type (or its primary one); null if none or
+     * several, which is logged, since then no bean applies to every worker.
      *
-     * @throws SupervisorConfigurationException if there is no such bean, or it is no dead-letter handler
+     * @throws SupervisorConfigurationException if the named bean does not exist, or is of another type
      */
-    DeadLetterHandler<?> deadLetterHandler(ResolvedSettings.Setting<String> named, String worker) {
-        String handlers = Arrays.toString(beans.getBeanNamesForType(DeadLetterHandler.class));
+    <H> H handler(Class<H> type, ResolvedSettings.Setting<String> named, String worker, String role) {
+        if (named == null) {
+            H shared = beans.getBeanProvider(type).getIfUnique();
+            String[] all = beans.getBeanNamesForType(type);
+            if (shared == null && all.length > 1) {
+                log.info("Worker '{}' uses none of the {} beans {}: with several and none @Primary, a worker takes the "
+                        + "one it names", worker, type.getSimpleName(), Arrays.toString(all));
+            }
+            return shared;
+        }
+        String handlers = Arrays.toString(beans.getBeanNamesForType(type));
         try {
-            return beans.getBean(named.value(), DeadLetterHandler.class);
+            return beans.getBean(named.value(), type);
         } catch (BeanNotOfRequiredTypeException e) {
             throw new SupervisorConfigurationException(named.origin() + " names bean '" + named.value()
-                    + "' as the dead-letter handler of worker '" + worker + "', but it is a " + e.getActualType().getName()
-                    + ", not a DeadLetterHandler.",
-                    "Name a DeadLetterHandler bean (the application's: " + handlers + "), or make the bean implement "
-                            + "dev.tasksupervisor.worker.DeadLetterHandler.", e);
+                    + "' as the " + role + " of worker '" + worker + "', but it is a " + e.getActualType().getName()
+                    + ", not a " + type.getSimpleName() + ".",
+                    "Name a " + type.getSimpleName() + " bean (the application's: " + handlers + "), or make the bean "
+                            + "implement " + type.getName() + ".", e);
         } catch (NoSuchBeanDefinitionException e) {
             throw new SupervisorConfigurationException(named.origin() + " names bean '" + named.value()
-                    + "' as the dead-letter handler of worker '" + worker + "', but there is no bean of that name.",
-                    "Name one of the application's DeadLetterHandler beans (" + handlers + "), or define one named '"
-                            + named.value() + "'.", e);
+                    + "' as the " + role + " of worker '" + worker + "', but there is no bean of that name.",
+                    "Name one of the application's " + type.getSimpleName() + " beans (" + handlers + "), or define one "
+                            + "named '" + named.value() + "'.", e);
         }
     }
 }

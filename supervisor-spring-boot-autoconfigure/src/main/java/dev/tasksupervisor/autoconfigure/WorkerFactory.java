@@ -31,6 +31,7 @@ import dev.tasksupervisor.worker.EventWorker;
 import dev.tasksupervisor.worker.FailureBackoff;
 import dev.tasksupervisor.worker.IntervalWorker;
 import dev.tasksupervisor.worker.QueueWorker;
+import dev.tasksupervisor.worker.WorkerErrorHandler;
 import dev.tasksupervisor.worker.WorkerKind;
 import dev.tasksupervisor.worker.WorkerTarget;
 
@@ -242,7 +243,7 @@ final class WorkerFactory {
         if (kind != WorkerKind.QUEUE) {
             for (ResolvedSettings.Setting<?> queueOnly : Arrays.asList(s.queueCapacity, s.queueSizeWarning, s.batchSize, s.retryMaxRetries,
                     s.retryDelay, s.retryMultiplier, s.retryMaxDelay, s.retryJitter, s.retryIncludes, s.retryExcludes,
-                    s.deadLetterHandler, s.deadLetterCapacity)) {
+                    s.deadLetterHandler, s.deadLetterCapacity, s.undeliveredHandler)) {
                 notFor(queueOnly, name, declaration, kind, "queue workers");
             }
         }
@@ -303,6 +304,12 @@ final class WorkerFactory {
         }
         set(s.pollDelay, worker::setPollDelay, null);
         set(s.runTimeout, worker::setRunTimeout, null);
+        WorkerErrorHandler errorHandler = beans.handler(WorkerErrorHandler.class, s.errorHandler, worker.getName(),
+                "error handler");
+        if (errorHandler != null && (s.errorHandler != null || declaration.isMethod())) {
+            // A shared bean leaves a worker bean alone: it may have set its own handler in code.
+            worker.setErrorHandler(errorHandler);
+        }
         if (s.aloop != null) {
             worker.setAloop(s.aloop.value());
         }
