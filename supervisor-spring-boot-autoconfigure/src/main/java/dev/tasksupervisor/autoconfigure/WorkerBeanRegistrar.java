@@ -56,6 +56,7 @@ final class WorkerBeanRegistrar implements BeanDefinitionRegistryPostProcessor {
                 .orElse(Map.of());
         Set<String> names = new HashSet<>();
         Set<String> duplicates = new HashSet<>();
+        Set<String> defined = definedAlready(registry);
         Map<String, RootBeanDefinition> definitions = new LinkedHashMap<>();
         for (String beanName : registry.getBeanDefinitionNames()) {
             Class<?> type = beanType(beanFactory, registry.getBeanDefinition(beanName), beanName);
@@ -81,7 +82,7 @@ final class WorkerBeanRegistrar implements BeanDefinitionRegistryPostProcessor {
             });
         }
         definitions.forEach((name, definition) -> {
-            if (!duplicates.contains(name)) {
+            if (!duplicates.contains(name) && !defined.contains(name)) {
                 String beanName = name + "Worker";
                 if (registry.containsBeanDefinition(beanName) || registry.isAlias(beanName)) {
                     log.debug("Bean name '{}' is taken: the bean of worker '{}' is 'supervisor.worker.{}'", beanName,
@@ -91,6 +92,24 @@ final class WorkerBeanRegistrar implements BeanDefinitionRegistryPostProcessor {
                 registry.registerBeanDefinition(beanName, definition);
             }
         });
+    }
+
+    /**
+     * The workers whose beans are defined already: by an earlier run of this registrar, as when an
+     * application started with Spring AOT runs it again over the definitions generated at build time.
+     */
+    private static Set<String> definedAlready(BeanDefinitionRegistry registry) {
+        Set<String> defined = new HashSet<>();
+        for (String beanName : registry.getBeanDefinitionNames()) {
+            BeanDefinition definition = registry.getBeanDefinition(beanName);
+            if (SupervisorWorkers.BEAN_NAME.equals(definition.getFactoryBeanName())) {
+                var name = definition.getConstructorArgumentValues().getIndexedArgumentValue(1, String.class);
+                if (name != null && name.getValue() instanceof String worker) {
+                    defined.add(worker);
+                }
+            }
+        }
+        return defined;
     }
 
     /** The class of a singleton bean from its definition, without creating anything; null when unknown. */

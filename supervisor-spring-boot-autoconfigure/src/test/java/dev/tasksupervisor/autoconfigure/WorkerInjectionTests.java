@@ -12,12 +12,16 @@ import ch.qos.logback.classic.Level;
 import jakarta.annotation.PostConstruct;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.mock.env.MockEnvironment;
 
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.annotation.Worker;
@@ -108,6 +112,47 @@ class WorkerInjectionTests {
             Orders orders = context.getBean(Orders.class);
             await().atMost(Duration.ofSeconds(10)).until(() -> orders.shipped.size() == 1 && orders.refunded.size() == 1);
         });
+    }
+
+    /** Puts into the worker of its own method: through a provider, since the worker needs this bean first. */
+    static class SelfFeeding {
+        private final ObjectProvider<QueueWorker<Order>> self;
+        final List<Order> shipped = new CopyOnWriteArrayList<>();
+
+        SelfFeeding(ObjectProvider<QueueWorker<Order>> self) {
+            this.self = self;
+        }
+
+        void order(Order order) {
+            self.getObject().put(order);
+        }
+
+        @Worker(queue = true)
+        void ship(Order order) {
+            shipped.add(order);
+        }
+    }
+
+    @Test
+    void aBeanReachesTheWorkerOfItsOwnMethodThroughAProvider() {
+        contextRunner.withUserConfiguration(SelfFeeding.class).run(context -> {
+            assertThat(context).hasNotFailed();
+            SelfFeeding bean = context.getBean(SelfFeeding.class);
+            bean.order(new Order(3));
+            await().atMost(Duration.ofSeconds(10)).until(() -> bean.shipped.contains(new Order(3)));
+        });
+    }
+
+    @Test
+    void theRegistrarRunAgainOverItsOwnDefinitionsAddsNone() {
+        // As under Spring AOT, where the definitions generated at build time are there when it runs again.
+        DefaultListableBeanFactory registry = new DefaultListableBeanFactory();
+        registry.registerBeanDefinition("orders", new RootBeanDefinition(Orders.class));
+        WorkerBeanRegistrar registrar = new WorkerBeanRegistrar(new MockEnvironment());
+        registrar.postProcessBeanDefinitionRegistry(registry);
+        registrar.postProcessBeanDefinitionRegistry(registry);
+        assertThat(registry.getBeanDefinitionNames())
+                .containsExactlyInAnyOrder("orders", "shipWorker", "refundWorker", "reportWorker");
     }
 
     static class TwoQueuesOfOrders {
