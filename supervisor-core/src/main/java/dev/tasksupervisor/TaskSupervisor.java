@@ -801,13 +801,32 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
     }
 
     /**
-     * The queue worker registered under this name, for {@code put}.
+     * The queue worker registered under this name, of unknown item type: for its state and sizes. To put
+     * items, use {@link #getQueueWorker(String, Class)}, which checks the item type.
      *
      * @throws IllegalArgumentException if there is none, or it is not a queue worker
      */
-    @SuppressWarnings("unchecked")
-    public <T> QueueWorker<T> getQueueWorker(String name) {
+    public QueueWorker<?> getQueueWorker(String name) {
         return getWorker(name, QueueWorker.class);
+    }
+
+    /**
+     * The queue worker registered under this name, for putting items of {@code itemType}.
+     *
+     * @throws IllegalArgumentException if there is none, it is not a queue worker, or it is known to take
+     *     items of a type that {@code itemType} is not (see {@link QueueWorker#getItemType()})
+     */
+    @SuppressWarnings("unchecked")
+    public <T> QueueWorker<T> getQueueWorker(String name, Class<T> itemType) {
+        Objects.requireNonNull(itemType, "itemType");
+        QueueWorker<?> worker = getQueueWorker(name);
+        Class<?> takes = worker.getItemType();
+        if (takes != null && !takes.isAssignableFrom(itemType)) {
+            throw new IllegalArgumentException("queue worker '" + name + "' takes " + takes.getName() + " items, not "
+                    + itemType.getName() + ": ask for getQueueWorker(\"" + name + "\", " + takes.getSimpleName()
+                    + ".class)");
+        }
+        return (QueueWorker<T>) worker;
     }
 
     /**

@@ -36,7 +36,7 @@ class SchedulerRegistryTests extends WorkerTestSupport {
         orders.start();
         refresh.start();
         assertThat(supervisor.getWorker("orders")).isSameAs(orders);
-        QueueWorker<String> typed = supervisor.getQueueWorker("orders");
+        QueueWorker<String> typed = supervisor.getQueueWorker("orders", String.class);
         typed.put("one");
         supervisor.trigger("refresh");
         await().until(() -> events.get() == 1);
@@ -47,6 +47,33 @@ class SchedulerRegistryTests extends WorkerTestSupport {
                 .hasMessageContaining("not a QueueWorker");
         assertThatThrownBy(() -> supervisor.getWorker("missing")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no worker named 'missing'").hasMessageContaining("orders");
+    }
+
+    /** A queue worker that names its item type. */
+    static final class Mailer extends QueueWorker<StringBuilder> {
+        Mailer(TaskSupervisor supervisor) {
+            super(supervisor, "mailer", false, 0);
+        }
+
+        @Override
+        protected Object run(StringBuilder item, WorkerContext context) {
+            return null;
+        }
+    }
+
+    @Test
+    void theLookUpForPuttingChecksTheItemTypeTheWorkerIsKnownToTake() {
+        Mailer mailer = new Mailer(supervisor);
+        mailer.start();
+        assertThat(mailer.getItemType()).isEqualTo(StringBuilder.class);
+        assertThat(supervisor.getQueueWorker("mailer", StringBuilder.class)).isSameAs(mailer);
+        assertThatThrownBy(() -> supervisor.getQueueWorker("mailer", String.class))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("queue worker 'mailer' takes java.lang.StringBuilder items, not java.lang.String: ask for "
+                        + "getQueueWorker(\"mailer\", StringBuilder.class)");
+        // A lambda's item type is unknown: any type is taken at its word.
+        QueueWorker<String> lambda = new QueueWorker<>(supervisor, "lambda", WorkerTarget.of(item -> { }));
+        assertThat(lambda.getItemType()).isNull();
     }
 
     @Test

@@ -31,7 +31,7 @@ public class SampleController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     Map<String, Object> order(@RequestBody Order order) {
         Order withId = order.id() != null ? order : new Order(UUID.randomUUID().toString(), order.item(), order.quantity());
-        supervisor.<Order>getQueueWorker("ship").put(withId);
+        supervisor.getQueueWorker("ship", Order.class).put(withId);
         return Map.of("queued", withId.id());
     }
 

@@ -22,7 +22,7 @@ class SampleApplicationShutdownTests {
         ConfigurableApplicationContext context = SpringApplication.run(SampleApplication.class, "--server.port=0",
                 "--supervisor.id=sample-shutdown", "--sample.heartbeat=50ms", "--spring.main.banner-mode=off");
         TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
-        supervisor.<Order>getQueueWorker("ship").put(new Order("S-1", "cup", 1));
+        supervisor.getQueueWorker("ship", Order.class).put(new Order("S-1", "cup", 1));
         await().atMost(Duration.ofSeconds(20)).until(() -> context.getBean(Shipping.class).shipped().contains("S-1"));
         assertThat(threads()).extracting(Thread::getName).contains(PREFIX + "aloop_io", PREFIX + "aloop_reports",
                 PREFIX + "keep_alive");

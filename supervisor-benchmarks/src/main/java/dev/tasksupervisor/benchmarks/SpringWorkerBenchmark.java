@@ -56,7 +56,7 @@ public class SpringWorkerBenchmark {
                 .run();
         handler = context.getBean(Handler.class);
         switch (path) {
-            case "@Worker.put" -> worker = context.getBean(TaskSupervisor.class).getQueueWorker("handle");
+            case "@Worker.put" -> worker = context.getBean(TaskSupervisor.class).getQueueWorker("handle", CountDownLatch.class);
             case "ThreadPoolTaskExecutor.execute" -> executor = context.getBean("orderExecutor", ThreadPoolTaskExecutor.class);
             default -> throw new IllegalArgumentException("unknown path " + path);
         }

@@ -2,6 +2,8 @@ package dev.tasksupervisor.worker;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -328,6 +330,27 @@ public class QueueWorker<T> extends BackgroundWorker {
                 monitor().notifyAll();
             }
         }
+    }
+
+    /**
+     * The type of the items this worker takes, when it is known: the type argument a subclass gives
+     * ({@code class Mailer extends QueueWorker<Mail>} takes {@code Mail}), or the parameter type of a
+     * Spring {@code @Worker} method; {@code null} when unknown (a type variable, or a lambda target).
+     */
+    public Class<?> getItemType() {
+        Type type = getClass();
+        while (type instanceof Class<?> c && c != QueueWorker.class) {
+            type = c.getGenericSuperclass();
+        }
+        // A subclass that leaves T open (class Retrying<T> extends QueueWorker<T>) names no type.
+        if (type instanceof ParameterizedType p && p.getActualTypeArguments()[0] instanceof Class<?> item) {
+            return item;
+        }
+        if (type instanceof ParameterizedType p && p.getActualTypeArguments()[0] instanceof ParameterizedType g
+                && g.getRawType() instanceof Class<?> raw) {
+            return raw;
+        }
+        return null;
     }
 
     /** The most items per batch; 0 when the worker takes single items. */

@@ -52,6 +52,12 @@ final class MethodQueueWorker extends QueueWorker<Object> {
         super.put(item, timeout);
     }
 
+    /** The method's item type; {@code null} when it takes any object. */
+    @Override
+    public Class<?> getItemType() {
+        return method.itemType();
+    }
+
     private void requireItemType(Object item) {
         Class<?> type = method.itemType();
         if (item != null && type != null && !type.isInstance(item)) {

@@ -74,7 +74,7 @@ class ContextChurnStressTests {
             assertThat(context).hasNotFailed();
             supervisor[0] = context.getBean(TaskSupervisor.class);
             jobs[0] = context.getBean(Jobs.class);
-            QueueWorker<Integer> items = supervisor[0].getQueueWorker("items");
+            QueueWorker<Integer> items = supervisor[0].getQueueWorker("items", Integer.class);
             for (int item = 0; item < ITEMS_PER_CONTEXT; item++) {
                 items.put(item);
             }

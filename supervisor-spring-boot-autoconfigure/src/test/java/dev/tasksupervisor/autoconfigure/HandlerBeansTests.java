@@ -136,7 +136,7 @@ class HandlerBeansTests {
         contextRunner.withUserConfiguration(SlowQueue.class).withPropertyValues("supervisor.shutdown.timeout=200ms")
                 .run(context -> {
                     slow[0] = context.getBean(SlowQueue.class);
-                    var queue = context.getBean(TaskSupervisor.class).<String>getQueueWorker("slow");
+                    var queue = context.getBean(TaskSupervisor.class).getQueueWorker("slow", String.class);
                     queue.put("first");
                     assertThat(slow[0].started.await(10, TimeUnit.SECONDS)).isTrue();
                     queue.put("second");

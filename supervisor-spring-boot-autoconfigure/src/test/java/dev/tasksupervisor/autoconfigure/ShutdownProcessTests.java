@@ -50,7 +50,7 @@ class ShutdownProcessTests {
         @Bean
         ApplicationRunner queueItems(TaskSupervisor supervisor) {
             return args -> {
-                QueueWorker<Integer> ship = supervisor.getQueueWorker("ship");
+                QueueWorker<Integer> ship = supervisor.getQueueWorker("ship", Integer.class);
                 ship.setUndeliveredHandler(items -> items.forEach(item -> SigtermProbe.record("handed back " + item)));
                 for (int i = 0; i < ITEMS; i++) {
                     ship.put(i);

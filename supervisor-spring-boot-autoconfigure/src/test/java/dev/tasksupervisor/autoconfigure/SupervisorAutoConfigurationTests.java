@@ -221,7 +221,7 @@ class SupervisorAutoConfigurationTests {
     @Test
     void eachQueuedItemRunsInTheContextOfTheThreadThatPutIt() {
         contextRunner.withUserConfiguration(UserPropagationConfiguration.class).run(context -> {
-            QueueWorker<Object> handle = context.getBean(TaskSupervisor.class).getQueueWorker("handle");
+            QueueWorker<String> handle = context.getBean(TaskSupervisor.class).getQueueWorker("handle", String.class);
             UserPropagationConfiguration bean = context.getBean(UserPropagationConfiguration.class);
             actingFor("alice", () -> handle.put("from alice"));
             assertThat(bean.started.await(10, TimeUnit.SECONDS)).isTrue();
@@ -264,7 +264,7 @@ class SupervisorAutoConfigurationTests {
                         WorkerDiscoveryTests.AsyncPoller.class)
                 .run(context -> {
                     supervisor[0] = context.getBean(TaskSupervisor.class);
-                    context.getBean(TaskSupervisor.class).getQueueWorker("orders").put("order-1");
+                    context.getBean(TaskSupervisor.class).getQueueWorker("orders", String.class).put("order-1");
                     assertThat(threads("supervisor_" + id + "_")).isNotEmpty();
                 });
         assertThat(supervisor[0].getState()).isEqualTo(SupervisorState.STOPPED);
@@ -276,7 +276,7 @@ class SupervisorAutoConfigurationTests {
         contextRunner.withUserConfiguration(WorkerDiscoveryTests.Orders.class, WorkerDiscoveryTests.Refresh.class,
                 WorkerDiscoveryTests.Dormant.class).run(context -> {
                     TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
-                    QueueWorker<String> orders = supervisor.getQueueWorker("orders");
+                    QueueWorker<String> orders = supervisor.getQueueWorker("orders", String.class);
                     BackgroundWorker rebuild = supervisor.getWorker("rebuild");
                     orders.put("before");
                     context.stop();
@@ -355,7 +355,7 @@ class SupervisorAutoConfigurationTests {
                 .withUserConfiguration(SlowQueueConfiguration.class).run(context -> {
                     slow[0] = context.getBean(SlowQueueConfiguration.class);
                     supervisor[0] = context.getBean(TaskSupervisor.class);
-                    supervisor[0].getQueueWorker("slow").put("item");
+                    supervisor[0].getQueueWorker("slow", String.class).put("item");
                     assertThat(slow[0].started.await(10, TimeUnit.SECONDS)).isTrue();
                     closedAt[0] = System.nanoTime();
                 });
@@ -580,7 +580,7 @@ class SupervisorAutoConfigurationTests {
         @Override
         public void stop() {
             WorkerDiscoveryTests.Orders.LAST.set(null);
-            QueueWorker<Object> orders = supervisor.getQueueWorker("orders");
+            QueueWorker<String> orders = supervisor.getQueueWorker("orders", String.class);
             orders.put("late order");
             await().atMost(Duration.ofSeconds(10)).until(() -> "late order".equals(WorkerDiscoveryTests.Orders.LAST.get()));
             handled.set(true);

@@ -89,7 +89,7 @@ class WorkerDiscoveryTests {
     void queueMethodHandlesEachItemPutByNameWithItsContext() {
         contextRunner.withUserConfiguration(Orders.class).run(context -> {
             TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
-            QueueWorker<String> orders = supervisor.getQueueWorker("orders");
+            QueueWorker<String> orders = supervisor.getQueueWorker("orders", String.class);
             assertThat(orders.getCapacity()).isEqualTo(100);
             orders.put("a");
             orders.put("b");
@@ -102,18 +102,24 @@ class WorkerDiscoveryTests {
     @Test
     void queueWorkerRefusesAnItemItsMethodCannotTake() {
         contextRunner.withUserConfiguration(Orders.class).run(context -> {
-            QueueWorker<Object> orders = context.getBean(TaskSupervisor.class).getQueueWorker("orders");
+            QueueWorker<Object> orders = unchecked(context.getBean(TaskSupervisor.class).getQueueWorker("orders"));
             assertThatIllegalArgumentException().isThrownBy(() -> orders.put(42))
                     .withMessageContaining("'orders' takes java.lang.String items").withMessageContaining("Integer");
         });
+    }
+
+    /** A queue worker as code that ignores its item type sees it: what put must still refuse. */
+    @SuppressWarnings("unchecked")
+    private static QueueWorker<Object> unchecked(QueueWorker<?> worker) {
+        return (QueueWorker<Object>) worker;
     }
 
     @Test
     void queueMethodsInheritedFromAGenericClassTakeOnlyItemsOfTheTypeArgument() {
         contextRunner.withUserConfiguration(StringHandler.class, StringBatches.class).run(context -> {
             TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
-            QueueWorker<Object> single = supervisor.getQueueWorker("handle");
-            QueueWorker<Object> batches = supervisor.getQueueWorker("storeAll");
+            QueueWorker<Object> single = unchecked(supervisor.getQueueWorker("handle"));
+            QueueWorker<Object> batches = unchecked(supervisor.getQueueWorker("storeAll"));
             assertThatIllegalArgumentException().isThrownBy(() -> single.put(42))
                     .withMessageContaining("'handle' takes java.lang.String items");
             assertThatIllegalArgumentException().isThrownBy(() -> batches.put(42))
@@ -129,7 +135,7 @@ class WorkerDiscoveryTests {
     @Test
     void batchMethodGetsListsOfAtMostBatchSize() {
         contextRunner.withUserConfiguration(Batches.class).run(context -> {
-            QueueWorker<Integer> worker = context.getBean(TaskSupervisor.class).getQueueWorker("store");
+            QueueWorker<Integer> worker = context.getBean(TaskSupervisor.class).getQueueWorker("store", Integer.class);
             assertThat(worker.getBatchSize()).isEqualTo(3);
             for (int i = 0; i < 7; i++) {
                 worker.put(i);
@@ -220,10 +226,10 @@ class WorkerDiscoveryTests {
                     // Without initial-delay, the delay worker would run at once.
                     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
                             .until(() -> context.getBean(Heartbeat.class).runs.get() == 0);
-                    QueueWorker<String> orders = supervisor.getQueueWorker("orders");
+                    QueueWorker<String> orders = supervisor.getQueueWorker("orders", String.class);
                     assertThat(orders.getCapacity()).isEqualTo(5);
                     assertThat(orders.getState()).isEqualTo(WorkerState.NEW);
-                    assertThat(supervisor.<Integer>getQueueWorker("store").getBatchSize()).isEqualTo(9);
+                    assertThat(supervisor.getQueueWorker("store", Integer.class).getBatchSize()).isEqualTo(9);
                     assertThat(supervisor.getWorker("rebuild").getPollDelay()).isEqualTo(Duration.ofMillis(77));
                     assertThat(supervisor.getWorker("dormant").isActive()).isTrue();
                 });

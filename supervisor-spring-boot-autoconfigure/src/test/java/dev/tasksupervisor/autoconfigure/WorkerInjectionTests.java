@@ -1,6 +1,7 @@
 package dev.tasksupervisor.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -203,6 +204,17 @@ class WorkerInjectionTests {
     }
 
     @Test
+    void theLookUpByNameRefusesAnItemTypeTheMethodDoesNotTake() {
+        contextRunner.withUserConfiguration(Orders.class).run(context -> {
+            TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+            assertThat(supervisor.getQueueWorker("ship", Order.class)).isSameAs(context.getBean("shipWorker"));
+            assertThat(supervisor.getQueueWorker("refund", Refund.class).getItemType()).isEqualTo(Refund.class);
+            assertThatIllegalArgumentException().isThrownBy(() -> supervisor.getQueueWorker("ship", String.class))
+                    .withMessageContaining("takes " + Order.class.getName() + " items, not java.lang.String");
+        });
+    }
+
+    @Test
     void aDisabledWorkerIsNoBean() {
         contextRunner.withUserConfiguration(Orders.class).withPropertyValues("supervisor.workers.ship.enabled=false")
                 .run(context -> {
@@ -247,7 +259,7 @@ class WorkerInjectionTests {
                                 .allSatisfy(worker -> assertThat(worker.getState()).isEqualTo(WorkerState.NEW));
                         QueueWorker<?> ship = supervisor.getQueueWorker("ship");
                         ship.start();
-                        supervisor.<Order>getQueueWorker("ship").put(new Order(7));
+                        supervisor.getQueueWorker("ship", Order.class).put(new Order(7));
                         await().atMost(Duration.ofSeconds(10))
                                 .until(() -> context.getBean(Orders.class).shipped.contains(new Order(7)));
                     });

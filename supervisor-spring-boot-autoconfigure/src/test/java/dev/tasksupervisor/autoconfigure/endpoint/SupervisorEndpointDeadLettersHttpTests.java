@@ -25,7 +25,7 @@ class SupervisorEndpointDeadLettersHttpTests {
 
     /** A poison order put and given up on; returns once it is a dead letter. */
     static void poison(TaskSupervisor supervisor, String order) {
-        QueueWorker<String> ship = supervisor.getQueueWorker("ship");
+        QueueWorker<String> ship = supervisor.getQueueWorker("ship", String.class);
         long before = ship.getDeadLetterCount();
         ship.put(order);
         await().atMost(Duration.ofSeconds(20)).until(() -> ship.getDeadLetterCount() > before);

@@ -74,7 +74,7 @@ class SupervisorEndpointHttpTests {
 
     @Test
     void showsOneWorker() {
-        supervisor.<String>getQueueWorker("ship").put("order-1");
+        supervisor.getQueueWorker("ship", String.class).put("order-1");
         await().atMost(Duration.ofSeconds(20)).until(() -> jobs.shipped().contains("order-1"));
         client.get().uri("/actuator/supervisor/ship").exchange()
                 .expectStatus().isOk()

@@ -97,7 +97,7 @@ class SupervisorEndpointWriteHttpTests {
         post("/actuator/supervisor/ship", "{\"action\":\"restart\"}")
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.state").isEqualTo("ACTIVE");
-        supervisor.<String>getQueueWorker("ship").put("after-restart");
+        supervisor.getQueueWorker("ship", String.class).put("after-restart");
         await().atMost(Duration.ofSeconds(20)).until(() -> jobs.shipped().contains("after-restart"));
     }
 

@@ -65,7 +65,7 @@ class SupervisorMetricsHttpTests {
 
     @Test
     void queueSizesAndAloopPendingWorkAreGauges() {
-        supervisor.<String>getQueueWorker("ship").put("measured-order");
+        supervisor.getQueueWorker("ship", String.class).put("measured-order");
         await().atMost(Duration.ofSeconds(20)).until(() -> jobs.shipped().contains("measured-order"));
         client.get().uri("/actuator/metrics/supervisor.worker.queue.size?tag=worker:ship").exchange()
                 .expectStatus().isOk()
