@@ -80,6 +80,21 @@ final class SupervisorConfigurations {
             return decorators.size() == 1 ? decorators.get(0) : new CompositeTaskDecorator(decorators);
         }
 
+        /**
+         * Spring Boot ignores keys that no property binds, so a typo such as {@code supervisor.pool.max-sise}
+         * would change nothing without a word: this warns of each one. Static: it needs nothing but the
+         * environment; kept eager under {@code spring.main.lazy-initialization}, or nothing would create it.
+         */
+        @Bean
+        static UnknownSupervisorProperties supervisorUnknownProperties(Environment environment) {
+            return new UnknownSupervisorProperties(environment);
+        }
+
+        @Bean
+        static LazyInitializationExcludeFilter supervisorUnknownPropertiesExcludeFilter() {
+            return LazyInitializationExcludeFilter.forBeanTypes(UnknownSupervisorProperties.class);
+        }
+
         @Bean
         SupervisorLifecycle supervisorLifecycle(TaskSupervisor taskSupervisor, SupervisorProperties properties,
                 WorkerBeanPostProcessor supervisorWorkerBeanPostProcessor, ConfigurableListableBeanFactory beanFactory,
