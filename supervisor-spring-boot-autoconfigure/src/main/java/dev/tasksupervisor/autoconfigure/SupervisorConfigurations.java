@@ -9,6 +9,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,14 +55,15 @@ final class SupervisorConfigurations {
         @Bean
         @ConditionalOnMissingBean
         TaskSupervisor taskSupervisor(SupervisorProperties properties, ObjectProvider<TaskDecorator> taskDecorators,
-                SupervisorShutdown supervisorShutdown) {
+                SupervisorShutdown supervisorShutdown, Environment environment) {
             String id = properties.getId();
             if (id == null || id.isBlank()) {
                 throw new SupervisorConfigurationException("supervisor.id is empty.",
                         "Set supervisor.id to a name for the supervisor, or remove it to get 'default'.");
             }
             TaskSupervisor supervisor = new TaskSupervisor(id.trim());
-            supervisor.setPoolSettings(SupervisorSettings.poolSettings(properties.getPool()));
+            supervisor.setPoolSettings(SupervisorSettings.poolSettings(properties.getPool(),
+                    Threading.VIRTUAL.isActive(environment)));
             SupervisorSettings.pollDelay(supervisor, properties.getPollDelay());
             TaskDecorator decorator = taskDecorator(taskDecorators.orderedStream().toList());
             if (decorator != null) {

@@ -113,8 +113,12 @@ public class SupervisorProperties {
         /** Idle time after which a thread above min-size ends. */
         private Duration keepAlive = Duration.ofSeconds(60);
 
-        /** Whether pool tasks run on virtual threads (Java 21+); max-size still bounds how many run at once. */
-        private boolean virtualThreads = false;
+        /**
+         * Whether pool tasks run on virtual threads (Java 21+); max-size still bounds how many run at once. Unset:
+         * as spring.threads.virtual.enabled says, on Java 21+ (below 21 that switch is ignored, as Spring Boot
+         * ignores it); true on an older Java fails start-up.
+         */
+        private Boolean virtualThreads;
 
         /** How often the pool health check probes the pool. */
         private Duration checkInterval = Duration.ofSeconds(5);
@@ -170,11 +174,11 @@ public class SupervisorProperties {
             this.keepAlive = keepAlive;
         }
 
-        public boolean isVirtualThreads() {
+        public Boolean getVirtualThreads() {
             return virtualThreads;
         }
 
-        public void setVirtualThreads(boolean virtualThreads) {
+        public void setVirtualThreads(Boolean virtualThreads) {
             this.virtualThreads = virtualThreads;
         }
 

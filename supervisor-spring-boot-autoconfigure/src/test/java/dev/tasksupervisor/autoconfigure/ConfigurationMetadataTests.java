@@ -71,6 +71,14 @@ class ConfigurationMetadataTests {
     }
 
     @Test
+    void virtualThreadsSayTheyFollowSpringsSwitchWhenUnset() {
+        ConfigurationMetadataProperty virtualThreads = properties.get("supervisor.pool.virtual-threads");
+        assertThat(virtualThreads.getType()).isEqualTo("java.lang.Boolean");
+        assertThat(virtualThreads.getDefaultValue()).as("unset: Spring's switch decides").isNull();
+        assertThat(virtualThreads.getDescription()).contains("spring.threads.virtual.enabled");
+    }
+
+    @Test
     void theEndpointsAccessIsDescribedWithItsReadOnlyDefault() {
         assertThat(properties.get("management.endpoint.supervisor.access").getDefaultValue()).isEqualTo("read_only");
     }
