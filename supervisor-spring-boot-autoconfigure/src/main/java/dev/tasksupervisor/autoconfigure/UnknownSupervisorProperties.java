@@ -72,13 +72,13 @@ final class UnknownSupervisorProperties implements SmartInitializingSingleton {
     public void afterSingletonsInstantiated() {
         for (ConfigurationProperty property : find(environment)) {
             String name = property.getName().toString();
-            String meant = meant(name);
+            String meant = meant(property.getName());
             if (meant == null && isShared(property.getSource())) {
                 log.debug("Ignoring {} (from {}): not a supervisor property, nor close to one", name, origin(property));
                 continue;
             }
             log.warn("Property {} (from {}) is not a supervisor property and is ignored; {}", name, origin(property),
-                    meant != null ? "did you mean " + meant + "?" : keysOf(group(name.split("\\."))));
+                    meant != null ? "did you mean " + meant + "?" : keysOf(group(elements(property.getName()))));
         }
     }
 
@@ -188,10 +188,11 @@ final class UnknownSupervisorProperties implements SmartInitializingSingleton {
      * only one in its group that its last element starts with or shortens ({@code backoff.maximum} for
      * {@code backoff.max}); null if none is that close.
      */
-    static @Nullable String meant(String name) {
-        String[] elements = name.split("\\.");
+    static @Nullable String meant(ConfigurationPropertyName unknown) {
+        String[] elements = elements(unknown);
+        String name = String.join(".", elements);
         String leaf = letters(elements[elements.length - 1]);
-        String parent = name.substring(0, name.lastIndexOf('.'));
+        String parent = String.join(".", Arrays.copyOf(elements, elements.length - 1));
         String closest = null;
         int closestDistance = Integer.MAX_VALUE;
         List<String> sameLast = new ArrayList<>();
@@ -225,6 +226,15 @@ final class UnknownSupervisorProperties implements SmartInitializingSingleton {
             return sameLast.get(0);
         }
         return sameStart.size() == 1 ? sameStart.get(0) : null;
+    }
+
+    /** The name's elements, dashed, a map key in brackets without them: {@code supervisor, workers, ship, interval}. */
+    private static String[] elements(ConfigurationPropertyName name) {
+        String[] elements = new String[name.getNumberOfElements()];
+        for (int i = 0; i < elements.length; i++) {
+            elements[i] = name.getElement(i, ConfigurationPropertyName.Form.DASHED);
+        }
+        return elements;
     }
 
     /** The pattern with its map keys taken from {@code elements}, or null if they are too few to fill it. */

@@ -67,6 +67,13 @@ class UnknownSupervisorPropertiesTests {
     }
 
     @Test
+    void aWorkerNamedInBracketsGetsTheKeyMeantWithItsName() {
+        assertThat(warnings(contextRunner.withPropertyValues("supervisor.workers[refresh-cache].intervall=1s")))
+                .singleElement().satisfies(w -> assertThat(w)
+                        .contains("did you mean supervisor.workers.refresh-cache.interval?"));
+    }
+
+    @Test
     void aKeyInTheWrongGroupIsPointedToTheGroupWhereItBelongs() {
         assertThat(warnings(contextRunner.withPropertyValues("supervisor.max-size=4"))).singleElement()
                 .satisfies(w -> assertThat(w).contains("did you mean supervisor.pool.max-size?"));
