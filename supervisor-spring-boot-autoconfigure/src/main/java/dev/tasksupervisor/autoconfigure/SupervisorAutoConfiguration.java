@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Import;
 
 /**
  * Auto-configuration of the task supervisor: a started {@code TaskSupervisor} bean configured by
- * {@code supervisor.*}, an {@code Aloop} bean per configured aloop, and {@link Worker @Worker}
+ * {@code supervisor.*}, an {@code Aloop} bean per configured aloop, and {@link dev.tasksupervisor.annotation.Worker @Worker}
  * discovery, with ShedLock locks for workers when ShedLock is on the class path. Switched off by {@code supervisor.enabled=false}.
  */
 @AutoConfiguration

@@ -9,6 +9,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,14 +55,15 @@ final class SupervisorConfigurations {
         @Bean
         @ConditionalOnMissingBean
         TaskSupervisor taskSupervisor(SupervisorProperties properties, ObjectProvider<TaskDecorator> taskDecorators,
-                SupervisorShutdown supervisorShutdown) {
+                SupervisorShutdown supervisorShutdown, Environment environment) {
             String id = properties.getId();
             if (id == null || id.isBlank()) {
                 throw new SupervisorConfigurationException("supervisor.id is empty.",
                         "Set supervisor.id to a name for the supervisor, or remove it to get 'default'.");
             }
             TaskSupervisor supervisor = new TaskSupervisor(id.trim());
-            supervisor.setPoolSettings(SupervisorSettings.poolSettings(properties.getPool()));
+            supervisor.setPoolSettings(SupervisorSettings.poolSettings(properties.getPool(),
+                    Threading.VIRTUAL.isActive(environment)));
             SupervisorSettings.pollDelay(supervisor, properties.getPollDelay());
             TaskDecorator decorator = taskDecorator(taskDecorators.orderedStream().toList());
             if (decorator != null) {
@@ -78,6 +80,21 @@ final class SupervisorConfigurations {
                 return null;
             }
             return decorators.size() == 1 ? decorators.get(0) : new CompositeTaskDecorator(decorators);
+        }
+
+        /**
+         * Spring Boot ignores keys that no property binds, so a typo such as {@code supervisor.pool.max-sise}
+         * would change nothing without a word: this warns of each one. Static: it needs nothing but the
+         * environment; kept eager under {@code spring.main.lazy-initialization}, or nothing would create it.
+         */
+        @Bean
+        static UnknownSupervisorProperties supervisorUnknownProperties(Environment environment) {
+            return new UnknownSupervisorProperties(environment);
+        }
+
+        @Bean
+        static LazyInitializationExcludeFilter supervisorUnknownPropertiesExcludeFilter() {
+            return LazyInitializationExcludeFilter.forBeanTypes(UnknownSupervisorProperties.class);
         }
 
         @Bean

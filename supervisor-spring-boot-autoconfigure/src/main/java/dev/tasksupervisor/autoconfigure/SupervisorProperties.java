@@ -33,14 +33,22 @@ public class SupervisorProperties {
     /** Whether the workers start with the application context; false registers them without starting any (for tests: start one with worker.start() or the endpoint). */
     private boolean autoStart = true;
 
+    /** The supervisor's thread pool. */
     private final Pool pool = new Pool();
 
+    /** How the supervisor stops when the application context closes. */
     private final Shutdown shutdown = new Shutdown();
 
-    /** Aloops (named event loops) to create, by name; each becomes an Aloop bean named after it, the aloop io as the bean ioAloop. */
+    /**
+     * Aloops (named event loops) to create, by the aloop's name (default, daemon, start); each becomes an Aloop
+     * bean named after it, the aloop io as the bean ioAloop.
+     */
     private final Map<String, Aloop> aloops = new LinkedHashMap<>();
 
-    /** Per-worker settings by worker name, overriding those of its @Worker annotation. */
+    /**
+     * Per-worker settings by the worker's name (interval, queue-capacity, lock.*, retry.* and the rest), each
+     * replacing the attribute of its @Worker annotation.
+     */
     private final Map<String, WorkerSettings> workers = new LinkedHashMap<>();
 
     public boolean isEnabled() {
@@ -124,8 +132,12 @@ public class SupervisorProperties {
         /** Idle time after which a thread above min-size ends. */
         private Duration keepAlive = Duration.ofSeconds(60);
 
-        /** Whether pool tasks run on virtual threads (Java 21+); max-size still bounds how many run at once. */
-        private boolean virtualThreads = false;
+        /**
+         * Whether pool tasks run on virtual threads (Java 21+); max-size still bounds how many run at once. Unset:
+         * as spring.threads.virtual.enabled says, on Java 21+ (below 21 that switch is ignored, as Spring Boot
+         * ignores it); true on an older Java fails start-up.
+         */
+        private Boolean virtualThreads;
 
         /** How often the pool health check probes the pool. */
         private Duration checkInterval = Duration.ofSeconds(5);
@@ -181,11 +193,11 @@ public class SupervisorProperties {
             this.keepAlive = keepAlive;
         }
 
-        public boolean isVirtualThreads() {
+        public Boolean getVirtualThreads() {
             return virtualThreads;
         }
 
-        public void setVirtualThreads(boolean virtualThreads) {
+        public void setVirtualThreads(Boolean virtualThreads) {
             this.virtualThreads = virtualThreads;
         }
 
@@ -306,7 +318,7 @@ public class SupervisorProperties {
         /** Whether the worker is created at all. */
         private boolean enabled = true;
 
-        /** Whether the worker starts with the context; if not, it is registered and waits for start(). Unset: the annotation's autoStart. */
+        /** Whether the worker starts with the context; if not, it is registered and waits for start(). Unset: the annotation's autoStart (true unless it says otherwise). */
         private Boolean autoStart;
 
         /** Fixed-rate interval of an interval worker; replaces the annotation's interval and delay. */
@@ -318,22 +330,29 @@ public class SupervisorProperties {
         /** Wait before the first run of an interval worker. */
         private Duration initialDelay;
 
-        /** Aloop an async worker runs on. */
+        /** Aloop an async worker runs on. Unset: the annotation's aloop, else the default aloop. */
         private String aloop;
 
-        /** Capacity of a queue worker's queue; 0 leaves it unbounded. */
+        /** Capacity of a queue worker's queue; 0 leaves it unbounded. Unset: the annotation's queueCapacity. */
         private Integer queueCapacity;
 
-        /** Items in an unbounded queue at which the worker warns that it grows (then at each tenfold); 0: no warning. */
+        /**
+         * Items in this queue worker's unbounded queue at which it warns, at WARN, that the queue grows (then at
+         * each tenfold, until it has been empty again); 0 turns the warning off. Unset: 10000.
+         */
         private Integer queueSizeWarning;
 
-        /** Most items per run of a batch queue worker. */
+        /** Most items per run of a batch queue worker. Unset: the annotation's batchSize. */
         private Integer batchSize;
 
         /** The worker's own poll delay, instead of supervisor.poll-delay. */
         private Duration pollDelay;
 
-        /** Longest a run of this worker may take: past it the run is interrupted and counts as failed. */
+        /**
+         * Longest a run of this worker may take: past it the run is interrupted (an async run's stage cancelled)
+         * and counts as failed, and a queue item is retried by its retry settings. Unset: the annotation's
+         * runTimeout, or no limit.
+         */
         private Duration runTimeout;
 
         /** The lock each run of an interval or event worker takes first, shared by every instance of the application. */
@@ -345,16 +364,29 @@ public class SupervisorProperties {
         /** How a queue worker runs again an item whose run failed; any of these turns retries on. */
         private final RetrySettings retry = new RetrySettings();
 
-        /** Name of the DeadLetterHandler bean that receives the items this queue worker gives up on. */
+        /**
+         * Name of the DeadLetterHandler bean that receives the items this queue worker gives up on. Unset: the
+         * annotation's, else the application's only DeadLetterHandler bean, else they are logged at WARN and kept.
+         */
         private String deadLetterHandler;
 
-        /** Name of the UndeliveredHandler bean that receives the items a stop of this queue worker could not handle in time. */
+        /**
+         * Name of the UndeliveredHandler bean that receives the items a stop of this queue worker could not handle
+         * in time. Unset: the annotation's, else the application's only UndeliveredHandler bean, else their count is
+         * logged at WARN.
+         */
         private String undeliveredHandler;
 
-        /** Name of the WorkerErrorHandler bean told of this worker's failed runs. */
+        /**
+         * Name of the WorkerErrorHandler bean told of this worker's failed runs. Unset: the annotation's, else the
+         * application's only WorkerErrorHandler bean, else each failure is logged at ERROR.
+         */
         private String errorHandler;
 
-        /** Most dead letters this queue worker keeps, without a handler, until the application takes them. */
+        /**
+         * Most dead letters this queue worker keeps, without a handler, until the application takes them; past it
+         * the oldest is let go, logged at ERROR. Unset: 10000.
+         */
         private Integer deadLetterCapacity;
 
         public boolean isEnabled() {
@@ -583,13 +615,23 @@ public class SupervisorProperties {
     /** A worker's {@code supervisor.workers.<name>.lock.*}: a ShedLock lock taken before each run. */
     public static class LockSettings {
 
-        /** Name of the lock; replaces the annotation's lock. Unset: the annotation's, or no lock. */
+        /**
+         * Name of a ShedLock lock that each run of this interval or event worker takes first, through the
+         * application's LockProvider bean; an instance that does not get it skips the run. Unset: the annotation's
+         * lock, or no lock.
+         */
         private String name;
 
-        /** Longest the lock is held, should the instance holding it die; longer than the longest run. */
+        /**
+         * Longest the lock is held, should the instance holding it die; must exceed the longest run. Unset: the
+         * annotation's lockAtMostFor, or 10m.
+         */
         private Duration atMostFor;
 
-        /** Shortest the lock is held, even when the run ends sooner. */
+        /**
+         * Shortest the lock is held, even when the run ends sooner; at most at-most-for. Unset: the annotation's
+         * lockAtLeastFor, or 0.
+         */
         private Duration atLeastFor;
 
         public String getName() {
@@ -620,7 +662,7 @@ public class SupervisorProperties {
     /** A worker's failure backoff ({@code supervisor.workers.<name>.backoff.*}); unset parts keep the defaults. */
     public static class BackoffSettings {
 
-        /** Wait after the first failed run in a row; 0 runs again at once. Unset: 100ms. */
+        /** Wait after the first failed run in a row of this worker (any kind but a queue worker, which retries items instead); 0 runs again at once. Unset: 100ms. */
         private Duration initial;
 
         /** How much longer each further failure in a row waits; at least 1. Unset: 2. */

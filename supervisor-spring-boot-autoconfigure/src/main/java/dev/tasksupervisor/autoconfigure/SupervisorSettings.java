@@ -28,15 +28,19 @@ final class SupervisorSettings {
     private SupervisorSettings() {
     }
 
-    /** The pool settings for {@code supervisor.pool.*}. */
-    static PoolSettings poolSettings(SupervisorProperties.Pool pool) {
+    /**
+     * The pool settings for {@code supervisor.pool.*}; {@code springVirtualThreads} is Spring Boot's own switch,
+     * {@code Threading.VIRTUAL}, which {@code virtual-threads} follows when it is not set.
+     */
+    static PoolSettings poolSettings(SupervisorProperties.Pool pool, boolean springVirtualThreads) {
+        boolean virtualThreads = pool.getVirtualThreads() != null ? pool.getVirtualThreads() : springVirtualThreads;
         boolean minSizeMax = "max".equals(pool.getMinSize().trim().toLowerCase(Locale.ROOT));
         PoolSettings.Builder builder = PoolSettings.builder()
                 .poolSize(pool.getPoolSize())
                 .reserveNormal(pool.getReserveNormal())
                 .reserveHigh(pool.getReserveHigh())
                 .keepAlive(pool.getKeepAlive())
-                .virtualThreads(pool.isVirtualThreads())
+                .virtualThreads(virtualThreads)
                 .checkInterval(pool.getCheckInterval())
                 .checkTimeout(pool.getCheckTimeout());
         if (pool.getMaxSize() != null) {
@@ -47,7 +51,8 @@ final class SupervisorSettings {
         } catch (InvalidSettingException e) {
             throw refused(e, pool);
         } catch (IllegalStateException e) {
-            if (!pool.isVirtualThreads()) {
+            // Spring's switch is only on from Java 21, so this is an explicit virtual-threads=true.
+            if (!virtualThreads) {
                 throw e;
             }
             throw new SupervisorConfigurationException(POOL + "virtual-threads is true, but this JVM runs Java "

@@ -2,13 +2,25 @@ package dev.tasksupervisor.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.configurationmetadata.ConfigurationMetadataProperty;
 import org.springframework.boot.configurationmetadata.ConfigurationMetadataRepositoryJsonBuilder;
+import org.springframework.boot.configurationmetadata.Hints;
+import org.springframework.boot.configurationmetadata.ValueProvider;
 
 /** The configuration metadata IDEs read: every {@code supervisor.*} property is there and explained. */
 class ConfigurationMetadataTests {
@@ -39,24 +51,7 @@ class ConfigurationMetadataTests {
                 "supervisor.pool.reserve-normal", "supervisor.pool.reserve-high", "supervisor.pool.keep-alive",
                 "supervisor.pool.virtual-threads", "supervisor.pool.check-interval", "supervisor.pool.check-timeout",
                 "supervisor.shutdown.wait", "supervisor.shutdown.stop-schedulers", "supervisor.shutdown.cancel-tasks",
-                "supervisor.shutdown.timeout", "supervisor.aloops", "supervisor.aloops.*.default",
-                "supervisor.aloops.*.daemon", "supervisor.aloops.*.start", "supervisor.workers",
-                "supervisor.workers.*.enabled", "supervisor.workers.*.auto-start", "supervisor.workers.*.interval",
-                "supervisor.workers.*.delay", "supervisor.workers.*.initial-delay", "supervisor.workers.*.aloop",
-                "supervisor.workers.*.queue-capacity", "supervisor.workers.*.batch-size", "supervisor.workers.*.poll-delay",
-                "supervisor.workers.*.lock.name", "supervisor.workers.*.lock.at-most-for",
-                "supervisor.workers.*.lock.at-least-for", "supervisor.workers.*.backoff.initial",
-                "supervisor.workers.*.backoff.multiplier", "supervisor.workers.*.backoff.max",
-                "supervisor.workers.*.retry.max-retries", "supervisor.workers.*.retry.delay",
-                "supervisor.workers.*.retry.multiplier", "supervisor.workers.*.retry.max-delay",
-                "supervisor.workers.*.retry.jitter", "supervisor.workers.*.retry.includes",
-                "supervisor.workers.*.retry.excludes", "supervisor.workers.*.dead-letter-handler",
-                "supervisor.workers.*.dead-letter-capacity", "supervisor.workers.*.queue-size-warning",
-                "supervisor.workers.*.run-timeout");
-        assertThat(properties.get("supervisor.workers.*.run-timeout").getType()).isEqualTo("java.time.Duration");
-        assertThat(properties.get("supervisor.workers.*.queue-size-warning").getDefaultValue()).isEqualTo(10000);
-        assertThat(properties.get("supervisor.workers.*.retry.delay").getDefaultValue()).isEqualTo("1s");
-        assertThat(properties.get("supervisor.workers.*.dead-letter-capacity").getDefaultValue()).isEqualTo(10000);
+                "supervisor.shutdown.timeout", "supervisor.aloops", "supervisor.workers");
         assertThat(properties.get("supervisor.poll-delay").getType()).isEqualTo("java.time.Duration");
         assertThat(properties.get("supervisor.poll-delay").getDefaultValue()).isEqualTo("10ms");
         assertThat(properties.get("supervisor.id").getDefaultValue()).isEqualTo("default");
@@ -64,10 +59,79 @@ class ConfigurationMetadataTests {
         assertThat(properties.get("supervisor.keep-jvm-alive").getDefaultValue()).isEqualTo(true);
         assertThat(properties).doesNotContainKey("supervisor.keep-alive"); // only the pool's, a Duration
         assertThat(properties.get("supervisor.shutdown.wait").getDefaultValue()).isEqualTo(true);
-        assertThat(properties.get("supervisor.aloops.*.start").getDefaultValue()).isEqualTo(true);
-        assertThat(properties.get("supervisor.workers.*.interval").getType()).isEqualTo("java.time.Duration");
-        assertThat(properties.get("supervisor.workers.*.lock.at-most-for").getType()).isEqualTo("java.time.Duration");
-        assertThat(properties.get("supervisor.workers.*.lock.at-most-for").getDefaultValue()).isEqualTo("10m");
+    }
+
+    // ------------------------------------------------------------------ the workers and aloops maps
+
+    @Test
+    void theMapsAreTypedByTheirEntriesClassAsBootsProcessorWritesThem() {
+        // No "supervisor.workers.*.interval": Boot's format has no wildcard; an IDE that sees the map's value
+        // type offers supervisor.workers.<name>.interval and the rest from the class itself.
+        assertThat(properties.keySet()).noneMatch(id -> id.contains("*"));
+        assertThat(properties.get("supervisor.workers").getType()).isEqualTo(
+                "java.util.Map<java.lang.String,dev.tasksupervisor.autoconfigure.SupervisorProperties$WorkerSettings>");
+        assertThat(properties.get("supervisor.aloops").getType()).isEqualTo(
+                "java.util.Map<java.lang.String,dev.tasksupervisor.autoconfigure.SupervisorProperties$Aloop>");
+        assertThat(properties.get("supervisor.workers").getDescription()).contains("worker's name");
+        assertThat(properties.get("supervisor.aloops").getDescription()).contains("aloop's name");
+    }
+
+    @Test
+    void theMapsKeysAreHintedInBootsMapHintFormat() {
+        for (String map : List.of("supervisor.workers", "supervisor.aloops")) {
+            Hints hints = properties.get(map).getHints();
+            assertThat(hints.getKeyProviders()).as("%s.keys", map).extracting(ValueProvider::getName)
+                    .containsExactly("any");
+            assertThat(hints.getValueHints()).as("%s.values: entries are objects, not values", map).isEmpty();
+        }
+    }
+
+    @Test
+    void everyPropertyOfAWorkerOrAloopEntryIsDescribedInTheJavadocIdesShow() throws IOException {
+        String source = Files.readString(Path.of("src/main/java/dev/tasksupervisor/autoconfigure/SupervisorProperties.java"));
+        for (Class<?> entry : List.of(SupervisorProperties.WorkerSettings.class, SupervisorProperties.Aloop.class,
+                SupervisorProperties.LockSettings.class, SupervisorProperties.BackoffSettings.class,
+                SupervisorProperties.RetrySettings.class)) {
+            Map<String, String> javadoc = fieldJavadoc(source, entry.getSimpleName());
+            assertThat(javadoc.keySet()).as("fields of %s", entry.getSimpleName()).containsExactlyInAnyOrderElementsOf(
+                    Arrays.stream(entry.getDeclaredFields()).filter(f -> !Modifier.isStatic(f.getModifiers()))
+                            .map(Field::getName).toList());
+            assertThat(javadoc).as("Javadoc of the fields of %s", entry.getSimpleName())
+                    .allSatisfy((field, doc) -> assertThat(doc).as(field).isNotBlank());
+        }
+        // What the hand-written entries said of defaults moved with them.
+        assertThat(fieldJavadoc(source, "WorkerSettings").get("queueSizeWarning")).contains("10000");
+        assertThat(fieldJavadoc(source, "WorkerSettings").get("deadLetterCapacity")).contains("10000");
+        assertThat(fieldJavadoc(source, "LockSettings").get("atMostFor")).contains("10m");
+        assertThat(fieldJavadoc(source, "RetrySettings").get("maxRetries")).contains("3");
+        assertThat(fieldJavadoc(source, "BackoffSettings").get("initial")).contains("100ms");
+        assertThat(fieldJavadoc(source, "Aloop").get("start")).contains("startAloop");
+    }
+
+    /** The Javadoc of each field of the nested class {@code name}, by field name; blank for a field without. */
+    private static Map<String, String> fieldJavadoc(String source, String name) {
+        int start = source.indexOf("public static class " + name + " {");
+        assertThat(start).as("class %s in SupervisorProperties.java", name).isNotNegative();
+        int end = source.indexOf("public static class ", start + 1);
+        String body = source.substring(start, end < 0 ? source.length() : end);
+        Map<String, String> docs = new LinkedHashMap<>();
+        Matcher field = FIELD.matcher(body);
+        while (field.find()) {
+            docs.put(field.group(2), field.group(1) == null ? "" : field.group(1).replaceAll("[/*\\s]+", " ").trim());
+        }
+        return docs;
+    }
+
+    /** A field declaration, with the Javadoc just above it if there is one. */
+    private static final Pattern FIELD = Pattern.compile(
+            "(?:/\\*\\*((?:(?!\\*/).)*?)\\*/\\s*)?private (?:final )?[\\w<>,.? ]+? (\\w+)(?: = [^;]+)?;", Pattern.DOTALL);
+
+    @Test
+    void virtualThreadsSayTheyFollowSpringsSwitchWhenUnset() {
+        ConfigurationMetadataProperty virtualThreads = properties.get("supervisor.pool.virtual-threads");
+        assertThat(virtualThreads.getType()).isEqualTo("java.lang.Boolean");
+        assertThat(virtualThreads.getDefaultValue()).as("unset: Spring's switch decides").isNull();
+        assertThat(virtualThreads.getDescription()).contains("spring.threads.virtual.enabled");
     }
 
     @Test

@@ -110,6 +110,43 @@ class SupervisorAutoConfigurationTests {
     }
 
     @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void springsVirtualThreadsSwitchTurnsThePoolsVirtualThreadsOn() {
+        contextRunner.withPropertyValues("spring.threads.virtual.enabled=true").run(context -> {
+            TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+            assertThat(supervisor.getPoolSettings().virtualThreads()).isTrue();
+            assertThat(supervisor.spawn(() -> Thread.class.getMethod("isVirtual").invoke(Thread.currentThread())).get())
+                    .isEqualTo(true);
+        });
+    }
+
+    @Test
+    @EnabledForJreRange(max = JRE.JAVA_20)
+    void springsVirtualThreadsSwitchIsIgnoredBeforeJava21AsSpringBootIgnoresIt() {
+        contextRunner.withPropertyValues("spring.threads.virtual.enabled=true").run(context -> {
+            assertThat(context).hasNotFailed();
+            TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+            assertThat(supervisor.getPoolSettings().virtualThreads()).isFalse();
+            assertThat(supervisor.spawn(() -> Thread.currentThread().getName()).get()).startsWith("supervisor_");
+        });
+    }
+
+    @Test
+    void anExplicitVirtualThreadsFalseWinsOverSpringsSwitch() {
+        contextRunner.withPropertyValues("spring.threads.virtual.enabled=true", "supervisor.pool.virtual-threads=false")
+                .run(context -> assertThat(context.getBean(TaskSupervisor.class).getPoolSettings().virtualThreads())
+                        .isFalse());
+    }
+
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void anExplicitVirtualThreadsTrueWinsOverSpringsSwitchOff() {
+        contextRunner.withPropertyValues("spring.threads.virtual.enabled=false", "supervisor.pool.virtual-threads=true")
+                .run(context -> assertThat(context.getBean(TaskSupervisor.class).getPoolSettings().virtualThreads())
+                        .isTrue());
+    }
+
+    @Test
     void supervisorIsNoExecutorSoBootsTaskExecutorAndAsyncKeepWorking() {
         contextRunner.withConfiguration(AutoConfigurations.of(TaskExecutionAutoConfiguration.class))
                 .withUserConfiguration(AsyncConfiguration.class).run(context -> {

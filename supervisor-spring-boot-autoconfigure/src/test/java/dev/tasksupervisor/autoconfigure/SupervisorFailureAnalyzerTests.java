@@ -84,6 +84,10 @@ class SupervisorFailureAnalyzerTests {
         assertThat(analysis.getDescription()).isEqualTo("supervisor.pool.virtual-threads is true, but this JVM runs Java "
                 + Runtime.version().feature() + " and virtual threads need Java 21 or newer.");
         assertThat(analysis.getAction()).contains("set supervisor.pool.virtual-threads to false");
+        // Spring's own switch does not excuse it: the pool's property asks for them explicitly.
+        assertThat(analyze(contextRunner.withPropertyValues("supervisor.pool.virtual-threads=true",
+                "spring.threads.virtual.enabled=true")).getDescription())
+                .startsWith("supervisor.pool.virtual-threads is true, but this JVM runs Java ");
     }
 
     @Test
