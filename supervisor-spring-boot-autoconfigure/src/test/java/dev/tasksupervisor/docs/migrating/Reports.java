@@ -1,0 +1,20 @@
+package dev.tasksupervisor.docs.migrating;
+
+import org.springframework.stereotype.Component;
+
+import dev.tasksupervisor.annotation.Worker;
+
+/** docs/migrating.md, From @Scheduled, after. */
+@Component
+class Reports {
+
+    @Worker(interval = "60s", initialDelay = "5s")
+    void report() {
+        // build and send the report
+    }
+
+    @Worker(delay = "${cleanup.pause:30s}")
+    void cleanUp() {
+        // delete what has expired
+    }
+}
