@@ -129,7 +129,10 @@ public class SupervisorEndpoint {
     }
 
     /**
-     * Resizes the pool while it runs. A size not given keeps its current value.
+     * Resizes the pool while it runs. A size not given keeps its current value. Answers at once, with the
+     * sizes asked for: the threads a larger {@code minSize} asks for start in the background
+     * ({@code currentSize} shows how far), and if the system refuses them the sizes go back to those before
+     * and {@code growthFailure} says why (health is DOWN until the next resize).
      *
      * @param minSize threads kept when idle, a whole number
      * @param maxSize the most threads running at once, a whole number
@@ -138,7 +141,7 @@ public class SupervisorEndpoint {
      *     one, one above {@value #MAX_POOL_SIZE}, or {@code minSize} above {@code maxSize}
      * @throws StateConflictException when the supervisor is not started (it has no pool yet: a
      *     {@code TaskSupervisor} bean of your own that you start later), is stopped, or its pool cannot be
-     *     resized
+     *     resized (a replaced executor, or not even the thread that starts the others could start)
      */
     @WriteOperation
     public PoolDescriptor resizePool(SecurityContext securityContext, @Nullable String minSize, @Nullable String maxSize) {
@@ -324,10 +327,13 @@ public class SupervisorEndpoint {
      * @param lastCheckLatency how long the last health probe waited for a thread; absent before the first
      * @param priorities the priority limits; absent while priorities are off
      * @param virtualThreads whether tasks run on virtual threads
+     * @param growthFailure why the threads of the last resize could not all start (the sizes went back to those
+     *     before), until the next resize; absent when nothing failed
      */
     public record PoolDescriptor(int minSize, int maxSize, int currentSize, int active, int largest, int queued,
             int waiting, long completed, long rejected, boolean saturated, @Nullable String lastCheckLatency,
-            @Nullable Priorities priorities, boolean virtualThreads) implements OperationResponseBody {
+            @Nullable Priorities priorities, boolean virtualThreads, @Nullable String growthFailure)
+            implements OperationResponseBody {
 
         static PoolDescriptor of(PoolInfo pool) {
             return new PoolDescriptor(pool.minSize(), pool.maxSize(), pool.currentSize(), pool.active(),
@@ -335,7 +341,7 @@ public class SupervisorEndpoint {
                     text(pool.lastCheckLatency()),
                     pool.poolSize() > 0 ? new Priorities(pool.poolSize(), pool.reserveNormal(), pool.reserveHigh())
                             : null,
-                    pool.virtualThreads());
+                    pool.virtualThreads(), pool.growthFailure());
         }
     }
 

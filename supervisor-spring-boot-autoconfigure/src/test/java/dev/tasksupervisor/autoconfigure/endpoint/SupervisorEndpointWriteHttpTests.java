@@ -66,6 +66,21 @@ class SupervisorEndpointWriteHttpTests {
     }
 
     @Test
+    void aResizeToTheEndpointsLimitAnswersBeforeItsThreadsHaveStarted() {
+        // 1,000 threads take about a second to start: the answer does not wait for them, it says what was asked
+        // and how many threads there are so far; they start in the background.
+        post("/actuator/supervisor", "{\"minSize\":1000,\"maxSize\":1000}")
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.minSize").isEqualTo(1000)
+                .jsonPath("$.maxSize").isEqualTo(1000)
+                .jsonPath("$.currentSize").value(current -> assertThat((Integer) current).isLessThan(1000))
+                .jsonPath("$.growthFailure").doesNotExist();
+        await().atMost(Duration.ofSeconds(60)).until(() -> supervisor.poolInfo().currentSize() >= 1000);
+        assertThat(supervisor.poolInfo().growthFailure()).isNull();
+    }
+
+    @Test
     void stoppingAndStartingAWorkerChangesItAndEachWriteIsLoggedWithItsCaller() {
         try (LogCapture logs = LogCapture.of(SupervisorEndpoint.class)) {
             stopAndStartTick();
