@@ -24,6 +24,8 @@ import java.time.Instant;
  * @param deadLetters queue items given up on ({@link DeadLetter}), kept or not
  * @param deadLettersKept dead letters the worker keeps now, until the application takes them
  * @param failuresInARow failed runs since the last success: while above 0, a worker with a failure backoff waits it
+ * @param paused whether a queue worker holds its items instead of running them ({@link QueueWorker#pause()});
+ *     false for other kinds
  */
 public record WorkerInfo(
         String name,
@@ -42,5 +44,6 @@ public record WorkerInfo(
         int retrying,
         long deadLetters,
         int deadLettersKept,
-        int failuresInARow) {
+        int failuresInARow,
+        boolean paused) {
 }

@@ -39,7 +39,7 @@ import dev.tasksupervisor.worker.WorkerState;
 /**
  * The {@code supervisor} actuator endpoint: the task supervisor, its pool, aloops and workers; and, when
  * {@code management.endpoint.supervisor.access=unrestricted}, resizing the pool and starting, stopping,
- * restarting or triggering a worker. Reading it resets no statistic. A queue worker's dead letters are
+ * restarting, triggering, pausing or resuming a worker. Reading it resets no statistic. A queue worker's dead letters are
  * read at {@code supervisor/{name}/dead-letters}; their items and error messages, which may hold personal or
  * secret data, only as {@code management.endpoint.supervisor.show-values} allows (Spring Boot's rule for the
  * values of {@code env} and {@code configprops}: {@code never} by default, {@code when-authorized} with
@@ -59,7 +59,7 @@ public class SupervisorEndpoint {
     static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(SupervisorEndpoint.class);
-    private static final List<String> ACTIONS = List.of("start", "stop", "restart", "trigger");
+    private static final List<String> ACTIONS = List.of("start", "stop", "restart", "trigger", "pause", "resume");
     /**
      * The most threads a resize through the endpoint asks for: starting thousands of threads would hold the
      * request (and can exhaust the system's threads). More is a configuration matter: {@code supervisor.pool.*}.
@@ -118,8 +118,7 @@ public class SupervisorEndpoint {
                     + "/dead-letters");
         }
         if (!(worker instanceof QueueWorker<?> queue)) {
-            throw invalid("worker '" + name + "' is " + (worker.getKind() == WorkerKind.ASYNC || worker.getKind()
-                    == WorkerKind.EVENT || worker.getKind() == WorkerKind.INTERVAL ? "an " : "a ") + worker.getKind()
+            throw invalid("worker '" + name + "' is " + article(worker) + worker.getKind()
                     + " worker, which has no dead letters: only queue workers do");
         }
         boolean shown = showValues.isShown(securityContext, roles);
@@ -193,17 +192,20 @@ public class SupervisorEndpoint {
     }
 
     /**
-     * Starts, stops, restarts or triggers a worker. Starting an active worker and stopping a stopped one
-     * change nothing. A stop waits up to {@link #STOP_WAIT} for the worker to finish its run (and drain its
-     * queue), then answers; the worker goes on stopping if it needs longer.
+     * Starts, stops, restarts, triggers, pauses or resumes a worker. Starting an active worker, stopping a
+     * stopped one, pausing a paused one and resuming one that is not paused change nothing. A stop waits up
+     * to {@link #STOP_WAIT} for the worker to finish its run (and drain its queue, paused or not), then
+     * answers; the worker goes on stopping if it needs longer. A paused queue worker keeps accepting items
+     * and holds them, until resumed ({@link QueueWorker#pause()}).
      *
      * @param name the worker
-     * @param action {@code start}, {@code stop}, {@code restart} or {@code trigger}
+     * @param action {@code start}, {@code stop}, {@code restart}, {@code trigger}, {@code pause} or {@code resume}
      * @return the worker after the action, or {@code null} (a 404 on the web) when there is none of that name
-     * @throws InvalidEndpointRequestException for a missing or unknown action, or a trigger of a worker
-     *     whose kind has none
-     * @throws StateConflictException when the worker's or the supervisor's state does not allow it now, or
-     *     another worker holds the name the worker would start under
+     * @throws InvalidEndpointRequestException for a missing or unknown action, a trigger of a worker whose
+     *     kind has none, or a pause or resume of a worker that is no queue worker
+     * @throws StateConflictException when the worker's or the supervisor's state does not allow it now (a
+     *     pause or resume of a queue worker that is not active, say), or another worker holds the name the
+     *     worker would start under
      */
     @WriteOperation
     public @Nullable WorkerDescriptor workerAction(SecurityContext securityContext, @Selector String name,
@@ -215,13 +217,17 @@ public class SupervisorEndpoint {
         String wanted = action == null ? "" : action; // exactly: "stop" with a NUL after it, or " Stop", is no action
         if (!ACTIONS.contains(wanted)) {
             throw invalid((action == null ? "no action" : "unknown action '" + ErrorResponses.echo(action) + "'")
-                    + " for worker '" + name + "': give action start, stop, restart or trigger");
+                    + " for worker '" + name + "': give action start, stop, restart, trigger, pause or resume");
         }
         log.info("Supervisor endpoint: {} asks to {} worker '{}'", caller(securityContext), wanted, name);
         if (wanted.equals("trigger") && !(worker instanceof TriggerableWorker)) {
-            throw invalid("worker '" + name + "' is " + (worker.getKind() == WorkerKind.ASYNC ? "an " : "a ")
-                    + worker.getKind() + " worker, which has no trigger: only "
-                    + "event and interval workers do");
+            throw invalid("worker '" + name + "' is " + article(worker) + worker.getKind() + " worker, which has no "
+                    + "trigger: only event and interval workers do");
+        }
+        // Like a trigger of a kind without one, a request that can never succeed for this worker: a 400.
+        if ((wanted.equals("pause") || wanted.equals("resume")) && !(worker instanceof QueueWorker<?>)) {
+            throw invalid("worker '" + name + "' is " + article(worker) + worker.getKind() + " worker, which cannot "
+                    + wanted + ": only queue workers hold items while paused; stop it instead");
         }
         try {
             switch (wanted) {
@@ -235,6 +241,8 @@ public class SupervisorEndpoint {
                     }
                     worker.start();
                 }
+                case "pause" -> ((QueueWorker<?>) worker).pause();
+                case "resume" -> ((QueueWorker<?>) worker).resume();
                 default -> ((TriggerableWorker) worker).trigger();
             }
         } catch (IllegalStateException | IllegalArgumentException e) {
@@ -243,6 +251,14 @@ public class SupervisorEndpoint {
             throw new StateConflictException(e.getMessage());
         }
         return WorkerDescriptor.of(worker.info());
+    }
+
+    /** "an " before a kind that begins with a vowel (ASYNC, EVENT, INTERVAL), else "a ". */
+    private static String article(BackgroundWorker worker) {
+        return switch (worker.getKind()) {
+            case ASYNC, EVENT, INTERVAL -> "an ";
+            default -> "a ";
+        };
     }
 
     private static void start(BackgroundWorker worker) {
@@ -395,18 +411,20 @@ public class SupervisorEndpoint {
      * @param retrying failed queue items waiting for their retry now
      * @param deadLetters queue items given up on, kept or not
      * @param deadLettersKept dead letters kept until the application takes them
+     * @param paused whether a queue worker is paused: it accepts items and holds them until resumed
      */
     public record WorkerDescriptor(String name, WorkerKind kind, WorkerState state, @Nullable String aloop,
             String schedule, long runs, long failures, @Nullable String lastRunStarted,
             @Nullable String lastRunDuration, int queueSize, long skipped, @Nullable String guard, int failuresInARow,
-            long retries, int retrying, long deadLetters, int deadLettersKept) implements OperationResponseBody {
+            long retries, int retrying, long deadLetters, int deadLettersKept, boolean paused)
+            implements OperationResponseBody {
 
         static WorkerDescriptor of(WorkerInfo worker) {
             return new WorkerDescriptor(worker.name(), worker.kind(), worker.state(), worker.aloop(),
                     worker.schedule(), worker.runs(), worker.failures(), text(worker.lastRunStarted()),
                     text(worker.lastRunDuration()), worker.queueSize(), worker.skipped(), worker.guard(),
                     worker.failuresInARow(), worker.retries(), worker.retrying(), worker.deadLetters(),
-                    worker.deadLettersKept());
+                    worker.deadLettersKept(), worker.paused());
         }
     }
 

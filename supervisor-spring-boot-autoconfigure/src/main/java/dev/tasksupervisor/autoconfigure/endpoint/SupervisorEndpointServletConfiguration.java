@@ -80,7 +80,7 @@ class SupervisorEndpointServletConfiguration {
 
     /** What the 403 says: the property to set, and the cap above it if there is one. */
     static String refusal(Environment environment) {
-        String writes = "resizing the pool and starting, stopping, restarting or triggering workers";
+        String writes = "resizing the pool and starting, stopping, restarting, triggering, pausing or resuming workers";
         String cap = environment.getProperty(MAX_PERMITTED);
         if (cap != null && !cap.trim().toLowerCase(Locale.ROOT).replace("_", "-").equals("unrestricted")) {
             return "The supervisor endpoint is read-only: " + MAX_PERMITTED + " (" + cap.trim() + ") allows no writes "

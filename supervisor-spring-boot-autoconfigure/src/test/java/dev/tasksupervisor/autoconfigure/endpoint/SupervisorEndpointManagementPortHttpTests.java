@@ -64,8 +64,8 @@ class SupervisorEndpointManagementPortHttpTests {
                     .jsonPath("$.status").isEqualTo(403)
                     .jsonPath("$.message").isEqualTo("The supervisor endpoint is read-only: "
                             + "management.endpoints.access.max-permitted (read-only) allows no writes to any endpoint. "
-                            + "To allow resizing the pool and starting, stopping, restarting or triggering workers, "
-                            + "raise it to unrestricted and set management.endpoint.supervisor.access=unrestricted "
+                            + "To allow resizing the pool and starting, stopping, restarting, triggering, pausing or "
+                            + "resuming workers, raise it to unrestricted and set management.endpoint.supervisor.access=unrestricted "
                             + "(secure the endpoint first if it can be reached from outside).");
         }
         assertThat(supervisor.getPoolSettings().maxSize()).isEqualTo(maxBefore);

@@ -250,6 +250,20 @@ class SupervisorMetricsTests {
     }
 
     @Test
+    void aPausedQueueWorkerShowsInItsGauge() {
+        metrics.bindTo(registry);
+        QueueWorker<String> worker = new QueueWorker<>(supervisor, "held", WorkerTarget.of(item -> { }));
+        worker.start();
+        assertThat(registry.get("supervisor.worker.paused").tag("worker", "held").gauge().value()).isZero();
+        worker.pause();
+        assertThat(registry.get("supervisor.worker.paused").tag("worker", "held").gauge().value()).isEqualTo(1);
+        worker.resume();
+        assertThat(registry.get("supervisor.worker.paused").tag("worker", "held").gauge().value()).isZero();
+        supervisor.unregisterScheduler(worker);
+        assertThat(registry.find("supervisor.worker.paused").meters()).isEmpty();
+    }
+
+    @Test
     void aloopPendingWorkIsAGauge() {
         Aloop loop = supervisor.createAloop("io", true, true, true);
         metrics.bindTo(registry);
