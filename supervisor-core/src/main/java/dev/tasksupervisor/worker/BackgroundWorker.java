@@ -766,7 +766,7 @@ public abstract class BackgroundWorker implements Scheduler {
                 guard == null ? null : GuardedRun.describe(guard), queue == null ? 0 : queue.getRetryCount(),
                 queue == null ? 0 : queue.getRetryingCount(), queue == null ? 0 : queue.getDeadLetterCount(),
                 queue == null ? 0 : queue.getDeadLettersKeptCount(), statistics.failuresInARow(),
-                queue != null && queue.isPaused());
+                queue != null && queue.isPaused(), queue == null ? 0 : queue.capacityInForce(), statistics.lastError());
     }
 
     @Override

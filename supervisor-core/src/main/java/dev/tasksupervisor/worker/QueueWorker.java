@@ -515,6 +515,14 @@ public class QueueWorker<T> extends BackgroundWorker {
         return currentDrain().put(item, timeoutNanos);
     }
 
+    /**
+     * The capacity in force: the current (or last) start's, which a later {@link #setCapacity} does not change
+     * until the next start; the setting itself before the first start.
+     */
+    int capacityInForce() {
+        return getState() == WorkerState.NEW ? capacity : capacityOfThisStart();
+    }
+
     /** The capacity the current start's queue was made with (a later {@link #setCapacity} waits for a restart). */
     private int capacityOfThisStart() {
         QueueDrain<T> current = drain;

@@ -39,9 +39,10 @@ import dev.tasksupervisor.worker.WorkerState;
 /**
  * The {@code supervisor} actuator endpoint: the task supervisor, its pool, aloops and workers; and, when
  * {@code management.endpoint.supervisor.access=unrestricted}, resizing the pool and starting, stopping,
- * restarting, triggering, pausing or resuming a worker. Reading it resets no statistic. A queue worker's dead letters are
- * read at {@code supervisor/{name}/dead-letters}; their items and error messages, which may hold personal or
- * secret data, only as {@code management.endpoint.supervisor.show-values} allows (Spring Boot's rule for the
+ * restarting, triggering, pausing or resuming a worker. Reading it resets no statistic. A queue worker's dead
+ * letters are read at {@code supervisor/{name}/dead-letters}; their items and error messages, and the message
+ * of a worker's last error, which may hold personal or secret data, only as
+ * {@code management.endpoint.supervisor.show-values} allows (Spring Boot's rule for the
  * values of {@code env} and {@code configprops}: {@code never} by default, {@code when-authorized} with
  * {@code roles}, or {@code always}).
  *
@@ -90,14 +91,20 @@ public class SupervisorEndpoint {
 
     /** The supervisor, its pool, every aloop and every worker. */
     @ReadOperation
-    public SupervisorDescriptor supervisor() {
-        return SupervisorDescriptor.of(supervisor.info());
+    public SupervisorDescriptor supervisor(SecurityContext securityContext) {
+        return SupervisorDescriptor.of(supervisor.info(), shown(securityContext));
     }
 
     /** One worker, or {@code null} (a 404 on the web) when there is none of that name. */
     @ReadOperation
-    public @Nullable WorkerDescriptor worker(@Selector String name) {
-        return supervisor.findWorker(name).map(worker -> WorkerDescriptor.of(worker.info())).orElse(null);
+    public @Nullable WorkerDescriptor worker(SecurityContext securityContext, @Selector String name) {
+        boolean shown = shown(securityContext);
+        return supervisor.findWorker(name).map(worker -> WorkerDescriptor.of(worker.info(), shown)).orElse(null);
+    }
+
+    /** Whether the caller may see values (dead-letter items, error messages): as show-values and roles say. */
+    private boolean shown(SecurityContext securityContext) {
+        return showValues.isShown(securityContext == null ? SecurityContext.NONE : securityContext, roles);
     }
 
     /**
@@ -121,7 +128,7 @@ public class SupervisorEndpoint {
             throw invalid("worker '" + name + "' is " + article(worker) + worker.getKind()
                     + " worker, which has no dead letters: only queue workers do");
         }
-        boolean shown = showValues.isShown(securityContext, roles);
+        boolean shown = shown(securityContext);
         List<? extends DeadLetter<?>> letters = queue.getDeadLetters();
         return new DeadLettersDescriptor(name, queue.getDeadLetterCount(), letters.size(),
                 letters.stream().limit(DEAD_LETTERS_SHOWN).map(letter -> DeadLetterDescriptor.of(letter, shown)).toList());
@@ -250,7 +257,7 @@ public class SupervisorEndpoint {
             // (it was last started under another name), or its own settings invalid; not the request's fault.
             throw new StateConflictException(e.getMessage());
         }
-        return WorkerDescriptor.of(worker.info());
+        return WorkerDescriptor.of(worker.info(), shown(securityContext));
     }
 
     /** "an " before a kind that begins with a vowel (ASYNC, EVENT, INTERVAL), else "a ". */
@@ -319,11 +326,11 @@ public class SupervisorEndpoint {
             @Nullable PoolDescriptor pool, List<AloopDescriptor> aloops, List<WorkerDescriptor> workers)
             implements OperationResponseBody {
 
-        static SupervisorDescriptor of(SupervisorInfo info) {
+        static SupervisorDescriptor of(SupervisorInfo info, boolean shown) {
             return new SupervisorDescriptor(info.id(), info.state(), info.active(), info.pollDelay().toString(),
                     info.pool() == null ? null : PoolDescriptor.of(info.pool()),
                     info.aloops().stream().map(AloopDescriptor::of).toList(),
-                    info.workers().stream().map(WorkerDescriptor::of).toList());
+                    info.workers().stream().map(worker -> WorkerDescriptor.of(worker, shown)).toList());
         }
     }
 
@@ -412,19 +419,39 @@ public class SupervisorEndpoint {
      * @param deadLetters queue items given up on, kept or not
      * @param deadLettersKept dead letters kept until the application takes them
      * @param paused whether a queue worker is paused: it accepts items and holds them until resumed
+     * @param capacity a queue worker's bound on its queue (0: unbounded); absent for other kinds
+     * @param lastError the last failed run's error; absent before the first failure
      */
     public record WorkerDescriptor(String name, WorkerKind kind, WorkerState state, @Nullable String aloop,
             String schedule, long runs, long failures, @Nullable String lastRunStarted,
             @Nullable String lastRunDuration, int queueSize, long skipped, @Nullable String guard, int failuresInARow,
-            long retries, int retrying, long deadLetters, int deadLettersKept, boolean paused)
-            implements OperationResponseBody {
+            long retries, int retrying, long deadLetters, int deadLettersKept, boolean paused,
+            @Nullable Integer capacity, @Nullable LastErrorDescriptor lastError) implements OperationResponseBody {
 
-        static WorkerDescriptor of(WorkerInfo worker) {
+        static WorkerDescriptor of(WorkerInfo worker, boolean shown) {
             return new WorkerDescriptor(worker.name(), worker.kind(), worker.state(), worker.aloop(),
                     worker.schedule(), worker.runs(), worker.failures(), text(worker.lastRunStarted()),
                     text(worker.lastRunDuration()), worker.queueSize(), worker.skipped(), worker.guard(),
                     worker.failuresInARow(), worker.retries(), worker.retrying(), worker.deadLetters(),
-                    worker.deadLettersKept(), worker.paused());
+                    worker.deadLettersKept(), worker.paused(),
+                    worker.kind() == WorkerKind.QUEUE ? worker.capacity() : null,
+                    worker.lastError() == null ? null : LastErrorDescriptor.of(worker.lastError(), shown));
+        }
+    }
+
+    /**
+     * A worker's last error.
+     *
+     * @param type the exception's class name
+     * @param message its message (at most {@value WorkerInfo.LastError#MESSAGE_CHARS} characters), or
+     *     {@value #HIDDEN} unless show-values allows it; absent when the exception had none
+     * @param at when the run failed (ISO-8601)
+     */
+    public record LastErrorDescriptor(String type, @Nullable String message, String at) {
+
+        static LastErrorDescriptor of(WorkerInfo.LastError error, boolean shown) {
+            return new LastErrorDescriptor(error.type(), error.message() == null ? null : shown ? error.message() : HIDDEN,
+                    error.at().toString());
         }
     }
 
