@@ -156,7 +156,8 @@ class TaskPoolTests {
             assertThat(pool.settings().minSize()).isEqualTo(50);
             assertThat(pool.info().minSize()).isEqualTo(50);
             assertThat(pool.info().maxSize()).isEqualTo(60);
-            assertThat(pool.info().currentSize()).isEqualTo(2);
+            // The two it had, and at most the one whose start is held (the executor counts it already).
+            assertThat(pool.info().currentSize()).isBetween(2, 3);
             starts.countDown();
             await().atMost(Duration.ofSeconds(20)).until(() -> pool.info().currentSize() == 50);
             assertThat(pool.submit(Priority.NORMAL, () -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS))
