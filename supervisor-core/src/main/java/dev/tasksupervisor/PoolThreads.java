@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes the pool's threads: named platform daemon threads, or virtual threads on Java 21+ (reached
- * by reflection, since the library is compiled for Java 17). Counts the threads alive for
+ * by reflection, since the library is compiled for Java 17). Counts the threads running for
  * {@link ScalingQueue}. Each thread knows its pool ({@link #ownerOfCurrentThread()}), so that the
  * supervisor can tell a call from one of its own tasks, which must not wait for the pool to finish.
  */
@@ -32,6 +32,11 @@ final class PoolThreads implements ThreadFactory {
     PoolThreads ownedBy(Object pool) {
         this.owner = pool;
         return this;
+    }
+
+    /** Threads made by {@code base}: for tests whose threads refuse to start, as a system out of threads does. */
+    static PoolThreads of(ThreadFactory base) {
+        return new PoolThreads(base);
     }
 
     /** Daemon platform threads named {@code prefix1, prefix2, ...}. */
@@ -65,7 +70,10 @@ final class PoolThreads implements ThreadFactory {
     @Override
     public Thread newThread(Runnable worker) {
         Object pool = owner;
-        Thread thread = base.newThread(() -> {
+        // Counted once it runs, not when made: a thread the system refuses to start never runs, and counted
+        // at making it would count for ever (the executor tells its factory nothing of a failed start).
+        return base.newThread(() -> {
+            live.incrementAndGet();
             OWNER.set(pool);
             try {
                 worker.run();
@@ -73,11 +81,9 @@ final class PoolThreads implements ThreadFactory {
                 live.decrementAndGet();
             }
         });
-        live.incrementAndGet();
-        return thread;
     }
 
-    /** Threads made and not yet ended. */
+    /** Threads running and not yet ended. */
     AtomicInteger live() {
         return live;
     }

@@ -8,10 +8,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.tasksupervisor.aloop.Aloop;
 import dev.tasksupervisor.lifecycle.Deadline;
@@ -28,12 +32,28 @@ import dev.tasksupervisor.pool.Priority;
  * or an {@link ExecutorService} the application supplied. With priorities off the spawn path is one
  * volatile read plus the executor's own work: no lock, no counter.
  *
+ * <h2>Resizing</h2>
+ * A resize never waits for threads to start (thousands take seconds, and the caller may be an HTTP
+ * request): what starts no thread (a larger maximum, a smaller core) is applied at once, and a larger
+ * {@code minSize} is reached by a <em>grower</em>, a short-lived daemon thread that raises the executor's
+ * core size one thread at a time, starting each thread outside {@code configLock}, towards the
+ * {@code minSize} of the latest settings (a resize while it runs changes its goal). {@link #info()} shows the
+ * sizes asked for at once, and {@code currentSize} the threads started so far. If the system refuses a
+ * thread ({@code OutOfMemoryError: unable to create native thread}) the growth ends, the sizes go back to
+ * those the pool last reached in full, and the reason is logged at ERROR and kept in
+ * {@link PoolInfo#growthFailure()} until the sizes change again: settings that the pool cannot reach are
+ * never left standing (neither are tasks accepted for threads that will never start).
+ *
  * <p>Thread safety: every method may be called from any thread. {@code settings} and
- * {@code gate} are written only under {@code configLock} (resizes and setting changes are serialised)
- * and read without it.
+ * {@code gate}, and the executor's sizes, are written only under {@code configLock} (resizes, setting
+ * changes and the grower's steps are serialised) and read without it; the grower fields below are guarded
+ * by {@code configLock}. No thread starts under {@code configLock} but the one a grower's step may start for
+ * a queued task (the executor does that as its core size rises), so a resize waits for one thread start at
+ * most.
  */
 final class TaskPool {
 
+    private static final Logger log = LoggerFactory.getLogger(TaskPool.class);
     private static final Runnable NO_OP = () -> { };
 
     private final String name;
@@ -52,6 +72,22 @@ final class TaskPool {
     private volatile PriorityGate gate;
     private volatile PoolHealthCheck healthCheck;
 
+    /** The name of the thread that starts the threads of a raised minSize. */
+    private final String growerName;
+    /**
+     * The sizes the executor last reached in full (at construction, after a change that started no thread,
+     * and when a grower started every thread asked for): what a refused growth goes back to. Guarded by
+     * {@code configLock}.
+     */
+    private int reachedMin;
+    private int reachedMax;
+    /** Whether a grower runs; guarded by {@code configLock}. */
+    private boolean growing;
+    /** Whether the grower should start threads for the tasks queued when maxSize rose; guarded by {@code configLock}. */
+    private boolean startForQueued;
+    /** Why the last growth was refused, until the sizes change again; written under {@code configLock}. */
+    private volatile String growthFailure;
+
     /**
      * Creates the pool and starts its {@code minSize} threads.
      *
@@ -63,11 +99,22 @@ final class TaskPool {
      */
     TaskPool(String name, String threadNamePrefix, PoolSettings settings, ExecutorService replacement,
             UnaryOperator<Runnable> decorator) {
+        this(name, threadNamePrefix, settings, replacement, decorator, null);
+    }
+
+    /**
+     * As the other constructor, with the pool's threads made by {@code threadMaker} rather than as the
+     * settings say ({@code null}: as they say): for tests whose threads are slow to start, or refuse to as a
+     * system out of threads does.
+     */
+    TaskPool(String name, String threadNamePrefix, PoolSettings settings, ExecutorService replacement,
+            UnaryOperator<Runnable> decorator, ThreadFactory threadMaker) {
         this.name = Objects.requireNonNull(name, "name");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.decorator = decorator;
+        this.growerName = threadNamePrefix + "grower";
         if (replacement == null) {
-            threads = (settings.virtualThreads()
+            threads = (threadMaker != null ? PoolThreads.of(threadMaker) : settings.virtualThreads()
                     ? PoolThreads.virtual(threadNamePrefix)
                     : PoolThreads.platform(threadNamePrefix)).ownedBy(this);
             scalingQueue = new ScalingQueue(threads.live(), name + "'s pool");
@@ -82,6 +129,10 @@ final class TaskPool {
             scalingQueue = null;
             executor = replacement;
             threadPool = replacement instanceof ThreadPoolExecutor tpe ? tpe : null;
+        }
+        if (threadPool != null) {
+            reachedMin = threadPool.getCorePoolSize();
+            reachedMax = threadPool.getMaximumPoolSize();
         }
         PoolThreads overflowThreads = PoolThreads.platform(threadNamePrefix + "critical_").ownedBy(this);
         overflow = new ThreadPoolExecutor(0, Integer.MAX_VALUE, Deadline.nanos(settings.keepAlive()), TimeUnit.NANOSECONDS,
@@ -169,11 +220,13 @@ final class TaskPool {
 
     /**
      * Changes the number of threads while tasks run: queued tasks stay queued and run, none is
-     * blocked. Validates before changing anything.
+     * blocked. Validates before changing anything, and returns at once: the threads a larger
+     * {@code minSize} asks for start in the background (see the class comment), and if the system refuses
+     * them the sizes go back to those before.
      *
      * @throws IllegalArgumentException if a size is negative or {@code minSize > maxSize}
      * @throws IllegalStateException if the pool was replaced by an executor that cannot be resized, or the
-     *     system refused the threads {@code minSize} asks for (the sizes are then left as they were)
+     *     system refused even the one thread that would start the others (the sizes are then left as they were)
      */
     void resize(int minSize, int maxSize) {
         synchronized (configLock) {
@@ -215,33 +268,122 @@ final class TaskPool {
         }
     }
 
+    /**
+     * Sets what starts no thread now and leaves the rest to a grower; the caller holds {@code configLock} and
+     * sets {@code settings} to {@code next} before it lets go, so the grower, which takes the lock first,
+     * works towards {@code next}.
+     */
     private void applySizes(PoolSettings next) {
         ThreadPoolExecutor tpe = threadPool;
         if (tpe == null) {
             throw new IllegalStateException(name + " runs on a replaced executor (" + executor.getClass().getName()
                     + ") that it cannot resize: resize that executor directly");
         }
-        int oldMax = tpe.getMaximumPoolSize();
         int oldCore = tpe.getCorePoolSize();
-        setSizes(tpe, next.minSize(), next.maxSize());
+        int oldMax = tpe.getMaximumPoolSize();
+        // None of these starts a thread: a larger maximum adds none by itself, a smaller core none either.
+        if (next.maxSize() > oldMax) {
+            tpe.setMaximumPoolSize(next.maxSize());
+        }
+        if (next.minSize() < oldCore) {
+            tpe.setCorePoolSize(next.minSize());
+        }
+        if (next.maxSize() < oldMax) {
+            tpe.setMaximumPoolSize(next.maxSize());
+        }
+        growthFailure = null;
+        // A raised maximum adds no thread for tasks already queued: the grower starts some for them.
+        startForQueued |= scalingQueue != null && next.maxSize() > oldMax && !scalingQueue.isEmpty();
+        if (next.minSize() <= tpe.getCorePoolSize() && !startForQueued) {
+            if (!growing) {
+                reachedMin = next.minSize();
+                reachedMax = next.maxSize();
+            }
+            return;
+        }
+        if (growing) {
+            return; // the grower running reads the new settings at its next step
+        }
+        Thread grower = new Thread(this::grow, growerName);
+        grower.setDaemon(true); // like the pool's threads: it must not keep the JVM from exiting
         try {
-            tpe.prestartAllCoreThreads();
+            grower.start();
         } catch (OutOfMemoryError e) {
-            // The system refused a thread ("unable to create native thread"): keep the sizes that worked, so
-            // that the settings say what the pool can do, and tell the caller rather than fail later runs.
-            int started = tpe.getPoolSize();
+            startForQueued = false;
             setSizes(tpe, oldCore, oldMax);
-            throw new IllegalStateException(name + " could start only " + started + " of the " + next.minSize()
+            throw new IllegalStateException(name + " could not start the thread that would start the " + next.minSize()
                     + " threads asked for (" + e.getMessage() + "): the sizes stay " + oldCore + " and " + oldMax
                     + "; ask for fewer threads, or raise the system's limit on threads", e);
         }
-        if (scalingQueue != null && next.maxSize() > oldMax) {
-            // A raised maximum adds no thread by itself: start threads for tasks already queued.
-            int extra = Math.min(scalingQueue.size(), next.maxSize() - threads.live().get());
-            for (int i = 0; i < extra; i++) {
-                tpe.execute(NO_OP);
+        growing = true;
+    }
+
+    /**
+     * The grower's loop: one step of the core size at a time under {@code configLock}, each thread started
+     * outside it, until the core is the latest settings' {@code minSize}; then threads for the tasks queued
+     * when the maximum rose. Ends when there is nothing left to start, the pool stops, or a thread is refused.
+     */
+    private void grow() {
+        ThreadPoolExecutor tpe = threadPool;
+        try {
+            for (;;) {
+                int forQueued = 0;
+                synchronized (configLock) {
+                    int core = tpe.getCorePoolSize();
+                    if (tpe.isShutdown()) {
+                        growing = false;
+                        startForQueued = false;
+                        return;
+                    }
+                    if (core < settings.minSize()) {
+                        tpe.setCorePoolSize(core + 1); // starts a thread here only for a queued task: one at most
+                    } else if (startForQueued) {
+                        startForQueued = false;
+                        forQueued = Math.max(0, Math.min(scalingQueue.size(),
+                                tpe.getMaximumPoolSize() - threads.live().get()));
+                    } else {
+                        growing = false;
+                        reachedMin = settings.minSize();
+                        reachedMax = settings.maxSize();
+                        return;
+                    }
+                }
+                if (forQueued == 0) {
+                    tpe.prestartCoreThread(); // none if threads above the old core already make up the new one
+                }
+                for (int i = 0; i < forQueued; i++) {
+                    tpe.execute(NO_OP);
+                }
+            }
+        } catch (OutOfMemoryError e) {
+            refused(tpe, e);
+        } catch (RejectedExecutionException e) {
+            synchronized (configLock) { // the pool stopped while the grower started threads for queued tasks
+                growing = false;
+                startForQueued = false;
             }
         }
+    }
+
+    /**
+     * The system refused a thread: back to the sizes last reached, so that the settings say what the pool
+     * can do, and the reason kept and logged rather than left for later tasks to find.
+     */
+    private void refused(ThreadPoolExecutor tpe, OutOfMemoryError error) {
+        String failure;
+        synchronized (configLock) {
+            growing = false;
+            startForQueued = false;
+            PoolSettings asked = settings;
+            int started = tpe.getPoolSize();
+            setSizes(tpe, reachedMin, reachedMax);
+            settings = asked.toBuilder().minSize(reachedMin).maxSize(reachedMax).build();
+            failure = name + " could start only " + started + " threads of the " + asked.minSize() + ".."
+                    + asked.maxSize() + " it was resized to (" + error.getMessage() + "): its sizes went back to "
+                    + reachedMin + " and " + reachedMax + "; ask for fewer threads, or raise the system's limit on threads";
+            growthFailure = failure;
+        }
+        log.error(failure);
     }
 
     /** The JDK refuses a core size above the maximum at every step: grow the maximum first, shrink the core first. */
@@ -353,12 +495,16 @@ final class TaskPool {
         Duration latency = check == null ? null : check.lastLatency();
         if (tpe == null) {
             return new PoolInfo(-1, -1, -1, -1, -1, -1, waiting, -1, rejected.sum(), saturated, latency,
-                    s.poolSize(), s.reserveNormal(), s.reserveHigh(), s.virtualThreads());
+                    s.poolSize(), s.reserveNormal(), s.reserveHigh(), s.virtualThreads(), null);
         }
         int overflowActive = overflow.getActiveCount();
-        return new PoolInfo(tpe.getCorePoolSize(), tpe.getMaximumPoolSize(), tpe.getPoolSize() + overflow.getPoolSize(),
+        // Our own pool's sizes are the settings' (its core reaches minSize as the grower starts threads); a
+        // replacement executor's are its own, which the settings do not describe before a resize.
+        boolean own = scalingQueue != null;
+        return new PoolInfo(own ? s.minSize() : tpe.getCorePoolSize(), own ? s.maxSize() : tpe.getMaximumPoolSize(),
+                tpe.getPoolSize() + overflow.getPoolSize(),
                 tpe.getActiveCount() + overflowActive, tpe.getLargestPoolSize(), tpe.getQueue().size(), waiting,
                 tpe.getCompletedTaskCount() + overflow.getCompletedTaskCount(), rejected.sum(), saturated, latency,
-                s.poolSize(), s.reserveNormal(), s.reserveHigh(), s.virtualThreads());
+                s.poolSize(), s.reserveNormal(), s.reserveHigh(), s.virtualThreads(), growthFailure);
     }
 }

@@ -180,11 +180,15 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
 
     /**
      * Resizes the pool: {@code minSize} threads kept, at most {@code maxSize} running. Validated before
-     * anything changes.
+     * anything changes. Returns at once: the threads a larger {@code minSize} asks for start in the
+     * background, one after the other ({@link PoolInfo#currentSize()} shows how far). If the system refuses one
+     * ({@code OutOfMemoryError: unable to create native thread}), the sizes go back to those the pool had
+     * reached, the reason is logged at ERROR and shown in {@link PoolInfo#growthFailure()} until the next
+     * resize, and the pool runs on with the threads it has.
      *
      * @throws InvalidSettingException if a size is negative or {@code minSize > maxSize}
-     * @throws IllegalStateException after stop, or when the system refuses the threads {@code minSize} asks
-     *     for (the sizes are then left as they were)
+     * @throws IllegalStateException after stop, or when the system refuses even the one thread that starts
+     *     the others (the sizes are then left as they were)
      */
     public void resizePool(int minSize, int maxSize) {
         TaskPool current = pool;

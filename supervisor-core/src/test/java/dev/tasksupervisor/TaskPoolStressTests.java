@@ -1,6 +1,7 @@
 package dev.tasksupervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -269,6 +270,9 @@ class TaskPoolStressTests {
             assertThat(pool.maxSize()).as("pool's maxSize").isEqualTo(last[1]);
             assertThat(pool.waiting()).isZero();
             assertThat(pool.largest()).as("the most threads the pool had").isGreaterThan(1);
+            // The threads of the last minSize, started in the background whatever the resizes before it asked.
+            await().atMost(Duration.ofSeconds(30)).until(() -> supervisor.poolInfo().currentSize() >= last[0]);
+            assertThat(supervisor.poolInfo().growthFailure()).isNull();
             // The pool still works at its final size.
             assertThat(supervisor.spawn(() -> "alive").get(10, TimeUnit.SECONDS)).isEqualTo("alive");
             assertThat(threads.escaped()).as("exceptions anywhere").isEmpty();

@@ -21,7 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 
+import ch.qos.logback.classic.Level;
+
 import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.pool.Priority;
+import dev.tasksupervisor.testsupport.LogCapture;
+import dev.tasksupervisor.testsupport.StartingThreads;
 import dev.tasksupervisor.testsupport.SupervisorThreads;
 
 class TaskPoolTests {
@@ -141,6 +146,56 @@ class TaskPoolTests {
     }
 
     @Test
+    void aResizeReturnsAtOnceAndItsThreadsStartInTheBackground() throws Exception {
+        CountDownLatch starts = new CountDownLatch(1);
+        TaskPool pool = new TaskPool("pool 'slow'", id + "_slow_", PoolSettings.builder().minSize(2).maxSize(12).build(),
+                null, null, StartingThreads.heldAfter(id + "_slow_", 2, starts));
+        try {
+            // Thousands of threads take seconds to start: the caller (an HTTP request) must not wait for them.
+            CompletableFuture.runAsync(() -> pool.resize(50, 60)).get(10, TimeUnit.SECONDS);
+            assertThat(pool.settings().minSize()).isEqualTo(50);
+            assertThat(pool.info().minSize()).isEqualTo(50);
+            assertThat(pool.info().maxSize()).isEqualTo(60);
+            // The two it had, and at most the one whose start is held (the executor counts it already).
+            assertThat(pool.info().currentSize()).isBetween(2, 3);
+            starts.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> pool.info().currentSize() == 50);
+            assertThat(pool.submit(Priority.NORMAL, () -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS))
+                    .startsWith(id + "_slow_");
+        } finally {
+            starts.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aResizeTheSystemRefusesThreadsForGoesBackToTheSizesBeforeItAndSaysWhy() throws Exception {
+        StartingThreads refusing = StartingThreads.refusingAfter(id + "_limited_", 10);
+        TaskPool pool = new TaskPool("pool 'limited'", id + "_limited_", PoolSettings.builder().minSize(2).maxSize(12)
+                .build(), null, null, refusing);
+        try (LogCapture logs = LogCapture.of(TaskPool.class)) {
+            pool.resize(50, 50); // returns: the refusal comes later, on the thread that starts them
+            await().atMost(Duration.ofSeconds(20)).until(() -> pool.settings().minSize() == 2);
+            assertThat(pool.settings().maxSize()).isEqualTo(12);
+            assertThat(pool.info().minSize()).isEqualTo(2);
+            assertThat(pool.info().maxSize()).isEqualTo(12);
+            assertThat(refusing.refused()).isEqualTo(1);
+            String failure = "pool 'limited' could start only 10 threads of the 50..50 it was resized to ("
+                    + StartingThreads.REFUSAL + "): its sizes went back to 2 and 12; ask for fewer threads, or raise the "
+                    + "system's limit on threads";
+            assertThat(logs.messages(Level.ERROR)).containsExactly(failure);
+            assertThat(pool.info().growthFailure()).isEqualTo(failure);
+            // The pool works on at its earlier sizes, with the threads it has.
+            assertThat(pool.submit(Priority.NORMAL, () -> "ran").get(10, TimeUnit.SECONDS)).isEqualTo("ran");
+            // The next change of sizes clears the failure.
+            pool.resize(3, 12);
+            assertThat(pool.info().growthFailure()).isNull();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void invalidSizesAreRefusedBeforeAnythingChanges() {
         supervisor.setPoolSettings(PoolSettings.builder().minSize(1).maxSize(4).build());
         supervisor.start();
@@ -175,7 +230,8 @@ class TaskPoolTests {
         supervisor.setExecutor(own);
         supervisor.start();
         supervisor.resizePool(3, 5);
-        assertThat(own.getCorePoolSize()).isEqualTo(3);
+        assertThat(own.getMaximumPoolSize()).isEqualTo(5);
+        await().until(() -> own.getCorePoolSize() == 3); // the threads a larger core asks for start in the background
         assertThat(own.getMaximumPoolSize()).isEqualTo(5);
     }
 

@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param reserveNormal extra slots for {@code NORMAL} tasks
  * @param reserveHigh extra slots for {@code HIGH} tasks
  * @param virtualThreads whether tasks run on virtual threads
+ * @param growthFailure why the threads of the last resize could not all start (the system refused one, and
+ *     the sizes went back to those before), until the sizes change again; {@code null} when nothing failed
  */
 public record PoolInfo(
         int minSize,
@@ -38,5 +40,6 @@ public record PoolInfo(
         int poolSize,
         int reserveNormal,
         int reserveHigh,
-        boolean virtualThreads) {
+        boolean virtualThreads,
+        String growthFailure) {
 }

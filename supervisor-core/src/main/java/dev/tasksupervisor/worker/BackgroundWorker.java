@@ -765,7 +765,8 @@ public abstract class BackgroundWorker implements Scheduler {
                 statistics.lastRunDuration(), getQueueSize(), statistics.skips(),
                 guard == null ? null : GuardedRun.describe(guard), queue == null ? 0 : queue.getRetryCount(),
                 queue == null ? 0 : queue.getRetryingCount(), queue == null ? 0 : queue.getDeadLetterCount(),
-                queue == null ? 0 : queue.getDeadLettersKeptCount(), statistics.failuresInARow());
+                queue == null ? 0 : queue.getDeadLettersKeptCount(), statistics.failuresInARow(),
+                queue != null && queue.isPaused(), queue == null ? 0 : queue.capacityInForce(), statistics.lastError());
     }
 
     @Override

@@ -63,6 +63,17 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * room in a bounded queue (it left its room when it was first taken): it was accepted once, and is never
  * refused; so a bounded queue holds up to its capacity plus the items being retried.
  *
+ * <h2>Pause</h2>
+ * While the worker is paused and ACTIVE ({@link QueueWorker#holdsItems()}), a put adds its item and
+ * dispatches no drain, and a drain that comes to take an item gives up ownership instead ({@link #hold()}),
+ * leaving the queue as it is; a batch already lingering runs with what it has. Each side writes first and
+ * reads the other's flag after, all volatile, so no item is stranded: a drain lowers {@code scheduled} and
+ * then reads the pause (and the state); {@link #resumed()} (after the flag was cleared) and a stop (after
+ * STOPPING was set) read {@code scheduled} after, and whichever reads second finds what the other wrote, and
+ * dispatches (or goes on). Likewise a put or a retry coming due adds its item before it reads the pause, and
+ * a resume reads the queue after it cleared it. A stop drains whatever the pause held: a paused worker that is
+ * STOPPING no longer holds.
+ *
  * <h2>Stop and surrender</h2>
  * A graceful stop lets the owner drain what is queued, then the worker settles to STOPPED. A forced stop
  * first {@link #close() closes} the queue, then interrupts the run: a drain that is still going (its run
@@ -242,8 +253,9 @@ final class QueueDrain<T> {
             }
             return true; // a drain of this start took it: it is handled, or handed back
         }
-        // Read first: while a drain runs the flag stays set, and a failing CAS still takes the cache line.
-        if (!scheduled && SCHEDULED.compareAndSet(this, false, true)) {
+        // Read first: while a drain runs the flag stays set, and a failing CAS still takes the cache line. A
+        // paused worker holds the item: read after it was added, so a resume racing this put sees it.
+        if (!scheduled && !worker.holdsItems() && SCHEDULED.compareAndSet(this, false, true)) {
             dispatch();
         }
         return true;
@@ -361,7 +373,9 @@ final class QueueDrain<T> {
         List<Object> held = (List<Object>) LINGERING.getAndSet(this, null);
         List<Object> batch = held != null ? held : new ArrayList<>(batchSize);
         int before = batch.size();
-        for (Object element; batch.size() < batchSize && (element = queue.poll()) != null; ) {
+        // A lingering batch of a worker paused meanwhile runs with what it has: the queue is held.
+        boolean topUp = held == null || !worker.holdsItems();
+        for (Object element; topUp && batch.size() < batchSize && (element = queue.poll()) != null; ) {
             batch.add(element);
         }
         taken(batch, before);
@@ -418,6 +432,12 @@ final class QueueDrain<T> {
             if (abandoned()) {
                 leave();
                 return null;
+            }
+            if (lingering == null && worker.holdsItems()) {
+                if (!hold()) {
+                    return null;
+                }
+                continue; // resumed, or a stop began, as ownership was given up: take it again and look
             }
             Object input = next();
             if (input == LINGER) {
@@ -476,7 +496,8 @@ final class QueueDrain<T> {
                         if (worker.runs().lastRunFailed()) {
                             failedRun(input, worker.runs().lastFailure());
                         }
-                        input = goOn && batchSize == 0 && handled < ITEMS_PER_TASK && !abandoned() ? next() : null;
+                        input = goOn && batchSize == 0 && handled < ITEMS_PER_TASK && !abandoned()
+                                && !worker.holdsItems() ? next() : null;
                     } while (input != null);
                 } finally {
                     worker.runs().endSeries();
@@ -579,6 +600,27 @@ final class QueueDrain<T> {
             worker.drained();
         }
         return again;
+    }
+
+    /**
+     * The worker is paused: give up ownership and leave the queue as it is. Returns whether the drain should
+     * go on: it took ownership back because the worker resumed or began to stop as it gave it up (the flag is
+     * lowered before the pause and state are read again; see the class comment).
+     */
+    private boolean hold() {
+        scheduled = false;
+        boolean again = !worker.holdsItems() && SCHEDULED.compareAndSet(this, false, true);
+        if (!again) {
+            worker.drained(); // an awaitIdle caller looks again: a paused worker with an empty queue is idle
+        }
+        return again;
+    }
+
+    /** The worker resumed: a drain runs what the pause held, unless one owns the queue already. */
+    void resumed() {
+        if (!queue.isEmpty() && !scheduled && SCHEDULED.compareAndSet(this, false, true)) {
+            dispatch();
+        }
     }
 
     /** A graceful stop began: drain what is left now, and run a lingering batch without waiting. */
@@ -688,8 +730,8 @@ final class QueueDrain<T> {
             waitingCount = waiting.size();
             requeue(retried);
         }
-        if (!scheduled && SCHEDULED.compareAndSet(this, false, true)) {
-            dispatch();
+        if (!scheduled && !worker.holdsItems() && SCHEDULED.compareAndSet(this, false, true)) {
+            dispatch(); // a paused worker holds it, queued again, as it holds what is put
         }
     }
 

@@ -44,6 +44,12 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * over from an earlier start holds its own and never touches the new one. The drain protocol (who may take
  * items, lingering batches, handing back) is explained there.
  *
+ * <p>{@link #pause()} holds the items instead of running them: the worker keeps accepting puts (a bounded
+ * queue up to its capacity, then {@link QueueFullException}), the run in progress finishes, and nothing more
+ * runs until {@link #resume()}. A stop ends a pause, and keeps the promise above: a graceful stop drains what
+ * the worker holds, as it drains any queue; one that runs out of time hands the rest back. The next start is
+ * not paused.
+ *
  * <p>With the supervisor's task decorator (and a sync target), each item runs in the context of the
  * thread that put it (MDC, security, tracing), not in that of whoever started the drain: {@code put}
  * applies the decorator to the item's run, on the putter's thread. A batch runs in its first item's
@@ -71,6 +77,12 @@ public class QueueWorker<T> extends BackgroundWorker {
      * each start before it becomes ACTIVE.
      */
     private volatile QueueDrain<T> drain;
+    /**
+     * Whether this start holds its items instead of running them ({@link #pause()}); written under the
+     * life-cycle lock, cleared by each start before it becomes ACTIVE, read by drains without it. Counts only
+     * while ACTIVE: a stop ends the pause without writing it.
+     */
+    private volatile boolean paused;
     /** Threads in {@link #awaitIdle}; changed under the life-cycle lock, read by drains going idle. */
     private volatile int idleWaiters;
     /** The settings of the current start, for its queue. */
@@ -353,6 +365,69 @@ public class QueueWorker<T> extends BackgroundWorker {
         return null;
     }
 
+    // ------------------------------------------------------------------ pausing
+
+    /**
+     * Holds the items instead of running them, until {@link #resume()}: puts are still accepted (a bounded
+     * queue fills up to its capacity, then refuses them with {@link QueueFullException}), the run in progress
+     * finishes, and no other starts; items whose retry comes due wait in the queue too. For an operator who
+     * must stop the work for a while (a downstream system in maintenance) without refusing the producers.
+     * Pausing a paused worker changes nothing. A stop ends the pause: a graceful stop drains what the worker
+     * holds, and a stop that runs out of time hands the rest back, as for any queue; the next start is not
+     * paused. A paused worker holding items is not idle ({@link #awaitIdle}).
+     *
+     * @throws IllegalStateException unless the worker is active
+     */
+    public void pause() {
+        synchronized (monitor()) {
+            requireActiveTo("paused");
+            paused = true;
+        }
+    }
+
+    /**
+     * Runs the items held since {@link #pause()}, in order, and those put from now on; a worker that is not
+     * paused is left as it is.
+     *
+     * @throws IllegalStateException unless the worker is active (a stop has ended the pause already)
+     */
+    public void resume() {
+        QueueDrain<T> current;
+        synchronized (monitor()) {
+            requireActiveTo("resumed");
+            if (!paused) {
+                return;
+            }
+            paused = false;
+            current = drain;
+        }
+        if (current != null) {
+            current.resumed(); // outside the lock: it may dispatch a drain
+        }
+    }
+
+    /** Whether the worker holds its items instead of running them: paused, and active. */
+    public boolean isPaused() {
+        return holdsItems();
+    }
+
+    /**
+     * Whether drains should hold the items now: paused and ACTIVE (a stop drains, paused or not). The flag is
+     * read before the state: a drain that saw the flag set and then ACTIVE holds, and the stop or resume
+     * that came after either read is then sure to see the drain's ownership given up (see {@link QueueDrain}).
+     */
+    boolean holdsItems() {
+        return paused && isActive();
+    }
+
+    private void requireActiveTo(String done) {
+        WorkerState s = getState();
+        if (s != WorkerState.ACTIVE) {
+            throw new IllegalStateException("queue worker '" + getName() + "' is " + s + ": only an active worker can be "
+                    + done + "; start it first");
+        }
+    }
+
     /** The most items per batch; 0 when the worker takes single items. */
     public int getBatchSize() {
         return batchSize;
@@ -463,6 +538,14 @@ public class QueueWorker<T> extends BackgroundWorker {
         return currentDrain().put(item, timeoutNanos);
     }
 
+    /**
+     * The capacity in force: the current (or last) start's, which a later {@link #setCapacity} does not change
+     * until the next start; the setting itself before the first start.
+     */
+    int capacityInForce() {
+        return getState() == WorkerState.NEW ? capacity : capacityOfThisStart();
+    }
+
     /** The capacity the current start's queue was made with (a later {@link #setCapacity} waits for a restart). */
     private int capacityOfThisStart() {
         QueueDrain<T> current = drain;
@@ -528,6 +611,7 @@ public class QueueWorker<T> extends BackgroundWorker {
         startCapacity = capacity;
         startComparator = comparator;
         startContexts = capturesContext();
+        paused = false;
         drain = null;
     }
 

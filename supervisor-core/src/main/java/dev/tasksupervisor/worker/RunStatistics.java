@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A worker's run statistics: runs, failures (and how many in a row, since the last success), skips, and the
- * start and duration of the last run.
+ * A worker's run statistics: runs, failures (and how many in a row, since the last success), skips, the
+ * start and duration of the last run, and the last failure's error.
  *
  * <p>One thread at a time ends runs, since runs of one worker never overlap and each kind's hand-over
  * from one run to the next orders successive writers; so {@code runs}, {@code lastStartedNanos} and
@@ -47,6 +47,8 @@ class RunStatistics {
     /** {@link System#nanoTime()} when the last run started; NEVER before the first. */
     private volatile long lastStartedNanos = NEVER;
     private volatile long lastNanos = -1;
+    /** The last failure's text and time; null before the first. Written by the failing run, read anywhere. */
+    private volatile WorkerInfo.LastError lastError;
 
     /** A run starts at {@code nanos}. */
     void recordStart(long nanos) {
@@ -64,6 +66,16 @@ class RunStatistics {
     void countFailure() {
         FAILURES.getAndAdd(this, 1L);
         IN_A_ROW.getAndAdd(this, 1);
+    }
+
+    /** Keeps {@code error}'s text as the last error: a failure's price is one small object and a clock read. */
+    void recordError(Throwable error) {
+        lastError = WorkerInfo.LastError.of(error, Instant.now());
+    }
+
+    /** The last failure's type, message and time; {@code null} before the first. */
+    WorkerInfo.LastError lastError() {
+        return lastError;
     }
 
     /** A run succeeded: the failures in a row are over. Reads first, so that a worker that never fails never writes. */

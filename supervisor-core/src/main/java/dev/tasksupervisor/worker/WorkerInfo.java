@@ -24,6 +24,11 @@ import java.time.Instant;
  * @param deadLetters queue items given up on ({@link DeadLetter}), kept or not
  * @param deadLettersKept dead letters the worker keeps now, until the application takes them
  * @param failuresInARow failed runs since the last success: while above 0, a worker with a failure backoff waits it
+ * @param paused whether a queue worker holds its items instead of running them ({@link QueueWorker#pause()});
+ *     false for other kinds
+ * @param capacity a queue worker's bound on its queue in the current (or last) start, 0 when unbounded; 0 for
+ *     other kinds
+ * @param lastError the last failed run's error, or {@code null} before the first failure
  */
 public record WorkerInfo(
         String name,
@@ -42,5 +47,29 @@ public record WorkerInfo(
         int retrying,
         long deadLetters,
         int deadLettersKept,
-        int failuresInARow) {
+        int failuresInARow,
+        boolean paused,
+        int capacity,
+        LastError lastError) {
+
+    /**
+     * The error of a worker's last failed run: its type, its message cut to {@value #MESSAGE_CHARS}
+     * characters, and when it failed. Only the text is kept, not the exception, whose causes and stack (and
+     * whatever objects they reach) a worker that failed once would otherwise hold for ever.
+     *
+     * @param type the exception's class name
+     * @param message its message, cut; {@code null} when it has none
+     * @param at when the run failed
+     */
+    public record LastError(String type, String message, Instant at) {
+
+        /** The most characters of an error's message kept: enough to recognise it, not a megabyte of it. */
+        public static final int MESSAGE_CHARS = 500;
+
+        static LastError of(Throwable error, Instant at) {
+            String message = error.getMessage();
+            return new LastError(error.getClass().getName(), message == null || message.length() <= MESSAGE_CHARS
+                    ? message : message.substring(0, MESSAGE_CHARS) + "...", at);
+        }
+    }
 }

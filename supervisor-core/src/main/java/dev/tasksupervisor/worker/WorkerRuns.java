@@ -571,6 +571,7 @@ final class WorkerRuns extends RunStatistics {
             return;
         }
         countFailure();
+        recordError(error);
         try {
             worker.errorHandler().handle(worker, input, error);
         } catch (RuntimeException | Error handlerError) {

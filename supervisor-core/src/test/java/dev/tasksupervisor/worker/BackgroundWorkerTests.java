@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -154,6 +155,52 @@ class BackgroundWorkerTests extends WorkerTestSupport {
         assertThat(info.queueSize()).isZero();
         assertThat(info.aloop()).isNull();
         assertThat(supervisor.info().workers()).hasSize(1);
+    }
+
+    @Test
+    void infoShowsTheLastErrorWithItsTypeMessageAndTimeCutToABoundedLength() {
+        AtomicReference<RuntimeException> failure = new AtomicReference<>(
+                new IllegalStateException("first: " + "x".repeat(5_000)));
+        EventWorker worker = new EventWorker(supervisor, "failing", WorkerTarget.of(() -> {
+            throw failure.get();
+        }));
+        worker.setFailureBackoff(FailureBackoff.none());
+        worker.setErrorHandler((w, e) -> { });
+        assertThat(worker.info().lastError()).as("before any failure").isNull();
+        Instant before = Instant.now();
+        worker.start();
+        worker.trigger();
+        await().until(() -> worker.getFailures() == 1);
+        WorkerInfo.LastError first = worker.info().lastError();
+        assertThat(first.type()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(first.message()).as("cut").hasSize(WorkerInfo.LastError.MESSAGE_CHARS + 3).endsWith("...")
+                .startsWith("first: xxx");
+        failure.set(new java.io.UncheckedIOException(new java.io.IOException("second")));
+        worker.trigger();
+        await().until(() -> worker.getFailures() == 2);
+        worker.stop();
+        WorkerInfo.LastError last = worker.info().lastError();
+        assertThat(last.type()).isEqualTo("java.io.UncheckedIOException");
+        assertThat(last.message()).isEqualTo("java.io.IOException: second");
+        assertThat(last.at()).isBetween(first.at(), Instant.now());
+        assertThat(first.at()).isAfterOrEqualTo(before);
+    }
+
+    @Test
+    void infoShowsAQueueWorkersCapacityInForceAndNoneForOtherKinds() {
+        QueueWorker<Integer> queue = new QueueWorker<>(supervisor, "bounded", WorkerTarget.of(item -> { }));
+        queue.setCapacity(500);
+        assertThat(queue.info().capacity()).isEqualTo(500);
+        queue.start();
+        queue.setCapacity(600); // from the next start
+        assertThat(queue.info().capacity()).isEqualTo(500);
+        queue.stop();
+        queue.start();
+        assertThat(queue.info().capacity()).isEqualTo(600);
+        queue.stop();
+        assertThat(new QueueWorker<Integer>(supervisor, "unbounded", WorkerTarget.of(item -> { })).info().capacity())
+                .isZero();
+        assertThat(new EventWorker(supervisor, "event", WorkerTarget.of(() -> { })).info().capacity()).isZero();
     }
 
     @Test

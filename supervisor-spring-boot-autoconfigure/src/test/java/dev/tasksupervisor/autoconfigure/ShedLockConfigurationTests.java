@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -169,7 +170,7 @@ class ShedLockConfigurationTests {
                 await().until(() -> worker.getSkips() == 1);
                 assertThat(plain.runs).hasValue(0);
 
-                SupervisorEndpoint.WorkerDescriptor view = new SupervisorEndpoint(supervisor).worker("cache");
+                SupervisorEndpoint.WorkerDescriptor view = new SupervisorEndpoint(supervisor).worker(SecurityContext.NONE, "cache");
                 assertThat(view.skipped()).isEqualTo(1);
                 assertThat(view.runs()).isZero();
                 assertThat(view.failures()).isZero();

@@ -39,9 +39,10 @@ import dev.tasksupervisor.worker.WorkerState;
 /**
  * The {@code supervisor} actuator endpoint: the task supervisor, its pool, aloops and workers; and, when
  * {@code management.endpoint.supervisor.access=unrestricted}, resizing the pool and starting, stopping,
- * restarting or triggering a worker. Reading it resets no statistic. A queue worker's dead letters are
- * read at {@code supervisor/{name}/dead-letters}; their items and error messages, which may hold personal or
- * secret data, only as {@code management.endpoint.supervisor.show-values} allows (Spring Boot's rule for the
+ * restarting, triggering, pausing or resuming a worker. Reading it resets no statistic. A queue worker's dead
+ * letters are read at {@code supervisor/{name}/dead-letters}; their items and error messages, and the message
+ * of a worker's last error, which may hold personal or secret data, only as
+ * {@code management.endpoint.supervisor.show-values} allows (Spring Boot's rule for the
  * values of {@code env} and {@code configprops}: {@code never} by default, {@code when-authorized} with
  * {@code roles}, or {@code always}).
  *
@@ -59,7 +60,7 @@ public class SupervisorEndpoint {
     static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(SupervisorEndpoint.class);
-    private static final List<String> ACTIONS = List.of("start", "stop", "restart", "trigger");
+    private static final List<String> ACTIONS = List.of("start", "stop", "restart", "trigger", "pause", "resume");
     /**
      * The most threads a resize through the endpoint asks for: starting thousands of threads would hold the
      * request (and can exhaust the system's threads). More is a configuration matter: {@code supervisor.pool.*}.
@@ -90,14 +91,20 @@ public class SupervisorEndpoint {
 
     /** The supervisor, its pool, every aloop and every worker. */
     @ReadOperation
-    public SupervisorDescriptor supervisor() {
-        return SupervisorDescriptor.of(supervisor.info());
+    public SupervisorDescriptor supervisor(SecurityContext securityContext) {
+        return SupervisorDescriptor.of(supervisor.info(), shown(securityContext));
     }
 
     /** One worker, or {@code null} (a 404 on the web) when there is none of that name. */
     @ReadOperation
-    public @Nullable WorkerDescriptor worker(@Selector String name) {
-        return supervisor.findWorker(name).map(worker -> WorkerDescriptor.of(worker.info())).orElse(null);
+    public @Nullable WorkerDescriptor worker(SecurityContext securityContext, @Selector String name) {
+        boolean shown = shown(securityContext);
+        return supervisor.findWorker(name).map(worker -> WorkerDescriptor.of(worker.info(), shown)).orElse(null);
+    }
+
+    /** Whether the caller may see values (dead-letter items, error messages): as show-values and roles say. */
+    private boolean shown(SecurityContext securityContext) {
+        return showValues.isShown(securityContext == null ? SecurityContext.NONE : securityContext, roles);
     }
 
     /**
@@ -118,18 +125,20 @@ public class SupervisorEndpoint {
                     + "/dead-letters");
         }
         if (!(worker instanceof QueueWorker<?> queue)) {
-            throw invalid("worker '" + name + "' is " + (worker.getKind() == WorkerKind.ASYNC || worker.getKind()
-                    == WorkerKind.EVENT || worker.getKind() == WorkerKind.INTERVAL ? "an " : "a ") + worker.getKind()
+            throw invalid("worker '" + name + "' is " + article(worker) + worker.getKind()
                     + " worker, which has no dead letters: only queue workers do");
         }
-        boolean shown = showValues.isShown(securityContext, roles);
+        boolean shown = shown(securityContext);
         List<? extends DeadLetter<?>> letters = queue.getDeadLetters();
         return new DeadLettersDescriptor(name, queue.getDeadLetterCount(), letters.size(),
                 letters.stream().limit(DEAD_LETTERS_SHOWN).map(letter -> DeadLetterDescriptor.of(letter, shown)).toList());
     }
 
     /**
-     * Resizes the pool while it runs. A size not given keeps its current value.
+     * Resizes the pool while it runs. A size not given keeps its current value. Answers at once, with the
+     * sizes asked for: the threads a larger {@code minSize} asks for start in the background
+     * ({@code currentSize} shows how far), and if the system refuses them the sizes go back to those before
+     * and {@code growthFailure} says why (health is DOWN until the next resize).
      *
      * @param minSize threads kept when idle, a whole number
      * @param maxSize the most threads running at once, a whole number
@@ -138,7 +147,7 @@ public class SupervisorEndpoint {
      *     one, one above {@value #MAX_POOL_SIZE}, or {@code minSize} above {@code maxSize}
      * @throws StateConflictException when the supervisor is not started (it has no pool yet: a
      *     {@code TaskSupervisor} bean of your own that you start later), is stopped, or its pool cannot be
-     *     resized
+     *     resized (a replaced executor, or not even the thread that starts the others could start)
      */
     @WriteOperation
     public PoolDescriptor resizePool(SecurityContext securityContext, @Nullable String minSize, @Nullable String maxSize) {
@@ -190,17 +199,20 @@ public class SupervisorEndpoint {
     }
 
     /**
-     * Starts, stops, restarts or triggers a worker. Starting an active worker and stopping a stopped one
-     * change nothing. A stop waits up to {@link #STOP_WAIT} for the worker to finish its run (and drain its
-     * queue), then answers; the worker goes on stopping if it needs longer.
+     * Starts, stops, restarts, triggers, pauses or resumes a worker. Starting an active worker, stopping a
+     * stopped one, pausing a paused one and resuming one that is not paused change nothing. A stop waits up
+     * to {@link #STOP_WAIT} for the worker to finish its run (and drain its queue, paused or not), then
+     * answers; the worker goes on stopping if it needs longer. A paused queue worker keeps accepting items
+     * and holds them, until resumed ({@link QueueWorker#pause()}).
      *
      * @param name the worker
-     * @param action {@code start}, {@code stop}, {@code restart} or {@code trigger}
+     * @param action {@code start}, {@code stop}, {@code restart}, {@code trigger}, {@code pause} or {@code resume}
      * @return the worker after the action, or {@code null} (a 404 on the web) when there is none of that name
-     * @throws InvalidEndpointRequestException for a missing or unknown action, or a trigger of a worker
-     *     whose kind has none
-     * @throws StateConflictException when the worker's or the supervisor's state does not allow it now, or
-     *     another worker holds the name the worker would start under
+     * @throws InvalidEndpointRequestException for a missing or unknown action, a trigger of a worker whose
+     *     kind has none, or a pause or resume of a worker that is no queue worker
+     * @throws StateConflictException when the worker's or the supervisor's state does not allow it now (a
+     *     pause or resume of a queue worker that is not active, say), or another worker holds the name the
+     *     worker would start under
      */
     @WriteOperation
     public @Nullable WorkerDescriptor workerAction(SecurityContext securityContext, @Selector String name,
@@ -212,13 +224,17 @@ public class SupervisorEndpoint {
         String wanted = action == null ? "" : action; // exactly: "stop" with a NUL after it, or " Stop", is no action
         if (!ACTIONS.contains(wanted)) {
             throw invalid((action == null ? "no action" : "unknown action '" + ErrorResponses.echo(action) + "'")
-                    + " for worker '" + name + "': give action start, stop, restart or trigger");
+                    + " for worker '" + name + "': give action start, stop, restart, trigger, pause or resume");
         }
         log.info("Supervisor endpoint: {} asks to {} worker '{}'", caller(securityContext), wanted, name);
         if (wanted.equals("trigger") && !(worker instanceof TriggerableWorker)) {
-            throw invalid("worker '" + name + "' is " + (worker.getKind() == WorkerKind.ASYNC ? "an " : "a ")
-                    + worker.getKind() + " worker, which has no trigger: only "
-                    + "event and interval workers do");
+            throw invalid("worker '" + name + "' is " + article(worker) + worker.getKind() + " worker, which has no "
+                    + "trigger: only event and interval workers do");
+        }
+        // Like a trigger of a kind without one, a request that can never succeed for this worker: a 400.
+        if ((wanted.equals("pause") || wanted.equals("resume")) && !(worker instanceof QueueWorker<?>)) {
+            throw invalid("worker '" + name + "' is " + article(worker) + worker.getKind() + " worker, which cannot "
+                    + wanted + ": only queue workers hold items while paused; stop it instead");
         }
         try {
             switch (wanted) {
@@ -232,6 +248,8 @@ public class SupervisorEndpoint {
                     }
                     worker.start();
                 }
+                case "pause" -> ((QueueWorker<?>) worker).pause();
+                case "resume" -> ((QueueWorker<?>) worker).resume();
                 default -> ((TriggerableWorker) worker).trigger();
             }
         } catch (IllegalStateException | IllegalArgumentException e) {
@@ -239,7 +257,15 @@ public class SupervisorEndpoint {
             // (it was last started under another name), or its own settings invalid; not the request's fault.
             throw new StateConflictException(e.getMessage());
         }
-        return WorkerDescriptor.of(worker.info());
+        return WorkerDescriptor.of(worker.info(), shown(securityContext));
+    }
+
+    /** "an " before a kind that begins with a vowel (ASYNC, EVENT, INTERVAL), else "a ". */
+    private static String article(BackgroundWorker worker) {
+        return switch (worker.getKind()) {
+            case ASYNC, EVENT, INTERVAL -> "an ";
+            default -> "a ";
+        };
     }
 
     private static void start(BackgroundWorker worker) {
@@ -300,11 +326,11 @@ public class SupervisorEndpoint {
             @Nullable PoolDescriptor pool, List<AloopDescriptor> aloops, List<WorkerDescriptor> workers)
             implements OperationResponseBody {
 
-        static SupervisorDescriptor of(SupervisorInfo info) {
+        static SupervisorDescriptor of(SupervisorInfo info, boolean shown) {
             return new SupervisorDescriptor(info.id(), info.state(), info.active(), info.pollDelay().toString(),
                     info.pool() == null ? null : PoolDescriptor.of(info.pool()),
                     info.aloops().stream().map(AloopDescriptor::of).toList(),
-                    info.workers().stream().map(WorkerDescriptor::of).toList());
+                    info.workers().stream().map(worker -> WorkerDescriptor.of(worker, shown)).toList());
         }
     }
 
@@ -324,10 +350,13 @@ public class SupervisorEndpoint {
      * @param lastCheckLatency how long the last health probe waited for a thread; absent before the first
      * @param priorities the priority limits; absent while priorities are off
      * @param virtualThreads whether tasks run on virtual threads
+     * @param growthFailure why the threads of the last resize could not all start (the sizes went back to those
+     *     before), until the next resize; absent when nothing failed
      */
     public record PoolDescriptor(int minSize, int maxSize, int currentSize, int active, int largest, int queued,
             int waiting, long completed, long rejected, boolean saturated, @Nullable String lastCheckLatency,
-            @Nullable Priorities priorities, boolean virtualThreads) implements OperationResponseBody {
+            @Nullable Priorities priorities, boolean virtualThreads, @Nullable String growthFailure)
+            implements OperationResponseBody {
 
         static PoolDescriptor of(PoolInfo pool) {
             return new PoolDescriptor(pool.minSize(), pool.maxSize(), pool.currentSize(), pool.active(),
@@ -335,7 +364,7 @@ public class SupervisorEndpoint {
                     text(pool.lastCheckLatency()),
                     pool.poolSize() > 0 ? new Priorities(pool.poolSize(), pool.reserveNormal(), pool.reserveHigh())
                             : null,
-                    pool.virtualThreads());
+                    pool.virtualThreads(), pool.growthFailure());
         }
     }
 
@@ -389,18 +418,40 @@ public class SupervisorEndpoint {
      * @param retrying failed queue items waiting for their retry now
      * @param deadLetters queue items given up on, kept or not
      * @param deadLettersKept dead letters kept until the application takes them
+     * @param paused whether a queue worker is paused: it accepts items and holds them until resumed
+     * @param capacity a queue worker's bound on its queue (0: unbounded); absent for other kinds
+     * @param lastError the last failed run's error; absent before the first failure
      */
     public record WorkerDescriptor(String name, WorkerKind kind, WorkerState state, @Nullable String aloop,
             String schedule, long runs, long failures, @Nullable String lastRunStarted,
             @Nullable String lastRunDuration, int queueSize, long skipped, @Nullable String guard, int failuresInARow,
-            long retries, int retrying, long deadLetters, int deadLettersKept) implements OperationResponseBody {
+            long retries, int retrying, long deadLetters, int deadLettersKept, boolean paused,
+            @Nullable Integer capacity, @Nullable LastErrorDescriptor lastError) implements OperationResponseBody {
 
-        static WorkerDescriptor of(WorkerInfo worker) {
+        static WorkerDescriptor of(WorkerInfo worker, boolean shown) {
             return new WorkerDescriptor(worker.name(), worker.kind(), worker.state(), worker.aloop(),
                     worker.schedule(), worker.runs(), worker.failures(), text(worker.lastRunStarted()),
                     text(worker.lastRunDuration()), worker.queueSize(), worker.skipped(), worker.guard(),
                     worker.failuresInARow(), worker.retries(), worker.retrying(), worker.deadLetters(),
-                    worker.deadLettersKept());
+                    worker.deadLettersKept(), worker.paused(),
+                    worker.kind() == WorkerKind.QUEUE ? worker.capacity() : null,
+                    worker.lastError() == null ? null : LastErrorDescriptor.of(worker.lastError(), shown));
+        }
+    }
+
+    /**
+     * A worker's last error.
+     *
+     * @param type the exception's class name
+     * @param message its message (at most {@value WorkerInfo.LastError#MESSAGE_CHARS} characters), or
+     *     {@value #HIDDEN} unless show-values allows it; absent when the exception had none
+     * @param at when the run failed (ISO-8601)
+     */
+    public record LastErrorDescriptor(String type, @Nullable String message, String at) {
+
+        static LastErrorDescriptor of(WorkerInfo.LastError error, boolean shown) {
+            return new LastErrorDescriptor(error.type(), error.message() == null ? null : shown ? error.message() : HIDDEN,
+                    error.at().toString());
         }
     }
 

@@ -33,8 +33,8 @@ public class SupervisorEndpointWebExtension {
 
     /** One worker; 404 when there is none of that name. */
     @ReadOperation
-    public WebEndpointResponse<OperationResponseBody> worker(@Selector String name) {
-        return respond(name, () -> endpoint.worker(name));
+    public WebEndpointResponse<OperationResponseBody> worker(SecurityContext securityContext, @Selector String name) {
+        return respond(name, () -> endpoint.worker(securityContext, name));
     }
 
     /** A queue worker's dead letters; see {@link SupervisorEndpoint#workerPart}. 404 for no such worker. */

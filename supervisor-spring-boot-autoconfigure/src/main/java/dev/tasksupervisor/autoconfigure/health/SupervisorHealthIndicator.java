@@ -13,7 +13,8 @@ import dev.tasksupervisor.pool.PoolInfo;
 
 /**
  * The {@code supervisor} health contributor: UP while the task supervisor is active and its pool's health
- * check passes; DOWN when it is not active (stopping, stopped) or its pool is saturated. The details give
+ * check passes; DOWN when it is not active (stopping, stopped), its pool is saturated, or the system refused
+ * the threads of the pool's last resize (until the next resize). The details give
  * the pool's figures and the last check's latency. Reads {@link TaskSupervisor#poolInfo()}, which resets
  * nothing and does not walk the workers.
  */
@@ -37,6 +38,10 @@ public class SupervisorHealthIndicator implements HealthIndicator {
         } else if (pool != null && pool.saturated()) {
             health = Health.down().withDetail("reason", "the pool is saturated: its health probe waited longer "
                     + "than supervisor.pool.check-timeout for a thread; consider raising supervisor.pool.max-size");
+        } else if (pool != null && pool.growthFailure() != null) {
+            // The pool runs on at its earlier sizes, but the system refused threads: whatever else in the
+            // process needs one may be refused too, and the resize asked for did not happen.
+            health = Health.down().withDetail("reason", pool.growthFailure());
         } else {
             health = Health.up();
         }

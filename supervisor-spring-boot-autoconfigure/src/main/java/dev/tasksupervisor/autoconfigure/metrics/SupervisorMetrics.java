@@ -39,8 +39,8 @@ import dev.tasksupervisor.worker.WorkerListener;
  * {@code skipped} for a run its lock refused, timed from asking to refusal), per queue worker a gauge
  * {@code supervisor.worker.queue.size}, counters {@code supervisor.worker.retries} (failed items sent back for
  * another run) and {@code supervisor.worker.dead.letters} (items given up on) and gauges
- * {@code supervisor.worker.retrying} (items waiting for their retry) and {@code supervisor.worker.dead.letters.kept},
- * and {@code supervisor.aloop.pending} per aloop.
+ * {@code supervisor.worker.retrying} (items waiting for their retry), {@code supervisor.worker.dead.letters.kept}
+ * and {@code supervisor.worker.paused} (1 while paused), and {@code supervisor.aloop.pending} per aloop.
  *
  * <p>Worker meters follow the supervisor's registry through a {@link WorkerListener}: a worker's meters
  * appear when it is registered and are removed when it is unregistered (or renamed). Aloop gauges are
@@ -266,7 +266,10 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
                             .baseUnit("items").register(registry),
                     Gauge.builder("supervisor.worker.dead.letters.kept", queue, QueueWorker::getDeadLettersKeptCount)
                             .tag("worker", name).description("Dead letters kept until the application takes them")
-                            .baseUnit("items").register(registry));
+                            .baseUnit("items").register(registry),
+                    Gauge.builder("supervisor.worker.paused", queue, q -> q.isPaused() ? 1 : 0).tag("worker", name)
+                            .description("1 while a queue worker is paused, holding its items, else 0")
+                            .register(registry));
         }
 
         private static Timer runs(MeterRegistry registry, String worker, String kind, String outcome) {

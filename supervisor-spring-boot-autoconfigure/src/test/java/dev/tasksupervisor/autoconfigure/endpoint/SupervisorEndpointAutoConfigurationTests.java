@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -36,7 +37,7 @@ class SupervisorEndpointAutoConfigurationTests {
         contextRunner.withPropertyValues("management.endpoints.web.exposure.include=supervisor").run(context -> {
             assertThat(context).hasSingleBean(SupervisorEndpoint.class);
             assertThat(context).hasSingleBean(SupervisorEndpointWebExtension.class);
-            assertThat(context.getBean(SupervisorEndpoint.class).supervisor().id())
+            assertThat(context.getBean(SupervisorEndpoint.class).supervisor(SecurityContext.NONE).id())
                     .isEqualTo(context.getBean(TaskSupervisor.class).getId());
         });
     }
@@ -81,7 +82,7 @@ class SupervisorEndpointAutoConfigurationTests {
                 .run(context -> {
                     assertThat(context).hasSingleBean(SupervisorEndpoint.class);
                     assertThat(context).hasBean("ownEndpoint");
-                    assertThat(context.getBean(SupervisorEndpoint.class).supervisor().id()).isEqualTo("own");
+                    assertThat(context.getBean(SupervisorEndpoint.class).supervisor(SecurityContext.NONE).id()).isEqualTo("own");
                 });
     }
 }

@@ -108,7 +108,7 @@ class SupervisorEndpointBadInputHttpTests {
 
     @Test
     void unknownWorker() {
-        for (String action : new String[] {"start", "stop", "restart", "trigger", "pause"}) {
+        for (String action : new String[] {"start", "stop", "restart", "trigger", "pause", "resume"}) {
             post("/actuator/supervisor/nobody", "{\"action\":\"" + action + "\"}")
                     .expectStatus().isNotFound()
                     .expectBody()
@@ -121,17 +121,18 @@ class SupervisorEndpointBadInputHttpTests {
 
     @Test
     void unknownAction() {
-        badRequest("/actuator/supervisor/tick", "{\"action\":\"pause\"}",
-                "unknown action 'pause' for worker 'tick': give action start, stop, restart or trigger");
+        badRequest("/actuator/supervisor/tick", "{\"action\":\"hold\"}",
+                "unknown action 'hold' for worker 'tick': give action start, stop, restart, trigger, pause or resume");
         badRequest("/actuator/supervisor/tick", "{\"action\":5}",
-                "unknown action '5' for worker 'tick': give action start, stop, restart or trigger");
+                "unknown action '5' for worker 'tick': give action start, stop, restart, trigger, pause or resume");
     }
 
     @Test
     void noAction() {
-        badRequest("/actuator/supervisor/tick", "{}", "no action for worker 'tick': give action start, stop, restart or trigger");
+        badRequest("/actuator/supervisor/tick", "{}",
+                "no action for worker 'tick': give action start, stop, restart, trigger, pause or resume");
         badRequest("/actuator/supervisor/tick", "{\"action\":null}",
-                "no action for worker 'tick': give action start, stop, restart or trigger");
+                "no action for worker 'tick': give action start, stop, restart, trigger, pause or resume");
     }
 
     @Test
@@ -140,6 +141,27 @@ class SupervisorEndpointBadInputHttpTests {
                 "worker 'ship' is a QUEUE worker, which has no trigger: only event and interval workers do");
         badRequest("/actuator/supervisor/poll", "{\"action\":\"trigger\"}",
                 "worker 'poll' is an ASYNC worker, which has no trigger: only event and interval workers do");
+    }
+
+    @Test
+    void pauseOrResumeOfAWorkerThatIsNoQueueWorker() {
+        badRequest("/actuator/supervisor/tick", "{\"action\":\"pause\"}", "worker 'tick' is an INTERVAL worker, "
+                + "which cannot pause: only queue workers hold items while paused; stop it instead");
+        badRequest("/actuator/supervisor/refresh", "{\"action\":\"resume\"}", "worker 'refresh' is an EVENT worker, "
+                + "which cannot resume: only queue workers hold items while paused; stop it instead");
+    }
+
+    @Test
+    void pauseOrResumeOfAStoppedQueueWorker() {
+        supervisor.getWorker("ship").stop();
+        try {
+            conflict("/actuator/supervisor/ship", "{\"action\":\"pause\"}",
+                    "queue worker 'ship' is STOPPED: only an active worker can be paused; start it first");
+            conflict("/actuator/supervisor/ship", "{\"action\":\"resume\"}",
+                    "queue worker 'ship' is STOPPED: only an active worker can be resumed; start it first");
+        } finally {
+            supervisor.getWorker("ship").start();
+        }
     }
 
     @Test

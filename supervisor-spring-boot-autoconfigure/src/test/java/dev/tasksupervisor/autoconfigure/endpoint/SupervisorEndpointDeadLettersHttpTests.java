@@ -17,7 +17,8 @@ import dev.tasksupervisor.worker.QueueWorker;
 
 /**
  * A queue worker's dead letters over HTTP: counted in the worker's view, listed at
- * {@code supervisor/{name}/dead-letters}, their items and messages hidden unless show-values allows them.
+ * {@code supervisor/{name}/dead-letters}, their items and messages hidden unless show-values allows them; the
+ * worker's last error, whose message show-values hides in the same way.
  */
 class SupervisorEndpointDeadLettersHttpTests {
 
@@ -53,7 +54,17 @@ class SupervisorEndpointDeadLettersHttpTests {
                     .jsonPath("$.deadLettersKept").isEqualTo(1)
                     .jsonPath("$.retries").isEqualTo(0)
                     .jsonPath("$.retrying").isEqualTo(0)
-                    .jsonPath("$.failuresInARow").isEqualTo(1);
+                    .jsonPath("$.failuresInARow").isEqualTo(1)
+                    .jsonPath("$.capacity").isEqualTo(0)
+                    .jsonPath("$.lastError.type").isEqualTo("java.lang.IllegalArgumentException")
+                    .jsonPath("$.lastError.message").isEqualTo("******")
+                    .jsonPath("$.lastError.at").isNotEmpty();
+            client.get().uri("/actuator/supervisor").exchange()
+                    .expectStatus().isOk()
+                    .expectBody()
+                    .jsonPath("$.workers[?(@.name == 'ship')].lastError.message").isEqualTo("******")
+                    .jsonPath("$.workers[?(@.name == 'tick')].capacity").doesNotExist()
+                    .jsonPath("$.workers[?(@.name == 'tick')].lastError").doesNotExist();
             client.get().uri("/actuator/supervisor/ship/dead-letters").exchange()
                     .expectStatus().isOk()
                     .expectBody()
@@ -106,6 +117,11 @@ class SupervisorEndpointDeadLettersHttpTests {
                     .expectBody()
                     .jsonPath("$.letters[0].item").isEqualTo("poison-1")
                     .jsonPath("$.letters[0].error").isEqualTo("java.lang.IllegalArgumentException: cannot ship poison-1");
+            client.get().uri("/actuator/supervisor/ship").exchange()
+                    .expectStatus().isOk()
+                    .expectBody()
+                    .jsonPath("$.lastError.type").isEqualTo("java.lang.IllegalArgumentException")
+                    .jsonPath("$.lastError.message").isEqualTo("cannot ship poison-1");
         }
     }
 }

@@ -69,9 +69,9 @@ class SupervisorEndpointHostileCallerHttpTests {
     @Test
     void anActionIsMatchedExactly() {
         badRequest("/actuator/supervisor/ship", "{\"action\":\"stop\\u0000\"}", "unknown action 'stop\\u0000' for "
-                + "worker 'ship': give action start, stop, restart or trigger");
+                + "worker 'ship': give action start, stop, restart, trigger, pause or resume");
         badRequest("/actuator/supervisor/ship", "{\"action\":\" Stop\"}", "unknown action ' Stop' for worker 'ship': "
-                + "give action start, stop, restart or trigger");
+                + "give action start, stop, restart, trigger, pause or resume");
     }
 
     @Test

@@ -123,9 +123,9 @@ class SupervisorEndpointHttpTests {
                     .jsonPath("$.status").isEqualTo(403)
                     .jsonPath("$.error").isEqualTo("Forbidden")
                     .jsonPath("$.message").isEqualTo("The supervisor endpoint is read-only, as it is by default. To "
-                            + "allow resizing the pool and starting, stopping, restarting or triggering workers, set "
-                            + "management.endpoint.supervisor.access=unrestricted (secure the endpoint first if it can "
-                            + "be reached from outside).");
+                            + "allow resizing the pool and starting, stopping, restarting, triggering, pausing or "
+                            + "resuming workers, set management.endpoint.supervisor.access=unrestricted (secure the "
+                            + "endpoint first if it can be reached from outside).");
         }
         assertThat(supervisor.getPoolSettings().maxSize()).isEqualTo(maxBefore);
         assertThat(supervisor.getWorker("tick").isActive()).isTrue();

@@ -2,12 +2,18 @@ package dev.tasksupervisor.autoconfigure.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -34,6 +40,9 @@ class SupervisorEndpointManagementPortHttpTests {
     @LocalManagementPort
     private int port;
 
+    @LocalServerPort
+    private int applicationPort;
+
     @Autowired
     private TaskSupervisor supervisor;
 
@@ -55,8 +64,8 @@ class SupervisorEndpointManagementPortHttpTests {
                     .jsonPath("$.status").isEqualTo(403)
                     .jsonPath("$.message").isEqualTo("The supervisor endpoint is read-only: "
                             + "management.endpoints.access.max-permitted (read-only) allows no writes to any endpoint. "
-                            + "To allow resizing the pool and starting, stopping, restarting or triggering workers, "
-                            + "raise it to unrestricted and set management.endpoint.supervisor.access=unrestricted "
+                            + "To allow resizing the pool and starting, stopping, restarting, triggering, pausing or "
+                            + "resuming workers, raise it to unrestricted and set management.endpoint.supervisor.access=unrestricted "
                             + "(secure the endpoint first if it can be reached from outside).");
         }
         assertThat(supervisor.getPoolSettings().maxSize()).isEqualTo(maxBefore);
@@ -71,5 +80,22 @@ class SupervisorEndpointManagementPortHttpTests {
                 .expectStatus().isEqualTo(405);
         serverPort.post().uri("/manage/tasks").contentType(MediaType.APPLICATION_JSON).body("{\"maxSize\":3}")
                 .exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void aPathTheServerRefusesIsTheEndpointsJsonErrorOnTheManagementPortOnly() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> managed = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/manage/tasks/a%2Fb")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(managed.statusCode()).isEqualTo(400);
+        assertThat(managed.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(managed.body()).contains("the endpoint's paths are /manage/tasks/{worker} and "
+                + "/manage/tasks/{worker}/dead-letters");
+        HttpResponse<String> application = http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                + applicationPort + "/manage/tasks/a%2Fb")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(application.statusCode()).isEqualTo(400);
+        assertThat(application.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/html"));
     }
 }

@@ -19,6 +19,7 @@ import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.autoconfigure.ObservedApplication;
 import dev.tasksupervisor.testsupport.LogCapture;
 import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.WorkerState;
 
 /**
@@ -66,6 +67,21 @@ class SupervisorEndpointWriteHttpTests {
     }
 
     @Test
+    void aResizeToTheEndpointsLimitAnswersBeforeItsThreadsHaveStarted() {
+        // 1,000 threads take about a second to start: the answer does not wait for them, it says what was asked
+        // and how many threads there are so far; they start in the background.
+        post("/actuator/supervisor", "{\"minSize\":1000,\"maxSize\":1000}")
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.minSize").isEqualTo(1000)
+                .jsonPath("$.maxSize").isEqualTo(1000)
+                .jsonPath("$.currentSize").value(current -> assertThat((Integer) current).isLessThan(1000))
+                .jsonPath("$.growthFailure").doesNotExist();
+        await().atMost(Duration.ofSeconds(60)).until(() -> supervisor.poolInfo().currentSize() >= 1000);
+        assertThat(supervisor.poolInfo().growthFailure()).isNull();
+    }
+
+    @Test
     void stoppingAndStartingAWorkerChangesItAndEachWriteIsLoggedWithItsCaller() {
         try (LogCapture logs = LogCapture.of(SupervisorEndpoint.class)) {
             stopAndStartTick();
@@ -99,6 +115,49 @@ class SupervisorEndpointWriteHttpTests {
                 .expectBody().jsonPath("$.state").isEqualTo("ACTIVE");
         supervisor.getQueueWorker("ship", String.class).put("after-restart");
         await().atMost(Duration.ofSeconds(20)).until(() -> jobs.shipped().contains("after-restart"));
+    }
+
+    @Test
+    void aPausedQueueWorkerAcceptsOrdersAndHoldsThemUntilResumed() throws InterruptedException {
+        QueueWorker<String> ship = supervisor.getQueueWorker("ship");
+        try (LogCapture logs = LogCapture.of(SupervisorEndpoint.class)) {
+            post("/actuator/supervisor/ship", "{\"action\":\"pause\"}")
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.state").isEqualTo("ACTIVE").jsonPath("$.paused").isEqualTo(true);
+            post("/actuator/supervisor/ship", "{\"action\":\"pause\"}").expectStatus().isOk()
+                    .expectBody().jsonPath("$.paused").isEqualTo(true);
+            ship.put("held-1");
+            ship.put("held-2");
+            client.get().uri("/actuator/supervisor/ship").exchange().expectStatus().isOk()
+                    .expectBody().jsonPath("$.paused").isEqualTo(true).jsonPath("$.queueSize").isEqualTo(2);
+            assertThat(ship.awaitIdle(Duration.ofMillis(200))).as("holding its items").isFalse();
+            assertThat(jobs.shipped()).doesNotContain("held-1", "held-2");
+
+            post("/actuator/supervisor/ship", "{\"action\":\"resume\"}")
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.paused").isEqualTo(false);
+            assertThat(ship.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(jobs.shipped()).containsSubsequence("held-1", "held-2");
+            assertThat(logs.messages(Level.INFO)).containsExactly(
+                    "Supervisor endpoint: an anonymous caller asks to pause worker 'ship'",
+                    "Supervisor endpoint: an anonymous caller asks to pause worker 'ship'",
+                    "Supervisor endpoint: an anonymous caller asks to resume worker 'ship'");
+        } finally {
+            if (ship.isPaused()) {
+                ship.resume();
+            }
+        }
+    }
+
+    @Test
+    void stoppingAPausedQueueWorkerDrainsWhatItHeld() {
+        QueueWorker<String> ship = supervisor.getQueueWorker("ship");
+        post("/actuator/supervisor/ship", "{\"action\":\"pause\"}").expectStatus().isOk();
+        ship.put("held-until-stop");
+        post("/actuator/supervisor/ship", "{\"action\":\"stop\"}")
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.state").isEqualTo("STOPPED").jsonPath("$.paused").isEqualTo(false);
+        assertThat(jobs.shipped()).contains("held-until-stop");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.tasksupervisor.autoconfigure.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.springframework.boot.health.contributor.Status;
 
 import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.pool.PoolInfo;
 
 class SupervisorHealthIndicatorTests {
 
@@ -32,5 +34,26 @@ class SupervisorHealthIndicatorTests {
         assertThat(health.getDetails().get("state") == SupervisorState.ACTIVE)
                 .as("UP exactly when the state reported is ACTIVE: %s", health)
                 .isEqualTo(health.getStatus().equals(Status.UP));
+    }
+
+    @Test
+    void aPoolTheSystemRefusedThreadsForIsDownWithTheReason() {
+        String failure = "task supervisor 'limited' could start only 4,000 threads of the 100000..100000 it was "
+                + "resized to (unable to create native thread): its sizes went back to 2 and 12";
+        TaskSupervisor supervisor = new TaskSupervisor("limited") {
+            @Override
+            public SupervisorState getState() {
+                return SupervisorState.ACTIVE;
+            }
+
+            @Override
+            public PoolInfo poolInfo() {
+                return new PoolInfo(2, 12, 12, 0, 4_000, 0, 0, 10, 0, false, Duration.ofMillis(1), 0, 0, 0, false,
+                        failure);
+            }
+        };
+        Health health = new SupervisorHealthIndicator(supervisor).health();
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails()).containsEntry("reason", failure);
     }
 }
