@@ -43,7 +43,7 @@ class SampleControllerTests {
 
     @AfterEach
     void everyWorkerRunsAgain() throws InterruptedException {
-        QueueWorker<Order> ship = supervisor.getQueueWorker("ship");
+        QueueWorker<Order> ship = supervisor.getQueueWorker("ship", Order.class);
         if (ship.isPaused()) {
             ship.resume();
         }
@@ -110,7 +110,7 @@ class SampleControllerTests {
 
     @Test
     void aPausedQueueStillTakesOrdersAndAFullOneIsTooManyRequests() throws Exception {
-        QueueWorker<Order> ship = supervisor.getQueueWorker("ship");
+        QueueWorker<Order> ship = supervisor.getQueueWorker("ship", Order.class);
         HttpResponse<String> pause = post("/actuator/supervisor/ship", "{\"action\":\"pause\"}");
         assertThat(pause.statusCode()).as(pause.body()).isEqualTo(200);
         assertThat(post("/orders", "{\"id\":\"P-0\",\"item\":\"pen\",\"quantity\":1}").statusCode()).isEqualTo(202);

@@ -119,7 +119,7 @@ class SupervisorEndpointWriteHttpTests {
 
     @Test
     void aPausedQueueWorkerAcceptsOrdersAndHoldsThemUntilResumed() throws InterruptedException {
-        QueueWorker<String> ship = supervisor.getQueueWorker("ship");
+        QueueWorker<String> ship = supervisor.getQueueWorker("ship", String.class);
         try (LogCapture logs = LogCapture.of(SupervisorEndpoint.class)) {
             post("/actuator/supervisor/ship", "{\"action\":\"pause\"}")
                     .expectStatus().isOk()
@@ -151,7 +151,7 @@ class SupervisorEndpointWriteHttpTests {
 
     @Test
     void stoppingAPausedQueueWorkerDrainsWhatItHeld() {
-        QueueWorker<String> ship = supervisor.getQueueWorker("ship");
+        QueueWorker<String> ship = supervisor.getQueueWorker("ship", String.class);
         post("/actuator/supervisor/ship", "{\"action\":\"pause\"}").expectStatus().isOk();
         ship.put("held-until-stop");
         post("/actuator/supervisor/ship", "{\"action\":\"stop\"}")
