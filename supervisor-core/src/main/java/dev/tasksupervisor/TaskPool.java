@@ -50,6 +50,10 @@ import dev.tasksupervisor.pool.Priority;
  * by {@code configLock}. No thread starts under {@code configLock} but the one a grower's step may start for
  * a queued task (the executor does that as its core size rises), so a resize waits for one thread start at
  * most.
+ *
+ * <p>Why one long class: the executor, the priority gate, resizing and the grower share {@code configLock}
+ * and its invariant (sizes, gate and settings change together); split, each part would take the lock of
+ * another.
  */
 final class TaskPool {
 

@@ -40,6 +40,10 @@ import dev.tasksupervisor.worker.WorkerTarget;
  * applies the settings (the engine validates them), and checks what would make a worker fail later
  * (names, kinds, signatures, settings of another kind, aloops, locks). Every problem is a
  * {@link SupervisorConfigurationException} naming the method, bean or property.
+ *
+ * <p>Why one long class: the checks read each other's results (a kind decides which settings apply, a
+ * setting's origin names the culprit of a clash), and the messages must stay consistent; most of its length
+ * is those messages.
  */
 final class WorkerFactory {
 

@@ -49,6 +49,9 @@ import dev.tasksupervisor.worker.WorkerState;
  * <p>Invalid input is an {@link InvalidEndpointRequestException} (a 400 on the web, with the reason in the
  * body through {@link SupervisorEndpointWebExtension}); an action the supervisor's or worker's state does
  * not allow now is a {@link StateConflictException} (409).
+ *
+ * <p>Why one long class: the operations and the records they answer with are the endpoint's one contract,
+ * which Spring Boot reads from this type; most of its length is those records.
  */
 @Endpoint(id = "supervisor", defaultAccess = Access.READ_ONLY)
 public class SupervisorEndpoint {

@@ -98,4 +98,11 @@ class WorkersSnippets {
         List<?> back = report.undelivered("orders");         // the same items; also report.undeliveredItems(), by worker
         return back;
     }
+
+    /** Pausing a queue worker: it keeps taking items and holds them until resumed. */
+    void pausing(QueueWorker<Order> orders, Order order) {
+        orders.pause();                   // the shop is closed: keep taking orders, ship none
+        orders.put(order);                // accepted, held
+        orders.resume();                  // ships what was held, in order
+    }
 }
