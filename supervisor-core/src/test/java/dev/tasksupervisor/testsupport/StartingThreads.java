@@ -44,27 +44,28 @@ public final class StartingThreads implements ThreadFactory {
         return refused.get();
     }
 
+    /**
+     * Holds or refuses here, in the factory, rather than in an overridden {@code Thread.start()}: from Java 21
+     * the executor starts its threads through its thread container, which does not call that method. The
+     * executor calls the factory on the thread that adds the worker, as it calls {@code start()}, and treats
+     * an error from either the same way.
+     */
     @Override
     public Thread newThread(Runnable runnable) {
         int number = made.incrementAndGet();
-        Thread thread = new Thread(runnable, prefix + number) {
-            @Override
-            public synchronized void start() {
-                if (number > refusedAfter) {
-                    refused.incrementAndGet();
-                    throw new OutOfMemoryError(REFUSAL);
-                }
-                if (number > startsFreely) {
-                    try {
-                        held.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while holding back the start of " + getName(), e);
-                    }
-                }
-                super.start();
+        if (number > refusedAfter) {
+            refused.incrementAndGet();
+            throw new OutOfMemoryError(REFUSAL);
+        }
+        if (number > startsFreely) {
+            try {
+                held.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while holding back thread " + prefix + number, e);
             }
-        };
+        }
+        Thread thread = new Thread(runnable, prefix + number);
         thread.setDaemon(true);
         return thread;
     }
