@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.tasksupervisor.TaskSupervisor;
@@ -19,8 +19,12 @@ class SampleApplicationShutdownTests {
 
     @Test
     void closingTheApplicationLeavesNoSupervisorThread() {
-        ConfigurableApplicationContext context = SpringApplication.run(SampleApplication.class, "--server.port=0",
-                "--supervisor.id=sample-shutdown", "--sample.heartbeat=50ms", "--spring.main.banner-mode=off");
+        // The main class named, not deduced from the stack (the test runner's): in the AOT test run
+        // (spring.aot.enabled=true) it is the class whose generated initializer starts the application.
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
+                .main(SampleApplication.class)
+                .run("--server.port=0", "--supervisor.id=sample-shutdown", "--sample.heartbeat=50ms",
+                        "--spring.main.banner-mode=off");
         TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
         supervisor.getQueueWorker("ship", Order.class).put(new Order("S-1", "cup", 1));
         await().atMost(Duration.ofSeconds(20)).until(() -> context.getBean(Shipping.class).shipped().contains("S-1"));

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConstructorArgumentValues;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -21,27 +21,21 @@ import dev.tasksupervisor.aloop.Aloop;
 
 /**
  * Registers one {@link Aloop} bean per {@code supervisor.aloops.<name>}, named by
- * {@link #beanName(String)}, created on the {@link TaskSupervisor} bean; the default aloop's bean is
- * primary. Bean definitions must exist before any bean is created, hence a registrar that binds the
+ * {@link #beanName(String)}, created on the {@link TaskSupervisor} bean by {@link AloopBeans}; the default
+ * aloop's bean is primary. Bean definitions must exist before any bean is created, hence a registrar that binds the
  * aloops itself rather than reading {@link SupervisorProperties}. The beans are eager even under
  * {@code spring.main.lazy-initialization}: creating the bean creates the aloop, which async workers
  * need whether or not anything injects it.
  */
-class AloopBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+class AloopBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
     private static final String PROPERTY = "supervisor.aloops";
 
     private Environment environment;
-    private BeanFactory beanFactory;
 
     @Override
     public void setEnvironment(Environment environment) {
         this.environment = environment;
-    }
-
-    @Override
-    public void setBeanFactory(BeanFactory beanFactory) {
-        this.beanFactory = beanFactory;
     }
 
     @Override
@@ -60,12 +54,33 @@ class AloopBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAw
                         + name + "' (" + PROPERTY + "." + name + "), so the aloop would not be created.",
                         "Rename that bean, or the aloop: the bean of aloop <name> is named <name>Aloop.");
             }
-            RootBeanDefinition definition = new RootBeanDefinition(Aloop.class, () -> beanFactory
-                    .getBean(TaskSupervisor.class).createAloop(name, aloop.isDefault(), aloop.isDaemon(), aloop.isStart()));
-            definition.setPrimary(aloop.isDefault());
-            definition.setLazyInit(false); // explicit, so lazy initialization leaves it alone
-            registry.registerBeanDefinition(beanName, definition);
+            registry.registerBeanDefinition(beanName, definition(name, aloop));
         });
+        if (!aloops.isEmpty() && !registry.containsBeanDefinition(AloopBeans.BEAN_NAME)) {
+            RootBeanDefinition factory = new RootBeanDefinition(AloopBeans.class);
+            factory.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
+            registry.registerBeanDefinition(AloopBeans.BEAN_NAME, factory);
+        }
+    }
+
+    /**
+     * A factory bean, a factory method and argument values rather than an instance supplier: Spring AOT
+     * writes such a definition as code (an instance supplier is a lambda it cannot see into), so the
+     * aloop beans also exist in an AOT-processed application. Their settings are then those at build time.
+     */
+    private static RootBeanDefinition definition(String name, SupervisorProperties.Aloop aloop) {
+        RootBeanDefinition definition = new RootBeanDefinition();
+        definition.setFactoryBeanName(AloopBeans.BEAN_NAME);
+        definition.setFactoryMethodName(AloopBeans.FACTORY_METHOD);
+        definition.setTargetType(Aloop.class);
+        ConstructorArgumentValues arguments = definition.getConstructorArgumentValues();
+        arguments.addIndexedArgumentValue(0, name);
+        arguments.addIndexedArgumentValue(1, aloop.isDefault());
+        arguments.addIndexedArgumentValue(2, aloop.isDaemon());
+        arguments.addIndexedArgumentValue(3, aloop.isStart());
+        definition.setPrimary(aloop.isDefault());
+        definition.setLazyInit(false); // explicit, so lazy initialization leaves it alone
+        return definition;
     }
 
     private static void validate(Map<String, SupervisorProperties.Aloop> aloops) {

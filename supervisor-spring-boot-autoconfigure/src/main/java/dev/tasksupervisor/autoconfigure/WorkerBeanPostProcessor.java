@@ -84,6 +84,10 @@ final class WorkerBeanPostProcessor implements BeanPostProcessor {
         return worker;
     }
 
+    /**
+     * The {@code @Worker} methods of a bean class, as discovery finds them; also what
+     * {@link WorkerMethodsAotProcessor} registers for reflection.
+     */
     static Map<Method, Worker> workerMethods(Class<?> type) {
         if (!AnnotationUtils.isCandidateClass(type, Worker.class)) {
             return Map.of();

@@ -1,5 +1,6 @@
 package dev.tasksupervisor.autoconfigure.endpoint;
 
+import org.springframework.aot.hint.annotation.RegisterReflectionForBinding;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -20,11 +21,19 @@ import dev.tasksupervisor.autoconfigure.SupervisorAutoConfiguration;
  * <p>The availability conditions sit on the bean methods, not on the class: their condition classes
  * live in actuator, and Spring instantiates every condition of a class before evaluating any, so on the
  * class they would fail where {@code @ConditionalOnClass} should have quietly switched this off.
+ *
+ * <p>The endpoint's responses are records that Jackson reads by reflection: their binding hints are
+ * registered here for a native image, the nested records and enums with them. Spring Boot would find
+ * most from the operations' return types, but not the web extension's, which are typed as
+ * {@code OperationResponseBody}.
  */
 @AutoConfiguration(after = SupervisorAutoConfiguration.class)
 @ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class})
 @ConditionalOnBean(TaskSupervisor.class)
 @EnableConfigurationProperties(SupervisorEndpointProperties.class)
+@RegisterReflectionForBinding({SupervisorEndpoint.SupervisorDescriptor.class, SupervisorEndpoint.PoolDescriptor.class,
+        SupervisorEndpoint.WorkerDescriptor.class, SupervisorEndpoint.DeadLettersDescriptor.class,
+        SupervisorEndpointWebExtension.ErrorDescriptor.class})
 public final class SupervisorEndpointAutoConfiguration {
 
     @Bean
