@@ -14,7 +14,7 @@ class PoolThreadsTests {
 
     @Test
     void aThreadCountsAsLiveWhileItRunsAndNotWhenItsStartWasRefused() throws InterruptedException {
-        PoolThreads threads = PoolThreads.of(StartingThreads.refusingAfter("live_", 1));
+        PoolThreads threads = PoolThreads.of(StartingThreads.refusingStartAfter("live_", 1));
         CountDownLatch release = new CountDownLatch(1);
         Thread running = threads.newThread(() -> {
             try {
@@ -27,8 +27,7 @@ class PoolThreadsTests {
         await().until(() -> threads.live().get() == 1);
         // The system refuses the next one: it never runs, so it must not count, or the pool's queue would
         // take the pool for larger than it is after every refusal.
-        // (StartingThreads refuses in the factory, as the executor's own start path may not call start().)
-        assertThatThrownBy(() -> threads.newThread(() -> { }).start()).isInstanceOf(OutOfMemoryError.class);
+        assertThatThrownBy(threads.newThread(() -> { })::start).isInstanceOf(OutOfMemoryError.class);
         assertThat(threads.live()).hasValue(1);
         release.countDown();
         running.join();

@@ -19,10 +19,14 @@ public final class StartingThreads implements ThreadFactory {
     private final int startsFreely;
     private final CountDownLatch held;
     private final int refusedAfter;
+    /** Whether a refused thread is made and then refused by its own {@code start()}, called by the test itself. */
+    private final boolean refuseAtStart;
     private final AtomicInteger made = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
 
-    private StartingThreads(String prefix, int startsFreely, CountDownLatch held, int refusedAfter) {
+    private StartingThreads(String prefix, int startsFreely, CountDownLatch held, int refusedAfter,
+            boolean refuseAtStart) {
+        this.refuseAtStart = refuseAtStart;
         this.prefix = prefix;
         this.startsFreely = startsFreely;
         this.held = held;
@@ -31,12 +35,20 @@ public final class StartingThreads implements ThreadFactory {
 
     /** The first {@code startsFreely} threads start at once; each later one only once {@code held} opens. */
     public static StartingThreads heldAfter(String prefix, int startsFreely, CountDownLatch held) {
-        return new StartingThreads(prefix, startsFreely, held, Integer.MAX_VALUE);
+        return new StartingThreads(prefix, startsFreely, held, Integer.MAX_VALUE, false);
     }
 
     /** The first {@code count} threads start; every later one is refused. */
     public static StartingThreads refusingAfter(String prefix, int count) {
-        return new StartingThreads(prefix, Integer.MAX_VALUE, null, count);
+        return new StartingThreads(prefix, Integer.MAX_VALUE, null, count, false);
+    }
+
+    /**
+     * As {@link #refusingAfter}, but the refused thread is made and its own {@code start()} throws: for a
+     * test that starts the factory's threads itself (an executor from Java 21 does not call that method).
+     */
+    public static StartingThreads refusingStartAfter(String prefix, int count) {
+        return new StartingThreads(prefix, Integer.MAX_VALUE, null, count, true);
     }
 
     /** Threads whose start was refused so far. */
@@ -53,7 +65,7 @@ public final class StartingThreads implements ThreadFactory {
     @Override
     public Thread newThread(Runnable runnable) {
         int number = made.incrementAndGet();
-        if (number > refusedAfter) {
+        if (number > refusedAfter && !refuseAtStart) {
             refused.incrementAndGet();
             throw new OutOfMemoryError(REFUSAL);
         }
@@ -65,7 +77,16 @@ public final class StartingThreads implements ThreadFactory {
                 throw new IllegalStateException("interrupted while holding back thread " + prefix + number, e);
             }
         }
-        Thread thread = new Thread(runnable, prefix + number);
+        Thread thread = new Thread(runnable, prefix + number) {
+            @Override
+            public synchronized void start() {
+                if (number > refusedAfter) {
+                    refused.incrementAndGet();
+                    throw new OutOfMemoryError(REFUSAL);
+                }
+                super.start();
+            }
+        };
         thread.setDaemon(true);
         return thread;
     }
