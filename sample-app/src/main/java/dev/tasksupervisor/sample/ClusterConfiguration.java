@@ -1,5 +1,7 @@
 package dev.tasksupervisor.sample;
 
+import java.sql.DatabaseMetaData;
+
 import javax.sql.DataSource;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -11,9 +13,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.init.DataSourceInitializer;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
 
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
+import net.javacrumbs.shedlock.provider.sql.DatabaseProduct;
 
 /**
  * The {@code cluster} profile: what a locked worker needs, a database every instance shares (here an H2
@@ -40,8 +45,24 @@ class ClusterConfiguration {
 
     /** The database's clock, not each instance's, decides when a lock expires: the instances' clocks may differ. */
     @Bean
-    LockProvider lockProvider(DataSource clusterDataSource) {
+    LockProvider lockProvider(DataSource clusterDataSource) throws MetaDataAccessException {
         return new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
-                .withJdbcTemplate(new JdbcTemplate(clusterDataSource)).usingDbTime().build());
+                .withJdbcTemplate(new JdbcTemplate(clusterDataSource))
+                .withDatabaseProduct(databaseProduct(clusterDataSource)).usingDbTime().build());
+    }
+
+    /**
+     * The database product, looked up once at start-up. Left to ShedLock, the look-up happens at the first lock,
+     * and one that fails (the database briefly unreachable) fails that lock as "DB time is not supported for
+     * database product: UNKNOWN", hiding the real error.
+     */
+    private static DatabaseProduct databaseProduct(DataSource dataSource) throws MetaDataAccessException {
+        String name = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+        DatabaseProduct product = DatabaseProduct.matchProductName(name);
+        if (product == DatabaseProduct.UNKNOWN) {
+            throw new IllegalStateException("ShedLock cannot use the clock of the database '" + name + "' at "
+                    + "sample.cluster.url: point it at a database ShedLock supports (H2, PostgreSQL, MySQL, ...)");
+        }
+        return product;
     }
 }
