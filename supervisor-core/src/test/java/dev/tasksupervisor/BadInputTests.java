@@ -197,7 +197,7 @@ class BadInputTests {
             started();
             IntervalWorker worker = new IntervalWorker(supervisor, "tick", nothing());
             assertThatIllegalArgumentException().isThrownBy(worker::start)
-                    .withMessage("worker 'tick' has neither an interval nor a delay: set one of them");
+                    .withMessage("worker 'tick' has no schedule: set an interval, a delay or a schedule (cron)");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tasksupervisor.worker;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -749,6 +750,16 @@ public abstract class BackgroundWorker implements Scheduler {
         return runs.isRunning();
     }
 
+    /** When the last successful run ended, or {@code null} before the first. */
+    public Instant getLastSuccess() {
+        return runs.statistics().lastSuccess();
+    }
+
+    /** When the next scheduled run is due; {@code null} for kinds that run on other cues than time. */
+    public Instant getNextRun() {
+        return null;
+    }
+
     /** Items waiting in the worker's queue; 0 for kinds without one. */
     public int getQueueSize() {
         return 0;
@@ -766,7 +777,9 @@ public abstract class BackgroundWorker implements Scheduler {
                 guard == null ? null : GuardedRun.describe(guard), queue == null ? 0 : queue.getRetryCount(),
                 queue == null ? 0 : queue.getRetryingCount(), queue == null ? 0 : queue.getDeadLetterCount(),
                 queue == null ? 0 : queue.getDeadLettersKeptCount(), statistics.failuresInARow(),
-                queue != null && queue.isPaused(), queue == null ? 0 : queue.capacityInForce(), statistics.lastError());
+                queue != null && queue.isPaused(), queue == null ? 0 : queue.capacityInForce(), statistics.lastError(),
+                statistics.lastOutcome(), statistics.lastSuccess(), getNextRun(),
+                this instanceof IntervalWorker interval ? interval.getMisfires() : 0);
     }
 
     @Override

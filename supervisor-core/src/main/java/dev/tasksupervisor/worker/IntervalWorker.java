@@ -1,59 +1,96 @@
 package dev.tasksupervisor.worker;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.tasksupervisor.aloop.Aloop;
 import dev.tasksupervisor.config.InvalidSettingException;
 import dev.tasksupervisor.lifecycle.Deadline;
 
 /**
- * Runs its target on a schedule: neotasker's {@code BackgroundIntervalWorker}. Either every
- * {@code interval} at a fixed rate (ticks measured from the start, so the schedule does not drift; a
- * tick that finds the previous run still going runs right after it, and the ticks missed meanwhile make
- * that one run: no burst of catch-up runs, as {@code scheduleAtFixedRate} would make), or {@code delay} after
- * each run ends (fixed delay). {@code initialDelay} postpones the first run. {@link #trigger()} runs it
- * now; {@link #skipNextRun()} skips the next scheduled run because the caller ran the target itself.
+ * Runs its target on a schedule: neotasker's {@code BackgroundIntervalWorker}, and Spring's {@code @Scheduled}.
+ * One of three: every {@code interval} at a fixed rate (ticks on a grid from the start, so the schedule does not
+ * drift), {@code delay} after each run ends (fixed delay), or at the times of a {@link WorkerSchedule} (a cron
+ * expression, say: wall-clock times, read from the worker's {@link #setClock clock}). {@code initialDelay}
+ * postpones the first run. {@link #trigger()} runs it now; {@link #skipNextRun()} skips the next scheduled run
+ * because the caller ran the target itself; the {@code reschedule*} methods change the schedule of a running
+ * worker from its next tick.
+ *
+ * <p>Runs never overlap. A tick that cannot run at its time is missed: it comes while the run before it is
+ * still going, or the timer wakes up past the {@link #MISFIRE_GRACE grace} (a GC pause, a suspended host, the
+ * wall clock jumping forward). The {@link MisfirePolicy} says what happens then: by default one run, as soon
+ * as possible, for all the ticks missed, then the schedule goes on; never a burst of catch-up runs, as
+ * {@code scheduleAtFixedRate} would make. {@link #getMisfires()} counts them.
  *
  * <p>A run that fails postpones the schedule by the {@link #setFailureBackoff failure backoff}, growing with
- * each failure in a row and reset by a success: at a fixed rate the ticks due sooner are skipped (the next
- * run is the first tick after the backoff), with a fixed delay the pause is the longer of the two. A tick
- * missed during a failed run does not run right after it. {@link #trigger()} runs at once all the same.
+ * each failure in a row and reset by a success: the ticks due sooner are skipped (the next run is the first
+ * tick after the backoff), with a fixed delay the pause is the longer of the two. A tick missed during a failed
+ * run does not run right after it. {@link #trigger()} runs at once all the same.
  *
- * <p>Timers run on the supervisor's own loop (on the worker's aloop for an async target); a run goes
- * to the pool. With the supervisor's task decorator (and a sync target), every run, triggered ones
- * included, has the context (MDC, security, tracing) of the thread that started the worker.
- * Invariants: {@code running}, {@code skipNext}, {@code triggered}, {@code tickMissed} and
- * {@code timer} are guarded by the worker's monitor (its life cycle's); only the thread that sets {@code running}
- * dispatches a run.
+ * <p>Timers run on the supervisor's own loop (on the worker's aloop for an async target), one at a time: each
+ * tick arms the next (a fixed delay's is armed when the run ends); a run goes to the pool. With the
+ * supervisor's task decorator (and a sync target), every run, triggered ones included, has the context (MDC,
+ * security, tracing) of the thread that started the worker.
+ *
+ * <p>Invariants: {@code running}, {@code skipNext}, {@code triggered}, {@code tickMissed}, {@code timer},
+ * {@code armed}, {@code nextDue}, {@code nextRunAt}, {@code anchor} and {@code misfires} are guarded by the
+ * worker's monitor (its life cycle's); only the thread that sets {@code running} dispatches a run; a timer
+ * acts only while its {@code armed} number is the current one, so a cancelled timer that fires anyway does nothing.
+ *
+ * <p>Why one long class: the three schedules share the tick, the misfire rules, the trigger and the hand-over
+ * from one run to the next, all under one lock; split up, each part would reach into the others' state.
  */
 public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
 
+    /**
+     * How late a tick may run and still not count as missed (capped at half the time to the following tick): well
+     * above a timer's usual lateness, well below a pause that should count.
+     */
+    public static final Duration MISFIRE_GRACE = Duration.ofSeconds(1);
+
+    private static final Logger log = LoggerFactory.getLogger(IntervalWorker.class);
+
     private volatile Duration interval;
     private volatile Duration delay;
+    private volatile WorkerSchedule schedule;
     private volatile Duration initialDelay = Duration.ZERO;
-    /** The schedule of the current start, after overrides. */
+    private volatile MisfirePolicy misfirePolicy = MisfirePolicy.RUN_ONCE;
+    private volatile Clock clock = Clock.systemUTC();
+    /** The schedule of the current start, after overrides and reschedules: exactly one is set while active. */
     private volatile Duration startInterval;
     private volatile Duration startDelay;
+    private volatile WorkerSchedule startSchedule;
 
     private boolean running;
     private boolean skipNext;
     private boolean triggered;
-    /** A fixed-rate tick found the run before it still going: one more run right after it. */
+    /** A tick found the run before it still going, and the policy runs once for it: right after that run. */
     private boolean tickMissed;
     /** When the missed tick was due. */
     private long missedDue;
     private ScheduledFuture<?> timer;
-    /** When the next scheduled run is due ({@link System#nanoTime()}); its timer fires {@code lead} sooner. */
+    /** Numbers the timers: only the timer armed last may act. */
+    private int armed;
+    /** When the next tick is due ({@link System#nanoTime()}); its timer fires {@code lead} sooner. */
     private long nextDue;
+    /** Under a {@link WorkerSchedule}: the wall-clock time of the next tick, or null when it has none. */
+    private Instant nextRunAt;
+    /** At a fixed rate: where the grid of ticks begins ({@link System#nanoTime()}). */
+    private long anchor;
+    private long misfires;
     /** How much sooner than a run is due its timer fires, so that the hand-off to a pool thread is done by then. */
     private long lead;
     /** The context of the thread that started the worker, for every run; null without a task decorator. */
     private volatile ContextRun startContext;
 
-    /** A worker that runs {@code target} on a schedule set with {@link #setInterval} or {@link #setDelay}. */
+    /** A worker that runs {@code target} on a schedule set with {@link #setInterval}, {@link #setDelay} or {@link #setSchedule}. */
     public IntervalWorker(WorkerHost supervisor, String name, WorkerTarget<Void> target) {
         super(supervisor, name, target);
     }
@@ -64,13 +101,20 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         setInterval(interval);
     }
 
+    /** A worker that runs {@code target} at the times of {@code schedule}. */
+    public IntervalWorker(WorkerHost supervisor, String name, WorkerSchedule schedule, WorkerTarget<Void> target) {
+        this(supervisor, name, target);
+        setSchedule(schedule);
+    }
+
     /** For subclasses that override {@link #run(WorkerContext)}. */
     protected IntervalWorker(WorkerHost supervisor, String name, boolean async) {
         super(supervisor, name, async);
     }
 
     /**
-     * Runs the target every {@code interval}, at a fixed rate from the start.
+     * Runs the target every {@code interval}, at a fixed rate from the start (from the next start on; to change a
+     * running worker's schedule, {@link #rescheduleAtFixedRate}).
      *
      * @throws InvalidSettingException unless positive
      */
@@ -79,7 +123,8 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     }
 
     /**
-     * Runs the target {@code delay} after each run ends.
+     * Runs the target {@code delay} after each run ends (from the next start on; to change a running worker's
+     * schedule, {@link #rescheduleWithFixedDelay}).
      *
      * @throws InvalidSettingException unless positive
      */
@@ -87,8 +132,14 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         this.delay = requirePositive(delay, "delay");
     }
 
+    /** Runs the target at the times of {@code schedule} (from the next start on; for a running worker, {@link #reschedule}). */
+    public void setSchedule(WorkerSchedule schedule) {
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
+    }
+
     /**
-     * Waits {@code initialDelay} before the first run (default: none); neotasker's {@code delay_before}.
+     * Waits {@code initialDelay} before the first run (default: none); neotasker's {@code delay_before}. Under a
+     * schedule, the first run is its first time after the initial delay.
      *
      * @throws InvalidSettingException if negative
      */
@@ -101,6 +152,21 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         this.initialDelay = initialDelay;
     }
 
+    /** What to do with missed ticks (default {@link MisfirePolicy#RUN_ONCE}); read at each tick. */
+    public void setMisfirePolicy(MisfirePolicy misfirePolicy) {
+        this.misfirePolicy = Objects.requireNonNull(misfirePolicy, "misfirePolicy");
+    }
+
+    /** The wall clock a {@link WorkerSchedule} is read against (default: the system's, in UTC); for tests. */
+    public void setClock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The policy for missed ticks. */
+    public MisfirePolicy getMisfirePolicy() {
+        return misfirePolicy;
+    }
+
     private Duration requirePositive(Duration value, String what) {
         Objects.requireNonNull(value, what);
         if (value.isNegative() || value.isZero()) {
@@ -111,38 +177,47 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
 
     @Override
     void configure(WorkerStart overrides) {
-        Schedule schedule = schedule(overrides);
-        startInterval = schedule.interval();
-        startDelay = schedule.delay();
+        Timing timing = timing(overrides);
+        startInterval = timing.interval();
+        startDelay = timing.delay();
+        startSchedule = timing.schedule();
     }
 
     @Override
     void checkSettings(WorkerStart overrides) {
-        schedule(overrides);
+        timing(overrides);
     }
 
-    /** A start's schedule: exactly one of the two is set. */
-    private record Schedule(Duration interval, Duration delay) {
+    /** A start's schedule: exactly one of the three is set. */
+    private record Timing(Duration interval, Duration delay, WorkerSchedule schedule) {
     }
 
-    /** The schedule of a start with {@code overrides}. */
-    private Schedule schedule(WorkerStart overrides) {
+    /** The schedule of a start with {@code overrides}: an interval or delay given there replaces the worker's. */
+    private Timing timing(WorkerStart overrides) {
         Duration i = overrides.interval() != null ? requirePositive(overrides.interval(), "interval") : null;
         Duration d = overrides.delay() != null ? requirePositive(overrides.delay(), "delay") : null;
+        WorkerSchedule s = null;
         if (i == null && d == null) {
             i = interval;
             d = delay;
+            s = schedule;
         }
         if (i != null && d != null) {
             throw InvalidSettingException.notBoth(owner() + " has both an interval (" + i + ") and a delay (" + d
                     + "): set one, interval for a fixed rate or delay for a pause after each run", owner(), "interval", i,
                     "delay", d);
         }
-        if (i == null && d == null) {
-            throw InvalidSettingException.oneOf(owner() + " has neither an interval nor a delay: set one of them",
-                    owner(), "interval", "delay");
+        if (s != null && (i != null || d != null)) {
+            String what = i != null ? "an interval" : "a delay";
+            throw InvalidSettingException.notBoth(owner() + " has both " + what + " (" + (i != null ? i : d)
+                    + ") and a schedule (" + s.describe() + "): set one of them", owner(), i != null ? "interval" : "delay",
+                    i != null ? i : d, "schedule", s.describe());
         }
-        return new Schedule(i, d);
+        if (i == null && d == null && s == null) {
+            throw InvalidSettingException.oneOf(owner() + " has no schedule: set an interval, a delay or a schedule "
+                    + "(cron)", owner(), "interval", "delay");
+        }
+        return new Timing(i, d, s);
     }
 
     @Override
@@ -152,9 +227,39 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
 
     @Override
     public String getSchedule() {
-        Duration i = startInterval != null ? startInterval : interval;
-        Duration d = startDelay != null ? startDelay : delay;
-        return i != null ? "every " + i : d != null ? "delay " + d : "unscheduled";
+        if (startInterval != null || startDelay != null || startSchedule != null) {
+            return describe(startInterval, startDelay, startSchedule);
+        }
+        return describe(interval, delay, schedule);
+    }
+
+    private static String describe(Duration interval, Duration delay, WorkerSchedule schedule) {
+        return interval != null ? "every " + interval : delay != null ? "delay " + delay
+                : schedule != null ? schedule.describe() : "unscheduled";
+    }
+
+    /**
+     * When the next scheduled run is due, or {@code null} when none is: the worker is not active, a fixed delay
+     * waits for the run in progress to end, or the schedule has no time left. A triggered run is not in it.
+     */
+    @Override
+    public Instant getNextRun() {
+        synchronized (monitor()) {
+            if (!isActive() || timer == null) {
+                return null;
+            }
+            if (startSchedule != null) {
+                return nextRunAt;
+            }
+            return Instant.now().plusNanos(nextDue - System.nanoTime());
+        }
+    }
+
+    /** How many times ticks were missed (see {@link MisfirePolicy}): each tick that came during a run, and each time the timer woke up late. */
+    public long getMisfires() {
+        synchronized (monitor()) {
+            return misfires;
+        }
     }
 
     @Override
@@ -163,64 +268,103 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             skipNext = false;
             triggered = false;
             tickMissed = false;
-            if (timer != null) {
-                timer.cancel(false); // left armed by a stop that reached the kind too late to cancel it
-                timer = null;
-            }
+            disarm(); // left armed by a stop that reached the kind too late to cancel it
         }
     }
 
     @Override
     void onStart() {
-        Aloop loop = timerLoop();
         startContext = captureRun(null);
-        boolean firstAtOnce = false;
         int start = generation();
-        Runnable tick = () -> tick(start);
         synchronized (monitor()) {
             long initial = Deadline.nanos(initialDelay);
-            long every = Deadline.nanos(startInterval != null ? startInterval : startDelay);
-            // An async run starts on the timer's own loop: nothing to hand over ahead of time.
-            lead = isAsync() ? 0 : Math.min(LEAD_NANOS, every / 2);
-            nextDue = System.nanoTime() + initial;
-            if (startInterval == null) {
-                timer = loop.schedule(tick, Duration.ofNanos(Math.max(0, initial - lead)));
+            if (startSchedule != null) {
+                // An async run starts on the timer's own loop: nothing to hand over ahead of time.
+                lead = isAsync() ? 0 : LEAD_NANOS;
+                armAt(start, startSchedule.next(clock.instant().plusNanos(initial)));
             } else {
-                long first = initial - lead;
-                if (first < 0) {
-                    // Too soon to fire ahead of the first run: it is handed over now and waits for its time, and
-                    // the timer, which keeps one period between firings, begins with the second.
-                    firstAtOnce = true;
-                    first += every;
-                }
-                timer = loop.scheduleAtFixedRate(tick, Duration.ofNanos(first), startInterval);
+                long every = Deadline.nanos(startInterval != null ? startInterval : startDelay);
+                lead = isAsync() ? 0 : Math.min(LEAD_NANOS, every / 2);
+                anchor = System.nanoTime() + initial; // the first run, at a fixed rate and after a delay alike
+                arm(start, anchor);
             }
-        }
-        if (firstAtOnce) {
-            // On the timer loop, not here: this runs under the life-cycle lock, and a dispatch may decorate.
-            loop.executor().execute(tick);
         }
     }
 
     /** How much sooner a timer fires than the sync run it hands to a pool thread: more than a hand-off takes. */
     private static final long LEAD_NANOS = 1_000_000;
 
+    /** Arms the timer for a tick due at {@code due} ({@link System#nanoTime()}). Caller holds the monitor. */
+    private void arm(int start, long due) {
+        disarm();
+        nextDue = due;
+        int number = ++armed;
+        try {
+            timer = timerLoop().schedule(() -> tick(start, number),
+                    Duration.ofNanos(Math.max(0, due - lead - System.nanoTime())));
+        } catch (RejectedExecutionException e) {
+            timer = null; // the loop is stopping with the supervisor
+        }
+    }
+
+    /** Arms the timer for the schedule's tick at {@code at} (wall clock), or for none. Caller holds the monitor. */
+    private void armAt(int start, Instant at) {
+        nextRunAt = at;
+        if (at == null) {
+            disarm();
+            log.info("Worker '{}': its schedule ({}) has no time left; it stays active and runs only when "
+                    + "triggered", getName(), startSchedule.describe());
+            return;
+        }
+        long untilThen = Deadline.nanos(Duration.between(clock.instant(), at));
+        arm(start, System.nanoTime() + untilThen);
+    }
+
+    /** Cancels the armed timer, if any: a timer that fires anyway finds its number stale. Caller holds the monitor. */
+    private void disarm() {
+        armed++;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
     /**
-     * A timer fired, {@code lead} before a run is due: the run is handed to a pool thread, which waits until
-     * it is due. A fixed rate moves the due time on by one period at every firing, run or not, so the
-     * schedule does not drift. A timer of an earlier start that fired as it was cancelled does nothing.
+     * A timer fired, {@code lead} before a tick is due. At a fixed rate or under a schedule it first arms the
+     * next tick, so that the schedule goes on whatever this tick does; then the tick's run is handed to a pool
+     * thread, which waits until it is due, unless the tick is missed or skipped.
      */
-    private void tick(int start) {
+    private void tick(int start, int number) {
         long due;
         synchronized (monitor()) {
-            if (!isActive() || generation() != start) {
-                return;
+            if (!isActive() || generation() != start || number != armed) {
+                return; // a timer of an earlier start, or one cancelled as it fired
             }
+            timer = null;
+            long now = System.nanoTime();
             due = nextDue;
-            if (startInterval != null) {
-                nextDue += Deadline.nanos(startInterval);
+            long late; // how late the tick is, past the grace: > 0 when missed
+            if (startSchedule != null) {
+                Instant at = nextRunAt;
+                Instant wall = clock.instant();
+                long early = Deadline.nanos(Duration.between(wall, at)) - lead;
+                if (early > EARLY_NANOS) {
+                    armAt(start, at); // the wall clock went back since the timer was armed: wait for the tick's time
+                    return;
+                }
+                Instant following = startSchedule.next(wall.isAfter(at) ? wall : at);
+                late = -early - lead - grace(following == null ? Long.MAX_VALUE : Deadline.nanos(Duration.between(at, following)));
+                armAt(start, following);
+            } else if (startInterval != null) {
+                long period = Deadline.nanos(startInterval);
+                long following = due + period;
+                if (following - lead <= now) {
+                    following = anchor + ((now - anchor) / period + 1) * period; // held up: on to the grid's next tick
+                }
+                late = now - due - grace(period);
+                arm(start, following);
             } else {
-                timer = null; // a fixed delay's timer fires once; the end of the run arms the next
+                late = 0; // a fixed delay's timer fires once; the end of the run arms the next
             }
             if (skipNext) {
                 skipNext = false;
@@ -229,20 +373,36 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             }
             // The backoff, from the run statistics (no field of its own), counts from the end of the last run.
             long backoff = running ? 0 : runs().backoffLeft(getFailureBackoff());
-            if (backoff > 0 && due - System.nanoTime() < backoff) {
+            if (backoff > 0 && due - now < backoff) {
                 scheduleNextDelay(); // a fixed delay's timer is armed past the backoff already; should it not be
                 return; // failing: this tick comes before the backoff ends
             }
             if (running) {
-                if (startInterval != null && !tickMissed) {
+                misfires++;
+                if (misfirePolicy == MisfirePolicy.RUN_ONCE && !tickMissed) {
                     tickMissed = true; // runs right after the run in progress; later ticks until then coalesce
                     missedDue = due;
                 }
                 return;
             }
+            if (late > 0) {
+                misfires++;
+                if (misfirePolicy == MisfirePolicy.SKIP) {
+                    return;
+                }
+                due = now; // the one run for the ticks missed: at once
+            }
             running = true;
         }
         runs().dispatch(null, startContext, this::runEnded, start, due);
+    }
+
+    /** How much earlier than its tick, beyond the lead, a timer may fire before it waits again: clock noise. */
+    private static final long EARLY_NANOS = 1_000_000;
+
+    /** The grace of a tick whose following tick is {@code gap} after it. */
+    private static long grace(long gap) {
+        return Math.min(Deadline.nanos(MISFIRE_GRACE), gap / 2);
     }
 
     /**
@@ -262,8 +422,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 return;
             }
             if (startDelay != null && timer != null) {
-                timer.cancel(false); // the next delay counts from the end of this run
-                timer = null;
+                disarm(); // the next delay counts from the end of this run
             }
             running = true;
             start = generation();
@@ -283,6 +442,64 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             requireActiveToTrigger();
             skipNext = true;
         }
+    }
+
+    /**
+     * From now on runs every {@code interval} at a fixed rate, the first run one interval from now. As every
+     * {@code reschedule*} method: a run in progress goes on and the next does not overlap it; the change holds for
+     * later starts of this worker too, but not past a restart of the application, which configured it.
+     *
+     * @throws InvalidSettingException unless positive
+     */
+    public void rescheduleAtFixedRate(Duration interval) {
+        Duration checked = requirePositive(interval, "interval");
+        reschedule(new Timing(checked, null, null));
+    }
+
+    /**
+     * From now on runs {@code delay} after each run ends: the next run is one delay from now, or from the end of
+     * the run in progress.
+     *
+     * @throws InvalidSettingException unless positive
+     */
+    public void rescheduleWithFixedDelay(Duration delay) {
+        Duration checked = requirePositive(delay, "delay");
+        reschedule(new Timing(null, checked, null));
+    }
+
+    /** From now on runs at the times of {@code schedule}, the first its first time after now. */
+    public void reschedule(WorkerSchedule schedule) {
+        reschedule(new Timing(null, null, Objects.requireNonNull(schedule, "schedule")));
+    }
+
+    private void reschedule(Timing timing) {
+        String before;
+        synchronized (monitor()) {
+            before = getSchedule();
+            interval = timing.interval();
+            delay = timing.delay();
+            schedule = timing.schedule();
+            if (isActive()) {
+                startInterval = timing.interval();
+                startDelay = timing.delay();
+                startSchedule = timing.schedule();
+                int start = generation();
+                if (startSchedule != null) {
+                    lead = isAsync() ? 0 : LEAD_NANOS;
+                    armAt(start, startSchedule.next(clock.instant()));
+                } else {
+                    long every = Deadline.nanos(startInterval != null ? startInterval : startDelay);
+                    lead = isAsync() ? 0 : Math.min(LEAD_NANOS, every / 2);
+                    anchor = System.nanoTime() + every;
+                    if (startDelay != null && running) {
+                        disarm(); // the end of the run in progress arms the first delay
+                    } else {
+                        arm(start, anchor);
+                    }
+                }
+            }
+        }
+        log.info("Worker '{}' rescheduled: {} -> {}, from its next tick", getName(), before, getSchedule());
     }
 
     private void runEnded() {
@@ -322,15 +539,8 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     /** With a fixed delay, arms the timer for the next run, {@code lead} ahead of it. Caller holds the monitor. */
     private void scheduleNextDelay() {
         if (startDelay != null) {
-            long now = System.nanoTime();
             long delayNanos = Math.max(Deadline.nanos(startDelay), runs().backoffLeft(getFailureBackoff()));
-            nextDue = now + delayNanos;
-            try {
-                int start = generation();
-                timer = timerLoop().schedule(() -> tick(start), Duration.ofNanos(Math.max(0, delayNanos - lead)));
-            } catch (RejectedExecutionException e) {
-                timer = null; // the loop is stopping with the supervisor
-            }
+            arm(generation(), System.nanoTime() + delayNanos);
         }
     }
 
@@ -340,10 +550,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             if (generation() != startedIn) {
                 return; // late: the worker stopped and started again meanwhile, and this timer is the new start's
             }
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
-            }
+            disarm();
             triggered = false;
             tickMissed = false;
         }

@@ -24,6 +24,7 @@ class RunStatistics {
     private static final VarHandle SKIPS;
     private static final VarHandle LAST_STARTED;
     private static final VarHandle LAST_NANOS;
+    private static final VarHandle LAST_SUCCESS;
 
     static {
         try {
@@ -34,6 +35,7 @@ class RunStatistics {
             SKIPS = lookup.findVarHandle(RunStatistics.class, "skips", long.class);
             LAST_STARTED = lookup.findVarHandle(RunStatistics.class, "lastStartedNanos", long.class);
             LAST_NANOS = lookup.findVarHandle(RunStatistics.class, "lastNanos", long.class);
+            LAST_SUCCESS = lookup.findVarHandle(RunStatistics.class, "lastSuccessNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -47,6 +49,8 @@ class RunStatistics {
     /** {@link System#nanoTime()} when the last run started; NEVER before the first. */
     private volatile long lastStartedNanos = NEVER;
     private volatile long lastNanos = -1;
+    /** {@link System#nanoTime()} when the last successful run ended; NEVER before the first. */
+    private volatile long lastSuccessNanos = NEVER;
     /** The last failure's text and time; null before the first. Written by the failing run, read anywhere. */
     private volatile WorkerInfo.LastError lastError;
 
@@ -78,16 +82,39 @@ class RunStatistics {
         return lastError;
     }
 
-    /** A run succeeded: the failures in a row are over. Reads first, so that a worker that never fails never writes. */
-    void countSuccess() {
+    /**
+     * A run that succeeded ended at {@code endedNanos}: the failures in a row are over. Reads the count first, so
+     * that a worker that never fails only stores the time.
+     */
+    void countSuccess(long endedNanos) {
+        LAST_SUCCESS.setRelease(this, endedNanos);
+        resetFailuresInARow();
+    }
+
+    /** A start begins: the failures of an earlier start are not this one's. */
+    void resetFailuresInARow() {
         if (failuresInARow != 0) {
             failuresInARow = 0;
         }
     }
 
-    /** A start begins: the failures of an earlier start are not this one's. */
-    void resetFailuresInARow() {
-        countSuccess();
+    /** When the last successful run ended, or {@code null} before the first. */
+    Instant lastSuccess() {
+        return toInstant(lastSuccessNanos);
+    }
+
+    /**
+     * How the last finished run ended, or {@code null} before the first: the later of the last success and the
+     * last failure.
+     */
+    WorkerInfo.RunOutcome lastOutcome() {
+        Instant success = lastSuccess();
+        WorkerInfo.LastError error = lastError;
+        if (error == null) {
+            return success == null ? null : WorkerInfo.RunOutcome.SUCCESS;
+        }
+        return success != null && success.isAfter(error.at()) ? WorkerInfo.RunOutcome.SUCCESS
+                : WorkerInfo.RunOutcome.FAILURE;
     }
 
     /**
@@ -127,8 +154,11 @@ class RunStatistics {
 
     /** When the last run started, or {@code null} before the first. */
     Instant lastRunStarted() {
-        long started = lastStartedNanos;
-        return started == NEVER ? null : Instant.now().minusNanos(System.nanoTime() - started);
+        return toInstant(lastStartedNanos);
+    }
+
+    private static Instant toInstant(long nanos) {
+        return nanos == NEVER ? null : Instant.now().minusNanos(System.nanoTime() - nanos);
     }
 
     /** How long the last finished run took, or {@code null} before the first. */

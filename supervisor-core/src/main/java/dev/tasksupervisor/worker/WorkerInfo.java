@@ -29,6 +29,11 @@ import java.time.Instant;
  * @param capacity a queue worker's bound on its queue in the current (or last) start, 0 when unbounded; 0 for
  *     other kinds
  * @param lastError the last failed run's error, or {@code null} before the first failure
+ * @param lastOutcome how the last finished run ended, or {@code null} before the first
+ * @param lastSuccess when the last successful run ended, or {@code null} before the first
+ * @param nextRun when the next scheduled run is due ({@link IntervalWorker#getNextRun()}), or {@code null}: other
+ *     kinds, or none is scheduled
+ * @param misfires how many times ticks were missed ({@link IntervalWorker#getMisfires()}); 0 for other kinds
  */
 public record WorkerInfo(
         String name,
@@ -50,7 +55,17 @@ public record WorkerInfo(
         int failuresInARow,
         boolean paused,
         int capacity,
-        LastError lastError) {
+        LastError lastError,
+        RunOutcome lastOutcome,
+        Instant lastSuccess,
+        Instant nextRun,
+        long misfires) {
+
+    /** How a run ended: the target returned, or it threw (or its run guard did, or it timed out). */
+    public enum RunOutcome {
+        SUCCESS,
+        FAILURE
+    }
 
     /**
      * The error of a worker's last failed run: its type, its message cut to {@value #MESSAGE_CHARS}

@@ -321,13 +321,15 @@ final class WorkerRuns extends RunStatistics {
         lastRunFailed = failure != null;
         try {
             if (failure == null) {
-                countSuccess();
                 return result;
             }
             failed(input, failure);
             return null;
         } finally {
             long endedAt = System.nanoTime();
+            if (failure == null) {
+                countSuccess(endedAt);
+            }
             // The next run in the series starts now, or after the listeners if any: their time is theirs.
             seriesClock = tellEnded(recordEnd(started, endedAt), failure) ? System.nanoTime() : endedAt;
         }
@@ -403,14 +405,15 @@ final class WorkerRuns extends RunStatistics {
             if (cause != null && !givenUp) {
                 failed(input, cause);
             }
-            tellEnded(recordEnd(started, System.nanoTime()), cause);
+            long ended = System.nanoTime();
+            tellEnded(recordEnd(started, ended), cause);
             if (givenUp) {
                 return Outcome.GIVEN_UP;
             }
             if (cause != null) {
                 return Outcome.FAILED;
             }
-            countSuccess();
+            countSuccess(ended);
             return goOn(result) ? Outcome.GO_ON : Outcome.STOP;
         });
     }

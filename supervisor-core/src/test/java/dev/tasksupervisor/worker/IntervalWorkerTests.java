@@ -130,7 +130,7 @@ class IntervalWorkerTests extends WorkerTestSupport {
         assertThatThrownBy(worker::start).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'both'").hasMessageContaining("interval").hasMessageContaining("delay");
         IntervalWorker none = new IntervalWorker(supervisor, "none", WorkerTarget.of(runs::incrementAndGet));
-        assertThatThrownBy(none::start).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("neither");
+        assertThatThrownBy(none::start).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no schedule");
         assertThatThrownBy(() -> none.setInterval(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("positive");
     }

@@ -6,14 +6,16 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import dev.tasksupervisor.worker.MisfirePolicy;
+
 /**
  * Makes a bean method the target of a background worker, found at start-up, registered with the
  * task supervisor and started with the context (neotasker's {@code @background_worker}). On a bean
  * that extends a worker class ({@code IntervalWorker}, {@code QueueWorker}, ...), it carries that
  * worker's settings.
  *
- * <p>The kind follows from the attributes, as neotasker's decorator decides it: {@code interval} or
- * {@code delay} make an interval worker; {@code queue}, {@code queueCapacity} or {@code batchSize} a
+ * <p>The kind follows from the attributes, as neotasker's decorator decides it: {@code cron}, {@code interval}
+ * or {@code delay} make an interval worker; {@code queue}, {@code queueCapacity} or {@code batchSize} a
  * queue worker; {@code event} an event worker; none of them a worker that runs again and again,
  * async (on an aloop) when the method returns a {@code CompletionStage}, plain otherwise.
  *
@@ -27,6 +29,9 @@ import java.lang.annotation.Target;
  * items are retried as {@code retry} says, then handed to its dead-letter handler: none is dropped.
  *
  * <pre>{@code
+ * @Worker(cron = "0 0 2 * * *", zone = "Europe/Paris")
+ * void nightlyReport() { ... }
+ *
  * @Worker(interval = "${heartbeat.every:10s}")
  * void heartbeat() { log.info("alive"); }
  *
@@ -41,6 +46,29 @@ public @interface Worker {
 
     /** The worker's name, unique in the supervisor; default: the method's name. */
     String name() default "";
+
+    /**
+     * Runs the method at the times of this cron expression: an interval worker on a schedule. Spring's syntax, as
+     * {@code @Scheduled(cron)}: six fields, second minute hour day-of-month month day-of-week, such as
+     * {@code "0 0/5 * * * *"} (every five minutes at second 0), or a macro ({@code @hourly}, {@code @daily},
+     * {@code @weekly}, {@code @monthly}, {@code @yearly}). {@value #CRON_DISABLED} turns the worker off, as for
+     * {@code @Scheduled}, useful as a placeholder's value. A run never overlaps the one before; ticks missed
+     * meanwhile are handled by {@link #misfire()}.
+     */
+    String cron() default "";
+
+    /** The time zone the cron expression is read in, such as {@code Europe/Paris}; default: the JVM's. Only with {@code cron}. */
+    String zone() default "";
+
+    /**
+     * What an interval worker at a fixed rate or on a cron schedule does with the ticks it missed (a run longer than
+     * the interval, a GC pause, a suspended host, a clock jump): by default it runs once, as soon as it can, then
+     * keeps to its schedule; {@code SKIP} waits for the next tick instead. Never a burst of catch-up runs.
+     */
+    MisfirePolicy misfire() default MisfirePolicy.RUN_ONCE;
+
+    /** The {@link #cron()} value that turns the worker off: {@value}. */
+    String CRON_DISABLED = "-";
 
     /** Runs the method at this fixed rate: an interval worker. */
     String interval() default "";

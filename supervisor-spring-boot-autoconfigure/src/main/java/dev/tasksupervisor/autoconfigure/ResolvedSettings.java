@@ -3,12 +3,15 @@ package dev.tasksupervisor.autoconfigure;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.scheduling.support.CronExpression;
 import org.springframework.util.StringValueResolver;
 
 import dev.tasksupervisor.annotation.Retry;
 import dev.tasksupervisor.annotation.Worker;
+import dev.tasksupervisor.worker.MisfirePolicy;
 import dev.tasksupervisor.worker.WorkerKind;
 
 /**
@@ -28,6 +31,9 @@ final class ResolvedSettings {
     private final WorkerDeclaration declaration;
     private final StringValueResolver resolver;
 
+    Setting<String> cron;
+    Setting<String> zone;
+    Setting<MisfirePolicy> misfire;
     Setting<Duration> interval;
     Setting<Duration> delay;
     Setting<Duration> initialDelay;
@@ -75,6 +81,10 @@ final class ResolvedSettings {
         ResolvedSettings s = new ResolvedSettings(declaration, resolver);
         Worker annotation = declaration.annotation();
         if (annotation != null) {
+            s.cron = s.text("cron", annotation.cron());
+            s.zone = s.text("zone", annotation.zone());
+            s.misfire = annotation.misfire() == MisfirePolicy.RUN_ONCE ? null
+                    : new Setting<>(annotation.misfire(), origin(declaration, "misfire", annotation.misfire()));
             s.interval = s.duration("interval", annotation.interval());
             s.delay = s.duration("delay", annotation.delay());
             s.initialDelay = s.duration("initialDelay", annotation.initialDelay());
@@ -99,10 +109,18 @@ final class ResolvedSettings {
         }
         if (override != null) {
             String prefix = PROPERTY + key + ".";
-            if (override.getInterval() != null || override.getDelay() != null) {
-                // Either property replaces the annotation's whole schedule, so one cannot clash with the other.
+            if (replacesSchedule(override)) {
+                // Any of them replaces the annotation's whole schedule, so one cannot clash with the other.
+                s.cron = override.getCron() == null || override.getCron().isBlank() ? null
+                        : setting(override.getCron().trim(), prefix + "cron");
                 s.interval = setting(override.getInterval(), prefix + "interval");
                 s.delay = setting(override.getDelay(), prefix + "delay");
+            }
+            if (override.getZone() != null && !override.getZone().isBlank()) {
+                s.zone = setting(override.getZone().trim(), prefix + "zone");
+            }
+            if (override.getMisfire() != null) {
+                s.misfire = setting(override.getMisfire(), prefix + "misfire");
             }
             if (override.getInitialDelay() != null) {
                 s.initialDelay = setting(override.getInitialDelay(), prefix + "initial-delay");
@@ -161,6 +179,35 @@ final class ResolvedSettings {
         }
         s.checkStrayLockDurations(name);
         return s;
+    }
+
+    private static boolean replacesSchedule(SupervisorProperties.WorkerSettings override) {
+        return (override.getCron() != null && !override.getCron().isBlank()) || override.getInterval() != null
+                || override.getDelay() != null;
+    }
+
+    /**
+     * Where the worker's cron {@value Worker#CRON_DISABLED} turns it off, as {@code @Scheduled(cron = "-")} does, or
+     * {@code null} when it does not: the property's cron when the properties give the schedule, else the
+     * annotation's, placeholders resolved by {@code resolver} (which may be null: none resolved).
+     */
+    static String disabledByCron(WorkerDeclaration declaration, SupervisorProperties.WorkerSettings override,
+            String key, StringValueResolver resolver) {
+        Worker annotation = declaration.annotation();
+        if (!cronOff(annotation, override, raw -> resolve(declaration, resolver, "cron", raw))) {
+            return null;
+        }
+        return override != null && replacesSchedule(override) ? PROPERTY + key + ".cron"
+                : origin(declaration, "cron", annotation.cron());
+    }
+
+    /** Whether the cron that gives the worker's schedule is {@value Worker#CRON_DISABLED}; {@code resolve} resolves placeholders. */
+    static boolean cronOff(Worker annotation, SupervisorProperties.WorkerSettings override, UnaryOperator<String> resolve) {
+        if (override != null && replacesSchedule(override)) {
+            return override.getCron() != null && Worker.CRON_DISABLED.equals(override.getCron().trim());
+        }
+        return annotation != null && !annotation.cron().isEmpty()
+                && Worker.CRON_DISABLED.equals(resolve.apply(annotation.cron()).trim());
     }
 
     /** Lock durations without a lock; what the lock's durations may be, the lock itself checks. */
@@ -237,9 +284,12 @@ final class ResolvedSettings {
         try {
             return new Setting<>(DurationStyle.detectAndParse(value), origin);
         } catch (IllegalArgumentException e) {
+            String action = CronExpression.isValidExpression(value)
+                    ? "It is a cron expression: set it as cron instead, as in @Worker(cron = \"" + value + "\") (or "
+                            + PROPERTY + "<name>.cron)."
+                    : "Use a Spring Boot duration such as 500ms, 10s, 5m or PT10S (a bare number means milliseconds).";
             throw new SupervisorConfigurationException(origin + (value.equals(raw) ? "" : ", resolved to '" + value + "',")
-                    + " is not a duration.",
-                    "Use a Spring Boot duration such as 500ms, 10s, 5m or PT10S (a bare number means milliseconds).", e);
+                    + " is not a duration.", action, e);
         }
     }
 
@@ -262,6 +312,12 @@ final class ResolvedSettings {
         }
     }
 
+    /** A text attribute, placeholders resolved and trimmed; null when empty. */
+    private Setting<String> text(String attribute, String raw) {
+        String value = resolve(attribute, raw).trim();
+        return value.isEmpty() ? null : new Setting<>(value, origin(declaration, attribute, raw));
+    }
+
     /** A bean name from an annotation attribute, placeholders resolved; null when empty. */
     private Setting<String> beanName(String attribute, String raw) {
         String name = resolve(attribute, raw).trim();
@@ -275,19 +331,19 @@ final class ResolvedSettings {
 
     /**
      * The kind an annotation asks for, as neotasker's decorator infers it, or {@code null} if none; the
-     * one inference for methods and worker beans. An interval or delay asks for an interval worker even
+     * one inference for methods and worker beans. A cron, interval or delay asks for an interval worker even
      * when its placeholder resolves to nothing: the schedule must then come from the properties.
      */
     static WorkerKind askedKind(WorkerDeclaration declaration) {
         Worker a = declaration.annotation();
-        boolean interval = !a.interval().isEmpty() || !a.delay().isEmpty();
+        boolean interval = !a.cron().isEmpty() || !a.interval().isEmpty() || !a.delay().isEmpty();
         boolean queue = a.queue() || a.queueCapacity() != 0 || a.batchSize() != 0;
         boolean event = a.event();
         if ((interval ? 1 : 0) + (queue ? 1 : 0) + (event ? 1 : 0) > 1) {
             throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " asks for more than one "
-                    + "kind of worker:" + (interval ? " interval (interval/delay)" : "") + (queue ? " queue (queue/"
+                    + "kind of worker:" + (interval ? " interval (cron/interval/delay)" : "") + (queue ? " queue (queue/"
                     + "queueCapacity/batchSize)" : "") + (event ? " event (event = true)" : "") + ".",
-                    "Keep the attributes of one kind: interval or delay for an interval worker, queue, queueCapacity "
+                    "Keep the attributes of one kind: cron, interval or delay for an interval worker, queue, queueCapacity "
                             + "or batchSize for a queue worker, event = true for an event worker.");
         }
         if (interval) {

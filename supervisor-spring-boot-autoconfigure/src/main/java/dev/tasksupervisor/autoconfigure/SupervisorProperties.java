@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.tasksupervisor.worker.MisfirePolicy;
+
 /**
  * Configuration of the auto-configured task supervisor, its aloops and its workers ({@code supervisor.*}).
  *
@@ -321,10 +323,22 @@ public class SupervisorProperties {
         /** Whether the worker starts with the context; if not, it is registered and waits for start(). Unset: the annotation's autoStart (true unless it says otherwise). */
         private Boolean autoStart;
 
-        /** Fixed-rate interval of an interval worker; replaces the annotation's interval and delay. */
+        /**
+         * Cron expression of an interval worker, in Spring's syntax (six fields, or a macro such as @daily); "-" turns
+         * the worker off. Replaces the annotation's cron, interval and delay.
+         */
+        private String cron;
+
+        /** Time zone the cron expression is read in, such as Europe/Paris. Unset: the annotation's zone, else the JVM's. */
+        private String zone;
+
+        /** What an interval worker does with ticks it missed: run once as soon as it can, or skip them. Unset: the annotation's misfire, else run-once. */
+        private MisfirePolicy misfire;
+
+        /** Fixed-rate interval of an interval worker; replaces the annotation's cron, interval and delay. */
         private Duration interval;
 
-        /** Fixed delay after each run of an interval worker; replaces the annotation's interval and delay. */
+        /** Fixed delay after each run of an interval worker; replaces the annotation's cron, interval and delay. */
         private Duration delay;
 
         /** Wait before the first run of an interval worker. */
@@ -403,6 +417,30 @@ public class SupervisorProperties {
 
         public void setAutoStart(Boolean autoStart) {
             this.autoStart = autoStart;
+        }
+
+        public String getCron() {
+            return cron;
+        }
+
+        public void setCron(String cron) {
+            this.cron = cron;
+        }
+
+        public String getZone() {
+            return zone;
+        }
+
+        public void setZone(String zone) {
+            this.zone = zone;
+        }
+
+        public MisfirePolicy getMisfire() {
+            return misfire;
+        }
+
+        public void setMisfire(MisfirePolicy misfire) {
+            this.misfire = misfire;
         }
 
         public Duration getInterval() {

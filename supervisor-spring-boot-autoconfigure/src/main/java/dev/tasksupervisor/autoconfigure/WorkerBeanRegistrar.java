@@ -31,9 +31,9 @@ import dev.tasksupervisor.worker.WorkerKind;
  * {@code supervisor.worker.<name>} if that name is taken) is made by {@link SupervisorWorkers#worker},
  * which creates the method's bean and builds its worker; the context's start registers and starts it.
  *
- * <p>Not a bean: a worker disabled by {@code supervisor.workers.<name>.enabled=false}, and the worker of a
- * bean whose class cannot be told from its definition (a factory method returning an interface); such a
- * worker still runs and is found with {@code TaskSupervisor.getWorker}. A worker bean (a class that
+ * <p>Not a bean: a worker disabled by {@code supervisor.workers.<name>.enabled=false} or a cron of {@code "-"},
+ * and the worker of a bean whose class cannot be told from its definition (a factory method returning an
+ * interface); such a worker still runs and is found with {@code TaskSupervisor.getWorker}. A worker bean (a class that
  * extends a worker class) is a bean already.
  */
 final class WorkerBeanRegistrar implements BeanDefinitionRegistryPostProcessor {
@@ -66,7 +66,8 @@ final class WorkerBeanRegistrar implements BeanDefinitionRegistryPostProcessor {
             WorkerBeanPostProcessor.workerMethods(type).forEach((method, annotation) -> {
                 String name = workerName(method, annotation);
                 SupervisorProperties.WorkerSettings settings = WorkerFactory.settingsOf(overrides, name);
-                if (name == null || (settings != null && !settings.isEnabled())) {
+                if (name == null || (settings != null && !settings.isEnabled())
+                        || ResolvedSettings.cronOff(annotation, settings, environment::resolvePlaceholders)) {
                     return;
                 }
                 if (!names.add(name)) {

@@ -1,8 +1,10 @@
 package dev.tasksupervisor.autoconfigure;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.lang.reflect.Method;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,6 +31,7 @@ import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.ContinuousWorker;
 import dev.tasksupervisor.worker.EventWorker;
 import dev.tasksupervisor.worker.FailureBackoff;
+import dev.tasksupervisor.schedule.CronSchedule;
 import dev.tasksupervisor.worker.IntervalWorker;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.WorkerErrorHandler;
@@ -139,9 +142,14 @@ final class WorkerFactory {
         }
         Configured override = overrides.get(relaxed(name));
         BuiltWorker worker = null;
+        String cronOff = ResolvedSettings.disabledByCron(declaration, override == null ? null : override.settings(),
+                override == null ? name : override.key(), resolver);
         if (override != null && !override.settings().isEnabled()) {
             log.info("Worker '{}' ({}) is disabled by {}{}.enabled", name, declaration.describe(), PROPERTY,
                     override.key());
+        } else if (cronOff != null) {
+            log.info("Worker '{}' ({}) is disabled by its cron \"{}\": {}", name, declaration.describe(),
+                    Worker.CRON_DISABLED, cronOff);
         } else {
             ResolvedSettings settings = ResolvedSettings.resolve(declaration, name,
                     override == null ? null : override.key(), override == null ? null : override.settings(), resolver);
@@ -240,6 +248,9 @@ final class WorkerFactory {
     private static void checkApplies(ResolvedSettings s, String name, WorkerDeclaration declaration, WorkerKind kind,
             boolean async) {
         if (kind != WorkerKind.INTERVAL) {
+            notFor(s.cron, name, declaration, kind, "interval workers");
+            notFor(s.zone, name, declaration, kind, "interval workers");
+            notFor(s.misfire, name, declaration, kind, "interval workers");
             notFor(s.interval, name, declaration, kind, "interval workers");
             notFor(s.delay, name, declaration, kind, "interval workers");
             notFor(s.initialDelay, name, declaration, kind, "interval workers");
@@ -294,6 +305,15 @@ final class WorkerFactory {
     /** Applies the settings; the engine validates each, and a value it refuses fails naming its origin. */
     private void apply(BackgroundWorker worker, ResolvedSettings s, WorkerDeclaration declaration) {
         if (worker instanceof IntervalWorker interval) {
+            if (s.cron != null) {
+                interval.setSchedule(cronSchedule(s, interval.getName()));
+            } else if (s.zone != null) {
+                throw new SupervisorConfigurationException(s.zone.origin() + " is set, but worker '" + interval.getName()
+                        + "' has no cron expression: a zone is what a cron expression is read in.",
+                        "Remove the zone, or give the worker a cron expression (@Worker(cron = \"...\") or " + PROPERTY
+                                + interval.getName() + ".cron).");
+            }
+            set(s.misfire, interval::setMisfirePolicy, null);
             set(s.interval, interval::setInterval, null);
             set(s.delay, interval::setDelay, null);
             set(s.initialDelay, interval::setInitialDelay, null);
@@ -362,11 +382,40 @@ final class WorkerFactory {
         }
     }
 
+    /** The worker's cron schedule, parsed by Spring's {@code CronExpression}: a bad one fails naming its origin. */
+    private static CronSchedule cronSchedule(ResolvedSettings s, String name) {
+        ZoneId zone = ZoneId.systemDefault();
+        if (s.zone != null) {
+            try {
+                zone = ZoneId.of(s.zone.value());
+            } catch (DateTimeException e) {
+                throw new SupervisorConfigurationException(s.zone.origin() + " is not a time zone: " + e.getMessage()
+                        + ".", "Use a region ID such as Europe/Paris or America/New_York, or an offset such as UTC "
+                        + "or +02:00.", e);
+            }
+        }
+        try {
+            return CronSchedule.of(s.cron.value(), zone);
+        } catch (IllegalArgumentException e) {
+            throw new SupervisorConfigurationException(s.cron.origin() + " is not a cron expression: " + e.getMessage()
+                    + ".", "Use Spring's cron syntax, six fields: second minute hour day-of-month month day-of-week, "
+                    + "such as \"0 */5 * * * *\" (every five minutes) or \"0 0 2 * * MON-FRI\", or a macro: @hourly, "
+                    + "@daily, @weekly, @monthly, @yearly; \"-\" turns the worker off. For a fixed rate, set interval "
+                    + "instead (" + PROPERTY + name + ".interval).", e);
+        }
+    }
+
     /**
      * A method's interval worker needs exactly one of interval and delay, from the annotation or, replacing
      * its whole schedule, from the properties: as the engine checks it at start, now.
      */
     private static void checkSchedule(IntervalWorker interval, ResolvedSettings s, WorkerDeclaration declaration) {
+        ResolvedSettings.Setting<Duration> other = s.interval != null ? s.interval : s.delay;
+        if (s.cron != null && other != null) {
+            throw new SupervisorConfigurationException(s.cron.origin() + " and " + other.origin() + " are both set.",
+                    "Keep one: cron for runs at times of day, interval for runs at a fixed rate, delay for a pause "
+                            + "after each run.");
+        }
         try {
             interval.checkSettings();
         } catch (InvalidSettingException e) {
@@ -383,13 +432,18 @@ final class WorkerFactory {
             }
             // Neither: the annotation named one, but its placeholder resolved to nothing.
             Worker a = declaration.annotation();
-            String attribute = a.interval().isEmpty() ? "delay" : "interval";
+            String attribute = !a.cron().isEmpty() ? "cron" : a.interval().isEmpty() ? "delay" : "interval";
+            String raw = switch (attribute) {
+                case "cron" -> a.cron();
+                case "delay" -> a.delay();
+                default -> a.interval();
+            };
             String name = interval.getName();
-            throw new SupervisorConfigurationException(ResolvedSettings.origin(declaration, attribute,
-                    attribute.equals("delay") ? a.delay() : a.interval()) + " resolved to nothing, and neither " + PROPERTY
-                    + name + ".interval nor " + PROPERTY + name + ".delay is set: the interval worker has no schedule.",
+            throw new SupervisorConfigurationException(ResolvedSettings.origin(declaration, attribute, raw)
+                    + " resolved to nothing, and none of " + PROPERTY + name + ".cron, .interval or .delay is set: the "
+                    + "interval worker has no schedule.",
                     "Give the placeholder a default, as in ${name:10s}, define the property it names, or set "
-                            + PROPERTY + name + ".interval (or .delay).", e);
+                            + PROPERTY + name + ".cron (or .interval, .delay).", e);
         }
     }
 

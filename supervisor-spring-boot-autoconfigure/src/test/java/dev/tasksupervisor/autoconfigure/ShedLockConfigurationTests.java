@@ -99,6 +99,19 @@ class ShedLockConfigurationTests {
     }
 
     @Test
+    void aCronWorkerTakesItsLockAtEachTickAsAnIntervalWorkerDoes() {
+        contextRunner.withUserConfiguration(InMemoryLocks.class, Nightly.class)
+                .withPropertyValues("supervisor.workers.report.cron=* * * * * *").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    BackgroundWorker worker = context.getBean(TaskSupervisor.class).getWorker("report");
+                    assertThat(worker.getSchedule()).startsWith("cron * * * * * *");
+                    assertThat(worker.info().guard()).startsWith("ShedLock 'nightly-report'");
+                    InMemoryLockProvider provider = context.getBean(InMemoryLockProvider.class);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> provider.taken.contains("nightly-report"));
+                });
+    }
+
+    @Test
     void aLockWithoutDurationsIsHeldAtMostTheDefaultAndAtLeastNotAtAll() {
         contextRunner.withUserConfiguration(InMemoryLocks.class, Plain.class).run(context -> {
             ShedLockRunGuard guard = (ShedLockRunGuard) context.getBean(TaskSupervisor.class).getWorker("cache")

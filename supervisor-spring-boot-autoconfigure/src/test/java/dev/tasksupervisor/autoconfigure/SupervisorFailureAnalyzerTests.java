@@ -157,17 +157,16 @@ class SupervisorFailureAnalyzerTests {
     @Test
     void moreThanOneKind() {
         assertThat(analyze(contextRunner.withUserConfiguration(TwoKinds.class)).getDescription())
-                .contains("asks for more than one kind of worker: interval (interval/delay) event (event = true)");
+                .contains("asks for more than one kind of worker: interval (cron/interval/delay) event (event = true)");
     }
 
     @Test
     void intervalPlaceholderThatResolvesToNothing() {
         FailureAnalysis analysis = analyze(contextRunner.withUserConfiguration(EmptyInterval.class));
         assertThat(analysis.getDescription()).startsWith("@Worker(interval = \"${tick.every:}\") on method "
-                + EmptyInterval.class.getName() + ".tick() of bean ").endsWith(" resolved to nothing, and neither "
-                + "supervisor.workers.tick.interval nor supervisor.workers.tick.delay is set: the interval worker has "
-                + "no schedule.");
-        assertThat(analysis.getAction()).contains("${name:10s}").contains("supervisor.workers.tick.interval");
+                + EmptyInterval.class.getName() + ".tick() of bean ").endsWith(" resolved to nothing, and none of "
+                + "supervisor.workers.tick.cron, .interval or .delay is set: the interval worker has no schedule.");
+        assertThat(analysis.getAction()).contains("${name:10s}").contains("supervisor.workers.tick.cron (or .interval, .delay)");
     }
 
     @Test
@@ -175,7 +174,7 @@ class SupervisorFailureAnalyzerTests {
         assertThat(analyze(contextRunner.withBean(QueueAttributesOnAnEventBean.class)).getDescription())
                 .contains("asks for a queue worker, but the bean is an event worker");
         assertThat(analyze(contextRunner.withBean(TwoKindsOnAnEventBean.class)).getDescription())
-                .contains("asks for more than one kind of worker: interval (interval/delay) event (event = true)");
+                .contains("asks for more than one kind of worker: interval (cron/interval/delay) event (event = true)");
     }
 
     @Test

@@ -41,7 +41,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * <ul>
  *   <li>no operation takes query parameters: any is refused, on reads and writes alike;</li>
  *   <li>a write's body is a JSON object with only its documented fields ({@code minSize} and {@code maxSize}
- *       for the pool, {@code action} for a worker), at most {@value #MAX_BODY_BYTES} bytes;</li>
+ *       for the pool, {@code action} for a worker, with {@code interval}, {@code delay}, {@code cron} and
+ *       {@code zone} for a reschedule), at most {@value #MAX_BODY_BYTES} bytes;</li>
  *   <li>what a message repeats of the caller's input is cut short ({@link ErrorResponses#echo}).</li>
  * </ul>
  * A body that is no JSON object is left to Spring MVC, which answers 400 itself. Writes to a read-only
@@ -54,7 +55,7 @@ final class EndpointRequestGuard extends OncePerRequestFilter {
 
     private static final EndpointId SUPERVISOR = EndpointId.of("supervisor");
     private static final Set<String> POOL_FIELDS = Set.of("minSize", "maxSize");
-    private static final Set<String> WORKER_FIELDS = Set.of("action");
+    private static final Set<String> WORKER_FIELDS = Set.of("action", "interval", "delay", "cron", "zone");
 
     /** A path of the endpoint, and the body fields a write there takes (none where no write is mapped). */
     private record Guarded(PathPattern pattern, Set<String> fields, boolean writable, boolean worker) {

@@ -1,10 +1,14 @@
 package dev.tasksupervisor.autoconfigure.endpoint;
 
 import java.security.Principal;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -18,6 +22,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.convert.DurationStyle;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -26,10 +31,13 @@ import dev.tasksupervisor.SupervisorState;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.AloopInfo;
 import dev.tasksupervisor.aloop.AloopState;
+import dev.tasksupervisor.config.InvalidSettingException;
 import dev.tasksupervisor.pool.PoolInfo;
 import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.schedule.CronSchedule;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.DeadLetter;
+import dev.tasksupervisor.worker.IntervalWorker;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.TriggerableWorker;
 import dev.tasksupervisor.worker.WorkerInfo;
@@ -63,7 +71,8 @@ public class SupervisorEndpoint {
     static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(SupervisorEndpoint.class);
-    private static final List<String> ACTIONS = List.of("start", "stop", "restart", "trigger", "pause", "resume");
+    private static final List<String> ACTIONS = List.of("start", "stop", "restart", "trigger", "pause", "resume",
+            "reschedule");
     /**
      * The most threads a resize through the endpoint asks for: starting thousands of threads would hold the
      * request (and can exhaust the system's threads). More is a configuration matter: {@code supervisor.pool.*}.
@@ -202,24 +211,33 @@ public class SupervisorEndpoint {
     }
 
     /**
-     * Starts, stops, restarts, triggers, pauses or resumes a worker. Starting an active worker, stopping a
-     * stopped one, pausing a paused one and resuming one that is not paused change nothing. A stop waits up
-     * to {@link #STOP_WAIT} for the worker to finish its run (and drain its queue, paused or not), then
+     * Starts, stops, restarts, triggers, pauses, resumes or reschedules a worker. Starting an active worker,
+     * stopping a stopped one, pausing a paused one and resuming one that is not paused change nothing. A stop
+     * waits up to {@link #STOP_WAIT} for the worker to finish its run (and drain its queue, paused or not), then
      * answers; the worker goes on stopping if it needs longer. A paused queue worker keeps accepting items
-     * and holds them, until resumed ({@link QueueWorker#pause()}).
+     * and holds them, until resumed ({@link QueueWorker#pause()}). A reschedule gives an interval worker a new
+     * schedule from its next tick, with exactly one of {@code interval}, {@code delay} or {@code cron} (and
+     * {@code zone} with a cron); it lasts until the application restarts, which returns to the configured one.
      *
      * @param name the worker
-     * @param action {@code start}, {@code stop}, {@code restart}, {@code trigger}, {@code pause} or {@code resume}
+     * @param action {@code start}, {@code stop}, {@code restart}, {@code trigger}, {@code pause}, {@code resume}
+     *     or {@code reschedule}
+     * @param interval a reschedule's fixed rate, a Spring Boot duration such as {@code 30s}
+     * @param delay a reschedule's fixed delay after each run
+     * @param cron a reschedule's cron expression, in Spring's syntax
+     * @param zone the time zone of a reschedule's cron; default: the JVM's
      * @return the worker after the action, or {@code null} (a 404 on the web) when there is none of that name
      * @throws InvalidEndpointRequestException for a missing or unknown action, a trigger of a worker whose
-     *     kind has none, or a pause or resume of a worker that is no queue worker
+     *     kind has none, a pause or resume of a worker that is no queue worker, or a reschedule that is not
+     *     exactly one valid schedule for an interval worker
      * @throws StateConflictException when the worker's or the supervisor's state does not allow it now (a
      *     pause or resume of a queue worker that is not active, say), or another worker holds the name the
      *     worker would start under
      */
     @WriteOperation
     public @Nullable WorkerDescriptor workerAction(SecurityContext securityContext, @Selector String name,
-            @Nullable String action) {
+            @Nullable String action, @Nullable String interval, @Nullable String delay, @Nullable String cron,
+            @Nullable String zone) {
         BackgroundWorker worker = supervisor.findWorker(name).orElse(null);
         if (worker == null) {
             return null;
@@ -227,7 +245,14 @@ public class SupervisorEndpoint {
         String wanted = action == null ? "" : action; // exactly: "stop" with a NUL after it, or " Stop", is no action
         if (!ACTIONS.contains(wanted)) {
             throw invalid((action == null ? "no action" : "unknown action '" + ErrorResponses.echo(action) + "'")
-                    + " for worker '" + name + "': give action start, stop, restart, trigger, pause or resume");
+                    + " for worker '" + name + "': give action start, stop, restart, trigger, pause, resume or "
+                    + "reschedule");
+        }
+        if (wanted.equals("reschedule")) {
+            return reschedule(securityContext, worker, interval, delay, cron, zone);
+        }
+        if (interval != null || delay != null || cron != null || zone != null) {
+            throw invalid("interval, delay, cron and zone go with action reschedule only, not with " + wanted);
         }
         log.info("Supervisor endpoint: {} asks to {} worker '{}'", caller(securityContext), wanted, name);
         if (wanted.equals("trigger") && !(worker instanceof TriggerableWorker)) {
@@ -261,6 +286,62 @@ public class SupervisorEndpoint {
             throw new StateConflictException(e.getMessage());
         }
         return WorkerDescriptor.of(worker.info(), shown(securityContext));
+    }
+
+    /** Gives an interval worker the one schedule asked for; anything else is a 400 saying what to send. */
+    private WorkerDescriptor reschedule(SecurityContext securityContext, BackgroundWorker worker,
+            @Nullable String interval, @Nullable String delay, @Nullable String cron, @Nullable String zone) {
+        String name = worker.getName();
+        if (!(worker instanceof IntervalWorker scheduled)) {
+            throw invalid("worker '" + name + "' is " + article(worker) + worker.getKind() + " worker, which has no "
+                    + "schedule: only interval workers can be rescheduled");
+        }
+        long given = Stream.of(interval, delay, cron).filter(Objects::nonNull).count();
+        if (given != 1) {
+            throw invalid("a reschedule of worker '" + name + "' takes exactly one of interval (a fixed rate, such as "
+                    + "\"30s\"), delay (a pause after each run) or cron (such as \"0 */5 * * * *\"); got " + given);
+        }
+        if (zone != null && cron == null) {
+            throw invalid("zone goes with cron only: it is what the cron expression is read in");
+        }
+        String change = interval != null ? "interval " + interval : delay != null ? "delay " + delay
+                : "cron " + cron + (zone == null ? "" : " in " + zone);
+        log.info("Supervisor endpoint: {} asks to reschedule worker '{}' to {}", caller(securityContext), name,
+                ErrorResponses.echo(change));
+        try {
+            if (interval != null) {
+                scheduled.rescheduleAtFixedRate(duration("interval", interval));
+            } else if (delay != null) {
+                scheduled.rescheduleWithFixedDelay(duration("delay", delay));
+            } else {
+                scheduled.reschedule(CronSchedule.of(cron, zone == null ? ZoneId.systemDefault() : zoneId(zone)));
+            }
+        } catch (InvalidSettingException e) {
+            throw invalid(e.getMessage());
+        } catch (IllegalArgumentException e) { // CronExpression's reason
+            throw invalid("'" + ErrorResponses.echo(cron) + "' is not a cron expression: " + ErrorResponses.echo(
+                    String.valueOf(e.getMessage())) + "; use Spring's six fields (second minute hour day-of-month "
+                    + "month day-of-week), such as \"0 */5 * * * *\", or a macro such as @hourly");
+        }
+        return WorkerDescriptor.of(worker.info(), shown(securityContext));
+    }
+
+    private static Duration duration(String field, String value) {
+        try {
+            return DurationStyle.detectAndParse(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw invalid(field + " '" + ErrorResponses.echo(value) + "' is not a duration: use one such as 500ms, "
+                    + "30s, 5m or PT10S");
+        }
+    }
+
+    private static ZoneId zoneId(String zone) {
+        try {
+            return ZoneId.of(zone.trim());
+        } catch (DateTimeException e) {
+            throw invalid("zone '" + ErrorResponses.echo(zone) + "' is not a time zone: use a region ID such as "
+                    + "Europe/Paris, or UTC");
+        }
     }
 
     /** "an " before a kind that begins with a vowel (ASYNC, EVENT, INTERVAL), else "a ". */
@@ -424,12 +505,19 @@ public class SupervisorEndpoint {
      * @param paused whether a queue worker is paused: it accepts items and holds them until resumed
      * @param capacity a queue worker's bound on its queue (0: unbounded); absent for other kinds
      * @param lastError the last failed run's error; absent before the first failure
+     * @param lastOutcome how the last finished run ended, {@code SUCCESS} or {@code FAILURE}; absent before the first
+     * @param lastSuccess when the last successful run ended (ISO-8601); absent before the first
+     * @param nextRun when the next scheduled run is due (ISO-8601); absent for kinds without a schedule, or when
+     *     none is armed (a fixed delay waiting for its run to end, a stopped worker)
+     * @param misfires times an interval worker missed ticks (a run still going, a late timer); absent for other kinds
      */
     public record WorkerDescriptor(String name, WorkerKind kind, WorkerState state, @Nullable String aloop,
             String schedule, long runs, long failures, @Nullable String lastRunStarted,
             @Nullable String lastRunDuration, int queueSize, long skipped, @Nullable String guard, int failuresInARow,
             long retries, int retrying, long deadLetters, int deadLettersKept, boolean paused,
-            @Nullable Integer capacity, @Nullable LastErrorDescriptor lastError) implements OperationResponseBody {
+            @Nullable Integer capacity, @Nullable LastErrorDescriptor lastError,
+            WorkerInfo.@Nullable RunOutcome lastOutcome, @Nullable String lastSuccess, @Nullable String nextRun,
+            @Nullable Long misfires) implements OperationResponseBody {
 
         static WorkerDescriptor of(WorkerInfo worker, boolean shown) {
             return new WorkerDescriptor(worker.name(), worker.kind(), worker.state(), worker.aloop(),
@@ -438,7 +526,9 @@ public class SupervisorEndpoint {
                     worker.failuresInARow(), worker.retries(), worker.retrying(), worker.deadLetters(),
                     worker.deadLettersKept(), worker.paused(),
                     worker.kind() == WorkerKind.QUEUE ? worker.capacity() : null,
-                    worker.lastError() == null ? null : LastErrorDescriptor.of(worker.lastError(), shown));
+                    worker.lastError() == null ? null : LastErrorDescriptor.of(worker.lastError(), shown),
+                    worker.lastOutcome(), text(worker.lastSuccess()), text(worker.nextRun()),
+                    worker.kind() == WorkerKind.INTERVAL ? worker.misfires() : null);
         }
     }
 

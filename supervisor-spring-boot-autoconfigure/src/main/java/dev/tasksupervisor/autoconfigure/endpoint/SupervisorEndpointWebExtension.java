@@ -51,11 +51,12 @@ public class SupervisorEndpointWebExtension {
         return respond(null, () -> endpoint.resizePool(securityContext, minSize, maxSize));
     }
 
-    /** Starts, stops, restarts or triggers a worker; see {@link SupervisorEndpoint#workerAction}. */
+    /** Acts on a worker (start, stop, ..., reschedule); see {@link SupervisorEndpoint#workerAction}. */
     @WriteOperation
     public WebEndpointResponse<OperationResponseBody> workerAction(SecurityContext securityContext,
-            @Selector String name, @Nullable String action) {
-        return respond(name, () -> endpoint.workerAction(securityContext, name, action));
+            @Selector String name, @Nullable String action, @Nullable String interval, @Nullable String delay,
+            @Nullable String cron, @Nullable String zone) {
+        return respond(name, () -> endpoint.workerAction(securityContext, name, action, interval, delay, cron, zone));
     }
 
     /** Runs the operation; a {@code null} result means the worker {@code name} does not exist. */

@@ -1,5 +1,6 @@
 package dev.tasksupervisor.autoconfigure.metrics;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,7 @@ import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.Aloop;
 import dev.tasksupervisor.pool.PoolInfo;
 import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.IntervalWorker;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.WorkerListener;
 
@@ -239,8 +241,8 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
          * registry gives them all the same timer.
          */
         volatile Timer skipped;
-        /** Only for queue workers: their queue, retries and dead letters; empty for other kinds. */
-        final List<Meter> queueMeters;
+        /** The last success of every worker, and a kind's own: a queue's size, retries and dead letters, an interval worker's misfires. */
+        final List<Meter> stateMeters;
 
         WorkerMeters(MeterRegistry registry, BackgroundWorker worker, String name) {
             this.name = name;
@@ -249,7 +251,20 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
             success = runs(registry, name, kind, "success");
             error = runs(registry, name, kind, "error");
             skipped = worker.getRunGuard() == null ? null : runs(registry, name, kind, "skipped");
-            queueMeters = worker instanceof QueueWorker<?> queue ? queueMeters(registry, queue, name) : List.of();
+            List<Meter> meters = new ArrayList<>();
+            // Seconds since the epoch, as Boot's process.start.time: "time() - this" is how long ago; NaN before any.
+            meters.add(TimeGauge.builder("supervisor.worker.last.success", worker, TimeUnit.MILLISECONDS,
+                    w -> w.getLastSuccess() == null ? Double.NaN : w.getLastSuccess().toEpochMilli()).tag("worker", name)
+                    .description("When the last successful run of a worker ended, since the epoch").register(registry));
+            if (worker instanceof QueueWorker<?> queue) {
+                meters.addAll(queueMeters(registry, queue, name));
+            }
+            if (worker instanceof IntervalWorker interval) {
+                meters.add(FunctionCounter.builder("supervisor.worker.misfires", interval, IntervalWorker::getMisfires)
+                        .tag("worker", name).description("Times an interval worker missed ticks: a tick during a run, "
+                                + "or a timer woken up late").register(registry));
+            }
+            stateMeters = List.copyOf(meters);
         }
 
         private static List<Meter> queueMeters(MeterRegistry registry, QueueWorker<?> queue, String name) {
@@ -293,7 +308,7 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
             if (timer != null) {
                 registry.remove(timer);
             }
-            for (Meter meter : queueMeters) {
+            for (Meter meter : stateMeters) {
                 registry.remove(meter);
             }
         }

@@ -122,17 +122,44 @@ class SupervisorEndpointBadInputHttpTests {
     @Test
     void unknownAction() {
         badRequest("/actuator/supervisor/tick", "{\"action\":\"hold\"}",
-                "unknown action 'hold' for worker 'tick': give action start, stop, restart, trigger, pause or resume");
+                "unknown action 'hold' for worker 'tick': give action start, stop, restart, trigger, pause, resume or reschedule");
         badRequest("/actuator/supervisor/tick", "{\"action\":5}",
-                "unknown action '5' for worker 'tick': give action start, stop, restart, trigger, pause or resume");
+                "unknown action '5' for worker 'tick': give action start, stop, restart, trigger, pause, resume or reschedule");
+    }
+
+    @Test
+    void aRescheduleThatIsNotExactlyOneValidScheduleForAnIntervalWorker() {
+        badRequest("/actuator/supervisor/tick", "{\"action\":\"reschedule\",\"cron\":\"0 */5 * * *\"}",
+                "'0 */5 * * *' is not a cron expression: Cron expression must consist of 6 fields (found 5 in "
+                        + "\"0 */5 * * *\"); use Spring's six fields (second minute hour day-of-month month day-of-week), "
+                        + "such as \"0 */5 * * * *\", or a macro such as @hourly");
+        badRequest("/actuator/supervisor/tick", "{\"action\":\"reschedule\",\"cron\":\"@daily\",\"interval\":\"1s\"}",
+                "a reschedule of worker 'tick' takes exactly one of interval (a fixed rate, such as \"30s\"), delay (a "
+                        + "pause after each run) or cron (such as \"0 */5 * * * *\"); got 2");
+        badRequest("/actuator/supervisor/tick", "{\"action\":\"reschedule\"}",
+                "a reschedule of worker 'tick' takes exactly one of interval (a fixed rate, such as \"30s\"), delay (a "
+                        + "pause after each run) or cron (such as \"0 */5 * * * *\"); got 0");
+        badRequest("/actuator/supervisor/tick", "{\"action\":\"reschedule\",\"interval\":\"1s\",\"zone\":\"UTC\"}",
+                "zone goes with cron only: it is what the cron expression is read in");
+        badRequest("/actuator/supervisor/tick", "{\"action\":\"reschedule\",\"cron\":\"@daily\",\"zone\":\"Mars/Base\"}",
+                "zone 'Mars/Base' is not a time zone: use a region ID such as Europe/Paris, or UTC");
+        badRequest("/actuator/supervisor/tick", "{\"action\":\"reschedule\",\"interval\":\"soon\"}",
+                "interval 'soon' is not a duration: use one such as 500ms, 30s, 5m or PT10S");
+        badRequest("/actuator/supervisor/tick", "{\"action\":\"reschedule\",\"delay\":\"0s\"}",
+                "worker 'tick': delay must be positive, was PT0S: set a positive duration, such as 1s");
+        badRequest("/actuator/supervisor/ship", "{\"action\":\"reschedule\",\"interval\":\"1s\"}",
+                "worker 'ship' is a QUEUE worker, which has no schedule: only interval workers can be rescheduled");
+        badRequest("/actuator/supervisor/tick", "{\"action\":\"stop\",\"interval\":\"1s\"}",
+                "interval, delay, cron and zone go with action reschedule only, not with stop");
+        assertThat(supervisor.getWorker("tick").getSchedule()).isEqualTo("every PT0.1S");
     }
 
     @Test
     void noAction() {
         badRequest("/actuator/supervisor/tick", "{}",
-                "no action for worker 'tick': give action start, stop, restart, trigger, pause or resume");
+                "no action for worker 'tick': give action start, stop, restart, trigger, pause, resume or reschedule");
         badRequest("/actuator/supervisor/tick", "{\"action\":null}",
-                "no action for worker 'tick': give action start, stop, restart, trigger, pause or resume");
+                "no action for worker 'tick': give action start, stop, restart, trigger, pause, resume or reschedule");
     }
 
     @Test

@@ -44,34 +44,35 @@ class SupervisorEndpointHostileCallerHttpTests {
     @Test
     void aNameInTheBodyDoesNotTakeTheWorkerFromThePath() {
         badRequest("/actuator/supervisor/ship", "{\"action\":\"stop\",\"name\":\"tick\"}", "the body has a field 'name' "
-                + "that this write does not take: it takes only action; the worker acted on is the one in the path");
+                + "that this write does not take: it takes only action, cron, delay, interval, zone; the worker acted on "
+                + "is the one in the path");
     }
 
     @Test
     void aNameInTheQueryDoesNotTakeTheWorkerFromThePath() {
         badRequest("/actuator/supervisor/ship?name=refresh", "{\"action\":\"stop\"}", "the supervisor endpoint takes "
                 + "no query parameters (got 'name=refresh'): the worker is the one in the path, and a write's fields "
-                + "(action) go in its JSON body");
+                + "(action, cron, delay, interval, zone) go in its JSON body");
         client.get().uri("/actuator/supervisor/ship?name=tick").exchange()
                 .expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.message").isEqualTo("the supervisor endpoint takes no query parameters (got "
-                        + "'name=tick'): the worker is the one in the path, and a write's fields (action) go in its "
-                        + "JSON body");
+                        + "'name=tick'): the worker is the one in the path, and a write's fields (action, cron, delay, "
+                        + "interval, zone) go in its JSON body");
     }
 
     @Test
     void anActionInTheQueryDoesNotBeatTheBody() {
         badRequest("/actuator/supervisor/ship?action=stop", "{\"action\":\"start\"}", "the supervisor endpoint takes "
                 + "no query parameters (got 'action=stop'): the worker is the one in the path, and a write's fields "
-                + "(action) go in its JSON body");
+                + "(action, cron, delay, interval, zone) go in its JSON body");
     }
 
     @Test
     void anActionIsMatchedExactly() {
         badRequest("/actuator/supervisor/ship", "{\"action\":\"stop\\u0000\"}", "unknown action 'stop\\u0000' for "
-                + "worker 'ship': give action start, stop, restart, trigger, pause or resume");
+                + "worker 'ship': give action start, stop, restart, trigger, pause, resume or reschedule");
         badRequest("/actuator/supervisor/ship", "{\"action\":\" Stop\"}", "unknown action ' Stop' for worker 'ship': "
-                + "give action start, stop, restart, trigger, pause or resume");
+                + "give action start, stop, restart, trigger, pause, resume or reschedule");
     }
 
     @Test

@@ -49,7 +49,7 @@ class SupervisorEndpointTests {
         renamed.stop();
         new EventWorker(supervisor, "report", WorkerTarget.of(() -> { })).start();
         for (String action : new String[] {"start", "restart"}) {
-            WebEndpointResponse<?> response = web.workerAction(SecurityContext.NONE, "nightly-report", action);
+            WebEndpointResponse<?> response = web.workerAction(SecurityContext.NONE, "nightly-report", action, null, null, null, null);
             assertThat(response.getStatus()).as(action).isEqualTo(409);
             assertThat(((ErrorDescriptor) response.getBody()).message()).as(action)
                     .contains("already has a worker named 'report'");

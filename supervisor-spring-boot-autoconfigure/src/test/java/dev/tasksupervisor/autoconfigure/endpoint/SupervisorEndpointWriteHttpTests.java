@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
+import org.springframework.scheduling.support.CronExpression;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import ch.qos.logback.classic.Level;
@@ -19,6 +23,7 @@ import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.autoconfigure.ObservedApplication;
 import dev.tasksupervisor.testsupport.LogCapture;
 import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.IntervalWorker;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.WorkerState;
 
@@ -45,6 +50,7 @@ class SupervisorEndpointWriteHttpTests {
     @AfterEach
     void restoreThePoolAndTheWorkers() {
         supervisor.resizePool(2, 12);
+        supervisor.getWorker("tick", IntervalWorker.class).rescheduleAtFixedRate(Duration.ofMillis(100));
         for (BackgroundWorker worker : supervisor.getWorkers()) {
             if (worker.isStopped()) {
                 worker.start();
@@ -106,6 +112,39 @@ class SupervisorEndpointWriteHttpTests {
         assertThat(supervisor.getWorker("tick").isActive()).isTrue();
         int ticks = jobs.ticks();
         await().atMost(Duration.ofSeconds(20)).until(() -> jobs.ticks() > ticks);
+    }
+
+    @Test
+    void theWorkerViewShowsTheNextAndLastRunAndARescheduleChangesTheSchedule() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> jobs.ticks() >= 1);
+        client.get().uri("/actuator/supervisor/tick").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.schedule").isEqualTo("every PT0.1S")
+                .jsonPath("$.nextRun").value(next -> assertThat(Instant.parse((String) next))
+                        .isBefore(Instant.now().plusSeconds(5)))
+                .jsonPath("$.lastOutcome").isEqualTo("SUCCESS")
+                .jsonPath("$.lastSuccess").value(last -> assertThat(Instant.parse((String) last))
+                        .isBefore(Instant.now().plusSeconds(1)))
+                .jsonPath("$.misfires").isNumber();
+        client.get().uri("/actuator/supervisor/ship").exchange().expectBody()
+                .jsonPath("$.nextRun").doesNotExist().jsonPath("$.misfires").doesNotExist();
+
+        try (LogCapture logs = LogCapture.of(SupervisorEndpoint.class)) {
+            Instant expected = CronExpression.parse("0 0 2 * * *").next(ZonedDateTime.now(ZoneId.of("Europe/Paris")))
+                    .toInstant();
+            post("/actuator/supervisor/tick", "{\"action\":\"reschedule\",\"cron\":\"0 0 2 * * *\",\"zone\":\"Europe/Paris\"}")
+                    .expectStatus().isOk().expectBody()
+                    .jsonPath("$.schedule").isEqualTo("cron 0 0 2 * * * (Europe/Paris)")
+                    .jsonPath("$.nextRun").isEqualTo(expected.toString());
+            assertThat(supervisor.getWorker("tick").getNextRun()).isEqualTo(expected);
+            assertThat(logs.messages(Level.INFO)).containsExactly("Supervisor endpoint: an anonymous caller asks to "
+                    + "reschedule worker 'tick' to cron 0 0 2 * * * in Europe/Paris");
+        }
+        int ticks = jobs.ticks();
+        post("/actuator/supervisor/tick", "{\"action\":\"reschedule\",\"delay\":\"50ms\"}")
+                .expectStatus().isOk().expectBody().jsonPath("$.schedule").isEqualTo("delay PT0.05S");
+        await().atMost(Duration.ofSeconds(20)).until(() -> jobs.ticks() > ticks);
+        post("/actuator/supervisor/tick", "{\"action\":\"reschedule\",\"interval\":\"100ms\"}")
+                .expectStatus().isOk().expectBody().jsonPath("$.schedule").isEqualTo("every PT0.1S");
     }
 
     @Test

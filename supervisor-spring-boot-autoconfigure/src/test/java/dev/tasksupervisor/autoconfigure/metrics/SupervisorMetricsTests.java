@@ -20,8 +20,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,6 +35,7 @@ import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.testsupport.SchedulerProbe;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.EventWorker;
+import dev.tasksupervisor.worker.IntervalWorker;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.RetryPolicy;
 import dev.tasksupervisor.worker.WorkerListener;
@@ -143,6 +146,32 @@ class SupervisorMetricsTests {
         assertThat(runs("refresh", "success").count()).isEqualTo(2);
         assertThat(runs("refresh", "error").count()).isEqualTo(1);
         assertThat(runs("refresh", "success").getId().getTag("kind")).isEqualTo("event");
+    }
+
+    @Test
+    void theLastSuccessIsATimestampGaugeAndAnIntervalWorkerCountsItsMisfires() throws Exception {
+        metrics.bindTo(registry);
+        CountDownLatch release = new CountDownLatch(1);
+        EventWorker event = new EventWorker(supervisor, "refresh", WorkerTarget.of(() -> { }));
+        IntervalWorker slow = new IntervalWorker(supervisor, "slow", Duration.ofMillis(20),
+                WorkerTarget.of(() -> release.await()));
+        event.start();
+        slow.start();
+        TimeGauge lastSuccess = registry.get("supervisor.worker.last.success").tag("worker", "refresh").timeGauge();
+        assertThat(lastSuccess.value(TimeUnit.SECONDS)).isNaN();
+        long before = System.currentTimeMillis();
+        event.trigger();
+        await().until(() -> !Double.isNaN(lastSuccess.value(TimeUnit.SECONDS)));
+        assertThat(lastSuccess.value(TimeUnit.MILLISECONDS)).isBetween(before - 5.0, System.currentTimeMillis() + 5.0);
+
+        // The first run of 'slow' holds on: the ticks that come meanwhile are misfires.
+        FunctionCounter misfires = registry.get("supervisor.worker.misfires").tag("worker", "slow").functionCounter();
+        await().until(() -> misfires.count() >= 2);
+        release.countDown();
+        assertThat(registry.find("supervisor.worker.misfires").tag("worker", "refresh").functionCounter()).isNull();
+        supervisor.unregisterScheduler(slow);
+        assertThat(registry.find("supervisor.worker.misfires").functionCounters()).isEmpty();
+        assertThat(registry.find("supervisor.worker.last.success").tag("worker", "slow").timeGauge()).isNull();
     }
 
     @Test

@@ -25,11 +25,12 @@ class MigratingSnippetsTests {
             .withBean(Exports.class);
 
     @Test
-    void theScheduledMethodsAreIntervalWorkersAtAFixedRateAndAFixedDelay() {
+    void theScheduledMethodsAreIntervalWorkersAtAFixedRateAFixedDelayAndACron() {
         contextRunner.run(context -> {
             TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
             assertThat(supervisor.getWorker("report").getSchedule()).contains("every PT1M");
             assertThat(supervisor.getWorker("cleanUp").getSchedule()).contains("PT30S");
+            assertThat(supervisor.getWorker("nightly").getSchedule()).isEqualTo("cron 0 0 2 * * * (Europe/Paris)");
         });
     }
 

@@ -17,4 +17,9 @@ class Reports {
     void cleanUp() {
         // delete what has expired
     }
+
+    @Worker(cron = "0 0 2 * * *", zone = "Europe/Paris")
+    void nightly() {
+        // the nightly export
+    }
 }

@@ -18,4 +18,9 @@ class ReportsBefore {
     void cleanUp() {
         // delete what has expired
     }
+
+    @Scheduled(cron = "0 0 2 * * *", zone = "Europe/Paris")
+    void nightly() {
+        // the nightly export
+    }
 }
