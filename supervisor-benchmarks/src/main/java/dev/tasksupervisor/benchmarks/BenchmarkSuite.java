@@ -105,7 +105,7 @@ public final class BenchmarkSuite {
                 }
             }
         }
-        for (String harness : List.of("trigger", "interval", "idle", "stop")) {
+        for (String harness : List.of("trigger", "interval", "cron", "idle", "stop")) {
             harness(harness);
         }
         String report = report(started);
@@ -232,6 +232,10 @@ public final class BenchmarkSuite {
                 "scheduleAtFixedRate", Target.atMost(1.2));
         schedule("interval worker at 10 ms, lateness p99, vs Spring `@Scheduled(fixedRate = 10)` (for information)",
                 "intervalWorker", "springScheduled", null);
+        schedule("cron worker every other second, lateness p99, vs Spring `@Scheduled(cron)` interleaved with it",
+                "cronWorker", "springCron", Target.atMost(1.2));
+        latency("cron worker every other second, lateness p50, vs Spring `@Scheduled(cron)` (for information)",
+                "cronWorker", "springCron", "p50", null);
         double drift = median("intervalWorker", "drift");
         double missed = values("intervalWorker", "missedTicks").stream().mapToDouble(Double::doubleValue).sum();
         absolute("interval worker at 10 ms: drift over a block (median), ticks missed (all blocks)",

@@ -13,16 +13,17 @@ import java.time.Duration;
  * @param intervalBlock how long each schedule of the interval harness runs per block
  * @param idleWindow how long the idle harness measures CPU, with and without the workers
  * @param stopRounds supervisors stopped by the stop harness
+ * @param cronBlock how long each round of the cron harness runs (its two schedules interleaved)
  */
 public record Profile(String name, int pairs, int warmupIterations, int measurementIterations, int triggerSamples,
-        Duration intervalBlock, Duration idleWindow, int stopRounds) {
+        Duration intervalBlock, Duration idleWindow, int stopRounds, Duration cronBlock) {
 
-    /** About 12 minutes on two cores. */
+    /** About 13 minutes on two cores. */
     public static final Profile QUICK = new Profile("quick", 7, 2, 5, 3_000, Duration.ofSeconds(2),
-            Duration.ofSeconds(3), 200);
-    /** About 25 minutes on two cores. */
+            Duration.ofSeconds(3), 200, Duration.ofSeconds(10));
+    /** About 30 minutes on two cores. */
     public static final Profile FULL = new Profile("full", 10, 3, 8, 10_000, Duration.ofSeconds(5),
-            Duration.ofSeconds(10), 500);
+            Duration.ofSeconds(10), 500, Duration.ofSeconds(30));
 
     /**
      * The profile of this name.

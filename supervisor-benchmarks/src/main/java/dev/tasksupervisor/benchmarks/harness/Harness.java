@@ -23,11 +23,12 @@ public final class Harness {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            throw new IllegalArgumentException("usage: Harness <trigger|interval|idle|stop> <quick|full>");
+            throw new IllegalArgumentException("usage: Harness <trigger|interval|cron|idle|stop> <quick|full>");
         }
         Measurement measurement = switch (args[0]) {
             case "trigger" -> new TriggerLatencyHarness();
             case "interval" -> new IntervalLatenessHarness();
+            case "cron" -> new CronLatenessHarness();
             case "idle" -> new IdleWorkersHarness();
             case "stop" -> new StopLatencyHarness();
             default -> throw new IllegalArgumentException("unknown harness " + args[0]);
