@@ -17,7 +17,7 @@ import dev.tasksupervisor.annotation.Worker;
 /**
  * Async workers on aloops: they return a {@code CompletionStage}, run on an aloop's thread and wait
  * with the loop's timers, never blocking it. One polls prices again and again on the aloop {@code io};
- * the other is an async interval worker on the aloop {@code reports}.
+ * the other is an async cron worker on the aloop {@code reports}.
  */
 @Component
 public class PricePoller {
@@ -45,7 +45,7 @@ public class PricePoller {
         });
     }
 
-    @Worker(interval = "${sample.report:30s}", aloop = "reports")
+    @Worker(cron = "${sample.report:0/30 * * * * *}", aloop = "reports") // at seconds 0 and 30 of every minute
     CompletionStage<Void> priceReport() {
         log.info("Price report #{} after {} polls (on {})", reports.incrementAndGet(), polls.get(),
                 Thread.currentThread().getName());

@@ -20,8 +20,8 @@ import dev.tasksupervisor.worker.WorkerKind;
 
 /** The sample application on a real server: every kind of worker runs, and orders posted over HTTP ship. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"sample.heartbeat=100ms", "sample.report=100ms", "supervisor.workers.heartbeat.initial-delay=0s",
-                "spring.main.banner-mode=off"})
+        properties = {"sample.heartbeat=100ms", "supervisor.workers.price-report.interval=100ms",
+                "supervisor.workers.heartbeat.initial-delay=0s", "spring.main.banner-mode=off"})
 class SampleApplicationTests {
 
     private final HttpClient http = HttpClient.newHttpClient();

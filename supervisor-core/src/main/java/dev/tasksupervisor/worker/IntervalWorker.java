@@ -40,7 +40,7 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * security, tracing) of the thread that started the worker.
  *
  * <p>Invariants: {@code running}, {@code skipNext}, {@code triggered}, {@code tickMissed}, {@code timer},
- * {@code armed}, {@code nextDue}, {@code nextRunAt}, {@code anchor} and {@code misfires} are guarded by the
+ * {@code armed}, {@code nextDue}, {@code nextRunAt} and {@code misfires} are guarded by the
  * worker's monitor (its life cycle's); only the thread that sets {@code running} dispatches a run; a timer
  * acts only while its {@code armed} number is the current one, so a cancelled timer that fires anyway does nothing.
  *
@@ -82,11 +82,9 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private long nextDue;
     /** Under a {@link WorkerSchedule}: the wall-clock time of the next tick, or null when it has none. */
     private Instant nextRunAt;
-    /** At a fixed rate: where the grid of ticks begins ({@link System#nanoTime()}). */
-    private long anchor;
     private long misfires;
     /** How much sooner than a run is due its timer fires, so that the hand-off to a pool thread is done by then. */
-    private long lead;
+    private int lead;
     /** The context of the thread that started the worker, for every run; null without a task decorator. */
     private volatile ContextRun startContext;
 
@@ -284,15 +282,15 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 armAt(start, startSchedule.next(clock.instant().plusNanos(initial)));
             } else {
                 long every = Deadline.nanos(startInterval != null ? startInterval : startDelay);
-                lead = isAsync() ? 0 : Math.min(LEAD_NANOS, every / 2);
-                anchor = System.nanoTime() + initial; // the first run, at a fixed rate and after a delay alike
-                arm(start, anchor);
+                lead = isAsync() ? 0 : (int) Math.min(LEAD_NANOS, every / 2);
+                // The first run, at a fixed rate and after a delay alike: a fixed rate's grid of ticks starts here.
+                arm(start, System.nanoTime() + initial);
             }
         }
     }
 
     /** How much sooner a timer fires than the sync run it hands to a pool thread: more than a hand-off takes. */
-    private static final long LEAD_NANOS = 1_000_000;
+    private static final int LEAD_NANOS = 1_000_000;
 
     /** Arms the timer for a tick due at {@code due} ({@link System#nanoTime()}). Caller holds the monitor. */
     private void arm(int start, long due) {
@@ -359,7 +357,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 long period = Deadline.nanos(startInterval);
                 long following = due + period;
                 if (following - lead <= now) {
-                    following = anchor + ((now - anchor) / period + 1) * period; // held up: on to the grid's next tick
+                    following = due + ((now - due) / period + 1) * period; // held up: on to the grid's next tick
                 }
                 late = now - due - grace(period);
                 arm(start, following);
@@ -489,12 +487,11 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                     armAt(start, startSchedule.next(clock.instant()));
                 } else {
                     long every = Deadline.nanos(startInterval != null ? startInterval : startDelay);
-                    lead = isAsync() ? 0 : Math.min(LEAD_NANOS, every / 2);
-                    anchor = System.nanoTime() + every;
+                    lead = isAsync() ? 0 : (int) Math.min(LEAD_NANOS, every / 2);
                     if (startDelay != null && running) {
                         disarm(); // the end of the run in progress arms the first delay
                     } else {
-                        arm(start, anchor);
+                        arm(start, System.nanoTime() + every);
                     }
                 }
             }

@@ -12,6 +12,11 @@ class Jobs {
 
     private static final Logger log = LoggerFactory.getLogger(Jobs.class);
 
+    @Worker(cron = "0 0 2 * * *", zone = "Europe/Paris") // at 2:00 every night, Paris time
+    void nightlyReport() {
+        log.info("nightly report");
+    }
+
     @Worker(interval = "${jobs.heartbeat:10s}")        // an interval worker named "heartbeat"
     void heartbeat() {
         log.info("alive");

@@ -3,6 +3,8 @@ package dev.tasksupervisor.docs.readme;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.UUID;
 
 import ch.qos.logback.classic.Level;
@@ -43,13 +45,16 @@ class ReadmeSnippetsTests {
     }
 
     @Test
-    void theHeartbeatIsAnIntervalWorkerOfTenSecondsByDefault() {
+    void theHeartbeatIsAnIntervalWorkerOfTenSecondsByDefaultAndTheReportRunsAtTwoInParis() {
         contextRunner.run(context -> {
-            IntervalWorker heartbeat = context.getBean(IntervalWorker.class);
+            IntervalWorker heartbeat = context.getBean("heartbeatWorker", IntervalWorker.class);
             assertThat(heartbeat.getName()).isEqualTo("heartbeat");
             assertThat(heartbeat.isActive()).isTrue();
             assertThat(context.getBean(TaskSupervisor.class).getWorker("heartbeat").getSchedule())
                     .contains("10S");
+            IntervalWorker report = context.getBean("nightlyReportWorker", IntervalWorker.class);
+            assertThat(report.getSchedule()).isEqualTo("cron 0 0 2 * * * (Europe/Paris)");
+            assertThat(report.getNextRun().atZone(ZoneId.of("Europe/Paris")).toLocalTime()).isEqualTo(LocalTime.of(2, 0));
         });
     }
 }
