@@ -30,7 +30,7 @@ import dev.tasksupervisor.worker.WorkerTarget;
 final class CronLatenessHarness implements Harness.Measurement {
 
     private static final long SECOND_NANOS = 1_000_000_000L;
-    private static final int WARMUP_SECONDS = 4;
+    private static final int WARMUP_SECONDS = 10;
 
     /** Wall-clock start times (ns since the epoch) of each schedule's runs. */
     private static final List<Long> ours = new ArrayList<>();
