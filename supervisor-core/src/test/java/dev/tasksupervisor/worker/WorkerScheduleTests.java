@@ -138,6 +138,35 @@ class WorkerScheduleTests extends WorkerTestSupport {
     }
 
     @Test
+    void aFixedRateTimerHeldUpPastSeveralTicksMakesOneRunNotABurst() throws Exception {
+        Duration period = Duration.ofMillis(300);
+        IntervalWorker worker = new IntervalWorker(supervisor, "held up", period, WorkerTarget.of(runs::incrementAndGet));
+        worker.start();
+        await().until(() -> runs.get() >= 1);
+        // The timer thread is held up (as by a long GC pause) until four ticks have passed.
+        CountDownLatch release = new CountDownLatch(1);
+        worker.timerLoop().executor().execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Instant due = worker.getNextRun();
+        await().until(() -> Instant.now().isAfter(due.plus(period.multipliedBy(4))));
+        int before = runs.get();
+        release.countDown();
+
+        await().pollInterval(Duration.ofMillis(5)).until(() -> runs.get() > before);
+        // One run for the ticks missed, at once, and back on the grid: the next tick is still to come, not one
+        // of the four passed, which ScheduledThreadPoolExecutor would have fired back to back.
+        assertThat(worker.getMisfires()).isEqualTo(1);
+        assertThat(worker.getNextRun()).isAfter(Instant.now().minus(Duration.ofMillis(5)));
+        assertThat(runs.get()).isLessThanOrEqualTo(before + 2); // the run that stood for them, and maybe the next tick's
+        worker.stop();
+    }
+
+    @Test
     void withSkipATickThatComesDuringARunDoesNotRunAfterIt() throws Exception {
         Duration period = Duration.ofMillis(500);
         CountDownLatch release = new CountDownLatch(1);
