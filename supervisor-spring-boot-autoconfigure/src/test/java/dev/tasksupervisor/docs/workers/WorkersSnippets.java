@@ -71,7 +71,7 @@ class WorkersSnippets {
         QueueWorker<Order> orders = new QueueWorker<>(supervisor, "orders", WorkerTarget.of(order -> ship(order)));
         orders.setCapacity(10_000);                           // optional: bounded
         orders.start();
-        orders.put(order);                                    // or put(order, Duration.ofSeconds(1)) to wait for space
+        orders.put(order);                                    // or put(order, Duration.ofSeconds(1)) to wait for space (throws InterruptedException)
 
         EventWorker refresh = new EventWorker(supervisor, "refresh", WorkerTarget.of(() -> rebuildCache()));
         refresh.start();
