@@ -279,7 +279,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             if (startSchedule != null) {
                 // An async run starts on the timer's own loop: nothing to hand over ahead of time.
                 lead = isAsync() ? 0 : LEAD_NANOS;
-                armAt(start, startSchedule.next(clock.instant().plusNanos(initial)));
+                armAt(start, nextTime(clock.instant().plusNanos(initial)));
             } else {
                 long every = Deadline.nanos(startInterval != null ? startInterval : startDelay);
                 lead = isAsync() ? 0 : (int) Math.min(LEAD_NANOS, every / 2);
@@ -302,6 +302,22 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                     Duration.ofNanos(Math.max(0, due - lead - System.nanoTime())));
         } catch (RejectedExecutionException e) {
             timer = null; // the loop is stopping with the supervisor
+        }
+    }
+
+    /**
+     * The current schedule's first time after {@code time}; {@code null} when it has none, or when it throws
+     * (code of the application's: logged, and the worker then runs only when triggered, rather than its timer
+     * thread dying with the exception). Caller holds the monitor.
+     */
+    private Instant nextTime(Instant time) {
+        try {
+            return startSchedule.next(time);
+        } catch (RuntimeException e) {
+            log.error("Worker '{}': its schedule ({}) failed to give the time after {}; it stays active and runs only "
+                    + "when triggered until it is rescheduled or started again", getName(), startSchedule.describe(),
+                    time, e);
+            return null;
         }
     }
 
@@ -350,7 +366,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                     armAt(start, at); // the wall clock went back since the timer was armed: wait for the tick's time
                     return;
                 }
-                Instant following = startSchedule.next(wall.isAfter(at) ? wall : at);
+                Instant following = nextTime(wall.isAfter(at) ? wall : at);
                 late = -early - lead - grace(following == null ? Long.MAX_VALUE : Deadline.nanos(Duration.between(at, following)));
                 armAt(start, following);
             } else if (startInterval != null) {
@@ -484,7 +500,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 int start = generation();
                 if (startSchedule != null) {
                     lead = isAsync() ? 0 : LEAD_NANOS;
-                    armAt(start, startSchedule.next(clock.instant()));
+                    armAt(start, nextTime(clock.instant()));
                 } else {
                     long every = Deadline.nanos(startInterval != null ? startInterval : startDelay);
                     lead = isAsync() ? 0 : (int) Math.min(LEAD_NANOS, every / 2);

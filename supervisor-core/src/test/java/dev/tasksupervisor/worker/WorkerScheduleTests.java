@@ -167,6 +167,31 @@ class WorkerScheduleTests extends WorkerTestSupport {
     }
 
     @Test
+    void aScheduleThatThrowsIsLoggedAndTheWorkerStaysActiveForTriggers() {
+        MovableClock clock = new MovableClock(BEFORE_A_TICK);
+        AtomicInteger asked = new AtomicInteger();
+        WorkerSchedule broken = time -> {
+            if (asked.incrementAndGet() > 1) {
+                throw new IllegalStateException("no calendar");
+            }
+            return TICK;
+        };
+        IntervalWorker worker = new IntervalWorker(supervisor, "broken", broken, WorkerTarget.of(runs::incrementAndGet));
+        worker.setClock(clock);
+        try (LogCapture logs = LogCapture.of(IntervalWorker.class)) {
+            worker.start();
+            await().until(() -> runs.get() == 1); // the first tick runs; asking for the one after it throws
+            await().until(() -> !logs.messages(Level.ERROR).isEmpty());
+            assertThat(logs.messages(Level.ERROR).get(0)).startsWith("Worker 'broken': its schedule (")
+                    .contains("failed to give the time after");
+        }
+        assertThat(worker.isActive()).isTrue();
+        assertThat(worker.getNextRun()).isNull();
+        worker.trigger();
+        await().until(() -> runs.get() == 2);
+    }
+
+    @Test
     void withSkipATickThatComesDuringARunDoesNotRunAfterIt() throws Exception {
         Duration period = Duration.ofMillis(500);
         CountDownLatch release = new CountDownLatch(1);
