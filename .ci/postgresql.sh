@@ -1,6 +1,7 @@
 # Sourced by .ci/run: a throwaway PostgreSQL server on loopback for the tests tagged "postgresql"
-# (PostgreSqlClusterLockTests), which skip themselves without one. Best effort: whatever goes wrong is
-# said and CI goes on without the server. A fresh cluster in a temp dir, run by the 'postgres' user (the
+# (PostgreSqlClusterLockTests, PostgreSqlJdbcQueueStoreTests), which skip themselves without one; every
+# module's test JVM inherits the exported SUPERVISOR_TEST_POSTGRESQL_URL from Maven. Best effort: whatever
+# goes wrong is said and CI goes on without the server. A fresh cluster in a temp dir, run by the 'postgres' user (the
 # server refuses to run as root), on 127.0.0.1 only, password authentication (scram-sha-256, a random
 # password made per run, handed to the test in the JDBC URL), a free port, and no durability (fsync
 # off): the data is thrown away with the directory when CI ends.
