@@ -85,6 +85,12 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private long misfires;
     /** How much sooner than a run is due its timer fires, so that the hand-off to a pool thread is done by then. */
     private int lead;
+    /**
+     * When the current start's first run was due (the start plus the initial delay) or the last reschedule came, in
+     * milliseconds of the worker's clock: where {@link #getOverdueAt} counts from before a success. Written under the
+     * monitor.
+     */
+    private volatile long firstRunMillis;
     /** The context of the thread that started the worker, for every run; null without a task decorator. */
     private volatile ContextRun startContext;
 
@@ -253,6 +259,61 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         }
     }
 
+    /**
+     * When the worker becomes overdue: the time by which, with no successful run since, {@code periods} periods of
+     * its schedule have gone by. They count from the last success, or from the start plus the initial delay
+     * (the first run's time) when it has not succeeded since it started; a run its {@link RunGuard} refused
+     * counts as a success here, since the lock was held elsewhere (another instance ran it); a reschedule counts
+     * as a start. A period is the
+     * interval at a fixed rate; the delay plus the last run's duration with a fixed delay; under a schedule, the
+     * time from one of its ticks to the next: the answer is its {@code periods}-th tick after that point, plus the
+     * last run's duration (for that run to end). {@code null} when the worker is not active, or its schedule has
+     * no such tick. The schedule in force now is used (after a reschedule, the new one). Reads the clock only
+     * for the start; no lock on the run path.
+     *
+     * @throws IllegalArgumentException unless {@code periods} is positive
+     */
+    public Instant getOverdueAt(int periods) {
+        if (periods < 1) {
+            throw new IllegalArgumentException("periods must be at least 1, was " + periods);
+        }
+        Duration interval;
+        Duration delay;
+        WorkerSchedule scheduled;
+        Instant base;
+        synchronized (monitor()) { // the start's schedule and time as one
+            if (!isActive()) {
+                return null;
+            }
+            interval = startInterval;
+            delay = startDelay;
+            scheduled = startSchedule;
+            base = Instant.ofEpochMilli(firstRunMillis);
+        }
+        RunStatistics statistics = runs().statistics();
+        Instant success = latest(statistics.lastSuccess(), statistics.lastSkip());
+        if (success != null && success.isAfter(base)) {
+            base = success;
+        }
+        Duration lastRun = statistics.lastRunDuration();
+        Duration took = lastRun == null ? Duration.ZERO : lastRun;
+        if (interval != null) {
+            return base.plus(interval.multipliedBy(periods));
+        }
+        if (delay != null) {
+            return base.plus(delay.plus(took).multipliedBy(periods));
+        }
+        Instant tick = base;
+        for (int i = 0; i < periods && tick != null; i++) {
+            tick = scheduled.next(tick);
+        }
+        return tick == null ? null : tick.plus(took);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+
     /** How many times ticks were missed (see {@link MisfirePolicy}): each tick that came during a run, and each time the timer woke up late. */
     public long getMisfires() {
         synchronized (monitor()) {
@@ -275,6 +336,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         startContext = captureRun(null);
         int start = generation();
         synchronized (monitor()) {
+            firstRunMillis = clock.millis() + initialDelay.toMillis();
             long initial = Deadline.nanos(initialDelay);
             if (startSchedule != null) {
                 // An async run starts on the timer's own loop: nothing to hand over ahead of time.
@@ -497,6 +559,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 startInterval = timing.interval();
                 startDelay = timing.delay();
                 startSchedule = timing.schedule();
+                firstRunMillis = clock.millis(); // the new schedule's periods count from now
                 int start = generation();
                 if (startSchedule != null) {
                     lead = isAsync() ? 0 : LEAD_NANOS;

@@ -25,6 +25,7 @@ class RunStatistics {
     private static final VarHandle LAST_STARTED;
     private static final VarHandle LAST_NANOS;
     private static final VarHandle LAST_SUCCESS;
+    private static final VarHandle LAST_SKIP;
 
     static {
         try {
@@ -36,6 +37,7 @@ class RunStatistics {
             LAST_STARTED = lookup.findVarHandle(RunStatistics.class, "lastStartedNanos", long.class);
             LAST_NANOS = lookup.findVarHandle(RunStatistics.class, "lastNanos", long.class);
             LAST_SUCCESS = lookup.findVarHandle(RunStatistics.class, "lastSuccessNanos", long.class);
+            LAST_SKIP = lookup.findVarHandle(RunStatistics.class, "lastSkipNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -51,6 +53,8 @@ class RunStatistics {
     private volatile long lastNanos = -1;
     /** {@link System#nanoTime()} when the last successful run ended; NEVER before the first. */
     private volatile long lastSuccessNanos = NEVER;
+    /** {@link System#nanoTime()} when the run guard last refused a run; NEVER before the first. */
+    private volatile long lastSkipNanos = NEVER;
     /** The last failure's text and time; null before the first. Written by the failing run, read anywhere. */
     private volatile WorkerInfo.LastError lastError;
 
@@ -136,8 +140,15 @@ class RunStatistics {
         return failuresInARow;
     }
 
-    void countSkip() {
+    /** The run guard refused a run at {@code nanos}: held elsewhere, as a lock another instance has. */
+    void countSkip(long nanos) {
         SKIPS.getAndAdd(this, 1L);
+        LAST_SKIP.setRelease(this, nanos);
+    }
+
+    /** When the run guard last refused a run, or {@code null} before the first. */
+    Instant lastSkip() {
+        return toInstant(lastSkipNanos);
     }
 
     long runs() {

@@ -536,8 +536,9 @@ final class WorkerRuns extends RunStatistics {
 
     /** The guard refused a run asked for at {@code asked}: a skip, told to the listeners. */
     void skipped(long asked, RunGuard guard) {
-        long took = System.nanoTime() - asked;
-        countSkip();
+        long refused = System.nanoTime();
+        long took = refused - asked;
+        countSkip(refused);
         if (log.isDebugEnabled()) { // describe() is the guard's code: not worth calling for a line nobody sees
             log.debug("Worker '{}': run skipped, refused by its run guard ({})", worker.getName(),
                     GuardedRun.describe(guard));

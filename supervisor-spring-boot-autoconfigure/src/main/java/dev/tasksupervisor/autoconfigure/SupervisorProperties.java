@@ -41,6 +41,9 @@ public class SupervisorProperties {
     /** How the supervisor stops when the application context closes. */
     private final Shutdown shutdown = new Shutdown();
 
+    /** When an interval worker is overdue and a queue worker stale (the supervisor health component and meters). */
+    private final Overdue overdue = new Overdue();
+
     /**
      * Aloops (named event loops) to create, by the aloop's name (default, daemon, start); each becomes an Aloop
      * bean named after it, the aloop io as the bean ioAloop.
@@ -99,6 +102,10 @@ public class SupervisorProperties {
 
     public Shutdown getShutdown() {
         return shutdown;
+    }
+
+    public Overdue getOverdue() {
+        return overdue;
     }
 
     /**
@@ -217,6 +224,39 @@ public class SupervisorProperties {
 
         public void setCheckTimeout(Duration checkTimeout) {
             this.checkTimeout = checkTimeout;
+        }
+    }
+
+    /** When a worker is overdue ({@code supervisor.overdue.*}), as the health component and meters show it. */
+    public static class Overdue {
+
+        /**
+         * How many periods of its schedule an interval or cron worker may go without a successful run before it is
+         * overdue, counted from its last success, or from its first run's time when it has not succeeded since it
+         * started; at least 1.
+         */
+        private int periods = 3;
+
+        /**
+         * How long a queue worker may hold items without ending a run before it is stale (its oldest item has waited
+         * that long at least); unset: queues are never stale.
+         */
+        private Duration queueWait;
+
+        public int getPeriods() {
+            return periods;
+        }
+
+        public void setPeriods(int periods) {
+            this.periods = periods;
+        }
+
+        public Duration getQueueWait() {
+            return queueWait;
+        }
+
+        public void setQueueWait(Duration queueWait) {
+            this.queueWait = queueWait;
         }
     }
 

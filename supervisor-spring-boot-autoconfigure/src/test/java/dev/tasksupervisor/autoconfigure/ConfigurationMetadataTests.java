@@ -61,6 +61,16 @@ class ConfigurationMetadataTests {
         assertThat(properties.get("supervisor.shutdown.wait").getDefaultValue()).isEqualTo(true);
     }
 
+    @Test
+    void theOverduePropertiesAreDescribedWithTheirDefaults() {
+        assertThat(properties.get("supervisor.overdue.periods").getDefaultValue()).isEqualTo(3);
+        assertThat(properties.get("supervisor.overdue.queue-wait").getType()).isEqualTo("java.time.Duration");
+        assertThat(properties.get("supervisor.overdue.queue-wait").getDefaultValue()).isNull();
+        assertThat(properties.get("management.health.supervisor.overdue-status").getDefaultValue()).isEqualTo("UP");
+        assertThat(properties.get("management.health.supervisor.overdue-status").getDescription())
+                .contains("OUT_OF_SERVICE");
+    }
+
     // ------------------------------------------------------------------ the workers and aloops maps
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tasksupervisor.autoconfigure.metrics;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.function.ToDoubleFunction;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.autoconfigure.health.OverdueWorkers;
 import dev.tasksupervisor.pool.PoolInfo;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.IntervalWorker;
@@ -42,7 +43,10 @@ import dev.tasksupervisor.worker.WorkerListener;
  * {@code supervisor.worker.queue.size}, counters {@code supervisor.worker.retries} (failed items sent back for
  * another run) and {@code supervisor.worker.dead.letters} (items given up on) and gauges
  * {@code supervisor.worker.retrying} (items waiting for their retry), {@code supervisor.worker.dead.letters.kept}
- * and {@code supervisor.worker.paused} (1 while paused), and {@code supervisor.aloop.pending} per aloop.
+ * and {@code supervisor.worker.paused} (1 while paused), and {@code supervisor.aloop.pending} per aloop. Per
+ * worker {@code supervisor.worker.last.success} and {@code supervisor.worker.last.success.age}; per interval and
+ * queue worker {@code supervisor.worker.overdue} (1 while {@link OverdueWorkers overdue} or stale), per queue
+ * worker {@code supervisor.worker.queue.stuck} (how long it has held items without ending a run).
  *
  * <p>Worker meters follow the supervisor's registry through a {@link WorkerListener}: a worker's meters
  * appear when it is registered and are removed when it is unregistered (or renamed). Aloop gauges are
@@ -56,6 +60,7 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
 
     private final TaskSupervisor supervisor;
     private final String name;
+    private final OverdueWorkers overdue;
     /** One per registry bound to; added under {@code this}, iterated on every run without a lock. */
     private final List<Binding> bindings = new CopyOnWriteArrayList<>();
     private final WorkerListener listener = new Listener();
@@ -65,10 +70,16 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
         this(supervisor, DEFAULT_NAME);
     }
 
-    /** Meters for {@code supervisor}, its pool tagged {@code name=<name>}. */
+    /** Meters for {@code supervisor}, its pool tagged {@code name=<name>}; overdue by the default rule. */
     public SupervisorMetrics(TaskSupervisor supervisor, String name) {
+        this(supervisor, name, new OverdueWorkers(supervisor, OverdueWorkers.DEFAULT_PERIODS, null));
+    }
+
+    /** Meters for {@code supervisor}, its pool tagged {@code name=<name>}, workers overdue as {@code overdue} says. */
+    public SupervisorMetrics(TaskSupervisor supervisor, String name, OverdueWorkers overdue) {
         this.supervisor = Objects.requireNonNull(supervisor, "supervisor");
         this.name = Objects.requireNonNull(name, "name");
+        this.overdue = Objects.requireNonNull(overdue, "overdue");
     }
 
     @Override
@@ -189,7 +200,7 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
                     // would hand back, so they go first and this worker gets meters of its own.
                     drop(previous, workers.get(previous));
                 }
-                workers.put(worker, new WorkerMeters(registry, worker, current));
+                workers.put(worker, new WorkerMeters(registry, worker, current, overdue));
                 owners.put(current, worker);
             }
             bindNewAloops();
@@ -241,10 +252,10 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
          * registry gives them all the same timer.
          */
         volatile Timer skipped;
-        /** The last success of every worker, and a kind's own: a queue's size, retries and dead letters, an interval worker's misfires. */
+        /** The last success of every worker (when, how long ago), and a kind's own: overdue, a queue's size, retries and dead letters, an interval worker's misfires. */
         final List<Meter> stateMeters;
 
-        WorkerMeters(MeterRegistry registry, BackgroundWorker worker, String name) {
+        WorkerMeters(MeterRegistry registry, BackgroundWorker worker, String name, OverdueWorkers overdue) {
             this.name = name;
             kind = worker.getKind().name().toLowerCase(Locale.ROOT);
             // Both outcomes up front: a dashboard shows 0 errors rather than no series.
@@ -256,8 +267,24 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
             meters.add(TimeGauge.builder("supervisor.worker.last.success", worker, TimeUnit.MILLISECONDS,
                     w -> w.getLastSuccess() == null ? Double.NaN : w.getLastSuccess().toEpochMilli()).tag("worker", name)
                     .description("When the last successful run of a worker ended, since the epoch").register(registry));
+            meters.add(TimeGauge.builder("supervisor.worker.last.success.age", worker, TimeUnit.MILLISECONDS,
+                    w -> {
+                        Duration since = overdue.sinceLastSuccess(w);
+                        return since == null ? Double.NaN : since.toMillis();
+                    }).tag("worker", name)
+                    .description("How long ago the last successful run of a worker ended; NaN before the first")
+                    .register(registry));
             if (worker instanceof QueueWorker<?> queue) {
                 meters.addAll(queueMeters(registry, queue, name));
+                meters.add(TimeGauge.builder("supervisor.worker.queue.stuck", queue, TimeUnit.MILLISECONDS,
+                        q -> overdue.stuckFor(q).toMillis()).tag("worker", name)
+                        .description("How long a queue worker has held items without ending a run, as probed")
+                        .register(registry));
+            }
+            if (worker instanceof QueueWorker<?> || worker instanceof IntervalWorker) {
+                meters.add(Gauge.builder("supervisor.worker.overdue", worker, w -> overdue.isOverdue(w) ? 1 : 0)
+                        .tag("worker", name).description("1 while an interval worker is overdue or a queue worker "
+                                + "stale (supervisor.overdue.*), else 0").register(registry));
             }
             if (worker instanceof IntervalWorker interval) {
                 meters.add(FunctionCounter.builder("supervisor.worker.misfires", interval, IntervalWorker::getMisfires)

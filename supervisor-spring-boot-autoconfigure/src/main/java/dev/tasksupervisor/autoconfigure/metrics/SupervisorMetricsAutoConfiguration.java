@@ -2,6 +2,7 @@ package dev.tasksupervisor.autoconfigure.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -12,6 +13,8 @@ import org.springframework.context.annotation.Bean;
 
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.autoconfigure.SupervisorAutoConfiguration;
+import dev.tasksupervisor.autoconfigure.SupervisorProperties;
+import dev.tasksupervisor.autoconfigure.health.OverdueWorkers;
 
 /**
  * Auto-configuration of the task supervisor's Micrometer meters ({@link SupervisorMetrics}), when Micrometer
@@ -26,7 +29,9 @@ public final class SupervisorMetricsAutoConfiguration {
     /** The pool tagged {@code name=supervisor}; closed with the context, when it stops following workers. */
     @Bean
     @ConditionalOnMissingBean
-    SupervisorMetrics supervisorMetrics(TaskSupervisor taskSupervisor) {
-        return new SupervisorMetrics(taskSupervisor);
+    SupervisorMetrics supervisorMetrics(TaskSupervisor taskSupervisor, ObjectProvider<SupervisorProperties> properties) {
+        SupervisorProperties settings = properties.getIfAvailable();
+        return new SupervisorMetrics(taskSupervisor, SupervisorMetrics.DEFAULT_NAME,
+                OverdueWorkers.of(taskSupervisor, settings == null ? null : settings.getOverdue()));
     }
 }

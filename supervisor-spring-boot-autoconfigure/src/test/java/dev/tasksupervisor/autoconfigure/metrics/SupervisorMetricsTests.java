@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
@@ -31,7 +33,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.tasksupervisor.StopOptions;
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.aloop.Aloop;
+import dev.tasksupervisor.autoconfigure.health.OverdueWorkers;
 import dev.tasksupervisor.pool.PoolSettings;
+import dev.tasksupervisor.testsupport.MovableClock;
 import dev.tasksupervisor.testsupport.SchedulerProbe;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.EventWorker;
@@ -172,6 +176,40 @@ class SupervisorMetricsTests {
         supervisor.unregisterScheduler(slow);
         assertThat(registry.find("supervisor.worker.misfires").functionCounters()).isEmpty();
         assertThat(registry.find("supervisor.worker.last.success").tag("worker", "slow").timeGauge()).isNull();
+    }
+
+    @Test
+    void timeSinceTheLastSuccessOverdueAndAStuckQueueAreGauges() {
+        MovableClock clock = new MovableClock(Instant.now());
+        try (SupervisorMetrics late = new SupervisorMetrics(supervisor, "supervisor",
+                new OverdueWorkers(supervisor, 3, Duration.ofMinutes(5), clock))) {
+            late.bindTo(registry);
+            IntervalWorker hourly = new IntervalWorker(supervisor, "hourly", Duration.ofHours(1), WorkerTarget.of(() -> { }));
+            QueueWorker<String> orders = new QueueWorker<>(supervisor, "orders", WorkerTarget.of(item -> { }));
+            EventWorker event = new EventWorker(supervisor, "refresh", WorkerTarget.of(() -> { }));
+            event.start();
+            TimeGauge age = registry.get("supervisor.worker.last.success.age").tag("worker", "refresh").timeGauge();
+            assertThat(age.value(TimeUnit.SECONDS)).isNaN();
+            assertThat(registry.find("supervisor.worker.overdue").tag("worker", "refresh").gauge()).isNull();
+            hourly.start(); // runs at once
+            orders.start();
+            orders.pause();
+            orders.put("A-1");
+            await().until(() -> hourly.getLastSuccess() != null);
+            Gauge hourlyOverdue = registry.get("supervisor.worker.overdue").tag("worker", "hourly").gauge();
+            Gauge ordersOverdue = registry.get("supervisor.worker.overdue").tag("worker", "orders").gauge();
+            TimeGauge stuck = registry.get("supervisor.worker.queue.stuck").tag("worker", "orders").timeGauge();
+            assertThat(hourlyOverdue.value()).isZero();
+            assertThat(ordersOverdue.value()).isZero();
+            assertThat(stuck.value(TimeUnit.SECONDS)).isLessThan(1);
+
+            clock.moveBy(Duration.ofHours(4));
+            assertThat(registry.get("supervisor.worker.last.success.age").tag("worker", "hourly").timeGauge()
+                    .value(TimeUnit.HOURS)).isCloseTo(4, org.assertj.core.api.Assertions.within(0.01));
+            assertThat(hourlyOverdue.value()).isEqualTo(1);
+            assertThat(stuck.value(TimeUnit.HOURS)).isCloseTo(4, org.assertj.core.api.Assertions.within(0.01));
+            assertThat(ordersOverdue.value()).isEqualTo(1);
+        }
     }
 
     @Test
