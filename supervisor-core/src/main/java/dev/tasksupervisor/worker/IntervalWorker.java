@@ -61,7 +61,8 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private volatile Duration delay;
     private volatile WorkerSchedule schedule;
     private volatile Duration initialDelay = Duration.ZERO;
-    private volatile MisfirePolicy misfirePolicy = MisfirePolicy.RUN_ONCE;
+    /** The {@link MisfirePolicy}, as a flag: {@code SKIP} when set (a boolean packs beside the others, a reference does not). */
+    private volatile boolean skipMissed;
     private volatile Clock clock = Clock.systemUTC();
     /** The schedule of the current start, after overrides and reschedules: exactly one is set while active. */
     private volatile Duration startInterval;
@@ -82,7 +83,8 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private long nextDue;
     /** Under a {@link WorkerSchedule}: the wall-clock time of the next tick, or null when it has none. */
     private Instant nextRunAt;
-    private long misfires;
+    /** Saturates at {@link Integer#MAX_VALUE}: an int keeps an idle interval worker within its 8-byte slot. */
+    private int misfires;
     /** How much sooner than a run is due its timer fires, so that the hand-off to a pool thread is done by then. */
     private int lead;
     /**
@@ -158,7 +160,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
 
     /** What to do with missed ticks (default {@link MisfirePolicy#RUN_ONCE}); read at each tick. */
     public void setMisfirePolicy(MisfirePolicy misfirePolicy) {
-        this.misfirePolicy = Objects.requireNonNull(misfirePolicy, "misfirePolicy");
+        this.skipMissed = Objects.requireNonNull(misfirePolicy, "misfirePolicy") == MisfirePolicy.SKIP;
     }
 
     /** The wall clock a {@link WorkerSchedule} is read against (default: the system's, in UTC); for tests. */
@@ -168,7 +170,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
 
     /** The policy for missed ticks. */
     public MisfirePolicy getMisfirePolicy() {
-        return misfirePolicy;
+        return skipMissed ? MisfirePolicy.SKIP : MisfirePolicy.RUN_ONCE;
     }
 
     private Duration requirePositive(Duration value, String what) {
@@ -454,16 +456,16 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 return; // failing: this tick comes before the backoff ends
             }
             if (running) {
-                misfires++;
-                if (misfirePolicy == MisfirePolicy.RUN_ONCE && !tickMissed) {
+                countMisfire();
+                if (!skipMissed && !tickMissed) {
                     tickMissed = true; // runs right after the run in progress; later ticks until then coalesce
                     missedDue = due;
                 }
                 return;
             }
             if (late > 0) {
-                misfires++;
-                if (misfirePolicy == MisfirePolicy.SKIP) {
+                countMisfire();
+                if (skipMissed) {
                     return;
                 }
                 due = now; // the one run for the ticks missed: at once
@@ -471,6 +473,13 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             running = true;
         }
         runs().dispatch(null, startContext, this::runEnded, start, due);
+    }
+
+    /** Counts a missed tick. Caller holds the monitor. */
+    private void countMisfire() {
+        if (misfires != Integer.MAX_VALUE) {
+            misfires++;
+        }
     }
 
     /** How much earlier than its tick, beyond the lead, a timer may fire before it waits again: clock noise. */

@@ -7,56 +7,78 @@ import java.time.Instant;
 
 /**
  * A worker's run statistics: runs, failures (and how many in a row, since the last success), skips, the
- * start and duration of the last run, and the last failure's error.
+ * start and duration of the last run, the end of the last success, and the last failure's error.
  *
  * <p>One thread at a time ends runs, since runs of one worker never overlap and each kind's hand-over
- * from one run to the next orders successive writers; so {@code runs}, {@code lastStartedNanos} and
- * {@code lastNanos} are written with release stores, not full fences (a queue worker pays this per
- * item), and readers ({@link #lastRunStarted()}) only need a recent value. {@code failures} and
- * {@code skips} are counted atomically: a forced stop and the run it gives up may both count.
+ * from one run to the next orders successive writers; so {@code runs}, {@code lastStartedNanos},
+ * {@code lastNanos} and {@code lastSuccessNanos} are written with release stores, not full fences (a queue
+ * worker pays this per item), and readers ({@link #lastRunStarted()}) only need a recent value.
+ *
+ * <p>What goes wrong (failures, skips, the last error) is kept apart, in {@link Setbacks}, made by the first
+ * failure or skip: most workers never fail nor skip, and ten thousand idle workers should not pay 32 bytes
+ * each for counters that stay 0. Its counters are counted atomically: a forced stop and the run it gives up
+ * may both count. It is installed once, by compare-and-set, and never replaced.
  */
 class RunStatistics {
 
     private static final long NEVER = Long.MIN_VALUE;
     private static final VarHandle RUNS;
-    private static final VarHandle FAILURES;
-    private static final VarHandle IN_A_ROW;
-    private static final VarHandle SKIPS;
     private static final VarHandle LAST_STARTED;
     private static final VarHandle LAST_NANOS;
     private static final VarHandle LAST_SUCCESS;
+    private static final VarHandle SETBACKS;
+    private static final VarHandle FAILURES;
+    private static final VarHandle IN_A_ROW;
+    private static final VarHandle SKIPS;
     private static final VarHandle LAST_SKIP;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             RUNS = lookup.findVarHandle(RunStatistics.class, "runs", long.class);
-            FAILURES = lookup.findVarHandle(RunStatistics.class, "failures", long.class);
-            IN_A_ROW = lookup.findVarHandle(RunStatistics.class, "failuresInARow", int.class);
-            SKIPS = lookup.findVarHandle(RunStatistics.class, "skips", long.class);
             LAST_STARTED = lookup.findVarHandle(RunStatistics.class, "lastStartedNanos", long.class);
             LAST_NANOS = lookup.findVarHandle(RunStatistics.class, "lastNanos", long.class);
             LAST_SUCCESS = lookup.findVarHandle(RunStatistics.class, "lastSuccessNanos", long.class);
-            LAST_SKIP = lookup.findVarHandle(RunStatistics.class, "lastSkipNanos", long.class);
+            SETBACKS = lookup.findVarHandle(RunStatistics.class, "setbacks", Setbacks.class);
+            FAILURES = lookup.findVarHandle(Setbacks.class, "failures", long.class);
+            IN_A_ROW = lookup.findVarHandle(Setbacks.class, "failuresInARow", int.class);
+            SKIPS = lookup.findVarHandle(Setbacks.class, "skips", long.class);
+            LAST_SKIP = lookup.findVarHandle(Setbacks.class, "lastSkipNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private volatile long runs;
-    private volatile long failures;
-    /** Failed runs since the last one that succeeded: what a failure backoff grows with. */
-    private volatile int failuresInARow;
-    private volatile long skips;
     /** {@link System#nanoTime()} when the last run started; NEVER before the first. */
     private volatile long lastStartedNanos = NEVER;
     private volatile long lastNanos = -1;
     /** {@link System#nanoTime()} when the last successful run ended; NEVER before the first. */
     private volatile long lastSuccessNanos = NEVER;
-    /** {@link System#nanoTime()} when the run guard last refused a run; NEVER before the first. */
-    private volatile long lastSkipNanos = NEVER;
-    /** The last failure's text and time; null before the first. Written by the failing run, read anywhere. */
-    private volatile WorkerInfo.LastError lastError;
+    /** Null until the first failure or skip. */
+    private volatile Setbacks setbacks;
+
+    /** A worker's failures and skips: made by the first of them. */
+    private static final class Setbacks {
+        volatile long failures;
+        /** Failed runs since the last one that succeeded: what a failure backoff grows with. */
+        volatile int failuresInARow;
+        volatile long skips;
+        /** {@link System#nanoTime()} when the run guard last refused a run; NEVER before the first. */
+        volatile long lastSkipNanos = NEVER;
+        /** The last failure's text and time; null before the first. Written by the failing run, read anywhere. */
+        volatile WorkerInfo.LastError lastError;
+    }
+
+    /** The setbacks, made now if this is the first. */
+    private Setbacks setbacks() {
+        Setbacks s = setbacks;
+        if (s == null) {
+            Setbacks made = new Setbacks();
+            s = SETBACKS.compareAndExchange(this, null, made) instanceof Setbacks other ? other : made;
+        }
+        return s;
+    }
 
     /** A run starts at {@code nanos}. */
     void recordStart(long nanos) {
@@ -72,18 +94,20 @@ class RunStatistics {
     }
 
     void countFailure() {
-        FAILURES.getAndAdd(this, 1L);
-        IN_A_ROW.getAndAdd(this, 1);
+        Setbacks s = setbacks();
+        FAILURES.getAndAdd(s, 1L);
+        IN_A_ROW.getAndAdd(s, 1);
     }
 
     /** Keeps {@code error}'s text as the last error: a failure's price is one small object and a clock read. */
     void recordError(Throwable error) {
-        lastError = WorkerInfo.LastError.of(error, Instant.now());
+        setbacks().lastError = WorkerInfo.LastError.of(error, Instant.now());
     }
 
     /** The last failure's type, message and time; {@code null} before the first. */
     WorkerInfo.LastError lastError() {
-        return lastError;
+        Setbacks s = setbacks;
+        return s == null ? null : s.lastError;
     }
 
     /**
@@ -97,8 +121,9 @@ class RunStatistics {
 
     /** A start begins: the failures of an earlier start are not this one's. */
     void resetFailuresInARow() {
-        if (failuresInARow != 0) {
-            failuresInARow = 0;
+        Setbacks s = setbacks;
+        if (s != null && s.failuresInARow != 0) {
+            s.failuresInARow = 0;
         }
     }
 
@@ -113,7 +138,7 @@ class RunStatistics {
      */
     WorkerInfo.RunOutcome lastOutcome() {
         Instant success = lastSuccess();
-        WorkerInfo.LastError error = lastError;
+        WorkerInfo.LastError error = lastError();
         if (error == null) {
             return success == null ? null : WorkerInfo.RunOutcome.SUCCESS;
         }
@@ -127,7 +152,7 @@ class RunStatistics {
      * for its backoff. Meaningful only while no run is in progress.
      */
     long backoffLeft(FailureBackoff backoff) {
-        int failures = failuresInARow;
+        int failures = failuresInARow();
         if (failures == 0) {
             return 0;
         }
@@ -137,18 +162,21 @@ class RunStatistics {
 
     /** Failed runs since the last success; 0 after a success or before any failure. */
     int failuresInARow() {
-        return failuresInARow;
+        Setbacks s = setbacks;
+        return s == null ? 0 : s.failuresInARow;
     }
 
     /** The run guard refused a run at {@code nanos}: held elsewhere, as a lock another instance has. */
     void countSkip(long nanos) {
-        SKIPS.getAndAdd(this, 1L);
-        LAST_SKIP.setRelease(this, nanos);
+        Setbacks s = setbacks();
+        SKIPS.getAndAdd(s, 1L);
+        LAST_SKIP.setRelease(s, nanos);
     }
 
     /** When the run guard last refused a run, or {@code null} before the first. */
     Instant lastSkip() {
-        return toInstant(lastSkipNanos);
+        Setbacks s = setbacks;
+        return s == null ? null : toInstant(s.lastSkipNanos);
     }
 
     long runs() {
@@ -156,11 +184,13 @@ class RunStatistics {
     }
 
     long failures() {
-        return failures;
+        Setbacks s = setbacks;
+        return s == null ? 0 : s.failures;
     }
 
     long skips() {
-        return skips;
+        Setbacks s = setbacks;
+        return s == null ? 0 : s.skips;
     }
 
     /** When the last run started, or {@code null} before the first. */
