@@ -270,8 +270,8 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
      * interval at a fixed rate; the delay plus the last run's duration with a fixed delay; under a schedule, the
      * time from one of its ticks to the next: the answer is its {@code periods}-th tick after that point, plus the
      * last run's duration (for that run to end). {@code null} when the worker is not active, or its schedule has
-     * no such tick. The schedule in force now is used (after a reschedule, the new one). Reads the clock only
-     * for the start; no lock on the run path.
+     * no such tick (or throws). The schedule in force now is used (after a reschedule, the new one). Reads the
+     * clock only for the start; no lock on the run path.
      *
      * @throws IllegalArgumentException unless {@code periods} is positive
      */
@@ -306,8 +306,12 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             return base.plus(delay.plus(took).multipliedBy(periods));
         }
         Instant tick = base;
-        for (int i = 0; i < periods && tick != null; i++) {
-            tick = scheduled.next(tick);
+        try {
+            for (int i = 0; i < periods && tick != null; i++) {
+                tick = scheduled.next(tick);
+            }
+        } catch (RuntimeException e) {
+            return null; // a schedule that throws runs nothing on its own: logged where its ticks are armed
         }
         return tick == null ? null : tick.plus(took);
     }

@@ -187,6 +187,7 @@ class WorkerScheduleTests extends WorkerTestSupport {
         }
         assertThat(worker.isActive()).isTrue();
         assertThat(worker.getNextRun()).isNull();
+        assertThat(worker.getOverdueAt(3)).as("not overdue: it has no schedule to be late for").isNull();
         worker.trigger();
         await().until(() -> runs.get() == 2);
     }
