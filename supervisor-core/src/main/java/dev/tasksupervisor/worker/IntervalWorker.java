@@ -61,7 +61,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private volatile Duration delay;
     private volatile WorkerSchedule schedule;
     private volatile Duration initialDelay = Duration.ZERO;
-    /** The {@link MisfirePolicy}, as a flag: {@code SKIP} when set (a boolean packs beside the others, a reference does not). */
+    /** The {@link MisfirePolicy} as a flag, {@code SKIP} when set: a boolean packs beside the others, a reference does not. */
     private volatile boolean skipMissed;
     private volatile Clock clock = Clock.systemUTC();
     /** The schedule of the current start, after overrides and reschedules: exactly one is set while active. */
@@ -96,7 +96,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     /** The context of the thread that started the worker, for every run; null without a task decorator. */
     private volatile ContextRun startContext;
 
-    /** A worker that runs {@code target} on a schedule set with {@link #setInterval}, {@link #setDelay} or {@link #setSchedule}. */
+    /** A worker that runs {@code target} on the schedule {@link #setInterval}, {@link #setDelay} or {@link #setSchedule} sets. */
     public IntervalWorker(WorkerHost supervisor, String name, WorkerTarget<Void> target) {
         super(supervisor, name, target);
     }
@@ -138,7 +138,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         this.delay = requirePositive(delay, "delay");
     }
 
-    /** Runs the target at the times of {@code schedule} (from the next start on; for a running worker, {@link #reschedule}). */
+    /** Runs the target at the times of {@code schedule}, from the next start on (a running worker: {@link #reschedule}). */
     public void setSchedule(WorkerSchedule schedule) {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
     }
@@ -320,7 +320,10 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
-    /** How many times ticks were missed (see {@link MisfirePolicy}): each tick that came during a run, and each time the timer woke up late. */
+    /**
+     * How many times ticks were missed (see {@link MisfirePolicy}): each tick that came during a run, and each time the
+     * timer woke up late.
+     */
     public long getMisfires() {
         synchronized (monitor()) {
             return misfires;
@@ -435,7 +438,8 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                     return;
                 }
                 Instant following = nextTime(wall.isAfter(at) ? wall : at);
-                late = -early - lead - grace(following == null ? Long.MAX_VALUE : Deadline.nanos(Duration.between(at, following)));
+                long gap = following == null ? Long.MAX_VALUE : Deadline.nanos(Duration.between(at, following));
+                late = -early - lead - grace(gap);
                 armAt(start, following);
             } else if (startInterval != null) {
                 long period = Deadline.nanos(startInterval);
