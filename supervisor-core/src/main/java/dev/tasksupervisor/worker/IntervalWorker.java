@@ -61,7 +61,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private volatile Duration delay;
     private volatile WorkerSchedule schedule;
     private volatile Duration initialDelay = Duration.ZERO;
-    /** The {@link MisfirePolicy} as a flag, {@code SKIP} when set: a boolean packs beside the others, a reference does not. */
+    /** The {@link MisfirePolicy} as a flag, {@code SKIP} when set: a boolean packs beside the others. */
     private volatile boolean skipMissed;
     private volatile Clock clock = Clock.systemUTC();
     /** The schedule of the current start, after overrides and reschedules: exactly one is set while active. */
@@ -96,7 +96,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     /** The context of the thread that started the worker, for every run; null without a task decorator. */
     private volatile ContextRun startContext;
 
-    /** A worker that runs {@code target} on the schedule {@link #setInterval}, {@link #setDelay} or {@link #setSchedule} sets. */
+    /** A worker that runs {@code target} on the schedule that {@link #setInterval}, {@link #setDelay} or a schedule sets. */
     public IntervalWorker(WorkerHost supervisor, String name, WorkerTarget<Void> target) {
         super(supervisor, name, target);
     }
@@ -138,7 +138,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         this.delay = requirePositive(delay, "delay");
     }
 
-    /** Runs the target at the times of {@code schedule}, from the next start on (a running worker: {@link #reschedule}). */
+    /** Runs the target at the times of {@code schedule}, from the next start on (running: {@link #reschedule}). */
     public void setSchedule(WorkerSchedule schedule) {
         this.schedule = Objects.requireNonNull(schedule, "schedule");
     }
@@ -210,14 +210,14 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         }
         if (i != null && d != null) {
             throw InvalidSettingException.notBoth(owner() + " has both an interval (" + i + ") and a delay (" + d
-                    + "): set one, interval for a fixed rate or delay for a pause after each run", owner(), "interval", i,
-                    "delay", d);
+                    + "): set one, interval for a fixed rate or delay for a pause after each run", owner(), "interval",
+                    i, "delay", d);
         }
         if (s != null && (i != null || d != null)) {
             String what = i != null ? "an interval" : "a delay";
             throw InvalidSettingException.notBoth(owner() + " has both " + what + " (" + (i != null ? i : d)
-                    + ") and a schedule (" + s.describe() + "): set one of them", owner(), i != null ? "interval" : "delay",
-                    i != null ? i : d, "schedule", s.describe());
+                    + ") and a schedule (" + s.describe() + "): set one of them", owner(),
+                    i != null ? "interval" : "delay", i != null ? i : d, "schedule", s.describe());
         }
         if (i == null && d == null && s == null) {
             throw InvalidSettingException.oneOf(owner() + " has no schedule: set an interval, a delay or a schedule "
