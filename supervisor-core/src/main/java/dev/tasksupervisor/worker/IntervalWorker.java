@@ -96,7 +96,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     /** The context of the thread that started the worker, for every run; null without a task decorator. */
     private volatile ContextRun startContext;
 
-    /** A worker that runs {@code target} on a schedule set later: {@link #setInterval}, {@link #setDelay}, a schedule. */
+    /** A worker that runs {@code target} on the schedule set later: an interval, a delay or a schedule. */
     public IntervalWorker(WorkerHost supervisor, String name, WorkerTarget<Void> target) {
         super(supervisor, name, target);
     }
