@@ -83,6 +83,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <h2>Thread safety</h2>
  * Immutable once built (the dialect, a {@link JdbcTemplate} and two {@link TransactionTemplate}s, all safe to
  * share), so one store serves every thread; what the queues hold is guarded by the database's row locks.
+ *
+ * <p>Why one long class: every operation keeps the one invariant above (only the latest claim changes an item)
+ * in SQL that shares the same columns and the same two transaction templates; split up, each part would restate
+ * both.
  */
 public final class JdbcQueueStore {
 
