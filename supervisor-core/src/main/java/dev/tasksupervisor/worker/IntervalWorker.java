@@ -293,9 +293,13 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             base = Instant.ofEpochMilli(firstRunMillis);
         }
         RunStatistics statistics = runs().statistics();
-        Instant success = latest(statistics.lastSuccess(), statistics.lastSkip());
-        if (success != null && success.isAfter(base)) {
-            base = success;
+        long onTime = Math.max(statistics.lastSuccessNanos(), statistics.lastSkipNanos()); // NEVER is the least
+        if (onTime != RunStatistics.NEVER) {
+            // On the worker's clock, as the first run's time is: a test's movable clock and the system's differ.
+            Instant success = clock.instant().minusNanos(System.nanoTime() - onTime);
+            if (success.isAfter(base)) {
+                base = success;
+            }
         }
         Duration lastRun = statistics.lastRunDuration();
         Duration took = lastRun == null ? Duration.ZERO : lastRun;
@@ -314,10 +318,6 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             return null; // a schedule that throws runs nothing on its own: logged where its ticks are armed
         }
         return tick == null ? null : tick.plus(took);
-    }
-
-    private static Instant latest(Instant a, Instant b) {
-        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
     /**

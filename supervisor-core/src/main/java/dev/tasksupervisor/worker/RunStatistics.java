@@ -21,7 +21,8 @@ import java.time.Instant;
  */
 class RunStatistics {
 
-    private static final long NEVER = Long.MIN_VALUE;
+    /** A time that never was: before the first run, success or skip. The least long, so that max ignores it. */
+    static final long NEVER = Long.MIN_VALUE;
     private static final VarHandle RUNS;
     private static final VarHandle LAST_STARTED;
     private static final VarHandle LAST_NANOS;
@@ -132,6 +133,11 @@ class RunStatistics {
         return toInstant(lastSuccessNanos);
     }
 
+    /** {@link System#nanoTime()} when the last successful run ended, or {@link #NEVER}. */
+    long lastSuccessNanos() {
+        return lastSuccessNanos;
+    }
+
     /**
      * How the last finished run ended, or {@code null} before the first: the later of the last success and the
      * last failure.
@@ -173,10 +179,10 @@ class RunStatistics {
         LAST_SKIP.setRelease(s, nanos);
     }
 
-    /** When the run guard last refused a run, or {@code null} before the first. */
-    Instant lastSkip() {
+    /** {@link System#nanoTime()} when the run guard last refused a run, or {@link #NEVER}. */
+    long lastSkipNanos() {
         Setbacks s = setbacks;
-        return s == null ? null : toInstant(s.lastSkipNanos);
+        return s == null ? NEVER : s.lastSkipNanos;
     }
 
     long runs() {

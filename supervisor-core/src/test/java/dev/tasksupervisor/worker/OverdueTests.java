@@ -57,13 +57,17 @@ class OverdueTests extends WorkerTestSupport {
 
     @Test
     void aFixedRateCountsFromTheLastSuccess() {
-        // Started 10 minutes ago by its clock: the success (its first run, at the start) is later.
+        // Its first run is at the start; half an hour later by its clock, a triggered run succeeds: the count
+        // starts again from there.
+        MovableClock clock = new MovableClock(Instant.parse("2026-03-29T10:00:00Z"));
         IntervalWorker worker = new IntervalWorker(supervisor, "hourly", HOUR, WorkerTarget.of(() -> { }));
-        worker.setClock(new MovableClock(Instant.now().minus(Duration.ofMinutes(10))));
+        worker.setClock(clock);
         worker.start();
-        await().until(() -> worker.getLastSuccess() != null);
-        assertThat(worker.getOverdueAt(3)).isCloseTo(worker.getLastSuccess().plus(HOUR.multipliedBy(3)),
-                within(50, ChronoUnit.MILLIS));
+        await().until(() -> worker.getRuns() == 1);
+        clock.moveBy(Duration.ofMinutes(30));
+        worker.trigger();
+        await().until(() -> worker.getRuns() == 2);
+        assertThat(worker.getOverdueAt(3)).isCloseTo(Instant.parse("2026-03-29T13:30:00Z"), within(1, ChronoUnit.SECONDS));
     }
 
     @Test
@@ -93,26 +97,32 @@ class OverdueTests extends WorkerTestSupport {
 
     @Test
     void aFixedDelayPeriodIsTheDelayPlusTheLastRun() {
+        MovableClock clock = new MovableClock(Instant.parse("2026-03-29T10:00:00Z"));
         IntervalWorker worker = new IntervalWorker(supervisor, "paced", WorkerTarget.of(() -> busyFor(Duration.ofMillis(200))));
         worker.setDelay(HOUR);
-        worker.setClock(new MovableClock(Instant.now().minus(Duration.ofMinutes(10))));
+        worker.setClock(clock);
         worker.start(); // its first run at once
         await().until(() -> worker.getLastSuccess() != null);
         Duration run = worker.info().lastRunDuration();
         assertThat(run).isGreaterThanOrEqualTo(Duration.ofMillis(200));
-        assertThat(worker.getOverdueAt(3)).isCloseTo(worker.getLastSuccess().plus(HOUR.plus(run).multipliedBy(3)),
-                within(50, ChronoUnit.MILLIS));
+        // From the end of that run (about 10:00:00.2 by its clock): three times the delay plus the run.
+        assertThat(worker.getOverdueAt(3)).isCloseTo(Instant.parse("2026-03-29T10:00:00Z").plus(run)
+                .plus(HOUR.plus(run).multipliedBy(3)), within(500, ChronoUnit.MILLIS));
     }
 
     @Test
     void aRunTheLockRefusedCountsAsOnTime() {
+        MovableClock clock = new MovableClock(Instant.parse("2026-03-29T10:00:00Z"));
         IntervalWorker worker = new IntervalWorker(supervisor, "clustered", HOUR, WorkerTarget.of(() -> { }));
         worker.setRunGuard(w -> Optional.empty()); // another instance holds the lock
-        worker.setClock(new MovableClock(Instant.now().minus(Duration.ofMinutes(10)))); // started 10 minutes ago
+        worker.setClock(clock);
         worker.start(); // its first run at once, refused
         await().until(() -> worker.getSkips() >= 1);
+        clock.moveBy(Duration.ofMinutes(30));
+        worker.trigger(); // refused again, half an hour later: the lock's holder ran it
+        await().until(() -> worker.getSkips() >= 2);
         assertThat(worker.getLastSuccess()).isNull();
-        assertThat(worker.getOverdueAt(1)).isCloseTo(Instant.now().plus(HOUR), within(1, ChronoUnit.SECONDS));
+        assertThat(worker.getOverdueAt(1)).isCloseTo(Instant.parse("2026-03-29T11:30:00Z"), within(1, ChronoUnit.SECONDS));
     }
 
     @Test
