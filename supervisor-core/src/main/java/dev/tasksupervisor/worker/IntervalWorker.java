@@ -40,7 +40,7 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * security, tracing) of the thread that started the worker.
  *
  * <p>Invariants: {@code running}, {@code skipNext}, {@code triggered}, {@code tickMissed}, {@code timer},
- * {@code armed}, {@code nextDue}, {@code nextRunAt} and {@code misfires} are guarded by the
+ * {@code armed}, {@code nextDue}, {@code nextRunAt}, {@code misfires} and {@code onTimeMillis} are guarded by the
  * worker's monitor (its life cycle's); only the thread that sets {@code running} dispatches a run; a timer
  * acts only while its {@code armed} number is the current one, so a cancelled timer that fires anyway does nothing.
  *
@@ -88,11 +88,11 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     /** How much sooner than a run is due its timer fires, so that the hand-off to a pool thread is done by then. */
     private int lead;
     /**
-     * When the current start's first run was due (the start plus the initial delay) or the last reschedule came, in
-     * milliseconds of the worker's clock: where {@link #getOverdueAt} counts from before a success. Written under the
-     * monitor.
+     * When the worker was last on time, in milliseconds of its clock: where {@link #getOverdueAt} counts from. Its
+     * first run's time at a start (the start plus the initial delay) or a reschedule, then the end of each run that
+     * succeeded or that its run guard refused (the lock was held elsewhere), whichever is later.
      */
-    private volatile long firstRunMillis;
+    private long onTimeMillis;
     /** The context of the thread that started the worker, for every run; null without a task decorator. */
     private volatile ContextRun startContext;
 
@@ -270,8 +270,8 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
      * interval at a fixed rate; the delay plus the last run's duration with a fixed delay; under a schedule, the
      * time from one of its ticks to the next: the answer is its {@code periods}-th tick after that point, plus the
      * last run's duration (for that run to end). {@code null} when the worker is not active, or its schedule has
-     * no such tick (or throws). The schedule in force now is used (after a reschedule, the new one). Reads the
-     * clock only for the start; no lock on the run path.
+     * no such tick (or throws). The schedule in force now is used (after a reschedule, the new one). Times are
+     * the worker's clock's ({@link #setClock}).
      *
      * @throws IllegalArgumentException unless {@code periods} is positive
      */
@@ -290,17 +290,9 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             interval = startInterval;
             delay = startDelay;
             scheduled = startSchedule;
-            base = Instant.ofEpochMilli(firstRunMillis);
+            base = Instant.ofEpochMilli(onTimeMillis);
         }
         RunStatistics statistics = runs().statistics();
-        long onTime = Math.max(statistics.lastSuccessNanos(), statistics.lastSkipNanos()); // NEVER is the least
-        if (onTime != RunStatistics.NEVER) {
-            // On the worker's clock, as the first run's time is: a test's movable clock and the system's differ.
-            Instant success = clock.instant().minusNanos(System.nanoTime() - onTime);
-            if (success.isAfter(base)) {
-                base = success;
-            }
-        }
         Duration lastRun = statistics.lastRunDuration();
         Duration took = lastRun == null ? Duration.ZERO : lastRun;
         if (interval != null) {
@@ -345,7 +337,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         startContext = captureRun(null);
         int start = generation();
         synchronized (monitor()) {
-            firstRunMillis = clock.millis() + initialDelay.toMillis();
+            onTimeMillis = clock.millis() + initialDelay.toMillis();
             long initial = Deadline.nanos(initialDelay);
             if (startSchedule != null) {
                 // An async run starts on the timer's own loop: nothing to hand over ahead of time.
@@ -576,7 +568,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 startInterval = timing.interval();
                 startDelay = timing.delay();
                 startSchedule = timing.schedule();
-                firstRunMillis = clock.millis(); // the new schedule's periods count from now
+                onTimeMillis = clock.millis(); // the new schedule's periods count from now
                 int start = generation();
                 if (startSchedule != null) {
                     lead = isAsync() ? 0 : LEAD_NANOS;
@@ -605,6 +597,9 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             start = generation();
             if (failures > 0) {
                 tickMissed = false; // a failing worker does not catch up: the next tick after the backoff runs
+            } else {
+                // Succeeded, or refused by its run guard: on time. One clock read per run, not per item.
+                onTimeMillis = Math.max(onTimeMillis, clock.millis());
             }
             if (isActive()) {
                 if (triggered || tickMissed) {

@@ -21,8 +21,7 @@ import java.time.Instant;
  */
 class RunStatistics {
 
-    /** A time that never was: before the first run, success or skip. The least long, so that max ignores it. */
-    static final long NEVER = Long.MIN_VALUE;
+    private static final long NEVER = Long.MIN_VALUE;
     private static final VarHandle RUNS;
     private static final VarHandle LAST_STARTED;
     private static final VarHandle LAST_NANOS;
@@ -31,7 +30,6 @@ class RunStatistics {
     private static final VarHandle FAILURES;
     private static final VarHandle IN_A_ROW;
     private static final VarHandle SKIPS;
-    private static final VarHandle LAST_SKIP;
 
     static {
         try {
@@ -44,7 +42,6 @@ class RunStatistics {
             FAILURES = lookup.findVarHandle(Setbacks.class, "failures", long.class);
             IN_A_ROW = lookup.findVarHandle(Setbacks.class, "failuresInARow", int.class);
             SKIPS = lookup.findVarHandle(Setbacks.class, "skips", long.class);
-            LAST_SKIP = lookup.findVarHandle(Setbacks.class, "lastSkipNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -65,8 +62,6 @@ class RunStatistics {
         /** Failed runs since the last one that succeeded: what a failure backoff grows with. */
         volatile int failuresInARow;
         volatile long skips;
-        /** {@link System#nanoTime()} when the run guard last refused a run; NEVER before the first. */
-        volatile long lastSkipNanos = NEVER;
         /** The last failure's text and time; null before the first. Written by the failing run, read anywhere. */
         volatile WorkerInfo.LastError lastError;
     }
@@ -133,10 +128,6 @@ class RunStatistics {
         return toInstant(lastSuccessNanos);
     }
 
-    /** {@link System#nanoTime()} when the last successful run ended, or {@link #NEVER}. */
-    long lastSuccessNanos() {
-        return lastSuccessNanos;
-    }
 
     /**
      * How the last finished run ended, or {@code null} before the first: the later of the last success and the
@@ -172,17 +163,9 @@ class RunStatistics {
         return s == null ? 0 : s.failuresInARow;
     }
 
-    /** The run guard refused a run at {@code nanos}: held elsewhere, as a lock another instance has. */
-    void countSkip(long nanos) {
-        Setbacks s = setbacks();
-        SKIPS.getAndAdd(s, 1L);
-        LAST_SKIP.setRelease(s, nanos);
-    }
-
-    /** {@link System#nanoTime()} when the run guard last refused a run, or {@link #NEVER}. */
-    long lastSkipNanos() {
-        Setbacks s = setbacks;
-        return s == null ? NEVER : s.lastSkipNanos;
+    /** The run guard refused a run: held elsewhere, as a lock another instance has. */
+    void countSkip() {
+        SKIPS.getAndAdd(setbacks(), 1L);
     }
 
     long runs() {

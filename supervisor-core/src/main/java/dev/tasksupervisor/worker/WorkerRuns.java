@@ -536,9 +536,8 @@ final class WorkerRuns extends RunStatistics {
 
     /** The guard refused a run asked for at {@code asked}: a skip, told to the listeners. */
     void skipped(long asked, RunGuard guard) {
-        long refused = System.nanoTime();
-        long took = refused - asked;
-        countSkip(refused);
+        long took = System.nanoTime() - asked;
+        countSkip();
         if (log.isDebugEnabled()) { // describe() is the guard's code: not worth calling for a line nobody sees
             log.debug("Worker '{}': run skipped, refused by its run guard ({})", worker.getName(),
                     GuardedRun.describe(guard));
