@@ -339,16 +339,27 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
         synchronized (monitor()) {
             onTimeMillis = clock.millis() + initialDelay.toMillis();
             long initial = Deadline.nanos(initialDelay);
+            setLead();
             if (startSchedule != null) {
-                // An async run starts on the timer's own loop: nothing to hand over ahead of time.
-                lead = isAsync() ? 0 : LEAD_NANOS;
                 armAt(start, nextTime(clock.instant().plusNanos(initial)));
             } else {
-                long every = Deadline.nanos(startInterval != null ? startInterval : startDelay);
-                lead = isAsync() ? 0 : (int) Math.min(LEAD_NANOS, every / 2);
                 // The first run, at a fixed rate and after a delay alike: a fixed rate's grid of ticks starts here.
                 arm(start, System.nanoTime() + initial);
             }
+        }
+    }
+
+    /**
+     * Sets the lead for the current schedule: an async run starts on the timer's own loop, with nothing to hand
+     * over ahead of time; a period shorter than two leads gets half of it. Caller holds the monitor.
+     */
+    private void setLead() {
+        if (isAsync()) {
+            lead = 0;
+        } else if (startSchedule != null) {
+            lead = LEAD_NANOS;
+        } else {
+            lead = (int) Math.min(LEAD_NANOS, Deadline.nanos(startInterval != null ? startInterval : startDelay) / 2);
         }
     }
 
@@ -570,17 +581,13 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 startSchedule = timing.schedule();
                 onTimeMillis = clock.millis(); // the new schedule's periods count from now
                 int start = generation();
+                setLead();
                 if (startSchedule != null) {
-                    lead = isAsync() ? 0 : LEAD_NANOS;
                     armAt(start, nextTime(clock.instant()));
+                } else if (startDelay != null && running) {
+                    disarm(); // the end of the run in progress arms the first delay
                 } else {
-                    long every = Deadline.nanos(startInterval != null ? startInterval : startDelay);
-                    lead = isAsync() ? 0 : (int) Math.min(LEAD_NANOS, every / 2);
-                    if (startDelay != null && running) {
-                        disarm(); // the end of the run in progress arms the first delay
-                    } else {
-                        arm(start, System.nanoTime() + every);
-                    }
+                    arm(start, System.nanoTime() + Deadline.nanos(startInterval != null ? startInterval : startDelay));
                 }
             }
         }

@@ -54,8 +54,8 @@ final class CronLatenessHarness implements Harness.Measurement {
         Harness.Results results = new Harness.Results();
         for (int round = 0; round < profile.pairs(); round++) {
             long from = firstSecond + round * blockSeconds;
-            results.putLatencies("cronWorker", round, lateness(ours, from, from + blockSeconds));
-            results.putLatencies("springCron", round, lateness(springs, from, from + blockSeconds));
+            results.putLatencies("cronWorker", round, lateness(ours, 0, from, from + blockSeconds));
+            results.putLatencies("springCron", round, lateness(springs, 1, from, from + blockSeconds));
         }
         return results;
     }
@@ -68,8 +68,11 @@ final class CronLatenessHarness implements Harness.Measurement {
         }
     }
 
-    /** How late each run due in [{@code from}, {@code to}) (whole seconds) started after its second. */
-    private static Samples lateness(List<Long> starts, long from, long to) {
+    /**
+     * How late each run due in [{@code from}, {@code to}) (whole seconds) started after its second; its ticks are
+     * the seconds whose parity (0 even, 1 odd) is {@code parity}.
+     */
+    private static Samples lateness(List<Long> starts, long parity, long from, long to) {
         List<Long> copy;
         synchronized (starts) {
             copy = new ArrayList<>(starts);
@@ -79,7 +82,6 @@ final class CronLatenessHarness implements Harness.Measurement {
         for (long start : copy) {
             // Its tick: the last second of its parity at or before it (a run is never two seconds late here).
             long second = start / SECOND_NANOS;
-            long parity = starts == ours ? 0 : 1;
             if (Math.floorMod(second, 2) != parity) {
                 second--;
             }
