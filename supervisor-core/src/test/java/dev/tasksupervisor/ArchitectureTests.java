@@ -31,7 +31,7 @@ class ArchitectureTests {
     @Test
     void theLeavesDependOnNoOtherPackageOfOurs() {
         noClasses().that().resideInAnyPackage("dev.tasksupervisor.lifecycle", "dev.tasksupervisor.config",
-                "dev.tasksupervisor.pool")
+                "dev.tasksupervisor.pool", "dev.tasksupervisor.store")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.tasksupervisor", "dev.tasksupervisor.aloop",
                         "dev.tasksupervisor.worker")
                 .check(CORE);

@@ -25,7 +25,9 @@ public class InvalidSettingException extends IllegalArgumentException {
         /** It and {@link #other()} cannot both be set. */
         NOT_BOTH,
         /** It or {@link #other()} must be set. */
-        ONE_OF
+        ONE_OF,
+        /** It must lie between a least and a most value, both given in the message. */
+        IN_RANGE
     }
 
     private final String owner;
@@ -86,6 +88,14 @@ public class InvalidSettingException extends IllegalArgumentException {
     public static InvalidSettingException notBoth(String message, String owner, String setting, Object value,
             String other, Object otherValue) {
         return new InvalidSettingException(message, owner, setting, value, Rule.NOT_BOTH, other, otherValue);
+    }
+
+    /** {@code setting} of {@code owner} must lie between {@code least} and {@code most} ({@code most} null: no upper bound). */
+    public static InvalidSettingException inRange(String owner, String setting, Object value, Object least,
+            Object most, String fix) {
+        return new InvalidSettingException(subject(owner, setting) + " must be " + (most == null ? "at least " + least
+                : "between " + least + " and " + most) + ", was " + value + ": " + fix, owner, setting, value,
+                Rule.IN_RANGE, null, null);
     }
 
     /** Neither {@code setting} nor {@code other} of {@code owner} is set; {@code message} says what to set. */

@@ -239,6 +239,11 @@ public abstract class BackgroundWorker implements Scheduler {
         return own != null ? own : host.getPollDelay();
     }
 
+    /** This worker's own poll delay, or {@code null} when it follows the supervisor's. */
+    final Duration ownPollDelay() {
+        return pollDelay;
+    }
+
     /** How {@link InvalidSettingException}s name this worker: {@code "worker 'tick'"}. */
     final String owner() {
         return "worker '" + configuredName + "'";

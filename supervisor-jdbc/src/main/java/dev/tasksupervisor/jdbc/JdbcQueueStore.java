@@ -12,12 +12,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,8 +33,15 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.tasksupervisor.store.ClaimedItem;
+import dev.tasksupervisor.store.QueueStore;
+import dev.tasksupervisor.store.StoredDeadLetter;
 
 /**
  * Durable queues in the application's database (H2 or PostgreSQL): items put on a named queue stay stored until a
@@ -88,7 +101,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * in SQL that shares the same columns and the same two transaction templates; split up, each part would restate
  * both.
  */
-public final class JdbcQueueStore {
+public final class JdbcQueueStore implements QueueStore {
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcQueueStore.class);
 
     /** The longest queue name, owner and idempotency key the schema keeps. */
     static final int MAX_NAME_LENGTH = 200;
@@ -111,7 +126,7 @@ public final class JdbcQueueStore {
             rs.getInt("claim_count"), rs.getInt("attempts"), rs.getString("last_error_type"),
             rs.getString("last_error_message"));
 
-    private static final RowMapper<DeadLetter> DEAD_LETTER = (rs, row) -> new DeadLetter(rs.getLong("id"),
+    private static final RowMapper<StoredDeadLetter> DEAD_LETTER = (rs, row) -> new StoredDeadLetter(rs.getLong("id"),
             rs.getString("queue_name"), rs.getString("payload"), rs.getString("idempotency_key"),
             instant(rs, "enqueued_at"), instant(rs, "failed_at"), rs.getInt("attempts"), rs.getString("error_type"),
             rs.getString("error_message"));
@@ -123,6 +138,8 @@ public final class JdbcQueueStore {
     private final TransactionTemplate joining;
     /** Always a transaction of its own, committed before the call returns. */
     private final TransactionTemplate own;
+    /** Who hears of puts through this store, per queue: {@link #subscribe}. */
+    private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
 
     /**
      * A store on the given database, whose product (H2 or PostgreSQL) is read from a connection's metadata now.
@@ -131,10 +148,23 @@ public final class JdbcQueueStore {
      * @throws IllegalStateException if no connection could be had to find out
      */
     public JdbcQueueStore(DataSource dataSource) {
+        this(dataSource, new DataSourceTransactionManager(Objects.requireNonNull(dataSource,
+                "dataSource must not be null")));
+    }
+
+    /**
+     * A store on the given database whose transactions are {@code transactions}'s: the application's transaction
+     * manager for that {@code DataSource} (a {@code DataSourceTransactionManager}, or a JPA one, which exposes its
+     * connection), so that a transactional run's own {@code @Transactional} code joins the run's transaction.
+     *
+     * @throws IllegalArgumentException if the database is neither H2 nor PostgreSQL
+     * @throws IllegalStateException if no connection could be had to find out
+     */
+    public JdbcQueueStore(DataSource dataSource, PlatformTransactionManager transactions) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
+        Objects.requireNonNull(transactions, "transactions must not be null");
         this.dialect = Dialect.of(databaseProductName(dataSource));
         this.jdbc = new JdbcTemplate(dataSource);
-        DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
         this.joining = new TransactionTemplate(transactions);
         this.own = new TransactionTemplate(transactions);
         this.own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -174,6 +204,7 @@ public final class JdbcQueueStore {
      *        the queue
      * @return the new item's id, or empty if the key was already stored
      */
+    @Override
     public OptionalLong put(String queue, String payloadJson, @Nullable String idempotencyKey) {
         requireQueue(queue);
         if (payloadJson == null || payloadJson.isBlank()) {
@@ -186,7 +217,84 @@ public final class JdbcQueueStore {
         Long id = joining.execute(status -> dialect == Dialect.POSTGRESQL
                 ? insertPostgreSql(queue, payloadJson, idempotencyKey)
                 : insertH2(queue, payloadJson, idempotencyKey));
-        return id == null ? OptionalLong.empty() : OptionalLong.of(id);
+        if (id == null) {
+            return OptionalLong.empty();
+        }
+        announce(queue);
+        return OptionalLong.of(id);
+    }
+
+    /**
+     * Tells the queue's subscribers of a put once it is visible: at once, or after the commit of the caller's
+     * transaction that holds this store's connection (a rollback tells nobody: there is nothing to claim).
+     */
+    private void announce(String queue) {
+        List<Runnable> subscribers = listeners.get(queue);
+        if (subscribers == null || subscribers.isEmpty()) {
+            return;
+        }
+        if (TransactionSynchronizationManager.isSynchronizationActive()
+                && TransactionSynchronizationManager.hasResource(dataSource)) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    tell(queue, subscribers);
+                }
+            });
+        } else {
+            tell(queue, subscribers);
+        }
+    }
+
+    private static void tell(String queue, List<Runnable> subscribers) {
+        for (Runnable subscriber : subscribers) {
+            try {
+                subscriber.run();
+            } catch (RuntimeException e) {
+                log.warn("A subscriber to queue '{}' failed to take a put's notice", queue, e);
+            }
+        }
+    }
+
+    /**
+     * Calls {@code listener} after each put on {@code queue} through this store becomes visible (after its
+     * transaction commits). Puts by other instances are not told: their consumers find them by polling.
+     */
+    @Override
+    public AutoCloseable subscribe(String queue, Runnable listener) {
+        requireQueue(queue);
+        Objects.requireNonNull(listener, "listener");
+        listeners.computeIfAbsent(queue, name -> new CopyOnWriteArrayList<>()).add(listener);
+        return () -> listeners.computeIfPresent(queue, (name, list) -> {
+            list.remove(listener);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    /**
+     * Runs {@code work} in a transaction of this store's transaction manager (joining the caller's, if any),
+     * committing if it returns and rolling back if it throws; {@link #complete} and {@link #fail} inside it join
+     * it, as does the application's code on the same {@code DataSource}.
+     */
+    @Override
+    public <R> R inTransaction(Callable<R> work) throws Exception {
+        Objects.requireNonNull(work, "work");
+        Exception[] checked = new Exception[1];
+        R result = joining.execute(status -> {
+            try {
+                return work.call();
+            } catch (RuntimeException e) {
+                throw e; // rolls back, and passes
+            } catch (Exception e) {
+                status.setRollbackOnly();
+                checked[0] = e;
+                return null;
+            }
+        });
+        if (checked[0] != null) {
+            throw checked[0];
+        }
+        return result;
     }
 
     private @Nullable Long insertPostgreSql(String queue, String payloadJson, @Nullable String idempotencyKey) {
@@ -231,6 +339,7 @@ public final class JdbcQueueStore {
      * @param owner who claims, told apart from the other claimers (an instance and worker name, say)
      * @return the claimed items in put order; empty when none is claimable
      */
+    @Override
     public List<ClaimedItem> claim(String queue, int max, Duration lease, String owner) {
         requireQueue(queue);
         if (max < 1 || max > MAX_BATCH) {
@@ -297,6 +406,7 @@ public final class JdbcQueueStore {
      *
      * @return true if the item was deleted; false if this claim no longer holds it
      */
+    @Override
     public boolean complete(ClaimedItem item) {
         requireItem(item);
         return Boolean.TRUE.equals(joining.execute(status -> jdbc.update("DELETE FROM supervisor_queue_item"
@@ -310,6 +420,7 @@ public final class JdbcQueueStore {
      * @return true if extended; false if this claim no longer holds the item (completed, released, failed, or
      *         claimed by someone else after the lease ended)
      */
+    @Override
     public boolean extend(ClaimedItem item, Duration lease) {
         requireItem(item);
         long leaseMillis = requireLease(lease);
@@ -324,6 +435,7 @@ public final class JdbcQueueStore {
      *
      * @return true if released; false if this claim no longer holds the item
      */
+    @Override
     public boolean release(ClaimedItem item) {
         requireItem(item);
         return Boolean.TRUE.equals(joining.execute(status -> jdbc.update("UPDATE supervisor_queue_item"
@@ -342,6 +454,7 @@ public final class JdbcQueueStore {
      * @param retryAt when to run the item again, or null for no retry
      * @return true if recorded; false if this claim no longer holds the item (nothing changed)
      */
+    @Override
     public boolean fail(ClaimedItem item, String errorType, @Nullable String message, @Nullable Instant retryAt) {
         requireItem(item);
         if (errorType == null || errorType.isBlank()) {
@@ -375,6 +488,7 @@ public final class JdbcQueueStore {
     }
 
     /** The items of a queue waiting to be claimed: not claimed, waiting for a retry, or whose lease ended. */
+    @Override
     public long depth(String queue) {
         requireQueue(queue);
         return count("SELECT COUNT(*) FROM supervisor_queue_item WHERE queue_name = ?"
@@ -382,13 +496,23 @@ public final class JdbcQueueStore {
     }
 
     /** The items of a queue claimed under a lease that has not ended. */
+    @Override
     public long inFlight(String queue) {
         requireQueue(queue);
         return count("SELECT COUNT(*) FROM supervisor_queue_item WHERE queue_name = ?"
                 + " AND claimed_by IS NOT NULL AND visible_at > CURRENT_TIMESTAMP", queue);
     }
 
+    /** The items of a queue that failed and wait, not claimed, for their retry time. */
+    @Override
+    public long retrying(String queue) {
+        requireQueue(queue);
+        return count("SELECT COUNT(*) FROM supervisor_queue_item WHERE queue_name = ? AND claimed_by IS NULL"
+                + " AND attempts > 0 AND visible_at > CURRENT_TIMESTAMP", queue);
+    }
+
     /** How long the oldest item stored in a queue (waiting or claimed) has been there; zero when there is none. */
+    @Override
     public Duration oldestAge(String queue) {
         requireQueue(queue);
         Duration age = jdbc.queryForObject("SELECT MIN(enqueued_at) AS oldest, CURRENT_TIMESTAMP AS now"
@@ -401,13 +525,15 @@ public final class JdbcQueueStore {
     }
 
     /** The dead letters of a queue. */
+    @Override
     public long deadLetterCount(String queue) {
         requireQueue(queue);
         return count("SELECT COUNT(*) FROM supervisor_queue_dead_letter WHERE queue_name = ?", queue);
     }
 
     /** Up to {@code limit} dead letters of a queue, the oldest item first. */
-    public List<DeadLetter> deadLetters(String queue, int limit) {
+    @Override
+    public List<StoredDeadLetter> deadLetters(String queue, int limit) {
         requireQueue(queue);
         if (limit < 1 || limit > MAX_BATCH) {
             throw new IllegalArgumentException("limit (the most dead letters of queue '" + queue

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.TestInfo;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.tasksupervisor.store.ClaimedItem;
+import dev.tasksupervisor.store.StoredDeadLetter;
+
 /**
  * What {@link JdbcQueueStore} promises, on whichever database a subclass gives. Each test works on a queue of its
  * own (a fresh name), so that tests sharing a database do not see each other's items.
@@ -249,7 +252,7 @@ abstract class JdbcQueueStoreContract {
         assertThat(store.fail(retried, "java.lang.IllegalArgumentException", "bad item", null)).isTrue();
         assertThat(store.depth(queue)).isEqualTo(1);
         assertThat(store.deadLetterCount(queue)).isEqualTo(1);
-        DeadLetter dead = only(store.deadLetters(queue, 10));
+        StoredDeadLetter dead = only(store.deadLetters(queue, 10));
         assertThat(dead.id()).isEqualTo(soon);
         assertThat(dead.queue()).isEqualTo(queue);
         assertThat(dead.payloadJson()).isEqualTo("{\"n\":2}");
@@ -271,7 +274,7 @@ abstract class JdbcQueueStoreContract {
         assertThat(store.depth(queue)).isZero();
         assertThat(store.inFlight(queue)).isZero();
         assertThat(store.claim(queue, 10, LONG_LEASE, "b")).isEmpty();
-        DeadLetter dead = only(store.deadLetters(queue, 10));
+        StoredDeadLetter dead = only(store.deadLetters(queue, 10));
         assertThat(dead.idempotencyKey()).isEqualTo("k-1");
         assertThat(dead.attempts()).isEqualTo(1);
         assertThat(dead.enqueuedAt()).isEqualTo(item.enqueuedAt());
@@ -289,7 +292,7 @@ abstract class JdbcQueueStoreContract {
         for (ClaimedItem item : store.claim(queue, 10, LONG_LEASE, "a")) {
             store.fail(item, "E", item.payloadJson(), null);
         }
-        assertThat(store.deadLetters(queue, 2)).extracting(DeadLetter::errorMessage)
+        assertThat(store.deadLetters(queue, 2)).extracting(StoredDeadLetter::errorMessage)
                 .containsExactly("{\"n\":0}", "{\"n\":1}");
         assertThat(store.deadLetterCount(queue)).isEqualTo(3);
     }

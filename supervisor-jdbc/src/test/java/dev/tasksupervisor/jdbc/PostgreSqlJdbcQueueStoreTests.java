@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Tag;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * The store's contract on a real PostgreSQL server, when one is named by the environment variable
@@ -24,10 +25,19 @@ class PostgreSqlJdbcQueueStoreTests extends JdbcQueueStoreContract {
 
     @Override
     protected DataSource dataSource() {
+        return database();
+    }
+
+    /** The server named by the environment, one DataSource for every class; skips the test without one. */
+    static synchronized DataSource database() {
         String url = System.getProperty(URL_PROPERTY, System.getenv(URL_VARIABLE));
         assumeTrue(url != null && !url.isBlank(), "no PostgreSQL server: set " + URL_VARIABLE + " to a JDBC URL");
         if (database == null) {
-            database = new SimpleDriverDataSource(new org.postgresql.Driver(), url);
+            HikariDataSource pool = new HikariDataSource();
+            pool.setJdbcUrl(url);
+            pool.setMaximumPoolSize(10);
+            pool.setPoolName("postgresql-tests");
+            database = pool; // closed with the JVM: every test class of the run shares it
         }
         return database;
     }

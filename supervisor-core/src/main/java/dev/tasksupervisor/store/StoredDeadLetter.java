@@ -1,11 +1,10 @@
-package dev.tasksupervisor.jdbc;
+package dev.tasksupervisor.store;
 
 import java.time.Instant;
 
-import org.jspecify.annotations.Nullable;
-
 /**
- * An item whose last run failed with no retry left, kept with that run's error until it is taken.
+ * An item of a durable queue whose last run failed with no retry left, kept in the store with that run's error
+ * until it is requeued or deleted (the in-memory counterpart is {@link dev.tasksupervisor.worker.DeadLetter}).
  *
  * @param id the id the item had in the queue
  * @param queue the queue it was put on
@@ -17,6 +16,6 @@ import org.jspecify.annotations.Nullable;
  * @param errorType the type of the last failure
  * @param errorMessage the message of the last failure, or null
  */
-public record DeadLetter(long id, String queue, String payloadJson, @Nullable String idempotencyKey,
-        Instant enqueuedAt, Instant failedAt, int attempts, String errorType, @Nullable String errorMessage) {
+public record StoredDeadLetter(long id, String queue, String payloadJson, String idempotencyKey,
+        Instant enqueuedAt, Instant failedAt, int attempts, String errorType, String errorMessage) {
 }
