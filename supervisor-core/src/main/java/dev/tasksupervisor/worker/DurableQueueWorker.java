@@ -302,13 +302,13 @@ public class DurableQueueWorker<T> extends QueueWorker<T> {
     @Override
     public void put(T item, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        store(item, null);
+        put(item);
     }
 
     /** As {@link #put(Object)}, returning true: the store never refuses an item for want of space. */
     @Override
     public boolean offer(T item) {
-        store(item, null);
+        put(item);
         return true;
     }
 
@@ -316,7 +316,7 @@ public class DurableQueueWorker<T> extends QueueWorker<T> {
     @Override
     public boolean offer(T item, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        store(item, null);
+        put(item);
         return true;
     }
 

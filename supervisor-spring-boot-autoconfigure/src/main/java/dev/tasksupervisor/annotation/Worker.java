@@ -88,6 +88,14 @@ public @interface Worker {
     /** Hands a queue worker's items to the method in batches (a {@code List}) of up to this many. Implies {@code queue}. */
     int batchSize() default 0;
 
+    /**
+     * Keeps a queue worker's items in the application's database instead of memory (needs {@code supervisor-jdbc}
+     * and a {@code DataSource}): they survive a crash or a deploy, and any instance running this worker may run
+     * them. Items are written as JSON with the application's Jackson mapper. Implies {@code queue}; not with
+     * {@code queueCapacity}, {@code batchSize} or an async method.
+     */
+    boolean durable() default false;
+
     /** Runs the method once per trigger: an event worker. */
     boolean event() default false;
 

@@ -59,11 +59,6 @@ final class MethodQueueWorker extends QueueWorker<Object> {
     }
 
     private void requireItemType(Object item) {
-        Class<?> type = method.itemType();
-        if (item != null && type != null && !type.isInstance(item)) {
-            throw new IllegalArgumentException("queue worker '" + getName() + "' takes " + type.getName()
-                    + " items (its method is " + method + "), not " + item.getClass().getName()
-                    + ": put an item of that type");
-        }
+        method.checkItem(item, "queue worker '" + getName() + "'");
     }
 }

@@ -43,6 +43,10 @@ final class ResolvedSettings {
     Setting<Integer> queueCapacity;
     Setting<Integer> queueSizeWarning;
     Setting<Integer> batchSize;
+    Setting<Boolean> durable;
+    Setting<Duration> lease;
+    Setting<Integer> claimSize;
+    Setting<Boolean> transactional;
     Setting<String> lock;
     Setting<Duration> lockAtMostFor;
     Setting<Duration> lockAtLeastFor;
@@ -96,6 +100,7 @@ final class ResolvedSettings {
                     : new Setting<>(annotation.queueCapacity(), origin(declaration, "queueCapacity", annotation.queueCapacity()));
             s.batchSize = annotation.batchSize() == 0 ? null
                     : new Setting<>(annotation.batchSize(), origin(declaration, "batchSize", annotation.batchSize()));
+            s.durable = annotation.durable() ? new Setting<>(true, origin(declaration, "durable", true)) : null;
             String lock = s.resolve("lock", annotation.lock()).trim();
             s.lock = lock.isEmpty() ? null : new Setting<>(lock, origin(declaration, "lock", annotation.lock()));
             s.lockAtMostFor = s.duration("lockAtMostFor", annotation.lockAtMostFor());
@@ -141,6 +146,12 @@ final class ResolvedSettings {
             if (override.getBatchSize() != null) {
                 s.batchSize = setting(override.getBatchSize(), prefix + "batch-size");
             }
+            if (override.getDurable() != null) {
+                s.durable = override.getDurable() ? setting(true, prefix + "durable") : null;
+            }
+            s.lease = setting(override.getLease(), prefix + "lease");
+            s.claimSize = setting(override.getClaimSize(), prefix + "claim-size");
+            s.transactional = setting(override.getTransactional(), prefix + "transactional");
             if (override.getAutoStart() != null) {
                 s.autoStart = override.getAutoStart();
             }
@@ -337,12 +348,12 @@ final class ResolvedSettings {
     static WorkerKind askedKind(WorkerDeclaration declaration) {
         Worker a = declaration.annotation();
         boolean interval = !a.cron().isEmpty() || !a.interval().isEmpty() || !a.delay().isEmpty();
-        boolean queue = a.queue() || a.queueCapacity() != 0 || a.batchSize() != 0;
+        boolean queue = a.queue() || a.queueCapacity() != 0 || a.batchSize() != 0 || a.durable();
         boolean event = a.event();
         if ((interval ? 1 : 0) + (queue ? 1 : 0) + (event ? 1 : 0) > 1) {
             throw new SupervisorConfigurationException("@Worker on " + declaration.describe() + " asks for more than one "
                     + "kind of worker:" + (interval ? " interval (cron/interval/delay)" : "") + (queue ? " queue (queue/"
-                    + "queueCapacity/batchSize)" : "") + (event ? " event (event = true)" : "") + ".",
+                    + "queueCapacity/batchSize/durable)" : "") + (event ? " event (event = true)" : "") + ".",
                     "Keep the attributes of one kind: cron, interval or delay for an interval worker, queue, queueCapacity "
                             + "or batchSize for a queue worker, event = true for an event worker.");
         }

@@ -44,6 +44,9 @@ public class SupervisorProperties {
     /** When an interval worker is overdue and a queue worker stale (the supervisor health component and meters). */
     private final Overdue overdue = new Overdue();
 
+    /** Where durable queue workers keep their items ({@code supervisor.jdbc.*}; needs supervisor-jdbc). */
+    private final Jdbc jdbc = new Jdbc();
+
     /**
      * Aloops (named event loops) to create, by the aloop's name (default, daemon, start); each becomes an Aloop
      * bean named after it, the aloop io as the bean ioAloop.
@@ -106,6 +109,10 @@ public class SupervisorProperties {
 
     public Overdue getOverdue() {
         return overdue;
+    }
+
+    public Jdbc getJdbc() {
+        return jdbc;
     }
 
     /**
@@ -224,6 +231,45 @@ public class SupervisorProperties {
 
         public void setCheckTimeout(Duration checkTimeout) {
             this.checkTimeout = checkTimeout;
+        }
+    }
+
+    /** The database of durable queue workers ({@code supervisor.jdbc.*}). */
+    public static class Jdbc {
+
+        /** When the schema of durable queues is created, in Spring Boot's words. */
+        public enum InitializeSchema {
+            /** Only on an embedded database (H2 in memory or in a file of this process). */
+            EMBEDDED,
+            /** On any database: each statement is CREATE ... IF NOT EXISTS. */
+            ALWAYS,
+            /** Never: the application's migrations (Flyway, Liquibase) create it. */
+            NEVER
+        }
+
+        /**
+         * When to create the tables of durable queues at start-up (statements that leave existing tables alone):
+         * embedded (the default), always, or never (the schema comes from Flyway or Liquibase).
+         */
+        private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
+
+        /** Name of the DataSource bean durable queues use. Unset: the application's only (or primary) one. */
+        private String dataSource;
+
+        public InitializeSchema getInitializeSchema() {
+            return initializeSchema;
+        }
+
+        public void setInitializeSchema(InitializeSchema initializeSchema) {
+            this.initializeSchema = initializeSchema;
+        }
+
+        public String getDataSource() {
+            return dataSource;
+        }
+
+        public void setDataSource(String dataSource) {
+            this.dataSource = dataSource;
         }
     }
 
@@ -399,6 +445,27 @@ public class SupervisorProperties {
         /** Most items per run of a batch queue worker. Unset: the annotation's batchSize. */
         private Integer batchSize;
 
+        /**
+         * Whether this queue worker keeps its items in the application's database (supervisor-jdbc), shared by
+         * every instance. Unset: the annotation's durable.
+         */
+        private Boolean durable;
+
+        /**
+         * How long a durable queue worker's claim holds an item before another instance may claim it (extended
+         * while the item is held). Unset: 30s.
+         */
+        private Duration lease;
+
+        /** How many items a durable queue worker claims at once. Unset: 10. */
+        private Integer claimSize;
+
+        /**
+         * Whether each run of this durable queue worker is one transaction with its item's removal, so that its
+         * own writes to that database take effect exactly once. Unset: false.
+         */
+        private Boolean transactional;
+
         /** The worker's own poll delay, instead of supervisor.poll-delay. */
         private Duration pollDelay;
 
@@ -533,6 +600,38 @@ public class SupervisorProperties {
 
         public Integer getBatchSize() {
             return batchSize;
+        }
+
+        public Boolean getDurable() {
+            return durable;
+        }
+
+        public void setDurable(Boolean durable) {
+            this.durable = durable;
+        }
+
+        public Duration getLease() {
+            return lease;
+        }
+
+        public void setLease(Duration lease) {
+            this.lease = lease;
+        }
+
+        public Integer getClaimSize() {
+            return claimSize;
+        }
+
+        public void setClaimSize(Integer claimSize) {
+            this.claimSize = claimSize;
+        }
+
+        public Boolean getTransactional() {
+            return transactional;
+        }
+
+        public void setTransactional(Boolean transactional) {
+            this.transactional = transactional;
         }
 
         public void setBatchSize(Integer batchSize) {

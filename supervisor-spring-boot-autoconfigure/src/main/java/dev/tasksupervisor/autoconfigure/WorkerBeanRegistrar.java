@@ -76,7 +76,9 @@ final class WorkerBeanRegistrar implements BeanDefinitionRegistryPostProcessor {
                 }
                 boolean batch = annotation.batchSize() != 0 || (settings != null && settings.getBatchSize() != null
                         && settings.getBatchSize() != 0);
-                RootBeanDefinition definition = definition(beanName, name, type, method, annotation, batch);
+                boolean durable = settings != null && settings.getDurable() != null ? settings.getDurable()
+                        : annotation.durable();
+                RootBeanDefinition definition = definition(beanName, name, type, method, annotation, batch, durable);
                 if (definition != null) {
                     definitions.put(name, definition);
                 }
@@ -139,7 +141,7 @@ final class WorkerBeanRegistrar implements BeanDefinitionRegistryPostProcessor {
 
     /** The definition of a method's worker; null when its kind cannot be told (the start then fails on it). */
     private static RootBeanDefinition definition(String beanName, String name, Class<?> type, Method method,
-            Worker annotation, boolean batch) {
+            Worker annotation, boolean batch, boolean durable) {
         WorkerKind kind;
         try {
             kind = ResolvedSettings.askedKind(new WorkerDeclaration(beanName, null, method, annotation));
@@ -149,7 +151,7 @@ final class WorkerBeanRegistrar implements BeanDefinitionRegistryPostProcessor {
         if (kind == null) {
             kind = WorkerMethod.returnsStage(method) ? WorkerKind.ASYNC : WorkerKind.PLAIN;
         }
-        ResolvableType workerType = WorkerMethod.workerType(method, type, kind, batch);
+        ResolvableType workerType = WorkerMethod.workerType(method, type, kind, batch, durable);
         RootBeanDefinition definition = new RootBeanDefinition();
         definition.setTargetType(workerType);
         definition.setFactoryBeanName(SupervisorWorkers.BEAN_NAME);

@@ -212,12 +212,44 @@ final class WorkerFactory {
         return worker;
     }
 
-    private MethodQueueWorker queueWorker(String name, WorkerMethod method, ResolvedSettings s) {
+    private QueueWorker<Object> queueWorker(String name, WorkerMethod method, ResolvedSettings s) {
+        if (s.durable != null) {
+            return durableWorker(name, method, s);
+        }
         try {
             return new MethodQueueWorker(supervisor, name, method, s.batchSize == null ? 0 : s.batchSize.value());
         } catch (InvalidSettingException e) {
             throw InvalidSettings.of(e, s.batchSize.origin(), "a batch size of 0 hands the method one item at a time");
         }
+    }
+
+    /**
+     * The durable queue worker of a method: not with what only an in-memory queue has (a capacity, batches) nor
+     * with an async method (a durable item is settled by the thread that ran it).
+     */
+    private MethodDurableQueueWorker durableWorker(String name, WorkerMethod method, ResolvedSettings s) {
+        String origin = s.durable.origin();
+        for (ResolvedSettings.Setting<Integer> inMemoryOnly : Arrays.asList(s.queueCapacity, s.batchSize)) {
+            if (inMemoryOnly != null && inMemoryOnly.value() != 0) {
+                throw new SupervisorConfigurationException(inMemoryOnly.origin() + " is set, but " + origin
+                        + " keeps the items of worker '" + name + "' in the database, which has no capacity to set and "
+                        + "hands out one item per run.",
+                        "Remove the setting, or keep the worker in memory (without durable).");
+            }
+        }
+        if (method.isAsync()) {
+            throw new SupervisorConfigurationException(origin + " makes worker '" + name + "' durable, but its method "
+                    + method + " returns a CompletionStage: a durable item is settled in the database by the thread "
+                    + "that ran it.", "Return void or boolean from the method, or keep the worker in memory.");
+        }
+        MethodDurableQueueWorker worker = new MethodDurableQueueWorker(supervisor, name, method,
+                beans.queueStore(name, origin), beans.payloadCodec(method, name));
+        set(s.lease, worker::setLease, null);
+        set(s.claimSize, worker::setClaimSize, null);
+        if (s.transactional != null) {
+            worker.setTransactional(s.transactional.value());
+        }
+        return worker;
     }
 
     private BackgroundWorker fromBean(WorkerDeclaration declaration, String name, ResolvedSettings settings) {
@@ -258,8 +290,13 @@ final class WorkerFactory {
         if (kind != WorkerKind.QUEUE) {
             for (ResolvedSettings.Setting<?> queueOnly : Arrays.asList(s.queueCapacity, s.queueSizeWarning, s.batchSize, s.retryMaxRetries,
                     s.retryDelay, s.retryMultiplier, s.retryMaxDelay, s.retryJitter, s.retryIncludes, s.retryExcludes,
-                    s.deadLetterHandler, s.deadLetterCapacity, s.undeliveredHandler)) {
+                    s.deadLetterHandler, s.deadLetterCapacity, s.undeliveredHandler, s.durable)) {
                 notFor(queueOnly, name, declaration, kind, "queue workers");
+            }
+        }
+        if (s.durable == null) {
+            for (ResolvedSettings.Setting<?> durableOnly : Arrays.asList(s.lease, s.claimSize, s.transactional)) {
+                notFor(durableOnly, name, declaration, kind, "durable queue workers (durable = true)");
             }
         }
         if (!async) {

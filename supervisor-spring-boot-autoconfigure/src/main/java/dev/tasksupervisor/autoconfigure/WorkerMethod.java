@@ -14,6 +14,7 @@ import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.worker.ContinuousWorker;
 import dev.tasksupervisor.worker.EventWorker;
 import dev.tasksupervisor.worker.IntervalWorker;
+import dev.tasksupervisor.worker.DurableQueueWorker;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.WorkerContext;
 import dev.tasksupervisor.worker.WorkerKind;
@@ -33,15 +34,18 @@ final class WorkerMethod implements WorkerTarget<Object> {
     private final int contextIndex;
     private final boolean async;
     private final Class<?> itemType;
+    /** The item's declared type with its generics ({@code List<Line>}), for a durable queue's JSON; null without items. */
+    private final ResolvableType itemDeclaredType;
 
     private WorkerMethod(Object bean, Method method, int inputIndex, int contextIndex, boolean async,
-            Class<?> itemType) {
+            Class<?> itemType, ResolvableType itemDeclaredType) {
         this.bean = bean;
         this.method = method;
         this.inputIndex = inputIndex;
         this.contextIndex = contextIndex;
         this.async = async;
         this.itemType = itemType;
+        this.itemDeclaredType = itemDeclaredType;
     }
 
     /** Whether the method returns a {@code CompletionStage}, which makes its worker async. */
@@ -86,6 +90,7 @@ final class WorkerMethod implements WorkerTarget<Object> {
             }
         }
         Class<?> itemType = null;
+        ResolvableType declaredType = null;
         if (kind != WorkerKind.QUEUE) {
             if (inputIndex >= 0) {
                 throw new SupervisorConfigurationException(where + " takes a " + types[inputIndex].getSimpleName()
@@ -105,9 +110,11 @@ final class WorkerMethod implements WorkerTarget<Object> {
                         "Take a List parameter (List<" + types[inputIndex].getSimpleName() + ">), or remove the batch size "
                                 + "to get one item per call.");
             }
-            itemType = input(method, inputIndex, declaration).asCollection().resolveGeneric(0);
+            declaredType = input(method, inputIndex, declaration).asCollection().getGeneric(0);
+            itemType = declaredType.resolve();
         } else {
-            itemType = ClassUtils.resolvePrimitiveIfNecessary(input(method, inputIndex, declaration).resolve(Object.class));
+            declaredType = input(method, inputIndex, declaration);
+            itemType = ClassUtils.resolvePrimitiveIfNecessary(declaredType.resolve(Object.class));
         }
         Method invocable;
         try {
@@ -120,7 +127,7 @@ final class WorkerMethod implements WorkerTarget<Object> {
         }
         ReflectionUtils.makeAccessible(invocable);
         return new WorkerMethod(declaration.bean(), invocable, inputIndex, contextIndex, returnsStage(method),
-                itemType == Object.class ? null : itemType);
+                itemType == Object.class ? null : itemType, declaredType);
     }
 
     /**
@@ -133,11 +140,13 @@ final class WorkerMethod implements WorkerTarget<Object> {
 
     /**
      * The type of the worker a method of a bean of {@code beanType} gets, for its bean definition:
-     * {@code QueueWorker<Order>} for {@code ship(Order)} (or {@code ship(List<Order>)} in batches),
+     * {@code QueueWorker<Order>} for {@code ship(Order)} (or {@code ship(List<Order>)} in batches;
+     * {@code DurableQueueWorker<Order>} when durable, which a {@code QueueWorker<Order>} injection point takes too),
      * {@code IntervalWorker}, {@code EventWorker} or {@code ContinuousWorker} for the others. Read from
      * the signature only; {@link #of} checks it when the worker is built.
      */
-    static ResolvableType workerType(Method method, Class<?> beanType, WorkerKind kind, boolean batch) {
+    static ResolvableType workerType(Method method, Class<?> beanType, WorkerKind kind, boolean batch,
+            boolean durable) {
         return switch (kind) {
             case INTERVAL -> ResolvableType.forClass(IntervalWorker.class);
             case EVENT -> ResolvableType.forClass(EventWorker.class);
@@ -152,9 +161,27 @@ final class WorkerMethod implements WorkerTarget<Object> {
                         item = resolved == null ? Object.class : ClassUtils.resolvePrimitiveIfNecessary(resolved);
                     }
                 }
-                yield ResolvableType.forClassWithGenerics(QueueWorker.class, item);
+                yield ResolvableType.forClassWithGenerics(durable ? DurableQueueWorker.class : QueueWorker.class, item);
             }
         };
+    }
+
+    /** The item's declared type, generics included; {@code null} for a worker without items. */
+    ResolvableType itemDeclaredType() {
+        return itemDeclaredType;
+    }
+
+    /**
+     * Refuses an item the method could not take, at {@code put}, instead of failing its run later.
+     *
+     * @param worker how the message names the worker: {@code "queue worker 'ship'"}
+     * @throws IllegalArgumentException if the method does not take items of the item's type
+     */
+    void checkItem(Object item, String worker) {
+        if (item != null && itemType != null && !itemType.isInstance(item)) {
+            throw new IllegalArgumentException(worker + " takes " + itemType.getName() + " items (its method is " + this
+                    + "), not " + item.getClass().getName() + ": put an item of that type");
+        }
     }
 
     /** The type every queued item must have, or {@code null} when any will do. */
