@@ -21,17 +21,19 @@ import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import net.javacrumbs.shedlock.provider.sql.DatabaseProduct;
 
 /**
- * The {@code cluster} profile: what a locked worker needs, a database every instance shares (here an H2
- * file several local processes can open) with ShedLock's table, and a ShedLock {@link LockProvider} bean.
+ * The {@code cluster} profile: a database every instance shares (an H2 file several local processes can open, or a
+ * PostgreSQL server named by {@code sample.cluster.url}), with ShedLock's table and a ShedLock {@link LockProvider}
+ * bean for the locked worker; the durable {@code invoice} queue is kept there too, shared by the instances.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("cluster")
 class ClusterConfiguration {
 
     @Bean
-    DataSource clusterDataSource(@Value("${sample.cluster.url}") String url) {
-        // No pool: the lock is its one user, a few statements per tick. User sa, no password: a demo database only.
-        return new DriverManagerDataSource(url, "sa", "");
+    DataSource clusterDataSource(@Value("${sample.cluster.url}") String url,
+            @Value("${sample.cluster.username}") String username, @Value("${sample.cluster.password}") String password) {
+        // No pool: a demo (the lock's few statements per tick, the invoices). A real application pools (Hikari).
+        return new DriverManagerDataSource(url, username, password);
     }
 
     /** Creates ShedLock's table unless an instance already has. */

@@ -16,6 +16,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.tasksupervisor.TaskSupervisor;
+import dev.tasksupervisor.worker.DurableQueueWorker;
 import dev.tasksupervisor.worker.WorkerKind;
 
 /** The sample application on a real server: every kind of worker runs, and orders posted over HTTP ship. */
@@ -47,12 +48,16 @@ class SampleApplicationTests {
     @Autowired
     private AuditTrail audit;
 
+    @Autowired
+    private Invoicing invoicing;
+
     @Test
     void everyKindOfWorkerIsRegisteredAndRunning() {
         assertThat(supervisor.info().workers()).extracting(info -> info.name() + ":" + info.kind())
                 .containsExactlyInAnyOrder("heartbeat:" + WorkerKind.INTERVAL, "ship:" + WorkerKind.QUEUE,
                         "refreshCache:" + WorkerKind.EVENT, "pollPrices:" + WorkerKind.ASYNC,
-                        "priceReport:" + WorkerKind.INTERVAL, "writeAudit:" + WorkerKind.PLAIN);
+                        "priceReport:" + WorkerKind.INTERVAL, "writeAudit:" + WorkerKind.PLAIN,
+                        "invoice:" + WorkerKind.QUEUE);
         assertThat(supervisor.getWorkers()).allMatch(worker -> worker.isActive());
         await().atMost(Duration.ofSeconds(20)).until(() -> heartbeat.beats() >= 2);
         await().atMost(Duration.ofSeconds(20)).until(() -> pricePoller.polls() >= 2 && pricePoller.reports() >= 2);
@@ -73,6 +78,12 @@ class SampleApplicationTests {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(shipped.body()).contains("\"T-5\"");
         await().atMost(Duration.ofSeconds(20)).until(() -> audit.written().contains("order T-5 shipped"));
+        // Each shipped order's invoice went through the durable queue, in the embedded database, once.
+        await().atMost(Duration.ofSeconds(20)).until(() -> invoicing.sent().containsAll(
+                List.of("T-1", "T-2", "T-3", "T-4", "T-5")));
+        assertThat(invoicing.sent()).filteredOn(id -> id.startsWith("T-")).containsExactly("T-1", "T-2", "T-3", "T-4",
+                "T-5");
+        assertThat(supervisor.getWorker("invoice")).isInstanceOf(DurableQueueWorker.class);
     }
 
     @Test
