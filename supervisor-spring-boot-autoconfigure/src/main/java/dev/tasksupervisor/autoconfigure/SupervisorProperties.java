@@ -44,6 +44,9 @@ public class SupervisorProperties {
     /** When an interval worker is overdue and a queue worker stale (the supervisor health component and meters). */
     private final Overdue overdue = new Overdue();
 
+    /** The live page under the actuator's base path: the supervisor endpoint in a browser, refreshed live. */
+    private final Page page = new Page();
+
     /**
      * Aloops (named event loops) to create, by the aloop's name (default, daemon, start); each becomes an Aloop
      * bean named after it, the aloop io as the bean ioAloop.
@@ -106,6 +109,10 @@ public class SupervisorProperties {
 
     public Overdue getOverdue() {
         return overdue;
+    }
+
+    public Page getPage() {
+        return page;
     }
 
     /**
@@ -257,6 +264,25 @@ public class SupervisorProperties {
 
         public void setQueueWait(Duration queueWait) {
             this.queueWait = queueWait;
+        }
+    }
+
+    /** The live page ({@code supervisor.page.*}), served where the actuator is when enabled. */
+    public static class Page {
+
+        /**
+         * Whether to serve the live page at the actuator's base path + /supervisor-page (/actuator/supervisor-page/ by
+         * default): the pool, aloops and workers of the supervisor endpoint, refreshed every 2 s, with the endpoint's
+         * actions when its access is unrestricted. Needs the supervisor endpoint exposed on the web, on Spring MVC.
+         */
+        private boolean enabled = false;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
     }
 
