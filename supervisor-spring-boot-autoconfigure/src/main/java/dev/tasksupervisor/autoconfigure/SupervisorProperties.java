@@ -47,6 +47,9 @@ public class SupervisorProperties {
     /** Where durable queue workers keep their items ({@code supervisor.jdbc.*}; needs supervisor-jdbc). */
     private final Jdbc jdbc = new Jdbc();
 
+    /** The live page under the actuator's base path: the supervisor endpoint in a browser, refreshed live. */
+    private final Page page = new Page();
+
     /**
      * Aloops (named event loops) to create, by the aloop's name (default, daemon, start); each becomes an Aloop
      * bean named after it, the aloop io as the bean ioAloop.
@@ -113,6 +116,10 @@ public class SupervisorProperties {
 
     public Jdbc getJdbc() {
         return jdbc;
+    }
+
+    public Page getPage() {
+        return page;
     }
 
     /**
@@ -303,6 +310,25 @@ public class SupervisorProperties {
 
         public void setQueueWait(Duration queueWait) {
             this.queueWait = queueWait;
+        }
+    }
+
+    /** The live page ({@code supervisor.page.*}), served where the actuator is when enabled. */
+    public static class Page {
+
+        /**
+         * Whether to serve the live page at the actuator's base path + /supervisor-page (/actuator/supervisor-page/ by
+         * default): the pool, aloops and workers of the supervisor endpoint, refreshed every 2 s, with the endpoint's
+         * actions when its access is unrestricted. Needs the supervisor endpoint exposed on the web, on Spring MVC.
+         */
+        private boolean enabled = false;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
     }
 
