@@ -71,6 +71,18 @@ public interface QueueStore {
     List<StoredDeadLetter> deadLetters(String queue, int limit);
 
     /**
+     * Puts up to {@code max} dead letters of the queue back, oldest first, each claimable at once in its old place
+     * in put order with its attempts counted from 0 again; a letter whose idempotency key is stored in the queue
+     * again stays a dead letter.
+     *
+     * @return how many went back
+     */
+    int requeueDeadLetters(String queue, int max);
+
+    /** Deletes every dead letter of the queue; returns how many. */
+    int deleteDeadLetters(String queue);
+
+    /**
      * Calls {@code listener} whenever items may have become claimable in {@code queue} sooner than a poll would
      * find them: after a put through this store commits, or when another instance says so (a database
      * notification). The listener must return quickly and may be called on any thread. The default tells

@@ -412,6 +412,26 @@ public class DurableQueueWorker<T> extends QueueWorker<T> {
     }
 
     /**
+     * Puts up to {@code max} (1 to 1,000) of the store's dead letters back, oldest first, each in its old place in
+     * put order with its attempts counted from 0: once the cause of their failure is fixed. A letter whose
+     * idempotency key is stored again stays a dead letter.
+     *
+     * @return how many went back
+     */
+    public int requeueDeadLetters(int max) {
+        int moved = store.requeueDeadLetters(queue, max);
+        log.info("Durable queue worker '{}': {} dead letter(s) requeued", queue, moved);
+        return moved;
+    }
+
+    /** Deletes every dead letter of this queue from the store; returns how many. */
+    public int deleteDeadLetters() {
+        int deleted = store.deleteDeadLetters(queue);
+        log.info("Durable queue worker '{}': {} dead letter(s) deleted", queue, deleted);
+        return deleted;
+    }
+
+    /**
      * Refused: a durable queue's dead letters stay in its store, for every instance to see, until they are
      * requeued or deleted there.
      *
@@ -420,7 +440,7 @@ public class DurableQueueWorker<T> extends QueueWorker<T> {
     @Override
     public List<DeadLetter<T>> takeDeadLetters() {
         throw new UnsupportedOperationException("the dead letters of durable queue worker '" + queue + "' stay in "
-                + "its store: read them with getDeadLetters(), and requeue or delete them in the store");
+                + "its store: read them with getDeadLetters(), then requeueDeadLetters(max) or deleteDeadLetters()");
     }
 
     /** A stored failure, as its type and message: the exception itself did not survive the store. */

@@ -544,6 +544,49 @@ public final class JdbcQueueStore implements QueueStore {
                 + " ORDER BY id LIMIT ?", DEAD_LETTER, queue, limit);
     }
 
+    /**
+     * Puts up to {@code max} (1 to 1,000) dead letters back, oldest first, in one transaction (joining the
+     * caller's): each keeps its id, so it takes its old place in put order, is claimable at once, and counts its
+     * attempts from 0 again. A letter whose idempotency key is stored in the queue again stays where it is.
+     */
+    @Override
+    public int requeueDeadLetters(String queue, int max) {
+        requireQueue(queue);
+        if (max < 1 || max > MAX_BATCH) {
+            throw new IllegalArgumentException("max (the most dead letters of queue '" + queue
+                    + "' to requeue at once) must be between 1 and " + MAX_BATCH + ", was " + max);
+        }
+        Integer moved = joining.execute(status -> {
+            // Locked, so that two requeues at once do not put one letter back twice.
+            List<Long> ids = jdbc.queryForList("SELECT d.id FROM supervisor_queue_dead_letter d WHERE d.queue_name = ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM supervisor_queue_item i WHERE i.queue_name = d.queue_name"
+                    + " AND i.idempotency_key = d.idempotency_key) ORDER BY d.id LIMIT ? FOR UPDATE", Long.class,
+                    queue, max);
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            String in = ids.stream().map(String::valueOf).collect(Collectors.joining(", "));
+            int inserted = jdbc.update("INSERT INTO supervisor_queue_item (id, queue_name, payload, idempotency_key,"
+                    + " enqueued_at, visible_at) SELECT id, queue_name, payload, idempotency_key, enqueued_at,"
+                    + " CURRENT_TIMESTAMP FROM supervisor_queue_dead_letter WHERE id IN (" + in + ")");
+            jdbc.update("DELETE FROM supervisor_queue_dead_letter WHERE id IN (" + in + ")");
+            return inserted;
+        });
+        if (moved != null && moved > 0) {
+            announce(queue);
+        }
+        return moved == null ? 0 : moved;
+    }
+
+    /** Deletes every dead letter of the queue, joining the caller's transaction; returns how many. */
+    @Override
+    public int deleteDeadLetters(String queue) {
+        requireQueue(queue);
+        Integer deleted = joining.execute(status -> jdbc.update("DELETE FROM supervisor_queue_dead_letter"
+                + " WHERE queue_name = ?", queue));
+        return deleted == null ? 0 : deleted;
+    }
+
     @Override
     public String toString() {
         return "JdbcQueueStore[" + dialect + "]";

@@ -170,7 +170,7 @@ abstract class DurableQueueWorkerContract {
         Map<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
         DurableQueueWorker<Integer> worker = worker(instance(), store, WorkerTarget.of(item -> {
             int attempt = runs.computeIfAbsent(item, n -> new AtomicInteger()).incrementAndGet();
-            if (item == 13) {
+            if (item == 13 && attempt > 0) { // set below 0: the cause is fixed
                 throw new IllegalStateException("unlucky, attempt " + attempt);
             }
         }));
@@ -197,6 +197,34 @@ abstract class DurableQueueWorkerContract {
         assertThat(store.depth(queue)).isZero();
         assertThatThrownBy(worker::takeDeadLetters).isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("stay in its store");
+
+        // Once the cause is fixed, the letter goes back, in its place, with a fresh count of attempts.
+        runs.get(13).set(-100);
+        assertThat(worker.requeueDeadLetters(100)).isEqualTo(1);
+        await().atMost(PATIENCE).until(() -> runs.get(13).get() == -99 && store.depth(queue) == 0
+                && store.inFlight(queue) == 0);
+        assertThat(store.deadLetterCount(queue)).isZero();
+    }
+
+    @Test
+    void deadLettersCanBeDeletedAndOneWhoseKeyIsStoredAgainStaysADeadLetterWhenRequeued() {
+        DurableQueueWorker<Integer> worker = worker(instance(), store, WorkerTarget.of(item -> {
+            throw new IllegalStateException("always");
+        }));
+        worker.setErrorHandler((w, error) -> { });
+        worker.start();
+        worker.put(1, "key-1");
+        worker.put(2);
+        await().atMost(PATIENCE).until(() -> store.deadLetterCount(queue) == 2);
+        worker.pause();
+        assertThat(worker.put(3, "key-1")).as("the key is free once its item is a dead letter").isTrue();
+
+        assertThat(worker.requeueDeadLetters(10)).as("item 1's key is taken by item 3").isEqualTo(1);
+        assertThat(store.deadLetters(queue, 10)).singleElement().satisfies(letter ->
+                assertThat(letter.idempotencyKey()).isEqualTo("key-1"));
+        assertThat(worker.deleteDeadLetters()).isEqualTo(1);
+        assertThat(store.deadLetterCount(queue)).isZero();
+        assertThat(store.depth(queue)).isEqualTo(2);
     }
 
     @Test
@@ -508,6 +536,16 @@ abstract class DurableQueueWorkerContract {
         @Override
         public List<dev.tasksupervisor.store.StoredDeadLetter> deadLetters(String queue, int limit) {
             return store.deadLetters(queue, limit);
+        }
+
+        @Override
+        public int requeueDeadLetters(String queue, int max) {
+            return store.requeueDeadLetters(queue, max);
+        }
+
+        @Override
+        public int deleteDeadLetters(String queue) {
+            return store.deleteDeadLetters(queue);
         }
     }
 }

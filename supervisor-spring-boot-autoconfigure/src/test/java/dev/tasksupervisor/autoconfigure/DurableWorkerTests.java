@@ -2,27 +2,39 @@ package dev.tasksupervisor.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.annotation.Worker;
+import dev.tasksupervisor.autoconfigure.endpoint.SupervisorEndpoint;
 import dev.tasksupervisor.autoconfigure.jdbc.SupervisorJdbcAutoConfiguration;
+import dev.tasksupervisor.autoconfigure.metrics.SupervisorMetricsAutoConfiguration;
 import dev.tasksupervisor.jdbc.JdbcQueueStore;
 import dev.tasksupervisor.worker.DurableQueueWorker;
 import dev.tasksupervisor.worker.QueueWorker;
@@ -162,6 +174,73 @@ class DurableWorkerTests {
             assertThat(worker.awaitIdle(Duration.ofSeconds(20))).isTrue();
             assertThat(shipped).containsExactly(new Order("committed", 1));
         });
+    }
+
+    @Test
+    void theMetersAndTheStaleQueueCheckReadTheQueueFromTheDatabase() {
+        contextRunner.withBean(Shipping.class)
+                .withConfiguration(AutoConfigurations.of(SupervisorMetricsAutoConfiguration.class,
+                        MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+                        CompositeMeterRegistryAutoConfiguration.class))
+                .withPropertyValues("supervisor.overdue.queue-wait=1ms")
+                .run(context -> {
+                    @SuppressWarnings("unchecked")
+                    DurableQueueWorker<Order> worker = context.getBean("shipWorker", DurableQueueWorker.class);
+                    worker.pause();
+                    worker.put(new Order("a", 1));
+                    worker.put(new Order("b", 2));
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    await().atMost(Duration.ofSeconds(20)).until(() -> registry.find("supervisor.worker.queue.size")
+                            .tag("worker", "ship").gauge() != null);
+                    assertThat(registry.get("supervisor.worker.queue.size").tag("worker", "ship").gauge().value())
+                            .isEqualTo(2);
+                    assertThat(registry.get("supervisor.worker.queue.in.flight").tag("worker", "ship").gauge().value())
+                            .isZero();
+                    await().atMost(Duration.ofSeconds(20)).until(() -> registry.get("supervisor.worker.queue.oldest.age")
+                            .tag("worker", "ship").timeGauge().value(TimeUnit.MILLISECONDS) > 1);
+                    await().atMost(Duration.ofSeconds(20)).until(() -> registry.get("supervisor.worker.overdue")
+                            .tag("worker", "ship").gauge().value() == 1);
+                    worker.resume();
+                    assertThat(worker.awaitIdle(Duration.ofSeconds(20))).isTrue();
+                    assertThat(registry.get("supervisor.worker.queue.oldest.age").tag("worker", "ship").timeGauge()
+                            .value(TimeUnit.MILLISECONDS)).isZero();
+                    assertThat(registry.get("supervisor.worker.overdue").tag("worker", "ship").gauge().value()).isZero();
+                });
+    }
+
+    static class FailingShipping {
+        @Worker(durable = true)
+        void ship(Order order) {
+            throw new IllegalStateException("the carrier is down");
+        }
+    }
+
+    @Test
+    void theEndpointRequeuesAndDeletesADurableWorkersDeadLettersAndRefusesThatForOthers() {
+        contextRunner.withBean(FailingShipping.class)
+                .run(context -> {
+                    @SuppressWarnings("unchecked")
+                    DurableQueueWorker<Order> worker = context.getBean("shipWorker", DurableQueueWorker.class);
+                    JdbcQueueStore store = context.getBean(JdbcQueueStore.class);
+                    worker.put(new Order("a", 1));
+                    await().atMost(Duration.ofSeconds(20)).until(() -> store.deadLetterCount("ship") == 1);
+                    worker.pause();
+                    SupervisorEndpoint endpoint = new SupervisorEndpoint(context.getBean(TaskSupervisor.class));
+
+                    endpoint.workerAction(SecurityContext.NONE, "ship", "requeue-dead-letters", null, null, null, null);
+                    assertThat(store.deadLetterCount("ship")).isZero();
+                    assertThat(store.depth("ship")).isEqualTo(1);
+                    worker.resume();
+                    await().atMost(Duration.ofSeconds(20)).until(() -> store.deadLetterCount("ship") == 1);
+                    endpoint.workerAction(SecurityContext.NONE, "ship", "delete-dead-letters", null, null, null, null);
+                    assertThat(store.deadLetterCount("ship")).isZero();
+                    assertThat(store.depth("ship")).isZero();
+                });
+        contextRunner.withBean(InMemoryShipping.class).run(context -> assertThatThrownBy(() ->
+                new SupervisorEndpoint(context.getBean(TaskSupervisor.class)).workerAction(SecurityContext.NONE, "ship",
+                        "requeue-dead-letters", null, null, null, null))
+                .isInstanceOf(InvalidEndpointRequestException.class)
+                .hasMessageContaining("only durable queue workers do"));
     }
 
     @Test

@@ -38,6 +38,7 @@ import dev.tasksupervisor.schedule.CronSchedule;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.DeadLetter;
 import dev.tasksupervisor.worker.IntervalWorker;
+import dev.tasksupervisor.worker.DurableQueueWorker;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.TriggerableWorker;
 import dev.tasksupervisor.worker.WorkerInfo;
@@ -72,7 +73,9 @@ public class SupervisorEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(SupervisorEndpoint.class);
     private static final List<String> ACTIONS = List.of("start", "stop", "restart", "trigger", "pause", "resume",
-            "reschedule");
+            "reschedule", "requeue-dead-letters", "delete-dead-letters");
+    /** The most dead letters one requeue through the endpoint puts back (the store's most per call). */
+    private static final int REQUEUED_AT_ONCE = 1000;
     /**
      * The most threads a resize through the endpoint asks for: starting thousands of threads would hold the
      * request (and can exhaust the system's threads). More is a configuration matter: {@code supervisor.pool.*}.
@@ -218,18 +221,20 @@ public class SupervisorEndpoint {
      * and holds them, until resumed ({@link QueueWorker#pause()}). A reschedule gives an interval worker a new
      * schedule from its next tick, with exactly one of {@code interval}, {@code delay} or {@code cron} (and
      * {@code zone} with a cron); it lasts until the application restarts, which returns to the configured one.
+     * A durable queue worker's dead letters, kept in its database, are put back ({@code requeue-dead-letters}, up to
+     * 1,000 at once, oldest first) or deleted ({@code delete-dead-letters}).
      *
      * @param name the worker
-     * @param action {@code start}, {@code stop}, {@code restart}, {@code trigger}, {@code pause}, {@code resume}
-     *     or {@code reschedule}
+     * @param action {@code start}, {@code stop}, {@code restart}, {@code trigger}, {@code pause}, {@code resume},
+     *     {@code reschedule}, {@code requeue-dead-letters} or {@code delete-dead-letters}
      * @param interval a reschedule's fixed rate, a Spring Boot duration such as {@code 30s}
      * @param delay a reschedule's fixed delay after each run
      * @param cron a reschedule's cron expression, in Spring's syntax
      * @param zone the time zone of a reschedule's cron; default: the JVM's
      * @return the worker after the action, or {@code null} (a 404 on the web) when there is none of that name
      * @throws InvalidEndpointRequestException for a missing or unknown action, a trigger of a worker whose
-     *     kind has none, a pause or resume of a worker that is no queue worker, or a reschedule that is not
-     *     exactly one valid schedule for an interval worker
+     *     kind has none, a pause or resume of a worker that is no queue worker, a dead-letter action on a worker
+     *     that is not durable, or a reschedule that is not exactly one valid schedule for an interval worker
      * @throws StateConflictException when the worker's or the supervisor's state does not allow it now (a
      *     pause or resume of a queue worker that is not active, say), or another worker holds the name the
      *     worker would start under
@@ -245,8 +250,8 @@ public class SupervisorEndpoint {
         String wanted = action == null ? "" : action; // exactly: "stop" with a NUL after it, or " Stop", is no action
         if (!ACTIONS.contains(wanted)) {
             throw invalid((action == null ? "no action" : "unknown action '" + ErrorResponses.echo(action) + "'")
-                    + " for worker '" + name + "': give action start, stop, restart, trigger, pause, resume or "
-                    + "reschedule");
+                    + " for worker '" + name + "': give action start, stop, restart, trigger, pause, resume, "
+                    + "reschedule, requeue-dead-letters or delete-dead-letters");
         }
         if (wanted.equals("reschedule")) {
             return reschedule(securityContext, worker, interval, delay, cron, zone);
@@ -264,8 +269,14 @@ public class SupervisorEndpoint {
             throw invalid("worker '" + name + "' is " + article(worker) + worker.getKind() + " worker, which cannot "
                     + wanted + ": only queue workers hold items while paused; stop it instead");
         }
+        if (wanted.endsWith("-dead-letters") && !(worker instanceof DurableQueueWorker<?>)) {
+            throw invalid("worker '" + name + "' keeps no dead letters in a database: only durable queue workers "
+                    + "do (an in-memory queue worker's are read at " + name + "/dead-letters, and taken in code)");
+        }
         try {
             switch (wanted) {
+                case "requeue-dead-letters" -> ((DurableQueueWorker<?>) worker).requeueDeadLetters(REQUEUED_AT_ONCE);
+                case "delete-dead-letters" -> ((DurableQueueWorker<?>) worker).deleteDeadLetters();
                 case "start" -> start(worker);
                 case "stop" -> stop(worker);
                 case "restart" -> {

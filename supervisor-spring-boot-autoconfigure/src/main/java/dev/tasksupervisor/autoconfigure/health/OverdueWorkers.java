@@ -15,6 +15,7 @@ import dev.tasksupervisor.autoconfigure.SupervisorConfigurationException;
 import dev.tasksupervisor.autoconfigure.SupervisorProperties;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.IntervalWorker;
+import dev.tasksupervisor.worker.DurableQueueWorker;
 import dev.tasksupervisor.worker.QueueWorker;
 
 /**
@@ -133,13 +134,18 @@ public final class OverdueWorkers {
 
     /**
      * How long {@code queue} has held items without ending a run, as far as the probes tell (see the class
-     * comment); zero when it is empty, not active, or has ended a run since the last probe.
+     * comment); zero when it is empty, not active, or has ended a run since the last probe. For a durable queue,
+     * the age of its oldest stored item, as its database tells.
      */
     public Duration stuckFor(QueueWorker<?> queue) {
         return stuckFor(queue, clock.instant());
     }
 
     private Duration stuckFor(QueueWorker<?> queue, Instant now) {
+        if (queue instanceof DurableQueueWorker<?> durable) {
+            // The database knows how long its oldest item has waited, whichever instance put it: no probe needed.
+            return durable.isActive() ? durable.getOldestAge() : Duration.ZERO;
+        }
         if (!queue.isActive() || queue.getQueueSize() == 0) {
             probes.remove(queue);
             return Duration.ZERO;

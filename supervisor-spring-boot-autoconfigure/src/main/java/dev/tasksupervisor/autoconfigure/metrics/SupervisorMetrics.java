@@ -28,6 +28,7 @@ import dev.tasksupervisor.autoconfigure.health.OverdueWorkers;
 import dev.tasksupervisor.pool.PoolInfo;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.IntervalWorker;
+import dev.tasksupervisor.worker.DurableQueueWorker;
 import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.WorkerListener;
 
@@ -279,6 +280,16 @@ public class SupervisorMetrics implements MeterBinder, AutoCloseable {
                 meters.add(TimeGauge.builder("supervisor.worker.queue.stuck", queue, TimeUnit.MILLISECONDS,
                         q -> overdue.stuckFor(q).toMillis()).tag("worker", name)
                         .description("How long a queue worker has held items without ending a run, as probed")
+                        .register(registry));
+            }
+            if (worker instanceof DurableQueueWorker<?> durable) {
+                meters.add(Gauge.builder("supervisor.worker.queue.in.flight", durable,
+                        DurableQueueWorker::getInFlightCount).tag("worker", name)
+                        .description("Items of a durable queue claimed under an unexpired lease, by any instance")
+                        .baseUnit("items").register(registry));
+                meters.add(TimeGauge.builder("supervisor.worker.queue.oldest.age", durable, TimeUnit.MILLISECONDS,
+                        d -> d.getOldestAge().toMillis()).tag("worker", name)
+                        .description("How long the oldest item of a durable queue has been stored; 0 when empty")
                         .register(registry));
             }
             if (worker instanceof QueueWorker<?> || worker instanceof IntervalWorker) {

@@ -122,9 +122,9 @@ class SupervisorEndpointBadInputHttpTests {
     @Test
     void unknownAction() {
         badRequest("/actuator/supervisor/tick", "{\"action\":\"hold\"}",
-                "unknown action 'hold' for worker 'tick': give action start, stop, restart, trigger, pause, resume or reschedule");
+                "unknown action 'hold' for worker 'tick': give action start, stop, restart, trigger, pause, resume, reschedule, requeue-dead-letters or delete-dead-letters");
         badRequest("/actuator/supervisor/tick", "{\"action\":5}",
-                "unknown action '5' for worker 'tick': give action start, stop, restart, trigger, pause, resume or reschedule");
+                "unknown action '5' for worker 'tick': give action start, stop, restart, trigger, pause, resume, reschedule, requeue-dead-letters or delete-dead-letters");
     }
 
     @Test
@@ -157,9 +157,9 @@ class SupervisorEndpointBadInputHttpTests {
     @Test
     void noAction() {
         badRequest("/actuator/supervisor/tick", "{}",
-                "no action for worker 'tick': give action start, stop, restart, trigger, pause, resume or reschedule");
+                "no action for worker 'tick': give action start, stop, restart, trigger, pause, resume, reschedule, requeue-dead-letters or delete-dead-letters");
         badRequest("/actuator/supervisor/tick", "{\"action\":null}",
-                "no action for worker 'tick': give action start, stop, restart, trigger, pause, resume or reschedule");
+                "no action for worker 'tick': give action start, stop, restart, trigger, pause, resume, reschedule, requeue-dead-letters or delete-dead-letters");
     }
 
     @Test

@@ -70,9 +70,9 @@ class SupervisorEndpointHostileCallerHttpTests {
     @Test
     void anActionIsMatchedExactly() {
         badRequest("/actuator/supervisor/ship", "{\"action\":\"stop\\u0000\"}", "unknown action 'stop\\u0000' for "
-                + "worker 'ship': give action start, stop, restart, trigger, pause, resume or reschedule");
+                + "worker 'ship': give action start, stop, restart, trigger, pause, resume, reschedule, requeue-dead-letters or delete-dead-letters");
         badRequest("/actuator/supervisor/ship", "{\"action\":\" Stop\"}", "unknown action ' Stop' for worker 'ship': "
-                + "give action start, stop, restart, trigger, pause, resume or reschedule");
+                + "give action start, stop, restart, trigger, pause, resume, reschedule, requeue-dead-letters or delete-dead-letters");
     }
 
     @Test
