@@ -561,8 +561,8 @@ final class WorkerRuns extends RunStatistics {
     /** The guard refused a run asked for at {@code asked}: a skip, told to the listeners. */
     void skipped(long asked, RunGuard guard) {
         long took = System.nanoTime() - asked;
+        ObservedRun.skipped(worker); // before it counts: whoever sees the skip counted finds it observed
         countSkip();
-        ObservedRun.skipped(worker);
         if (log.isDebugEnabled()) { // describe() is the guard's code: not worth calling for a line nobody sees
             log.debug("Worker '{}': run skipped, refused by its run guard ({})", worker.getName(),
                     GuardedRun.describe(guard));
