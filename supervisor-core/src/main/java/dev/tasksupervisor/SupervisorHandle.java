@@ -7,12 +7,13 @@ import java.util.function.UnaryOperator;
 
 import dev.tasksupervisor.aloop.Aloop;
 import dev.tasksupervisor.pool.Priority;
+import dev.tasksupervisor.worker.RunObserver;
 import dev.tasksupervisor.worker.SchedulerHandle;
 import dev.tasksupervisor.worker.WorkerListener;
 
 /**
  * The {@link SchedulerHandle} a {@link TaskSupervisor} gives its registered schedulers: its pool, own loop,
- * aloops, decorator and listeners, without making any of them public on the supervisor. One per
+ * aloops, decorator, listeners and run observer, without making any of them public on the supervisor. One per
  * supervisor, shared by its schedulers.
  */
 final class SupervisorHandle implements SchedulerHandle {
@@ -73,5 +74,10 @@ final class SupervisorHandle implements SchedulerHandle {
     @Override
     public WorkerListener listener() {
         return schedulers.listener();
+    }
+
+    @Override
+    public RunObserver runObserver() {
+        return supervisor.runObserver();
     }
 }

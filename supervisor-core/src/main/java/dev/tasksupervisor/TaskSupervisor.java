@@ -26,6 +26,7 @@ import dev.tasksupervisor.pool.PoolSettings;
 import dev.tasksupervisor.pool.Priority;
 import dev.tasksupervisor.worker.BackgroundWorker;
 import dev.tasksupervisor.worker.QueueWorker;
+import dev.tasksupervisor.worker.RunObserver;
 import dev.tasksupervisor.worker.Scheduler;
 import dev.tasksupervisor.worker.SchedulerHandle;
 import dev.tasksupervisor.worker.TriggerableWorker;
@@ -101,6 +102,8 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
     /** Configuration that takes effect at start; guarded by {@code lifecycle}. */
     private ExecutorService replacementExecutor;
     private volatile UnaryOperator<Runnable> taskDecorator;
+    /** Written before start, under {@code lifecycle}; read on every run and spawn. */
+    private volatile RunObserver runObserver;
     /** Set once at start, under {@code lifecycle}. */
     private volatile TaskPool pool;
     private volatile ThreadAloop ownLoop;
@@ -220,6 +223,19 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
         synchronized (lifecycle) {
             requireNew("set a task decorator");
             taskDecorator = decorator;
+        }
+    }
+
+    /**
+     * Sees every run of this supervisor's workers and every task it spawns, on the thread that runs it: the hook
+     * for tracing (see {@link RunObserver}; the Spring Boot starter sets one that makes each a Micrometer
+     * Observation). The caller's context reaches the runs through the task decorator, so set one that carries
+     * it too. {@code null} removes it. Only before start.
+     */
+    public void setRunObserver(RunObserver observer) {
+        synchronized (lifecycle) {
+            requireNew("set a run observer");
+            runObserver = observer;
         }
     }
 
@@ -611,6 +627,11 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
         return taskDecorator;
     }
 
+    /** The run observer, or {@code null}; for the handle. */
+    RunObserver runObserver() {
+        return runObserver;
+    }
+
     // ---------------------------------------------------------------- tasks
 
     /**
@@ -620,7 +641,7 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
      * @throws RejectedExecutionException once stopping
      */
     public CompletableFuture<Void> spawn(Runnable task) {
-        return activePool().submit(Priority.NORMAL, task);
+        return submit(Priority.NORMAL, task);
     }
 
     /**
@@ -630,7 +651,7 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
      * @throws RejectedExecutionException once stopping
      */
     public <T> CompletableFuture<T> spawn(Callable<T> task) {
-        return activePool().submit(Priority.NORMAL, task);
+        return submit(Priority.NORMAL, task);
     }
 
     /**
@@ -640,7 +661,7 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
      * @throws RejectedExecutionException once stopping
      */
     public CompletableFuture<Void> spawn(Priority priority, Runnable task) {
-        return activePool().submit(priority, task);
+        return submit(priority, task);
     }
 
     /**
@@ -651,7 +672,20 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
      * @throws RejectedExecutionException once stopping
      */
     public <T> CompletableFuture<T> spawn(Priority priority, Callable<T> task) {
-        return activePool().submit(priority, task);
+        return submit(priority, task);
+    }
+
+    // Each spawn calls these rather than another spawn: a subclass overriding one spawn must not see the others.
+    private CompletableFuture<Void> submit(Priority priority, Runnable task) {
+        TaskPool p = activePool();
+        RunObserver observer = runObserver; // without one, the task goes to the pool as it is
+        return p.submit(priority, observer == null ? task : ObservedTask.of(observer, priority, task));
+    }
+
+    private <T> CompletableFuture<T> submit(Priority priority, Callable<T> task) {
+        TaskPool p = activePool();
+        RunObserver observer = runObserver;
+        return p.submit(priority, observer == null ? task : ObservedTask.of(observer, priority, task));
     }
 
     private TaskPool activePool() {

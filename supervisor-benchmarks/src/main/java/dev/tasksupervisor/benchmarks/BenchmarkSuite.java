@@ -61,7 +61,8 @@ public final class BenchmarkSuite {
             List.of(spawn("ThreadPoolTaskExecutor.submitWithMdc"), spawn("TaskSupervisor.spawnWithMdc")),
             List.of(queue("LinkedBlockingQueue.take", 1), queue("QueueWorker.put", 1)),
             List.of(queue("LinkedBlockingQueue.take", 4), queue("QueueWorker.put", 4)),
-            List.of(spring("ThreadPoolTaskExecutor.execute"), spring("@Worker.put")));
+            List.of(spring("ThreadPoolTaskExecutor.execute"), spring("@Worker.put"),
+                    spring("@Worker.put+observation")));
 
     private static JmhRun spawn(String executor) {
         return new JmhRun(SpawnBenchmark.class.getSimpleName(), "executor", executor, 1);
@@ -222,6 +223,10 @@ public final class BenchmarkSuite {
                 "LinkedBlockingQueue.take ×4", Target.atLeast(1.0));
         throughput("`@Worker(queue = true)` method vs a one-thread `ThreadPoolTaskExecutor` calling it, items/s",
                 "@Worker.put", "ThreadPoolTaskExecutor.execute", Target.atLeast(1.0));
+        throughput("`@Worker(queue = true)` with an `ObservationRegistry` (Micrometer's `DefaultMeterObservationHandler`) "
+                + "vs without, items/s", "@Worker.put+observation", "@Worker.put", Target.atLeast(0.9));
+        cost("`@Worker(queue = true)` with an `ObservationRegistry` vs without, CPU per item",
+                "@Worker.put+observation", "@Worker.put", Target.atMost(1.1));
         latency("event trigger → target start, p99, vs `LockSupport.unpark`", "trigger", "unpark", "p99",
                 Target.atMost(1.5));
         latency("event trigger → target start, p50, vs `LockSupport.unpark` (for information)", "trigger", "unpark",

@@ -19,7 +19,12 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.annotation.Worker;
@@ -31,6 +36,13 @@ import dev.tasksupervisor.worker.QueueWorker;
  * instead: a {@link ThreadPoolTaskExecutor} of one thread (items handled one at a time and in order,
  * as the queue worker does) running the same bean method per item. Both in the same Spring Boot
  * application context.
+ *
+ * <p>{@code @Worker.put+observation} is the same worker in an application with an {@link ObservationRegistry}
+ * bean whose one handler is Micrometer's {@link DefaultMeterObservationHandler} over a {@link SimpleMeterRegistry}
+ * (what Spring Boot's actuator registers for every observation): each item's run is then a
+ * {@code supervisor.worker.run} observation, a timer and a long task timer, and, with context-propagation on
+ * the class path, each put captures the putter's context and each run restores it. The producer has no
+ * observation of its own, so nothing is carried: what it measures is the cost of observing, not of tracing.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -40,7 +52,7 @@ public class SpringWorkerBenchmark {
     static final int ITEMS = 10_000;
 
     /** How the items reach the bean method. */
-    @Param({"@Worker.put", "ThreadPoolTaskExecutor.execute"})
+    @Param({"@Worker.put", "@Worker.put+observation", "ThreadPoolTaskExecutor.execute"})
     public String path;
 
     private ConfigurableApplicationContext context;
@@ -50,13 +62,18 @@ public class SpringWorkerBenchmark {
 
     @Setup
     public void start() {
-        context = new SpringApplicationBuilder(Application.class)
+        SpringApplicationBuilder application = new SpringApplicationBuilder(Application.class);
+        if (path.endsWith("+observation")) {
+            application.sources(Observed.class);
+        }
+        context = application
                 .web(WebApplicationType.NONE)
                 .properties("spring.main.banner-mode=off", "supervisor.keep-jvm-alive=false")
                 .run();
         handler = context.getBean(Handler.class);
         switch (path) {
-            case "@Worker.put" -> worker = context.getBean(TaskSupervisor.class).getQueueWorker("handle", CountDownLatch.class);
+            case "@Worker.put", "@Worker.put+observation" ->
+                    worker = context.getBean(TaskSupervisor.class).getQueueWorker("handle", CountDownLatch.class);
             case "ThreadPoolTaskExecutor.execute" -> executor = context.getBean("orderExecutor", ThreadPoolTaskExecutor.class);
             default -> throw new IllegalArgumentException("unknown path " + path);
         }
@@ -102,6 +119,19 @@ public class SpringWorkerBenchmark {
             executor.setPrestartAllCoreThreads(true);
             executor.setThreadNamePrefix("order-");
             return executor;
+        }
+    }
+
+    /** What an application with actuator has: an ObservationRegistry that times every observation. */
+    @Configuration(proxyBeanMethods = false)
+    static class Observed {
+
+        @Bean
+        ObservationRegistry observationRegistry() {
+            ObservationRegistry registry = ObservationRegistry.create();
+            registry.observationConfig()
+                    .observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
+            return registry;
         }
     }
 

@@ -8,8 +8,8 @@ import java.util.function.UnaryOperator;
 import dev.tasksupervisor.aloop.Aloop;
 
 /**
- * What a registered scheduler runs with: its supervisor's pool, own loop, aloops, task decorator and
- * worker listeners. Given by {@link WorkerHost#registerScheduler}; the workers use it for every run.
+ * What a registered scheduler runs with: its supervisor's pool, own loop, aloops, task decorator, worker
+ * listeners and run observer. Given by {@link WorkerHost#registerScheduler}; the workers use it for every run.
  */
 public interface SchedulerHandle {
 
@@ -49,4 +49,12 @@ public interface SchedulerHandle {
      * on every run's path.
      */
     WorkerListener listener();
+
+    /**
+     * The supervisor's run observer, or {@code null} while it has none (the default): one volatile read on
+     * every run's path.
+     */
+    default RunObserver runObserver() {
+        return null;
+    }
 }

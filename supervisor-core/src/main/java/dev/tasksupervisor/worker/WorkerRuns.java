@@ -48,6 +48,10 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * then it failed because the stop interrupted it, and the listeners hear how it ended (a queue hands its
  * item back instead).
  *
+ * <p>Every run that counts is told to the supervisor's {@link RunObserver}, if it has one ({@link ObservedRun}):
+ * a sync run around its target and error handler, on the run's thread, inside the task decorator's context;
+ * an async run from the aloop that starts its target to the completion of its view.
+ *
  * <p>Thread safety: {@code inProgress}, {@code runner} and {@code asyncRun} are read anywhere;
  * {@code seriesClock} and {@code lastRunFailed} belong to the series' own thread. A forced stop waiting
  * for the runs to end waits on the worker's life-cycle monitor, which the end of the last run notifies.
@@ -310,6 +314,7 @@ final class WorkerRuns extends RunStatistics {
         }
         Object result = null;
         Throwable failure = null;
+        RunObserver.Run observed = ObservedRun.start(worker); // null without an observer: one field read
         try {
             result = worker.invoke(input, worker.context());
         } catch (Throwable error) {
@@ -326,6 +331,9 @@ final class WorkerRuns extends RunStatistics {
             failed(input, failure);
             return null;
         } finally {
+            if (observed != null) {
+                ObservedRun.end(worker, observed, failure); // after the error handler: what it logs is the run's
+            }
             long endedAt = System.nanoTime();
             if (failure == null) {
                 countSuccess(endedAt);
@@ -356,13 +364,24 @@ final class WorkerRuns extends RunStatistics {
         recordStart(started);
         CompletableFuture<Object> view = new CompletableFuture<>();
         Duration limit = worker.getRunTimeout();
+        ObservedRun.Async observed = ObservedRun.async(worker); // null without an observer
         CompletableFuture<Object> work;
         try {
             work = loop.spawn(() -> {
                 if (worker.startEnded(startedIn)) {
                     return CompletableFuture.completedFuture(NOT_RUN); // a forced stop came while this waited
                 }
-                Object result = worker.invoke(input, worker.context());
+                Object result;
+                if (observed == null) {
+                    result = worker.invoke(input, worker.context());
+                } else {
+                    observed.start();
+                    try {
+                        result = worker.invoke(input, worker.context());
+                    } finally {
+                        observed.leave(); // the stage goes on without this aloop
+                    }
+                }
                 if (!(result instanceof CompletionStage<?> stage)) {
                     throw new IllegalStateException("the async target of worker '" + worker.getName() + "' returned "
                             + (result == null ? "null" : result.getClass().getName()) + " instead of a CompletionStage");
@@ -377,6 +396,7 @@ final class WorkerRuns extends RunStatistics {
         } catch (RejectedExecutionException | IllegalStateException e) {
             runOver();
             failed(input, e);
+            ObservedRun.failedAtOnce(worker, e);
             tellEnded(recordEnd(started, System.nanoTime()), e);
             worker.requestStop(); // the aloop refused: nothing can run this worker's target any more
             return CompletableFuture.completedFuture(Outcome.STOP);
@@ -404,6 +424,9 @@ final class WorkerRuns extends RunStatistics {
             boolean givenUp = cause instanceof GivenUp;
             if (cause != null && !givenUp) {
                 failed(input, cause);
+            }
+            if (observed != null) {
+                observed.end(cause);
             }
             long ended = System.nanoTime();
             tellEnded(recordEnd(started, ended), cause);
@@ -520,6 +543,7 @@ final class WorkerRuns extends RunStatistics {
     private void failedBeforeTarget(long startedNanos, Object input, Throwable error) {
         recordStart(startedNanos);
         failed(input, error);
+        ObservedRun.failedAtOnce(worker, error);
         tellEnded(recordEnd(startedNanos, System.nanoTime()), error);
     }
 
@@ -537,6 +561,7 @@ final class WorkerRuns extends RunStatistics {
     /** The guard refused a run asked for at {@code asked}: a skip, told to the listeners. */
     void skipped(long asked, RunGuard guard) {
         long took = System.nanoTime() - asked;
+        ObservedRun.skipped(worker); // before it counts: whoever sees the skip counted finds it observed
         countSkip();
         if (log.isDebugEnabled()) { // describe() is the guard's code: not worth calling for a line nobody sees
             log.debug("Worker '{}': run skipped, refused by its run guard ({})", worker.getName(),

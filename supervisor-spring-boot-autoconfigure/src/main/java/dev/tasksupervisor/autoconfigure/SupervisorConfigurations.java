@@ -1,7 +1,6 @@
 package dev.tasksupervisor.autoconfigure;
 
 import java.time.Duration;
-import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -16,10 +15,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
-import org.springframework.core.task.support.CompositeTaskDecorator;
 
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.lock.WorkerLockGuards;
+import dev.tasksupervisor.worker.RunObserver;
 
 /** The configurations {@link SupervisorAutoConfiguration} imports, grouped by concern. */
 final class SupervisorConfigurations {
@@ -55,7 +54,8 @@ final class SupervisorConfigurations {
         @Bean
         @ConditionalOnMissingBean
         TaskSupervisor taskSupervisor(SupervisorProperties properties, ObjectProvider<TaskDecorator> taskDecorators,
-                SupervisorShutdown supervisorShutdown, Environment environment) {
+                ObjectProvider<RunObserver> runObservers, SupervisorShutdown supervisorShutdown, Environment environment,
+                ConfigurableListableBeanFactory beanFactory) {
             String id = properties.getId();
             if (id == null || id.isBlank()) {
                 throw new SupervisorConfigurationException("supervisor.id is empty.",
@@ -65,21 +65,18 @@ final class SupervisorConfigurations {
             supervisor.setPoolSettings(SupervisorSettings.poolSettings(properties.getPool(),
                     Threading.VIRTUAL.isActive(environment)));
             SupervisorSettings.pollDelay(supervisor, properties.getPollDelay());
-            TaskDecorator decorator = taskDecorator(taskDecorators.orderedStream().toList());
+            // A run observer (Micrometer Observation, SupervisorObservationAutoConfiguration) comes with the
+            // propagation of the caller's context, so that a run's observation is the child of its caller's.
+            RunObserver runObserver = runObservers.getIfUnique();
+            supervisor.setRunObserver(runObserver);
+            TaskDecorator decorator = TaskDecorators.of(taskDecorators.orderedStream().toList(), runObserver != null,
+                    beanFactory.getBeanClassLoader());
             if (decorator != null) {
                 supervisor.setTaskDecorator(decorator::decorate);
             }
             supervisorShutdown.track(supervisor);
             supervisor.start();
             return supervisor;
-        }
-
-        /** As Spring Boot's own executor does: none, the only one, or all of them in order. */
-        private static TaskDecorator taskDecorator(List<TaskDecorator> decorators) {
-            if (decorators.isEmpty()) {
-                return null;
-            }
-            return decorators.size() == 1 ? decorators.get(0) : new CompositeTaskDecorator(decorators);
         }
 
         /**

@@ -1,0 +1,51 @@
+package dev.tasksupervisor.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.task.support.CompositeTaskDecorator;
+import org.springframework.core.task.support.ContextPropagatingTaskDecorator;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The one task decorator the supervisor gets. The application's {@code TaskDecorator} beans, as Spring Boot's
+ * own executor applies them (none, the only one, or all of them in order); and when the supervisor has a run
+ * observer and Micrometer's context-propagation is on the class path, Spring's
+ * {@link ContextPropagatingTaskDecorator} last, the outermost: it captures the caller's thread locals (its
+ * current Observation, so its span) at put, trigger and spawn, and restores them around the run, before the
+ * application's decorators run in that context and the run's observation starts as its child. Not added when
+ * the application already has one among its beans.
+ */
+final class TaskDecorators {
+
+    private static final String CONTEXT_PROPAGATION = "io.micrometer.context.ContextSnapshotFactory";
+
+    private TaskDecorators() {
+    }
+
+    /** The decorator for {@code decorators}, propagating the caller's context too if {@code observed}; or null. */
+    static TaskDecorator of(List<TaskDecorator> decorators, boolean observed, ClassLoader classLoader) {
+        List<TaskDecorator> all = decorators;
+        if (observed && ClassUtils.isPresent(CONTEXT_PROPAGATION, classLoader) && !Propagation.isAmong(decorators)) {
+            all = new ArrayList<>(decorators);
+            all.add(Propagation.decorator());
+        }
+        if (all.isEmpty()) {
+            return null;
+        }
+        return all.size() == 1 ? all.get(0) : new CompositeTaskDecorator(all);
+    }
+
+    /** What needs context-propagation: used only once it is known to be on the class path. */
+    private static final class Propagation {
+
+        static boolean isAmong(List<TaskDecorator> decorators) {
+            return decorators.stream().anyMatch(ContextPropagatingTaskDecorator.class::isInstance);
+        }
+
+        static TaskDecorator decorator() {
+            return new ContextPropagatingTaskDecorator();
+        }
+    }
+}
