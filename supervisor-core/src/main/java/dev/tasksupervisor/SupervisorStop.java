@@ -14,6 +14,7 @@ import dev.tasksupervisor.lifecycle.Deadline;
 import dev.tasksupervisor.lifecycle.StopReport;
 import dev.tasksupervisor.lifecycle.Stoppable;
 import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.DurableQueueWorker;
 import dev.tasksupervisor.worker.Scheduler;
 import dev.tasksupervisor.worker.WorkerState;
 
@@ -147,7 +148,8 @@ final class SupervisorStop {
         StringJoiner waiting = new StringJoiner("; ");
         for (Stoppable part : parts) {
             if (part instanceof BackgroundWorker worker && worker.getState() == WorkerState.STOPPING) {
-                int left = worker.getQueueSize();
+                // A durable queue is not drained by a stop (its items stay stored): it only finishes its run.
+                int left = worker instanceof DurableQueueWorker<?> ? 0 : worker.getQueueSize();
                 waiting.add(left > 0 ? String.format(Locale.ROOT, "draining '%s': %,d item(s) left", worker.getName(), left)
                         : "'" + worker.getName() + "' finishing its run");
             }

@@ -94,14 +94,16 @@ import dev.tasksupervisor.store.StoredDeadLetter;
  * row lock, which the suspended transaction never lets go.
  *
  * <h2>Thread safety</h2>
- * Immutable once built (the dialect, a {@link JdbcTemplate} and two {@link TransactionTemplate}s, all safe to
- * share), so one store serves every thread; what the queues hold is guarded by the database's row locks.
+ * Its settings are fixed once built (the dialect, a {@link JdbcTemplate} and two {@link TransactionTemplate}s, all
+ * safe to share), so one store serves every thread; what the queues hold is guarded by the database's row locks.
+ * The subscriptions (a concurrent map of copy-on-write lists, read by every put) change under the store's monitor,
+ * which also guards the PostgreSQL listener they start and stop.
  *
  * <p>Why one long class: every operation keeps the one invariant above (only the latest claim changes an item)
  * in SQL that shares the same columns and the same two transaction templates; split up, each part would restate
  * both.
  */
-public final class JdbcQueueStore implements QueueStore {
+public final class JdbcQueueStore implements QueueStore, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcQueueStore.class);
 
@@ -140,6 +142,12 @@ public final class JdbcQueueStore implements QueueStore {
     private final TransactionTemplate own;
     /** Who hears of puts through this store, per queue: {@link #subscribe}. */
     private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
+    /**
+     * On PostgreSQL, what hears the puts of every instance ({@link PostgreSqlNotifications}) while anyone subscribes;
+     * null otherwise. Typed as AutoCloseable so that an application on H2 never loads the PostgreSQL driver's types.
+     * Guarded by {@code this}, as subscribing and unsubscribing are.
+     */
+    private AutoCloseable notifications;
 
     /**
      * A store on the given database, whose product (H2 or PostgreSQL) is read from a connection's metadata now.
@@ -225,6 +233,14 @@ public final class JdbcQueueStore implements QueueStore {
     }
 
     /**
+     * On PostgreSQL, announces a put to every instance's listener ({@link PostgreSqlNotifications}), in the put's
+     * transaction: PostgreSQL delivers the notice at the commit, and drops it with a rollback.
+     */
+    private void notifyPut(String queue) {
+        jdbc.query("SELECT pg_notify(?, ?)", rs -> null, PostgreSqlNotifications.CHANNEL, queue);
+    }
+
+    /**
      * Tells the queue's subscribers of a put once it is visible: at once, or after the commit of the caller's
      * transaction that holds this store's connection (a rollback tells nobody: there is nothing to claim).
      */
@@ -258,17 +274,60 @@ public final class JdbcQueueStore implements QueueStore {
 
     /**
      * Calls {@code listener} after each put on {@code queue} through this store becomes visible (after its
-     * transaction commits). Puts by other instances are not told: their consumers find them by polling.
+     * transaction commits), and, on PostgreSQL, after each put by any instance commits: the first subscription
+     * starts a listener (one thread and one connection, until the last subscription ends or {@link #close()}) that
+     * hears the {@code NOTIFY} every put sends. On H2, puts by other processes are found by polling.
      */
     @Override
     public AutoCloseable subscribe(String queue, Runnable listener) {
         requireQueue(queue);
         Objects.requireNonNull(listener, "listener");
-        listeners.computeIfAbsent(queue, name -> new CopyOnWriteArrayList<>()).add(listener);
-        return () -> listeners.computeIfPresent(queue, (name, list) -> {
+        synchronized (this) {
+            listeners.computeIfAbsent(queue, name -> new CopyOnWriteArrayList<>()).add(listener);
+            if (dialect == Dialect.POSTGRESQL && notifications == null) {
+                PostgreSqlNotifications listening = new PostgreSqlNotifications(dataSource, this::heard);
+                listening.start();
+                notifications = listening;
+            }
+        }
+        return () -> unsubscribe(queue, listener);
+    }
+
+    private synchronized void unsubscribe(String queue, Runnable listener) {
+        listeners.computeIfPresent(queue, (name, list) -> {
             list.remove(listener);
             return list.isEmpty() ? null : list;
         });
+        if (listeners.isEmpty()) {
+            close();
+        }
+    }
+
+    /** A notice from PostgreSQL: some instance's put on {@code queue} committed. */
+    private void heard(String queue) {
+        List<Runnable> subscribers = listeners.get(queue);
+        if (subscribers != null) {
+            tell(queue, subscribers);
+        }
+    }
+
+    /** Whether a PostgreSQL listener hears the puts of every instance now. */
+    synchronized boolean isListening() {
+        return notifications instanceof PostgreSqlNotifications listening && listening.isListening();
+    }
+
+    /** Ends the PostgreSQL listener, if one runs; subscribing again starts another. */
+    @Override
+    public synchronized void close() {
+        AutoCloseable listening = notifications;
+        notifications = null;
+        if (listening != null) {
+            try {
+                listening.close();
+            } catch (Exception e) {
+                log.debug("The PostgreSQL listener of {} did not close cleanly", this, e);
+            }
+        }
     }
 
     /**
@@ -304,7 +363,11 @@ public final class JdbcQueueStore implements QueueStore {
                 + " VALUES (?, ?, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
                 + " ON CONFLICT (queue_name, idempotency_key) DO NOTHING RETURNING id",
                 Long.class, queue, payloadJson, idempotencyKey);
-        return ids.isEmpty() ? null : ids.get(0);
+        if (ids.isEmpty()) {
+            return null;
+        }
+        notifyPut(queue);
+        return ids.get(0);
     }
 
     private @Nullable Long insertH2(String queue, String payloadJson, @Nullable String idempotencyKey) {
@@ -570,6 +633,9 @@ public final class JdbcQueueStore implements QueueStore {
                     + " enqueued_at, visible_at) SELECT id, queue_name, payload, idempotency_key, enqueued_at,"
                     + " CURRENT_TIMESTAMP FROM supervisor_queue_dead_letter WHERE id IN (" + in + ")");
             jdbc.update("DELETE FROM supervisor_queue_dead_letter WHERE id IN (" + in + ")");
+            if (dialect == Dialect.POSTGRESQL) {
+                notifyPut(queue);
+            }
             return inserted;
         });
         if (moved != null && moved > 0) {
