@@ -43,6 +43,9 @@ import dev.tasksupervisor.worker.WorkerTarget;
  * store, failures are retried through the store and end in its dead letters, a stop hands claimed items back at
  * once, instances on one store share the items, leases are extended while a run goes on and taken over when an
  * instance stops extending them, puts and runs join transactions.
+ *
+ * <p>Why one long class: it is one contract, run whole on each database by a subclass; its last part is the store
+ * wrapper the lease tests freeze.
  */
 abstract class DurableQueueWorkerContract {
 
