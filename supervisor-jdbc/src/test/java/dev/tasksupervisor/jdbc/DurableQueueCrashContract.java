@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -71,7 +72,7 @@ abstract class DurableQueueCrashContract {
     }
 
     @Test
-    void aJvmKilledMidDrainLosesNothingAndRunsAtMostItsClaimAgain() throws Exception {
+    void aJvmKilledMidDrainLosesNothingAndRunsAtMostItsClaimAgain(TestReporter report) throws Exception {
         putItems(ITEMS);
         Process first = instance("plain", "first");
         await().atMost(PATIENCE).until(() -> ran() >= ITEMS / 5);
@@ -86,7 +87,7 @@ abstract class DurableQueueCrashContract {
         assertThat(duplicates).as("only what the killed JVM held ran twice (its claim of up to %d items)",
                 DurableQueueWorker.DEFAULT_CLAIM_SIZE).isBetween(0L, (long) DurableQueueWorker.DEFAULT_CLAIM_SIZE);
         assertThat(ranBeforeKill).isLessThan(ITEMS);
-        System.out.println("SIGKILL after " + ranBeforeKill + " runs: " + duplicates + " duplicate run(s)");
+        report.publishEntry("SIGKILL after " + ranBeforeKill + " runs", duplicates + " duplicate run(s)");
     }
 
     @Test

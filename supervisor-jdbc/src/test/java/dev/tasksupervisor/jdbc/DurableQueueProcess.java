@@ -16,8 +16,7 @@ import dev.tasksupervisor.worker.WorkerTarget;
  * several-process tests: it runs the items of queue {@code args[1]} in the database at JDBC URL {@code args[0]},
  * each run inserting {@code (item, instance)} into the table {@code args[2]}; {@code args[3]} is {@code plain},
  * {@code transactional} (the insert and the item's removal in one transaction) or {@code slow} (each run takes a
- * while), {@code args[4]} the lease in milliseconds, {@code args[5]} the instance's name. Prints {@code started}
- * once the worker runs, and runs until killed.
+ * while), {@code args[4]} the lease in milliseconds, {@code args[5]} the instance's name. Runs until killed.
  */
 public final class DurableQueueProcess {
 
@@ -47,8 +46,6 @@ public final class DurableQueueProcess {
         worker.setPollDelay(Duration.ofMillis(100));
         worker.setTransactional(mode.equals("transactional"));
         worker.start();
-        System.out.println("started");
-        System.out.flush();
         new CountDownLatch(1).await(); // until killed
     }
 }

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 
 /**
  * The crash tests on a real PostgreSQL server (see {@link PostgreSqlJdbcQueueStoreTests}), and three instances
@@ -32,7 +33,7 @@ class PostgreSqlDurableQueueCrashTests extends DurableQueueCrashContract {
     }
 
     @Test
-    void threeInstancesShareThirtyThousandItemsAndNoneRunsTwiceWhenNoneCrashes() throws Exception {
+    void threeInstancesShareThirtyThousandItemsAndNoneRunsTwiceWhenNoneCrashes(TestReporter report) throws Exception {
         int items = 30_000;
         putItems(items);
         for (String name : List.of("one", "two", "three")) {
@@ -44,6 +45,6 @@ class PostgreSqlDurableQueueCrashTests extends DurableQueueCrashContract {
 
         assertThat(ran()).as("none ran twice").isEqualTo(items);
         assertThat(runsPerInstance()).as("each instance took a share").hasSize(3);
-        System.out.println("30,000 items over three instances: " + runsPerInstance());
+        report.publishEntry("30,000 items over three instances", String.valueOf(runsPerInstance()));
     }
 }

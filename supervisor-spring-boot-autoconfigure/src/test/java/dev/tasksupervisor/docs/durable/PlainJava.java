@@ -17,7 +17,12 @@ final class PlainJava {
     private PlainJava() {
     }
 
-    static DurableQueueWorker<String> mailer(TaskSupervisor supervisor, DataSource dataSource) {
+    /** Sends a mail; the application's. */
+    interface Mail {
+        void send(String address);
+    }
+
+    static DurableQueueWorker<String> mailer(TaskSupervisor supervisor, DataSource dataSource, Mail mail) {
         JdbcQueueStore store = new JdbcQueueStore(dataSource);
         store.initializeSchema();                               // CREATE ... IF NOT EXISTS
         PayloadCodec<String> text = new PayloadCodec<>() {      // JSON in the Spring layer; any text here
@@ -32,7 +37,7 @@ final class PlainJava {
             }
         };
         DurableQueueWorker<String> mailer = new DurableQueueWorker<>(supervisor, "mailer",
-                WorkerTarget.of(address -> System.out.println("mail to " + address)), store, text);
+                WorkerTarget.of(mail::send), store, text);
         mailer.setLease(Duration.ofSeconds(30));
         mailer.setRetryPolicy(RetryPolicy.builder().maxRetries(5).delay(Duration.ofSeconds(1)).build());
         mailer.start();
