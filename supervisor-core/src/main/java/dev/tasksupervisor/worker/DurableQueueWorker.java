@@ -752,9 +752,8 @@ public class DurableQueueWorker<T> extends QueueWorker<T> {
     }
 
     private void runInTransaction(Pump p, ClaimedItem claimed, T item) {
-        WorkerRuns.Outcome outcome;
         try {
-            outcome = store.inTransaction(() -> {
+            store.inTransaction(() -> {
                 WorkerRuns.Outcome ran = runs().runSync(item, p.start, 0);
                 p.held.remove(claimed);
                 if (ran != WorkerRuns.Outcome.GO_ON && ran != WorkerRuns.Outcome.STOP) {
@@ -781,9 +780,6 @@ public class DurableQueueWorker<T> extends QueueWorker<T> {
             log.error("Durable queue worker '{}' could not commit the run of item {} ({}): it stays claimed until its "
                     + "lease ends, and runs again then", queue, claimed.id(), e.toString(), e);
             return;
-        }
-        if (outcome != null) {
-            log.trace("Durable queue worker '{}' ran item {} in a transaction", queue, claimed.id());
         }
     }
 

@@ -68,7 +68,9 @@ abstract class DurableQueueCrashContract {
         for (Process process : processes) {
             process.destroyForcibly();
         }
-        jdbc.execute("DROP TABLE " + table);
+        if (jdbc != null) { // null when the test was skipped for want of a database
+            jdbc.execute("DROP TABLE " + table);
+        }
     }
 
     @Test
