@@ -81,6 +81,8 @@ supervisor_pg_port_taken() {
 }
 
 # Starts the server and exports SUPERVISOR_TEST_POSTGRESQL_URL; returns non-zero, having said why, if it cannot.
+# With SUPERVISOR_PG_DURABLE=true the server keeps PostgreSQL's own durability (fsync, synchronous commit), as a
+# production server does: the durable queue benchmark measures on that.
 supervisor_pg_start() {
     if [[ -n "${SUPERVISOR_TEST_POSTGRESQL_URL:-}" ]]; then
         echo "PostgreSQL: using SUPERVISOR_TEST_POSTGRESQL_URL from the environment"
@@ -122,13 +124,14 @@ supervisor_pg_start() {
     rm -f "${SUPERVISOR_PG_DIR}/pwfile"
     # A port nobody listens on now; another CI run may take it first, so a start that cannot bind tries
     # the next one.
-    local port tries=0
+    local port tries=0 durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [[ "${SUPERVISOR_PG_DURABLE:-}" == true ]] && durability=""
     for port in $(seq 54329 54399); do
         supervisor_pg_port_taken "${port}" && continue
         tries=$((tries + 1))
         if runuser -u postgres -- "${SUPERVISOR_PG_BIN}/pg_ctl" -D "${SUPERVISOR_PG_DIR}/data" \
                 -l "${SUPERVISOR_PG_DIR}/server.log" -w -t 60 \
-                -o "-c listen_addresses=127.0.0.1 -p ${port} -k ${SUPERVISOR_PG_DIR} -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+                -o "-c listen_addresses=127.0.0.1 -p ${port} -k ${SUPERVISOR_PG_DIR} ${durability}" \
                 start >/dev/null 2>&1; then
             export SUPERVISOR_TEST_POSTGRESQL_URL="jdbc:postgresql://127.0.0.1:${port}/postgres?user=postgres&password=${password}"
             echo "PostgreSQL: $("${SUPERVISOR_PG_BIN}/postgres" --version) on 127.0.0.1:${port} (${SUPERVISOR_PG_DIR})"

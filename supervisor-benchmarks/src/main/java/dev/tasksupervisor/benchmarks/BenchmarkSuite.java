@@ -86,37 +86,47 @@ public final class BenchmarkSuite {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("usage: BenchmarkSuite quick|full");
+        boolean durable = args.length == 2 && args[0].equals("durable");
+        if (args.length != 1 && !durable) {
+            System.err.println("usage: BenchmarkSuite quick|full, or BenchmarkSuite durable quick|full");
             System.exit(2);
         }
-        new BenchmarkSuite(Profile.named(args[0])).run();
+        new BenchmarkSuite(Profile.named(args[args.length - 1])).run(durable);
     }
 
-    private void run() throws Exception {
+    /**
+     * Measures and reports every figure; or, with {@code durable}, only the durable queue figures, which need a
+     * PostgreSQL server (see {@code DurableQueueHarness}).
+     */
+    private void run(boolean durable) throws Exception {
         String started = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
-        for (int round = 0; round < profile.pairs(); round++) {
-            for (List<JmhRun> group : ROUND) {
-                List<JmhRun> order = new ArrayList<>(group);
-                if (round % 2 == 1) {
-                    Collections.reverse(order);
-                }
-                for (JmhRun run : order) {
-                    jmh(run, round);
+        if (durable) {
+            harness("durable");
+        } else {
+            for (int round = 0; round < profile.pairs(); round++) {
+                for (List<JmhRun> group : ROUND) {
+                    List<JmhRun> order = new ArrayList<>(group);
+                    if (round % 2 == 1) {
+                        Collections.reverse(order);
+                    }
+                    for (JmhRun run : order) {
+                        jmh(run, round);
+                    }
                 }
             }
+            for (String harness : List.of("trigger", "interval", "cron", "idle", "stop")) {
+                harness(harness);
+            }
         }
-        for (String harness : List.of("trigger", "interval", "cron", "idle", "stop")) {
-            harness(harness);
-        }
-        String report = report(started);
+        String report = report(started, durable);
         System.out.println(report);
         Path out = Path.of("supervisor-benchmarks", "target", "benchmark-results");
         if (!Files.isDirectory(out.getParent())) {
             out = Path.of("target", "benchmark-results");
         }
         Files.createDirectories(out);
-        Path file = out.resolve(profile.name() + "-" + started.replace(' ', '_').replace(":", "") + ".md");
+        Path file = out.resolve((durable ? "durable-" : "") + profile.name() + "-"
+                + started.replace(' ', '_').replace(":", "") + ".md");
         Files.writeString(file, report);
         System.out.println("Written to " + file.toAbsolutePath());
     }
@@ -206,7 +216,44 @@ public final class BenchmarkSuite {
 
     // ------------------------------------------------------------------ the report
 
-    private String report(String started) {
+    private String report(String started, boolean durable) {
+        if (durable) {
+            durableRows();
+        } else {
+            engineRows();
+        }
+        return table(started);
+    }
+
+    /** The durable queue figures: a durable queue worker beside db-scheduler on the same PostgreSQL. */
+    private void durableRows() {
+        String ours = "durable queue worker";
+        String theirs = "db-scheduler";
+        for (int consumers : new int[] {1, 3}) {
+            String figure = "durable queue worker vs db-scheduler (lock-and-fetch), " + consumers + " consumer instance"
+                    + (consumers == 1 ? "" : "s") + ", items/s drained";
+            String a = ours + " ×" + consumers;
+            String b = theirs + " ×" + consumers;
+            ratioRow(figure, Pairs.of(values(a, "itemsPerSecond"), values(b, "itemsPerSecond")),
+                    perOp(a, b, "cpu", "%.0f ns"), Target.atLeast(2.0));
+            ratioRow("… the same, CPU per item in the database server (for information)",
+                    Pairs.of(values(a, "dbCpu"), values(b, "dbCpu")), perOp(a, b, "dbCpu", "%.0f ns"), null);
+        }
+        ratioRow("durable `put` vs db-scheduler `schedule`, one producer thread, puts/s (for information)",
+                Pairs.of(values(ours + " ×1", "putsPerSecond"), values(theirs + " ×1", "putsPerSecond")), "—", null);
+        latency("idle put → run start on the same instance, p50, vs db-scheduler's immediate execution "
+                + "(for information)", ours + " idle", theirs + " idle", "p50", null);
+        latency("idle put → run start on the same instance, p99, vs db-scheduler's immediate execution "
+                + "(for information)", ours + " idle", theirs + " idle", "p99", null);
+        double p50 = median(ours + " idle", "p50");
+        absolute("idle put → run start, p50 (p99)", String.format(Locale.ROOT, "%.2f ms (%.2f)", p50 / 1000,
+                median(ours + " idle", "p99") / 1000), String.format(Locale.ROOT, "%.2f ms (%.2f)",
+                median(theirs + " idle", "p50") / 1000, median(theirs + " idle", "p99") / 1000), "≤ 5 ms",
+                p50 <= 5_000);
+    }
+
+    /** The engine's figures against the JDK's and Spring's executors. */
+    private void engineRows() {
         throughput("spawn vs `ThreadPoolExecutor.submit`, tasks/s", "TaskSupervisor.spawn", "ThreadPoolExecutor.submit",
                 Target.atLeast(1.0));
         cost("spawn vs `ThreadPoolExecutor.submit`, CPU per task", "TaskSupervisor.spawn", "ThreadPoolExecutor.submit",
@@ -263,7 +310,9 @@ public final class BenchmarkSuite {
         double stop = median("stop", "p99");
         absolute("`stop()` with 100 idle workers, p99 (p50; max)", String.format(Locale.ROOT, "%.1f ms (%.1f; %.1f)",
                 stop / 1000, median("stop", "p50") / 1000, median("stop", "max") / 1000), "—", "≤ 20 ms", stop <= 20_000);
+    }
 
+    private String table(String started) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "Profile %s (%d pairs), %s, Java %s (%s), %d CPUs%n%n", profile.name(),
                 profile.pairs(), started, Runtime.version(), System.getProperty("java.vm.name"),
@@ -303,6 +352,12 @@ public final class BenchmarkSuite {
     private void ratioRow(String figure, Pairs pairs, String ours, String baseline, Target target) {
         rows.add("| " + figure + " | " + pairs.medianText() + " | " + pairs.spreadText() + " | "
                 + perOp(ours, baseline, "cpu", "%.0f ns") + " | " + perOp(ours, baseline, "bytes", "%.0f B") + " | "
+                + (target == null ? "—" : target) + " | " + (target == null ? "—" : pairs.verdict(target)) + " |");
+    }
+
+    /** A row whose cost column is {@code cost} and which measures no bytes. */
+    private void ratioRow(String figure, Pairs pairs, String cost, Target target) {
+        rows.add("| " + figure + " | " + pairs.medianText() + " | " + pairs.spreadText() + " | " + cost + " | — | "
                 + (target == null ? "—" : target) + " | " + (target == null ? "—" : pairs.verdict(target)) + " |");
     }
 

@@ -14,16 +14,19 @@ import java.time.Duration;
  * @param idleWindow how long the idle harness measures CPU, with and without the workers
  * @param stopRounds supervisors stopped by the stop harness
  * @param cronBlock how long each round of the cron harness runs (its two schedules interleaved)
+ * @param durableItems items stored, then drained, per measurement of the durable harness
+ * @param durableLatencySamples idle puts timed to their run's start per round of the durable harness
  */
 public record Profile(String name, int pairs, int warmupIterations, int measurementIterations, int triggerSamples,
-        Duration intervalBlock, Duration idleWindow, int stopRounds, Duration cronBlock) {
+        Duration intervalBlock, Duration idleWindow, int stopRounds, Duration cronBlock, int durableItems,
+        int durableLatencySamples) {
 
     /** About 13 minutes on two cores. */
     public static final Profile QUICK = new Profile("quick", 7, 2, 5, 3_000, Duration.ofSeconds(2),
-            Duration.ofSeconds(3), 200, Duration.ofSeconds(10));
+            Duration.ofSeconds(3), 200, Duration.ofSeconds(10), 5_000, 200);
     /** About 30 minutes on two cores. */
     public static final Profile FULL = new Profile("full", 10, 3, 8, 10_000, Duration.ofSeconds(5),
-            Duration.ofSeconds(10), 500, Duration.ofSeconds(30));
+            Duration.ofSeconds(10), 500, Duration.ofSeconds(30), 20_000, 500);
 
     /**
      * The profile of this name.

@@ -23,7 +23,7 @@ public final class Harness {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            throw new IllegalArgumentException("usage: Harness <trigger|interval|cron|idle|stop> <quick|full>");
+            throw new IllegalArgumentException("usage: Harness <trigger|interval|cron|idle|stop|durable> <quick|full>");
         }
         Measurement measurement = switch (args[0]) {
             case "trigger" -> new TriggerLatencyHarness();
@@ -31,6 +31,7 @@ public final class Harness {
             case "cron" -> new CronLatenessHarness();
             case "idle" -> new IdleWorkersHarness();
             case "stop" -> new StopLatencyHarness();
+            case "durable" -> new DurableQueueHarness();
             default -> throw new IllegalArgumentException("unknown harness " + args[0]);
         };
         measurement.run(Profile.named(args[1])).values.forEach((name, value) ->
