@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -11,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.tasksupervisor.config.InvalidSettingException;
 import dev.tasksupervisor.lifecycle.Deadline;
+import dev.tasksupervisor.store.ClaimResult;
 import dev.tasksupervisor.store.ClaimedItem;
 import dev.tasksupervisor.store.PayloadCodec;
 import dev.tasksupervisor.store.QueueStore;
@@ -86,6 +89,9 @@ public class DurableQueueWorker<T> extends QueueWorker<T> {
 
     /** How long an idle durable worker waits between looks at its store, unless its poll delay is set. */
     public static final Duration DEFAULT_POLL_DELAY = Duration.ofSeconds(1);
+
+    /** How long after the first of them started the removals of succeeded runs are written at the latest before another run. */
+    private static final long COMPLETE_WITHIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** The shortest lease: it is extended every third of itself, on the timer loop and a pool thread. */
     static final Duration MIN_LEASE = Duration.ofMillis(100);
@@ -639,31 +645,45 @@ public class DurableQueueWorker<T> extends QueueWorker<T> {
         }
     }
 
+    /**
+     * Claims and runs until a claim finds nothing or the pump may no longer run. The removals of a claim's succeeded
+     * runs travel with the next claim ({@link QueueStore#claim(String, int, Duration, String, List)}: one commit for
+     * both), or are written on their own when the drain ends.
+     */
     private void drain(Pump p) {
         boolean foundNothing = false;
         long claim = -1;
+        List<ClaimedItem> completing = new ArrayList<>();
         try {
             while (p.runnable()) {
                 p.wanted = false;
                 claim = claimsBegun.getAndIncrement();
-                List<ClaimedItem> batch;
+                List<ClaimedItem> settling = completing;
+                completing = new ArrayList<>();
+                Set<ClaimedItem> lostBeforeExtension = unhold(p, settling);
+                ClaimResult result;
                 try {
-                    batch = store.claim(queue, claimSize, lease, owner);
+                    result = store.claim(queue, claimSize, lease, owner, settling);
                 } catch (RuntimeException e) {
+                    if (!settling.isEmpty()) {
+                        notCompleted(settling.size(), e);
+                    }
                     storeFailed(e);
                     break;
                 }
+                reportLost(result.notCompleted(), lostBeforeExtension);
                 if (storeFailing) {
                     storeFailing = false;
                     log.info("Durable queue worker '{}' reads its store again", queue);
                 }
-                if (batch.isEmpty()) {
+                if (result.claimed().isEmpty()) {
                     foundNothing = true;
                     break;
                 }
-                runClaimed(p, batch);
+                completing = runClaimed(p, result.claimed());
             }
         } finally {
+            completeAll(p, completing);
             p.draining.set(false);
         }
         if (foundNothing) {
@@ -691,10 +711,20 @@ public class DurableQueueWorker<T> extends QueueWorker<T> {
         }
     }
 
-    /** Runs a claimed batch in put order; what it could not run (a stop, a pause) is released. */
-    private void runClaimed(Pump p, List<ClaimedItem> batch) {
+    /**
+     * Runs a claimed batch in put order; what it could not run (a stop, a pause) is released. A succeeded run's item
+     * is not removed at once: the removals are written together, with the next claim (see {@link #drain}), or here
+     * before a run once {@link #COMPLETE_WITHIN_NANOS} have passed since the first of them started: quick runs share
+     * a commit, and a worker whose runs are slow removes each item before its next run. Until then they stay held
+     * (their leases extended): a crash runs them again, at least once, as it would the claim's other items.
+     *
+     * @return the items whose runs succeeded and that are still to be removed, still held
+     */
+    private List<ClaimedItem> runClaimed(Pump p, List<ClaimedItem> batch) {
         p.held.addAll(batch);
         p.armExtender();
+        List<ClaimedItem> succeeded = new ArrayList<>(batch.size());
+        long firstSucceededStart = 0;
         try {
             for (ClaimedItem claimed : batch) {
                 if (!p.runnable()) {
@@ -703,18 +733,34 @@ public class DurableQueueWorker<T> extends QueueWorker<T> {
                 if (!p.held.contains(claimed)) {
                     continue; // its lease ended before an extension, and another instance took it
                 }
-                runOne(p, claimed);
+                long started = System.nanoTime();
+                if (!succeeded.isEmpty() && started - firstSucceededStart >= COMPLETE_WITHIN_NANOS) {
+                    completeAll(p, succeeded);
+                    started = System.nanoTime();
+                }
+                if (runOne(p, claimed)) {
+                    if (succeeded.isEmpty()) {
+                        firstSucceededStart = started;
+                    }
+                    succeeded.add(claimed);
+                }
             }
         } finally {
+            Set<ClaimedItem> toComplete = new HashSet<>(succeeded);
             for (ClaimedItem left : batch) {
-                if (p.held.remove(left)) {
+                if (!toComplete.contains(left) && p.held.remove(left)) {
                     settle(() -> store.release(left), left, "release");
                 }
             }
         }
+        return succeeded;
     }
 
-    private void runOne(Pump p, ClaimedItem claimed) {
+    /**
+     * Runs one claimed item and settles it, except a succeeded plain run: that returns true, and its caller
+     * completes it with others.
+     */
+    private boolean runOne(Pump p, ClaimedItem claimed) {
         T item;
         try {
             item = codec.read(claimed.payloadJson());
@@ -723,19 +769,27 @@ public class DurableQueueWorker<T> extends QueueWorker<T> {
             log.warn("Durable queue worker '{}' cannot read item {} back ({}): it moves to the dead letters without a "
                     + "run, since no retry could read it either", queue, claimed.id(), e.toString());
             deadLetter(claimed, null, e);
-            return;
+            return false;
         }
         if (transactional) {
             runInTransaction(p, claimed, item);
-            return;
+            return false;
         }
         WorkerRuns.Outcome outcome = runs().runSync(item, p.start, 0);
-        boolean stillHeld = p.held.remove(claimed); // before settling: the extender no longer touches it
         switch (outcome) {
-            case GO_ON, STOP -> completed(claimed, stillHeld);
-            case FAILED -> failed(p, claimed, item, runs().lastFailure());
-            default -> settle(() -> store.release(claimed), claimed, "release");
+            case GO_ON, STOP -> {
+                return true;
+            }
+            case FAILED -> {
+                p.held.remove(claimed); // before settling: the extender no longer touches it
+                failed(p, claimed, item, runs().lastFailure());
+            }
+            default -> {
+                p.held.remove(claimed);
+                settle(() -> store.release(claimed), claimed, "release");
+            }
         }
+        return false;
     }
 
     /** What a transactional run's transaction rolls back for: the run failed, or the claim was lost. */
@@ -783,13 +837,46 @@ public class DurableQueueWorker<T> extends QueueWorker<T> {
         }
     }
 
-    private void completed(ClaimedItem claimed, boolean stillHeld) {
-        Boolean done = settle(() -> store.complete(claimed), claimed, "complete");
-        if (Boolean.FALSE.equals(done)) {
+    /** Deletes the items whose runs succeeded, and empties the list; see {@link #runClaimed}. */
+    private void completeAll(Pump p, List<ClaimedItem> succeeded) {
+        if (succeeded.isEmpty()) {
+            return;
+        }
+        Set<ClaimedItem> lostBeforeExtension = unhold(p, succeeded);
+        List<ClaimedItem> settling = List.copyOf(succeeded);
+        succeeded.clear();
+        try {
+            reportLost(store.completeAll(settling), lostBeforeExtension);
+        } catch (RuntimeException e) {
+            notCompleted(settling.size(), e);
+        }
+    }
+
+    /**
+     * Stops extending the leases of items about to be removed (the extender no longer touches them), and returns
+     * those the extender had found lost already.
+     */
+    private Set<ClaimedItem> unhold(Pump p, List<ClaimedItem> items) {
+        Set<ClaimedItem> lostBeforeExtension = new HashSet<>();
+        for (ClaimedItem claimed : items) {
+            if (!p.held.remove(claimed)) {
+                lostBeforeExtension.add(claimed);
+            }
+        }
+        return lostBeforeExtension;
+    }
+
+    private void reportLost(List<ClaimedItem> notCompleted, Set<ClaimedItem> lostBeforeExtension) {
+        for (ClaimedItem claimed : notCompleted) {
             log.warn("Durable queue worker '{}' ran item {}, but its lease had ended{} and another instance claimed it: "
                     + "it may run again there (at least once)", queue, claimed.id(),
-                    stillHeld ? "" : " before an extension");
+                    lostBeforeExtension.contains(claimed) ? " before an extension" : "");
         }
+    }
+
+    private void notCompleted(int items, RuntimeException e) {
+        log.error("Durable queue worker '{}' could not remove {} item(s) whose runs succeeded from its store ({}): "
+                + "they stay claimed until their leases end, and run again then", queue, items, e.toString(), e);
     }
 
     private void failed(Pump p, ClaimedItem claimed, T item, Throwable error) {

@@ -122,6 +122,47 @@ abstract class DurableQueueWorkerContract {
     }
 
     @Test
+    void quickRunsOfAClaimLeaveTheStoreTogetherInFewerStoreCallsThanItems() throws InterruptedException {
+        FreezableStore counting = new FreezableStore(store);
+        List<Integer> ran = Collections.synchronizedList(new ArrayList<>());
+        DurableQueueWorker<Integer> worker = worker(instance(), counting, WorkerTarget.of(ran::add));
+        for (int i = 0; i < 50; i++) {
+            worker.put(i);
+        }
+
+        worker.start();
+
+        assertThat(worker.awaitIdle(PATIENCE)).isTrue();
+        assertThat(ran).containsExactlyElementsOf(range(50));
+        assertThat(store.depth(queue) + store.inFlight(queue)).isZero();
+        assertThat(counting.completions).as("store calls that removed the 50 items (claims of 10)").hasValueLessThan(50);
+    }
+
+    @Test
+    void aSlowRunsItemLeavesTheStoreBeforeTheNextRunStarts() throws InterruptedException {
+        CountDownLatch secondRunning = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        DurableQueueWorker<Integer> worker = worker(instance(), store, WorkerTarget.of(item -> {
+            if (item == 1) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos()); // the slow run's work
+            } else {
+                secondRunning.countDown();
+                finish.await();
+            }
+        }));
+        worker.put(1);
+        worker.put(2);
+
+        worker.start();
+
+        assertThat(secondRunning.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(store.depth(queue) + store.inFlight(queue)).as("only the running item is stored").isEqualTo(1);
+        finish.countDown();
+        assertThat(worker.awaitIdle(PATIENCE)).isTrue();
+        assertThat(store.depth(queue) + store.inFlight(queue)).isZero();
+    }
+
+    @Test
     void anItemPutWhileTheWorkerIsStoppedWaitsInTheStoreAndRunsAtTheStart() throws InterruptedException {
         List<Integer> ran = Collections.synchronizedList(new ArrayList<>());
         DurableQueueWorker<Integer> worker = worker(instance(), store, WorkerTarget.of(ran::add));
@@ -475,6 +516,8 @@ abstract class DurableQueueWorkerContract {
     /** A store whose lease extensions can be switched off, as if its instance were frozen. */
     static final class FreezableStore implements QueueStore {
         final AtomicBoolean extensions = new AtomicBoolean(true);
+        /** Calls that delete items whose runs succeeded: {@link #complete} and {@link #completeAll}. */
+        final AtomicInteger completions = new AtomicInteger();
         private final QueueStore store;
 
         FreezableStore(QueueStore store) {
@@ -493,7 +536,16 @@ abstract class DurableQueueWorkerContract {
 
         @Override
         public boolean complete(ClaimedItem item) {
+            completions.incrementAndGet();
             return store.complete(item);
+        }
+
+        @Override
+        public List<ClaimedItem> completeAll(List<ClaimedItem> items) {
+            if (!items.isEmpty()) {
+                completions.incrementAndGet();
+            }
+            return store.completeAll(items);
         }
 
         @Override

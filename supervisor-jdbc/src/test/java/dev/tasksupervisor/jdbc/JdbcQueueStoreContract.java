@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.tasksupervisor.store.ClaimResult;
 import dev.tasksupervisor.store.ClaimedItem;
 import dev.tasksupervisor.store.StoredDeadLetter;
 
@@ -179,6 +180,59 @@ abstract class JdbcQueueStoreContract {
         assertThat(store.complete(second)).isTrue();
         assertThat(store.inFlight(queue)).isZero();
         assertThat(store.depth(queue)).isZero();
+    }
+
+    @Test
+    void completeAllDeletesWhatItsClaimsHoldAndReturnsTheRestInOrder() {
+        for (int i = 0; i < 4; i++) {
+            put("{\"n\":" + i + "}");
+        }
+        List<ClaimedItem> claimed = store.claim(queue, 10, LONG_LEASE, "a");
+        assertThat(claimed).hasSize(4);
+        assertThat(store.complete(claimed.get(1))).isTrue();
+        assertThat(store.release(claimed.get(3))).isTrue();
+
+        assertThat(store.completeAll(claimed)).as("completed before, and released").containsExactly(claimed.get(1),
+                claimed.get(3));
+        assertThat(store.inFlight(queue)).isZero();
+        assertThat(store.depth(queue)).as("the released one").isEqualTo(1);
+        assertThat(store.completeAll(List.of())).isEmpty();
+    }
+
+    @Test
+    void aClaimThatCompletesRemovesTheLastClaimsItemsAndTakesTheNextOnes() {
+        for (int i = 0; i < 5; i++) {
+            put("{\"n\":" + i + "}");
+        }
+        List<ClaimedItem> first = store.claim(queue, 3, LONG_LEASE, "a");
+        assertThat(store.complete(first.get(2))).isTrue();
+
+        ClaimResult next = store.claim(queue, 3, LONG_LEASE, "a", first);
+
+        assertThat(next.notCompleted()).as("completed before").containsExactly(first.get(2));
+        assertThat(next.claimed()).extracting(ClaimedItem::payloadJson).containsExactly("{\"n\":3}", "{\"n\":4}");
+        assertThat(store.inFlight(queue)).as("only the new claim's").isEqualTo(2);
+        assertThat(store.depth(queue)).isZero();
+        ClaimResult last = store.claim(queue, 3, LONG_LEASE, "a", next.claimed());
+        assertThat(last.claimed()).isEmpty();
+        assertThat(last.notCompleted()).isEmpty();
+        assertThat(store.inFlight(queue)).isZero();
+    }
+
+    @Test
+    void aCompleteAllInATransactionThatRollsBackLeavesTheItemsClaimed() {
+        put("{\"n\":1}");
+        put("{\"n\":2}");
+        List<ClaimedItem> claimed = store.claim(queue, 10, LONG_LEASE, "a");
+
+        inTransaction().executeWithoutResult(status -> {
+            assertThat(store.completeAll(claimed)).isEmpty();
+            status.setRollbackOnly();
+        });
+
+        assertThat(store.inFlight(queue)).isEqualTo(2);
+        assertThat(store.completeAll(claimed)).isEmpty();
+        assertThat(store.inFlight(queue)).isZero();
     }
 
     @Test
