@@ -69,7 +69,7 @@ final class SupervisorConfigurations {
             // propagation of the caller's context, so that a run's observation is the child of its caller's.
             RunObserver runObserver = runObservers.getIfUnique();
             supervisor.setRunObserver(runObserver);
-            TaskDecorator decorator = TaskDecorators.of(taskDecorators.orderedStream().toList(), runObserver != null,
+            TaskDecorator decorator = TaskDecorators.of(taskDecorators.orderedStream().toList(), runObserver,
                     beanFactory.getBeanClassLoader());
             if (decorator != null) {
                 supervisor.setTaskDecorator(decorator::decorate);

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.tasksupervisor.observation.QueueItemObservation;
 import dev.tasksupervisor.worker.MisfirePolicy;
 
 /**
@@ -49,6 +50,9 @@ public class SupervisorProperties {
 
     /** The live page under the actuator's base path: the supervisor endpoint in a browser, refreshed live. */
     private final Page page = new Page();
+
+    /** Which runs are Micrometer observations, when the application has an ObservationRegistry. */
+    private final Observation observation = new Observation();
 
     /**
      * Aloops (named event loops) to create, by the aloop's name (default, daemon, start); each becomes an Aloop
@@ -120,6 +124,10 @@ public class SupervisorProperties {
 
     public Page getPage() {
         return page;
+    }
+
+    public Observation getObservation() {
+        return observation;
     }
 
     /**
@@ -329,6 +337,26 @@ public class SupervisorProperties {
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    /** Which runs are Micrometer observations ({@code supervisor.observation.*}). */
+    public static class Observation {
+
+        /**
+         * Which runs of an in-memory queue worker's items are observations: "traced" only those of items put while an
+         * observation was current (a request's, another run's), which continue its trace, and the caller's context is
+         * captured only where an observation is current; "all" every item's run, each a trace of its own when its put
+         * had none. Other workers' runs, durable queue items and spawned tasks are always observed.
+         */
+        private QueueItemObservation queueItems = QueueItemObservation.TRACED;
+
+        public QueueItemObservation getQueueItems() {
+            return queueItems;
+        }
+
+        public void setQueueItems(QueueItemObservation queueItems) {
+            this.queueItems = queueItems;
         }
     }
 

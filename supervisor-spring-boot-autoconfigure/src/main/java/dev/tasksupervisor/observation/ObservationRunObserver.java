@@ -7,6 +7,8 @@ import io.micrometer.observation.ObservationRegistry;
 
 import dev.tasksupervisor.pool.Priority;
 import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.DurableQueueWorker;
+import dev.tasksupervisor.worker.QueueWorker;
 import dev.tasksupervisor.worker.RunObserver;
 
 /**
@@ -23,9 +25,16 @@ import dev.tasksupervisor.worker.RunObserver;
  * when {@code io.micrometer:context-propagation} is on the class path). An async run's observation is current
  * while its target builds its stage on the aloop, and stops when the stage completes.
  *
+ * <p>An in-memory queue worker's items are observed as {@link QueueItemObservation} says: by default
+ * ({@link QueueItemObservation#TRACED}) only the runs of items put while an observation was current, which continue that trace; an item put outside any
+ * observation runs unobserved (its run still counted and timed by the starter's {@code supervisor.worker.runs}), so
+ * that a queue of tiny items does not pay an observation per item that no trace asked for. Every other run (event,
+ * interval, plain and durable queue workers, spawned tasks) is observed.
+ *
  * <p>While the registry has no handler (Micrometer's no-op registry) nothing is made per run.
  */
 public class ObservationRunObserver implements RunObserver {
+
 
     private static final WorkerRunObservationConvention DEFAULT_RUN_CONVENTION =
             new DefaultWorkerRunObservationConvention();
@@ -36,8 +45,9 @@ public class ObservationRunObserver implements RunObserver {
     private final ObservationRegistry registry;
     private final WorkerRunObservationConvention runConvention;
     private final TaskObservationConvention taskConvention;
+    private final QueueItemObservation queueItems;
 
-    /** Observations in {@code registry}, named by the default conventions. */
+    /** Observations in {@code registry}, named by the default conventions, queue items {@code TRACED}. */
     public ObservationRunObserver(ObservationRegistry registry) {
         this(registry, null, null);
     }
@@ -48,9 +58,29 @@ public class ObservationRunObserver implements RunObserver {
      */
     public ObservationRunObserver(ObservationRegistry registry, WorkerRunObservationConvention runConvention,
             TaskObservationConvention taskConvention) {
+        this(registry, runConvention, taskConvention, QueueItemObservation.TRACED);
+    }
+
+    /**
+     * Observations in {@code registry}, named as above, observing the items of in-memory queue workers as
+     * {@code queueItems} says.
+     */
+    public ObservationRunObserver(ObservationRegistry registry, WorkerRunObservationConvention runConvention,
+            TaskObservationConvention taskConvention, QueueItemObservation queueItems) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.runConvention = runConvention;
         this.taskConvention = taskConvention;
+        this.queueItems = Objects.requireNonNull(queueItems, "queueItems");
+    }
+
+    /** The registry the observations are made in. */
+    public ObservationRegistry getRegistry() {
+        return registry;
+    }
+
+    /** Which queue items' runs are observed. */
+    public QueueItemObservation getQueueItems() {
+        return queueItems;
     }
 
     @Override
@@ -58,9 +88,21 @@ public class ObservationRunObserver implements RunObserver {
         if (registry.isNoop()) {
             return NOT_OBSERVED;
         }
+        if (queueItems == QueueItemObservation.TRACED && registry.getCurrentObservation() == null
+                && isInMemoryQueue(worker)) {
+            return NOT_OBSERVED; // an item put outside any observation: no trace to continue
+        }
         WorkerRunObservationContext context = new WorkerRunObservationContext(worker);
         return new Observed(SupervisorObservationDocumentation.WORKER_RUN.observation(runConvention,
                 DEFAULT_RUN_CONVENTION, () -> context, registry).start());
+    }
+
+    /**
+     * A durable queue's items are not among them: they come from the database, with no caller's context to carry,
+     * and each costs a commit beside which an observation is small.
+     */
+    private static boolean isInMemoryQueue(BackgroundWorker worker) {
+        return worker instanceof QueueWorker<?> && !(worker instanceof DurableQueueWorker<?>);
     }
 
     /** A skipped run is an observation that starts and stops at once, its outcome {@code skipped}. */

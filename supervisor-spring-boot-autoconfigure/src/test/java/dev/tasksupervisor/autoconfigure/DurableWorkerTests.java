@@ -29,12 +29,15 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.autoconfigure.endpoint.SupervisorEndpoint;
 import dev.tasksupervisor.autoconfigure.jdbc.SupervisorJdbcAutoConfiguration;
 import dev.tasksupervisor.autoconfigure.metrics.SupervisorMetricsAutoConfiguration;
+import dev.tasksupervisor.autoconfigure.observation.SupervisorObservationAutoConfiguration;
 import dev.tasksupervisor.jdbc.JdbcQueueStore;
 import dev.tasksupervisor.worker.DurableQueueWorker;
 import dev.tasksupervisor.worker.QueueWorker;
@@ -103,6 +106,27 @@ class DurableWorkerTests {
         @Worker(durable = true, batchSize = 10)
         void ship(List<Order> orders) {
         }
+    }
+
+    @Test
+    void aDurableItemsRunIsObservedThoughItsPutWasOutsideAnyObservation() {
+        // The default observes an in-memory queue's items only when their put continues a trace; a durable item
+        // comes from the database, with no caller's context, and is observed all the same.
+        contextRunner.withConfiguration(AutoConfigurations.of(SupervisorObservationAutoConfiguration.class))
+                .withBean(TestObservationRegistry.class, TestObservationRegistry::create)
+                .withBean(Shipping.class).run(context -> {
+                    Shipping shipping = context.getBean(Shipping.class);
+                    @SuppressWarnings("unchecked")
+                    QueueWorker<Order> worker = context.getBean("shipWorker", QueueWorker.class);
+
+                    worker.put(new Order("o-1", 3));
+
+                    await().atMost(Duration.ofSeconds(20)).until(() -> shipping.shipped.size() == 1);
+                    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> TestObservationRegistryAssert
+                            .assertThat(context.getBean(TestObservationRegistry.class))
+                            .hasObservationWithNameEqualTo("supervisor.worker.run").that()
+                            .hasLowCardinalityKeyValue("worker", "ship").hasBeenStopped());
+                });
     }
 
     @Test

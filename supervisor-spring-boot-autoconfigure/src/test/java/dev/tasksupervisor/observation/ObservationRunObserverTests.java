@@ -58,7 +58,7 @@ class ObservationRunObserverTests {
 
     @Test
     void aRunIsASupervisorWorkerRunObservationWithItsWorkerKindAndOutcome() {
-        start(new ObservationRunObserver(registry));
+        start(new ObservationRunObserver(registry, null, null, QueueItemObservation.ALL));
         QueueWorker<String> worker = new QueueWorker<>(supervisor, "ship", WorkerTarget.of(order -> { }));
         worker.start();
 
@@ -111,8 +111,9 @@ class ObservationRunObserverTests {
             event.trigger();
         }
         await().until(() -> queue.getRuns() == 1 && event.getRuns() == 1);
-        queue.put("B-1"); // handed over with no observation current: a run of its own
-        await().until(() -> queue.getRuns() == 2);
+        queue.put("B-1"); // handed over with no observation current: no trace to continue, so not observed
+        event.trigger(); // an event run is observed all the same, a trace of its own
+        await().until(() -> queue.getRuns() == 2 && event.getRuns() == 2);
         request.stop();
 
         TestObservationRegistryAssert.assertThat(registry).hasHandledContextsThatSatisfy(contexts -> {
@@ -122,8 +123,24 @@ class ObservationRunObserverTests {
             ObservationContextAssert.assertThat(runs.get(1)).hasParentObservationEqualTo(request);
             assertThat(runs.subList(0, 2)).extracting(WorkerRunObservationContext::getWorkerName)
                     .containsExactlyInAnyOrder("ship", "refresh");
+            assertThat(runs.get(2).getWorkerName()).isEqualTo("refresh");
             ObservationContextAssert.assertThat(runs.get(2)).doesNotHaveParentObservation();
         });
+    }
+
+    @Test
+    void observingAllQueueItemsMakesAnItemPutOutsideAnyObservationARunOfItsOwn() {
+        start(new ObservationRunObserver(registry, null, null, QueueItemObservation.ALL));
+        QueueWorker<String> queue = new QueueWorker<>(supervisor, "ship", WorkerTarget.of(order -> { }));
+        queue.start();
+
+        queue.put("B-1");
+
+        await().until(() -> queue.getRuns() == 1);
+        TestObservationRegistryAssert.assertThat(registry).hasSingleObservationThat()
+                .hasLowCardinalityKeyValue("kind", "queue")
+                .doesNotHaveParentObservation()
+                .hasBeenStopped();
     }
 
     @Test
@@ -191,7 +208,7 @@ class ObservationRunObserverTests {
             public KeyValues getLowCardinalityKeyValues(WorkerRunObservationContext context) {
                 return super.getLowCardinalityKeyValues(context).and("team", "shipping");
             }
-        }, null));
+        }, null, QueueItemObservation.ALL));
         QueueWorker<String> worker = new QueueWorker<>(supervisor, "ship", WorkerTarget.of(order -> { }));
         worker.start();
 

@@ -8,9 +8,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 import dev.tasksupervisor.observation.ObservationRunObserver;
+import dev.tasksupervisor.observation.QueueItemObservation;
 import dev.tasksupervisor.observation.TaskObservationConvention;
 import dev.tasksupervisor.observation.WorkerRunObservationConvention;
 import dev.tasksupervisor.worker.RunObserver;
@@ -38,8 +41,11 @@ public final class SupervisorObservationAutoConfiguration {
     @ConditionalOnBooleanProperty(name = "management.observations.enable.supervisor", matchIfMissing = true)
     ObservationRunObserver supervisorRunObserver(ObservationRegistry observationRegistry,
             ObjectProvider<WorkerRunObservationConvention> workerRunConvention,
-            ObjectProvider<TaskObservationConvention> taskConvention) {
+            ObjectProvider<TaskObservationConvention> taskConvention, Environment environment) {
+        // Read here rather than from SupervisorProperties: this configuration does not depend on the main one's beans.
+        QueueItemObservation queueItems = Binder.get(environment).bind("supervisor.observation.queue-items",
+                QueueItemObservation.class).orElse(QueueItemObservation.TRACED);
         return new ObservationRunObserver(observationRegistry, workerRunConvention.getIfUnique(),
-                taskConvention.getIfUnique());
+                taskConvention.getIfUnique(), queueItems);
     }
 }

@@ -31,6 +31,7 @@ import dev.tasksupervisor.annotation.Worker;
 import dev.tasksupervisor.autoconfigure.SupervisorAutoConfiguration;
 import dev.tasksupervisor.observation.DefaultWorkerRunObservationConvention;
 import dev.tasksupervisor.observation.ObservationRunObserver;
+import dev.tasksupervisor.observation.QueueItemObservation;
 import dev.tasksupervisor.observation.WorkerRunObservationContext;
 import dev.tasksupervisor.pool.Priority;
 import dev.tasksupervisor.testsupport.SchedulerProbe;
@@ -112,7 +113,8 @@ class SupervisorObservationAutoConfigurationTests {
 
     @Test
     void withoutContextPropagationOnTheClassPathRunsAreObservedWithoutTheCallersParent() {
-        withRegistry.withUserConfiguration(Jobs.class)
+        // Every queue item: with the default (traced), no item could be seen to continue a trace without propagation.
+        withRegistry.withUserConfiguration(Jobs.class).withPropertyValues("supervisor.observation.queue-items=all")
                 .withClassLoader(new FilteredClassLoader(ContextSnapshotFactory.class)).run(context -> {
                     TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
                     TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
@@ -127,6 +129,28 @@ class SupervisorObservationAutoConfigurationTests {
                             .hasObservationWithNameEqualTo("supervisor.worker.run").that()
                             .doesNotHaveParentObservation();
                 });
+    }
+
+    @Test
+    void byDefaultAQueueItemPutOutsideAnyObservationRunsUnobservedAndIsStillCounted() {
+        withRegistry.withUserConfiguration(Jobs.class).run(context -> {
+            TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
+            TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
+            assertThat(context.getBean(ObservationRunObserver.class).getQueueItems())
+                    .isEqualTo(QueueItemObservation.TRACED);
+
+            supervisor.getQueueWorker("ship", String.class).put("A-1");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> supervisor.getWorker("ship").getRuns() == 1);
+            TestObservationRegistryAssert.assertThat(registry).doesNotHaveAnyObservation();
+        });
+    }
+
+    @Test
+    void anUnknownQueueItemsValueFailsTheStartWithTheValuesAllowed() {
+        withRegistry.withUserConfiguration(Jobs.class).withPropertyValues("supervisor.observation.queue-items=some")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("supervisor.observation.queue-items"));
     }
 
     @Test
@@ -147,7 +171,7 @@ class SupervisorObservationAutoConfigurationTests {
                 .withPropertyValues("management.observations.enable.supervisor.task=false").run(context -> {
                     TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
                     supervisor.spawn(() -> { }).get(10, TimeUnit.SECONDS);
-                    supervisor.getQueueWorker("ship", String.class).put("A-1");
+                    putInARequest(context.getBean(ObservationRegistry.class), supervisor, "A-1");
                     await().atMost(Duration.ofSeconds(20)).until(() -> supervisor.getWorker("ship").getRuns() == 1);
                     assertThat(context.getBean(Recording.Handler.class).stopped)
                             .contains("supervisor.worker.run").doesNotContain("supervisor.task");
@@ -168,7 +192,7 @@ class SupervisorObservationAutoConfigurationTests {
         withRegistry.withUserConfiguration(Jobs.class, TeamConvention.class).run(context -> {
             TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
             TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
-            supervisor.getQueueWorker("ship", String.class).put("A-1");
+            putInARequest(registry, supervisor, "A-1");
             await().atMost(Duration.ofSeconds(20)).until(() -> supervisor.getWorker("ship").getRuns() == 1);
             TestObservationRegistryAssert.assertThat(registry)
                     .hasObservationWithNameEqualTo("supervisor.worker.run").that()
@@ -180,6 +204,16 @@ class SupervisorObservationAutoConfigurationTests {
     void theStarterCanBeSwitchedOffWithItsObservations() {
         withRegistry.withPropertyValues("supervisor.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(RunObserver.class));
+    }
+
+    /** Puts an order as a request would: inside an observation, whose trace the order's run continues. */
+    private static void putInARequest(ObservationRegistry registry, TaskSupervisor supervisor, String order) {
+        Observation request = Observation.start("http.server.requests", registry);
+        try (Observation.Scope scope = request.openScope()) {
+            supervisor.getQueueWorker("ship", String.class).put(order);
+        } finally {
+            request.stop();
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

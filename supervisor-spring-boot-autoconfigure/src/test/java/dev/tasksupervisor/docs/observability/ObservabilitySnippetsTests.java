@@ -34,9 +34,15 @@ class ObservabilitySnippetsTests {
                 .withPropertyValues("supervisor.id=snippets-" + UUID.randomUUID().toString().substring(0, 8))
                 .run(context -> {
                     TaskSupervisor supervisor = context.getBean(TaskSupervisor.class);
-                    supervisor.getQueueWorker("ship", String.class).put("A-1");
+                    TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
+                    Observation request = Observation.start("http.server.requests", registry);
+                    try (Observation.Scope scope = request.openScope()) {
+                        supervisor.getQueueWorker("ship", String.class).put("A-1"); // a put that continues a trace
+                    } finally {
+                        request.stop();
+                    }
                     await().atMost(Duration.ofSeconds(20)).until(() -> supervisor.getWorker("ship").getRuns() == 1);
-                    TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+                    TestObservationRegistryAssert.assertThat(registry)
                             .hasObservationWithNameEqualTo("supervisor.worker.run").that()
                             .hasLowCardinalityKeyValue("team", "shipping");
                 });
