@@ -217,7 +217,8 @@ public class TaskSupervisor implements WorkerHost, Stoppable {
 
     /**
      * Wraps every task the pool runs, worker targets included: the hook for carrying context (MDC,
-     * security, tracing) into pool threads. Only before start.
+     * security, tracing) into pool threads. A {@link dev.tasksupervisor.worker.ConditionalTaskDecorator} may say
+     * that a thread has nothing to carry, and its queue puts then capture nothing. Only before start.
      */
     public void setTaskDecorator(UnaryOperator<Runnable> decorator) {
         synchronized (lifecycle) {

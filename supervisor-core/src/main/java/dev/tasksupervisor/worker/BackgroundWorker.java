@@ -630,6 +630,16 @@ public abstract class BackgroundWorker implements Scheduler {
         return decorator == null ? null : ContextRun.capture(this, decorator, item);
     }
 
+    /**
+     * Whether a put on the calling thread has a context to capture: the supervisor has a task decorator for this
+     * sync target, and it is no {@link ConditionalTaskDecorator} that says this thread has nothing to carry.
+     */
+    final boolean hasContextToCapture() {
+        UnaryOperator<Runnable> decorator = runDecorator();
+        return decorator != null && (!(decorator instanceof ConditionalTaskDecorator conditional)
+                || conditional.hasContext());
+    }
+
     /** The supervisor's task decorator for a sync target, else null. */
     private UnaryOperator<Runnable> runDecorator() {
         return async ? null : handle.taskDecorator();

@@ -42,6 +42,15 @@ final class ContextRun implements Runnable {
         return run;
     }
 
+    /**
+     * Whether the decorator wrapped the run, so that it carries a context. One that handed the run back as it was
+     * (it had nothing to carry on this thread, as the starter's propagation where no observation is current)
+     * carries nothing: a queue then keeps the plain item, which runs with the items around it in one series.
+     */
+    boolean carriesContext() {
+        return decorated != this;
+    }
+
     /** What it was captured with: the queue item, or {@code null}. */
     Object item() {
         return item;

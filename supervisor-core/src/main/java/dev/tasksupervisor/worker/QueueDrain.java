@@ -142,7 +142,10 @@ final class QueueDrain<T> {
     private final int startedIn;
     private final int batchSize;
     private final int capacity;
-    /** The items, or with {@code contexts} each item's {@link ContextRun}. */
+    /**
+     * The items, or with {@code contexts} each item's {@link ContextRun}; an item whose putter had no context to
+     * carry stays as it is.
+     */
     private final Queue<Object> queue;
     /** The space left in a bounded queue; null when unbounded. */
     private final Semaphore space;
@@ -232,7 +235,13 @@ final class QueueDrain<T> {
      */
     boolean put(T item, long timeoutNanos) throws InterruptedException {
         // Captured here, on the putter's thread: a failing decorator fails the put, before the item is queued.
-        Object element = contexts ? worker.captureRun(item) : item;
+        Object element = item;
+        if (contexts && worker.hasContextToCapture()) {
+            ContextRun captured = worker.captureRun(item);
+            if (captured != null && captured.carriesContext()) {
+                element = captured;
+            }
+        }
         if (space != null) {
             boolean room = timeoutNanos == 0 ? space.tryAcquire() : space.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS);
             if (!room) {
@@ -458,13 +467,15 @@ final class QueueDrain<T> {
 
     private void drain() {
         int handled = 0;
+        Object pending = null; // taken by a series that ended at an item carrying its putter's context
         for (;;) {
-            Object input = take();
+            Object input = pending != null ? pending : take();
+            pending = null;
             if (input == null) {
                 return;
             }
             boolean goOn;
-            if (contexts) {
+            if (inContext(input)) {
                 WorkerRuns.Outcome outcome = runInContext(input); // each run decorated, with its own bookkeeping
                 if (outcome == WorkerRuns.Outcome.NOT_RUN) {
                     surrender(held(input)); // taken as a forced stop began: never run, so it goes back first
@@ -488,7 +499,7 @@ final class QueueDrain<T> {
                 }
                 try {
                     do {
-                        goOn = worker.runs().runInSeries(runnable(input));
+                        goOn = worker.runs().runInSeries(plainInput(input));
                         handled++;
                         if (interruptedByStop(input)) {
                             return;
@@ -498,6 +509,10 @@ final class QueueDrain<T> {
                         }
                         input = goOn && batchSize == 0 && handled < ITEMS_PER_TASK && !abandoned()
                                 && !worker.holdsItems() ? next() : null;
+                        if (input != null && inContext(input)) {
+                            pending = input; // runs next, in its own context, outside the series
+                            input = null;
+                        }
                     } while (input != null);
                 } finally {
                     worker.runs().endSeries();
@@ -531,6 +546,35 @@ final class QueueDrain<T> {
     @SuppressWarnings("unchecked")
     private List<Object> held(Object input) {
         return batchSize > 0 ? (List<Object>) input : List.of(input);
+    }
+
+    /**
+     * Whether {@code input} runs in its putter's context: it holds a {@link ContextRun} (a batch: its first element
+     * does). With {@code contexts}, an item whose putter had no context to carry is queued as it is.
+     */
+    private boolean inContext(Object input) {
+        if (!contexts) {
+            return false;
+        }
+        Object element = runnable(input);
+        if (batchSize > 0) {
+            element = ((List<?>) element).get(0);
+        }
+        return element instanceof ContextRun;
+    }
+
+    /** What the target runs with for an input run without a context: a batch's later items may still hold theirs. */
+    private Object plainInput(Object input) {
+        Object runnable = runnable(input);
+        if (!contexts || batchSize == 0) {
+            return runnable;
+        }
+        List<?> elements = (List<?>) runnable;
+        List<T> batch = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            batch.add(item(element));
+        }
+        return batch;
     }
 
     /** Runs the target for an item or a batch in its putter's context (the first item's, for a batch). */

@@ -43,6 +43,9 @@ class ContextRunTests {
             if ("mallory".equals(user)) {
                 throw new IllegalStateException("mallory has no context to carry");
             }
+            if ("nobody".equals(user)) {
+                return task; // nothing to carry from this thread: the run as it is
+            }
             return () -> {
                 String previous = USER.get();
                 USER.set(user);
@@ -78,6 +81,81 @@ class ContextRunTests {
         release.countDown();
         await().until(() -> seen.size() == 3);
         assertThat(seen).containsExactly("a as alice", "b as bob", "c as carol");
+    }
+
+    @Test
+    void anItemWhosePutterHasNoContextToCarryRunsAsItIsInPutOrderAmongTheOthers() throws Exception {
+        QueueWorker<String> worker = new QueueWorker<>(supervisor, "items", WorkerTarget.of(item -> {
+            blockTheFirstRun();
+            seen.add(item + " as " + USER.get() + " in " + DEPTH.get());
+        }));
+        worker.start();
+        as("alice", () -> worker.put("a"));
+        assertThat(inFirstRun.await(10, TimeUnit.SECONDS)).isTrue();
+        as("nobody", () -> worker.put("b"));
+        as("nobody", () -> worker.put("c"));
+        as("carol", () -> worker.put("d"));
+        as("nobody", () -> worker.put("e"));
+        release.countDown();
+        await().until(() -> seen.size() == 5);
+        assertThat(seen).containsExactly("a as alice in 1", "b as null in 0", "c as null in 0", "d as carol in 1",
+                "e as null in 0");
+    }
+
+    @Test
+    void aConditionalDecoratorIsNotAppliedToAPutOnAThreadItSaysHasNothingToCarry() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger applied = new java.util.concurrent.atomic.AtomicInteger();
+        TaskSupervisor conditional = new TaskSupervisor(SupervisorThreads.uniqueId("conditional"));
+        conditional.setTaskDecorator(new ConditionalTaskDecorator() {
+            @Override
+            public boolean hasContext() {
+                return USER.get() != null;
+            }
+
+            @Override
+            public Runnable apply(Runnable task) {
+                applied.incrementAndGet();
+                String user = USER.get();
+                return () -> {
+                    USER.set(user);
+                    try {
+                        task.run();
+                    } finally {
+                        USER.remove();
+                    }
+                };
+            }
+        });
+        conditional.start();
+        try {
+            QueueWorker<String> worker = new QueueWorker<>(conditional, "items",
+                    WorkerTarget.of(item -> seen.add(item + " as " + USER.get())));
+            worker.start();
+            as("alice", () -> worker.put("a"));
+            worker.put("b"); // the test's thread acts for nobody
+            await().until(() -> seen.size() == 2);
+            assertThat(seen).containsExactly("a as alice", "b as null");
+            assertThat(applied).as("applied to alice's put only").hasValue(1);
+        } finally {
+            conditional.stop(StopOptions.defaults().withTimeout(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    void aBatchWhoseFirstPutterHasNoContextRunsAsItIsWithItsItems() throws Exception {
+        QueueWorker<String> worker = QueueWorker.batched(supervisor, "batches", 2, WorkerTarget.of(batch -> {
+            blockTheFirstRun();
+            seen.add(batch + " as " + USER.get());
+        }));
+        worker.setPollDelay(Duration.ZERO); // a batch that is not full runs at once
+        worker.start();
+        as("alice", () -> worker.put("a"));
+        assertThat(inFirstRun.await(10, TimeUnit.SECONDS)).isTrue();
+        as("nobody", () -> worker.put("b"));
+        as("carol", () -> worker.put("c"));
+        release.countDown();
+        await().until(() -> seen.size() == 2);
+        assertThat(seen).containsExactly("[a] as alice", "[b, c] as null");
     }
 
     @Test

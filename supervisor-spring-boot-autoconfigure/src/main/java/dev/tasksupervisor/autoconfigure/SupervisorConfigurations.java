@@ -18,6 +18,7 @@ import org.springframework.core.task.TaskDecorator;
 
 import dev.tasksupervisor.TaskSupervisor;
 import dev.tasksupervisor.lock.WorkerLockGuards;
+import dev.tasksupervisor.worker.ConditionalTaskDecorator;
 import dev.tasksupervisor.worker.RunObserver;
 
 /** The configurations {@link SupervisorAutoConfiguration} imports, grouped by concern. */
@@ -72,7 +73,9 @@ final class SupervisorConfigurations {
             TaskDecorator decorator = TaskDecorators.of(taskDecorators.orderedStream().toList(), runObserver,
                     beanFactory.getBeanClassLoader());
             if (decorator != null) {
-                supervisor.setTaskDecorator(decorator::decorate);
+                // The conditional one as it is: the supervisor asks it whether a put has anything to carry.
+                supervisor.setTaskDecorator(decorator instanceof ConditionalTaskDecorator conditional ? conditional
+                        : decorator::decorate);
             }
             supervisorShutdown.track(supervisor);
             supervisor.start();

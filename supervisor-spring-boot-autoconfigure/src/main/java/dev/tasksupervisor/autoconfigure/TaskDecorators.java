@@ -12,6 +12,7 @@ import io.micrometer.observation.ObservationRegistry;
 
 import dev.tasksupervisor.observation.ObservationRunObserver;
 import dev.tasksupervisor.observation.QueueItemObservation;
+import dev.tasksupervisor.worker.ConditionalTaskDecorator;
 import dev.tasksupervisor.worker.RunObserver;
 
 /**
@@ -67,10 +68,39 @@ final class TaskDecorators {
             TaskDecorator propagating = decorator();
             if (runObserver instanceof ObservationRunObserver observations
                     && observations.getQueueItems() == QueueItemObservation.TRACED) {
-                ObservationRegistry registry = observations.getRegistry();
-                return runnable -> registry.getCurrentObservation() == null ? runnable : propagating.decorate(runnable);
+                return new WhileObserved(observations.getRegistry(), propagating);
             }
             return propagating;
+        }
+    }
+
+    /**
+     * Spring's context propagation where an observation is current, nothing elsewhere: it tells the supervisor so
+     * ({@link ConditionalTaskDecorator}), and a queue put on a thread without an observation captures nothing.
+     */
+    static final class WhileObserved implements TaskDecorator, ConditionalTaskDecorator {
+
+        private final ObservationRegistry registry;
+        private final TaskDecorator propagating;
+
+        WhileObserved(ObservationRegistry registry, TaskDecorator propagating) {
+            this.registry = registry;
+            this.propagating = propagating;
+        }
+
+        @Override
+        public boolean hasContext() {
+            return registry.getCurrentObservation() != null;
+        }
+
+        @Override
+        public Runnable decorate(Runnable runnable) {
+            return hasContext() ? propagating.decorate(runnable) : runnable;
+        }
+
+        @Override
+        public Runnable apply(Runnable runnable) {
+            return decorate(runnable);
         }
     }
 }

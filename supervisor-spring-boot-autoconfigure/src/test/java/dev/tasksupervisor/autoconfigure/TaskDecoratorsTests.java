@@ -18,6 +18,7 @@ import dev.tasksupervisor.observation.ObservationRunObserver;
 import dev.tasksupervisor.observation.QueueItemObservation;
 import dev.tasksupervisor.pool.Priority;
 import dev.tasksupervisor.worker.BackgroundWorker;
+import dev.tasksupervisor.worker.ConditionalTaskDecorator;
 import dev.tasksupervisor.worker.RunObserver;
 
 class TaskDecoratorsTests {
@@ -59,10 +60,13 @@ class TaskDecoratorsTests {
                 QueueItemObservation.ALL), CLASS_PATH);
         Runnable task = () -> { };
 
+        assertThat(traced).isInstanceOf(ConditionalTaskDecorator.class);
+        assertThat(((ConditionalTaskDecorator) traced).hasContext()).isFalse();
         assertThat(traced.decorate(task)).as("no observation current: nothing to carry").isSameAs(task);
         assertThat(all.decorate(task)).as("ALL captures every caller's thread locals").isNotSameAs(task);
         Observation request = Observation.start("http.server.requests", registry);
         try (Observation.Scope scope = request.openScope()) {
+            assertThat(((ConditionalTaskDecorator) traced).hasContext()).isTrue();
             assertThat(traced.decorate(task)).isNotSameAs(task);
         } finally {
             request.stop();
