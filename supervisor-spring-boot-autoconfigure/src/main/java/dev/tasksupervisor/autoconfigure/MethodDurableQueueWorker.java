@@ -33,7 +33,7 @@ final class MethodDurableQueueWorker extends DurableQueueWorker<Object> {
      */
     @Override
     public void put(Object item) {
-        method.checkItem(item, "durable queue worker '" + getName() + "'");
+        method.checkItem(item, "durable queue worker", getName());
         super.put(item);
     }
 
@@ -44,7 +44,7 @@ final class MethodDurableQueueWorker extends DurableQueueWorker<Object> {
      */
     @Override
     public boolean put(Object item, String idempotencyKey) {
-        method.checkItem(item, "durable queue worker '" + getName() + "'");
+        method.checkItem(item, "durable queue worker", getName());
         return super.put(item, idempotencyKey);
     }
 

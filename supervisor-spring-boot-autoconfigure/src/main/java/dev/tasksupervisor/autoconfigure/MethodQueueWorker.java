@@ -59,6 +59,6 @@ final class MethodQueueWorker extends QueueWorker<Object> {
     }
 
     private void requireItemType(Object item) {
-        method.checkItem(item, "queue worker '" + getName() + "'");
+        method.checkItem(item, "queue worker", getName());
     }
 }
