@@ -21,10 +21,10 @@ public record Profile(String name, int pairs, int warmupIterations, int measurem
         Duration intervalBlock, Duration idleWindow, int stopRounds, Duration cronBlock, int durableItems,
         int durableLatencySamples) {
 
-    /** About 13 minutes on two cores. */
+    /** 15 to 20 minutes on two cores, JVM starts included. */
     public static final Profile QUICK = new Profile("quick", 7, 2, 5, 3_000, Duration.ofSeconds(2),
             Duration.ofSeconds(3), 200, Duration.ofSeconds(10), 5_000, 200);
-    /** About 30 minutes on two cores. */
+    /** 33 to 40 minutes on two cores, JVM starts included. */
     public static final Profile FULL = new Profile("full", 10, 3, 8, 10_000, Duration.ofSeconds(5),
             Duration.ofSeconds(10), 500, Duration.ofSeconds(30), 20_000, 500);
 

@@ -1,7 +1,11 @@
 package dev.tasksupervisor.autoconfigure;
 
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -28,21 +32,24 @@ import dev.tasksupervisor.worker.WorkerTarget;
  */
 final class WorkerMethod implements WorkerTarget<Object> {
 
-    private final Object bean;
+    /** What every worker method is called as: the input (or null) and the context, the result (null for void). */
+    private static final MethodType CALL = MethodType.methodType(Object.class, Object.class, WorkerContext.class);
+
     private final Method method;
-    private final int inputIndex;
-    private final int contextIndex;
+    /**
+     * The method bound to its bean and adapted to {@link #CALL}: a run passes its input and context without
+     * the argument array that {@code Method.invoke} needs (24 bytes per queue item).
+     */
+    private final MethodHandle call;
     private final boolean async;
     private final Class<?> itemType;
     /** The item's declared type with its generics ({@code List<Line>}), for a durable queue's JSON; null without items. */
     private final ResolvableType itemDeclaredType;
 
-    private WorkerMethod(Object bean, Method method, int inputIndex, int contextIndex, boolean async,
-            Class<?> itemType, ResolvableType itemDeclaredType) {
-        this.bean = bean;
+    private WorkerMethod(Method method, MethodHandle call, boolean async, Class<?> itemType,
+            ResolvableType itemDeclaredType) {
         this.method = method;
-        this.inputIndex = inputIndex;
-        this.contextIndex = contextIndex;
+        this.call = call;
         this.async = async;
         this.itemType = itemType;
         this.itemDeclaredType = itemDeclaredType;
@@ -126,8 +133,39 @@ final class WorkerMethod implements WorkerTarget<Object> {
                             + "(proxyTargetClass = true).", e);
         }
         ReflectionUtils.makeAccessible(invocable);
-        return new WorkerMethod(declaration.bean(), invocable, inputIndex, contextIndex, returnsStage(method),
-                itemType == Object.class ? null : itemType, declaredType);
+        return new WorkerMethod(invocable, call(declaration.bean(), invocable, inputIndex, contextIndex),
+                returnsStage(method), itemType == Object.class ? null : itemType, declaredType);
+    }
+
+    /**
+     * {@code method} (made accessible) bound to {@code bean} and adapted to {@link #CALL}: its input parameter
+     * takes the call's first argument (cast, or unboxed for a primitive, as {@code Method.invoke} would), its
+     * {@code WorkerContext} parameter the second, and an argument it has no parameter for is dropped.
+     */
+    private static MethodHandle call(Object bean, Method method, int inputIndex, int contextIndex) {
+        MethodHandle target;
+        try {
+            target = MethodHandles.lookup().unreflect(method);
+        } catch (IllegalAccessException e) {
+            // Not expected once the method is accessible; said plainly should a module refuse it.
+            throw new IllegalStateException("cannot call " + WorkerDeclaration.method(method) + ": " + e.getMessage()
+                    + "; open its package to dev.tasksupervisor.autoconfigure", e);
+        }
+        if (!Modifier.isStatic(method.getModifiers())) {
+            target = target.bindTo(bean);
+        }
+        Class<?>[] parameters = new Class<?>[method.getParameterCount()];
+        int[] fromCall = new int[parameters.length];
+        if (inputIndex >= 0) {
+            parameters[inputIndex] = Object.class;
+            fromCall[inputIndex] = 0;
+        }
+        if (contextIndex >= 0) {
+            parameters[contextIndex] = WorkerContext.class;
+            fromCall[contextIndex] = 1;
+        }
+        MethodHandle adapted = target.asType(MethodType.methodType(Object.class, parameters));
+        return MethodHandles.permuteArguments(adapted, CALL, fromCall);
     }
 
     /**
@@ -201,21 +239,12 @@ final class WorkerMethod implements WorkerTarget<Object> {
 
     @Override
     public Object run(Object input, WorkerContext context) throws Exception {
-        Object[] args = new Object[method.getParameterCount()];
-        if (inputIndex >= 0) {
-            args[inputIndex] = input;
-        }
-        if (contextIndex >= 0) {
-            args[contextIndex] = context;
-        }
         try {
-            return method.invoke(bean, args);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception exception) {
-                throw exception;
-            }
-            throw (Error) cause;
+            return (Object) call.invokeExact(input, context);
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) { // a Throwable that is neither: only a method declaring it can throw one
+            throw new UndeclaredThrowableException(t, WorkerDeclaration.method(method) + " threw " + t);
         }
     }
 

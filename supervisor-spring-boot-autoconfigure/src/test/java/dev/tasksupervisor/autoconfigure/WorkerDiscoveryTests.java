@@ -138,6 +138,47 @@ class WorkerDiscoveryTests {
         });
     }
 
+    @Test
+    void aQueueMethodsRunAllocatesNoArgumentArray() {
+        contextRunner.withUserConfiguration(AllocationProbe.class).run(context -> {
+            QueueWorker<String> probe = context.getBean(TaskSupervisor.class).getQueueWorker("probe", String.class);
+            AllocationProbe bean = context.getBean(AllocationProbe.class);
+            probe.pause();
+            for (int i = 0; i < AllocationProbe.ITEMS; i++) {
+                probe.put("order");
+            }
+            probe.resume();
+            await().atMost(Duration.ofSeconds(30)).until(() -> bean.calls.get() == AllocationProbe.ITEMS);
+            // Bytes the running thread allocated from one call of the method to the next, over the last 5,000
+            // items (the first 2,000 load classes and warm up): the drain's own work and the call itself.
+            long bytes = 0;
+            int steps = 0;
+            for (int i = AllocationProbe.ITEMS - 5_000; i < AllocationProbe.ITEMS; i++) {
+                if (bean.thread[i] == bean.thread[i - 1]) {
+                    bytes += bean.allocated[i] - bean.allocated[i - 1];
+                    steps++;
+                }
+            }
+            assertThat(steps).as("calls that followed another on the same thread").isGreaterThan(2_500);
+            assertThat(bytes / steps).as("bytes allocated per item between two calls").isLessThanOrEqualTo(8);
+        });
+    }
+
+    @Test
+    void aQueueMethodTakingAPrimitiveGetsEachItemUnboxed() {
+        contextRunner.withUserConfiguration(Adder.class).run(context -> {
+            QueueWorker<Integer> add = context.getBean(TaskSupervisor.class).getQueueWorker("add", Integer.class);
+            for (int i = 1; i <= 100; i++) {
+                add.put(i);
+            }
+            Adder bean = context.getBean(Adder.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> bean.sum.get() == 5_050);
+            assertThatIllegalArgumentException().isThrownBy(() -> unchecked(add).put("7"))
+                    .withMessageContaining("'add' takes java.lang.Integer items");
+            assertThat(add.getFailures()).isZero();
+        });
+    }
+
     /** A queue worker as code that ignores its item type sees it: what put must still refuse. */
     @SuppressWarnings("unchecked")
     private static QueueWorker<Object> unchecked(QueueWorker<?> worker) {
@@ -451,6 +492,37 @@ class WorkerDiscoveryTests {
         @Worker(queue = true)
         void sink(String item) {
             handled.incrementAndGet();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class AllocationProbe {
+
+        static final int ITEMS = 7_000; // below the unbounded queue's first growth warning (10,000)
+        private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+        final AtomicInteger calls = new AtomicInteger();
+        // Written by the one thread a call runs on, read after the last call: the worker runs one at a time.
+        final long[] allocated = new long[ITEMS];
+        final long[] thread = new long[ITEMS];
+
+        @Worker(queue = true)
+        void probe(String item) {
+            int call = calls.get();
+            thread[call] = Thread.currentThread().getId();
+            allocated[call] = THREADS.getCurrentThreadAllocatedBytes();
+            calls.set(call + 1);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Adder {
+
+        final AtomicInteger sum = new AtomicInteger();
+
+        @Worker(queue = true)
+        void add(int n) {
+            sum.addAndGet(n);
         }
     }
 
