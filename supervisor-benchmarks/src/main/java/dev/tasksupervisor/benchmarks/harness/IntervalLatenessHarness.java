@@ -26,10 +26,12 @@ import dev.tasksupervisor.worker.WorkerTarget;
  * block of the profile's length, one after another, each set up afresh. A schedule's ideal ticks are
  * {@code anchor + k × 10 ms}, the anchor read just before it is set up; a run belongs to the tick at or
  * before its start. The figures per block: how late runs start after their tick (p50, p99, max), the
- * drift (how much later the runs of the last tenth start than those of the first tenth, medians), and
- * ticks without a run of their own (negative: runs sharing a tick, when a run is over an interval late
- * and the next catches up). Each schedule first runs for a second unmeasured, so that class loading and
- * linking are not counted as lateness.
+ * drift (how much later the runs of the last tenth start than those of the first tenth, medians), the
+ * ticks in which no run starts, and the runs that start in a tick another run already started in (a burst:
+ * a run over an interval late and the next one catching up). The two counts are kept apart, not netted:
+ * a timer held up past one interval leaves a tick without a run on both sides, and only a schedule that
+ * catches up adds a second run to a later tick. Each schedule first runs for a second unmeasured, so that
+ * class loading and linking are not counted as lateness.
  */
 final class IntervalLatenessHarness implements Harness.Measurement {
 
@@ -79,18 +81,22 @@ final class IntervalLatenessHarness implements Harness.Measurement {
         long[] late = new long[runs];
         long firstTick = 0;
         long lastTick = 0;
+        long ticksWithRuns = 0;
         Samples lateness = new Samples(runs);
         for (int k = 0; k < runs; k++) {
             long sinceAnchor = runStarts.get(k) - anchor;
             long tick = Math.floorDiv(sinceAnchor, INTERVAL_NANOS);
             late[k] = sinceAnchor - tick * INTERVAL_NANOS;
             lateness.add(late[k]);
+            // starts are in order, so a tick's runs are adjacent: a new tick is one the last run was not in
+            ticksWithRuns += k == 0 || tick != lastTick ? 1 : 0;
             firstTick = k == 0 ? tick : firstTick;
             lastTick = tick;
         }
         int tenth = Math.max(1, runs / 10);
         results.put(name, round, "runs", runs);
-        results.put(name, round, "missedTicks", lastTick - firstTick + 1 - runs);
+        results.put(name, round, "missedTicks", lastTick - firstTick + 1 - ticksWithRuns);
+        results.put(name, round, "burstRuns", runs - ticksWithRuns);
         results.put(name, round, "p50", Harness.micros(lateness.percentile(50)));
         results.put(name, round, "p99", Harness.micros(lateness.percentile(99)));
         results.put(name, round, "max", Harness.micros(lateness.max()));
