@@ -27,7 +27,9 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * still going, or the timer wakes up past the {@link #MISFIRE_GRACE grace} (a GC pause, a suspended host, the
  * wall clock jumping forward). The {@link MisfirePolicy} says what happens then: by default one run, as soon
  * as possible, for all the ticks missed, then the schedule goes on; never a burst of catch-up runs, as
- * {@code scheduleAtFixedRate} would make. {@link #getMisfires()} counts them.
+ * {@code scheduleAtFixedRate} would make. A run held up before it began (its run guard waited, or the pool
+ * thread did) that begins after the ticks that came meanwhile is their one run. {@link #getMisfires()} counts
+ * them.
  *
  * <p>A run that fails postpones the schedule by the {@link #setFailureBackoff failure backoff}, growing with
  * each failure in a row and reset by a success: the ticks due sooner are skipped (the next run is the first
@@ -72,9 +74,12 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
     private boolean running;
     private boolean skipNext;
     private boolean triggered;
-    /** A tick found the run before it still going, and the policy runs once for it: right after that run. */
+    /**
+     * A tick found the run before it still going, and the policy runs once for it: right after that run, unless
+     * that run began after the tick was due.
+     */
     private boolean tickMissed;
-    /** When the missed tick was due. */
+    /** When the last missed tick was due. */
     private long missedDue;
     private ScheduledFuture<?> timer;
     /** Numbers the timers: only the timer armed last may act. */
@@ -468,9 +473,9 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             }
             if (running) {
                 countMisfire();
-                if (!skipMissed && !tickMissed) {
+                if (!skipMissed) {
                     tickMissed = true; // runs right after the run in progress; later ticks until then coalesce
-                    missedDue = due;
+                    missedDue = due; // the latest: the run in progress may yet begin after it (see runEnded)
                 }
                 return;
             }
@@ -609,12 +614,15 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
                 onTimeMillis = Math.max(onTimeMillis, clock.millis());
             }
             if (isActive()) {
-                if (triggered || tickMissed) {
+                // A run held up before it began (its run guard waited, the host did not schedule its pool thread)
+                // that began after the last missed tick was due was that tick's run: no second run right after.
+                boolean owed = tickMissed && !runs().lastRunStartedSince(missedDue);
+                tickMissed = false;
+                if (triggered || owed) {
                     if (!triggered) {
-                        due = missedDue; // passed already: the run starts at once
+                        due = missedDue; // passed already, or within the lead: at once, or at that tick's time
                     }
                     triggered = false;
-                    tickMissed = false;
                     running = true;
                     again = true;
                 } else if (timer == null) {

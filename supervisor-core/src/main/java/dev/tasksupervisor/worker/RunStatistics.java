@@ -182,6 +182,12 @@ class RunStatistics {
         return s == null ? 0 : s.skips;
     }
 
+    /** Whether the last run started at or after {@code nanos} ({@link System#nanoTime()}); false before the first. */
+    boolean lastRunStartedSince(long nanos) {
+        long started = lastStartedNanos;
+        return started != NEVER && started - nanos >= 0;
+    }
+
     /** When the last run started, or {@code null} before the first. */
     Instant lastRunStarted() {
         return toInstant(lastStartedNanos);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -100,6 +101,43 @@ class IntervalWorkerTests extends WorkerTestSupport {
         worker.stop();
         // Right after, not at the third tick a second later (generous: it takes microseconds).
         assertThat(Duration.ofNanos(starts.get(1) - released)).isLessThan(Duration.ofMillis(500));
+    }
+
+    /**
+     * Found by the interval benchmark: a run held up before it began (here by its run guard; there by a pool
+     * thread the host did not schedule for 90 ms) was followed at once by a second run for the ticks that came
+     * meanwhile, two runs in one tick. The held-up run began after those ticks: it was their one run.
+     */
+    @Test
+    void aRunHeldUpBeforeItBeganIsTheRunOfTheTicksThatCameMeanwhileNotFollowedByAnother() {
+        AtomicInteger ticks = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger asked = new AtomicInteger();
+        List<Integer> ticksAtStart = new CopyOnWriteArrayList<>();
+        IntervalWorker worker = new IntervalWorker(supervisor, "held", Duration.ofMillis(500),
+                WorkerTarget.of(() -> ticksAtStart.add(ticks.get()))) {
+            @Override
+            public boolean isActive() {
+                if (Gap.calledFrom(this, IntervalWorker.class.getName(), "tick")) {
+                    ticks.incrementAndGet();
+                }
+                return super.isActive();
+            }
+        };
+        worker.setRunGuard(w -> {
+            if (asked.incrementAndGet() == 1) {
+                release.await(); // the first run's guard blocks, as a lock in a slow store would
+            }
+            return Optional.of(() -> { });
+        });
+        worker.start();
+        await().until(() -> worker.getMisfires() >= 2); // two ticks came while the first run had not begun
+        release.countDown();
+        await().until(() -> ticksAtStart.size() >= 2);
+        worker.stop();
+        // The second run is a later tick's, not one right after the first for the ticks that came before it.
+        assertThat(ticksAtStart.get(1)).as("ticks seen by the second run").isGreaterThan(ticksAtStart.get(0));
+        assertThat(asked).hasValue(ticksAtStart.size());
     }
 
     @Test
