@@ -291,7 +291,7 @@ public final class BenchmarkSuite {
         double drift = median("intervalWorker", "drift");
         double bursts = sum("intervalWorker", "burstRuns");
         absolute("interval worker at 10 ms: drift over a block (median); ticks without a run, runs in a tick already run "
-                        + "(all blocks)",
+                        + "(all blocks); longest gap between two runs",
                 intervalCounts("intervalWorker"), intervalCounts("scheduleAtFixedRate"),
                 "drift within ±1 ms; no burst (no second run in a tick)", Math.abs(drift) <= 1_000 && bursts == 0);
         double heap = median("workers", "heapBytesPerWorker");
@@ -377,8 +377,9 @@ public final class BenchmarkSuite {
 
     /** A schedule's drift and tick counts over every block, as the interval row shows them. */
     private String intervalCounts(String name) {
-        return String.format(Locale.ROOT, "%+.0f µs; %.0f without, %.0f in a tick already run", median(name, "drift"),
-                sum(name, "missedTicks"), sum(name, "burstRuns"));
+        double longestGap = values(name, "longestGap").stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        return String.format(Locale.ROOT, "%+.0f µs; %.0f without, %.0f in a tick already run; longest gap %.1f ms",
+                median(name, "drift"), sum(name, "missedTicks"), sum(name, "burstRuns"), longestGap / 1_000);
     }
 
     private double sum(String name, String key) {

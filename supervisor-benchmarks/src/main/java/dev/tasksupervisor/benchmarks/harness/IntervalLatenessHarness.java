@@ -30,7 +30,9 @@ import dev.tasksupervisor.worker.WorkerTarget;
  * ticks in which no run starts, and the runs that start in a tick another run already started in (a burst:
  * a run over an interval late and the next one catching up). The two counts are kept apart, not netted:
  * a timer held up past one interval leaves a tick without a run on both sides, and only a schedule that
- * catches up adds a second run to a later tick. Each schedule first runs for a second unmeasured, so that
+ * catches up adds a second run to a later tick. Lateness is taken against the tick a run starts in, so a
+ * hold-up of several intervals shows in the counts and in the longest gap between two runs' starts, not in
+ * the lateness figures. Each schedule first runs for a second unmeasured, so that
  * class loading and linking are not counted as lateness.
  */
 final class IntervalLatenessHarness implements Harness.Measurement {
@@ -82,9 +84,11 @@ final class IntervalLatenessHarness implements Harness.Measurement {
         long firstTick = 0;
         long lastTick = 0;
         long ticksWithRuns = 0;
+        long longestGap = 0;
         Samples lateness = new Samples(runs);
         for (int k = 0; k < runs; k++) {
             long sinceAnchor = runStarts.get(k) - anchor;
+            longestGap = k == 0 ? 0 : Math.max(longestGap, runStarts.get(k) - runStarts.get(k - 1));
             long tick = Math.floorDiv(sinceAnchor, INTERVAL_NANOS);
             late[k] = sinceAnchor - tick * INTERVAL_NANOS;
             lateness.add(late[k]);
@@ -97,6 +101,7 @@ final class IntervalLatenessHarness implements Harness.Measurement {
         results.put(name, round, "runs", runs);
         results.put(name, round, "missedTicks", lastTick - firstTick + 1 - ticksWithRuns);
         results.put(name, round, "burstRuns", runs - ticksWithRuns);
+        results.put(name, round, "longestGap", Harness.micros(longestGap));
         results.put(name, round, "p50", Harness.micros(lateness.percentile(50)));
         results.put(name, round, "p99", Harness.micros(lateness.percentile(99)));
         results.put(name, round, "max", Harness.micros(lateness.max()));
