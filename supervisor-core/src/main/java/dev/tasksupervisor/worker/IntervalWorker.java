@@ -27,9 +27,9 @@ import dev.tasksupervisor.lifecycle.Deadline;
  * still going, or the timer wakes up past the {@link #MISFIRE_GRACE grace} (a GC pause, a suspended host, the
  * wall clock jumping forward). The {@link MisfirePolicy} says what happens then: by default one run, as soon
  * as possible, for all the ticks missed, then the schedule goes on; never a burst of catch-up runs, as
- * {@code scheduleAtFixedRate} would make. A run held up before it began (its run guard waited, or the pool
- * thread did) that begins after the ticks that came meanwhile is their one run. {@link #getMisfires()} counts
- * them.
+ * {@code scheduleAtFixedRate} would make. A run held up on its pool thread before it began (its run guard
+ * waited, or the thread did) that begins after the ticks that came meanwhile is their one run; an async
+ * target's run begins when it is handed to its aloop. {@link #getMisfires()} counts them.
  *
  * <p>A run that fails postpones the schedule by the {@link #setFailureBackoff failure backoff}, growing with
  * each failure in a row and reset by a success: the ticks due sooner are skipped (the next run is the first
@@ -616,6 +616,7 @@ public class IntervalWorker extends NoInputWorker implements TriggerableWorker {
             if (isActive()) {
                 // A run held up before it began (its run guard waited, the host did not schedule its pool thread)
                 // that began after the last missed tick was due was that tick's run: no second run right after.
+                // A run its guard refused did not begin (its start is an earlier run's): it is still owed.
                 boolean owed = tickMissed && !runs().lastRunStartedSince(missedDue);
                 tickMissed = false;
                 if (triggered || owed) {

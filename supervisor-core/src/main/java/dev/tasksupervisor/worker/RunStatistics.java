@@ -12,7 +12,9 @@ import java.time.Instant;
  * <p>One thread at a time ends runs, since runs of one worker never overlap and each kind's hand-over
  * from one run to the next orders successive writers; so {@code runs}, {@code lastStartedNanos},
  * {@code lastNanos} and {@code lastSuccessNanos} are written with release stores, not full fences (a queue
- * worker pays this per item), and readers ({@link #lastRunStarted()}) only need a recent value.
+ * worker pays this per item), and readers ({@link #lastRunStarted()}) only need a recent value. Except one:
+ * an interval worker's end of a run ({@link #lastRunStartedSince}) needs that run's own start, which it reads
+ * on the run's thread or after its completion, so ordered after the write.
  *
  * <p>What goes wrong (failures, skips, the last error) is kept apart, in {@link Setbacks}, made by the first
  * failure or skip: most workers never fail nor skip, and ten thousand idle workers should not pay 32 bytes
