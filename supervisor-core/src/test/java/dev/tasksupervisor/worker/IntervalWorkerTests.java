@@ -22,6 +22,9 @@ import dev.tasksupervisor.testsupport.WorkerTestSupport;
 class IntervalWorkerTests extends WorkerTestSupport {
 
     private final AtomicInteger runs = new AtomicInteger();
+    /** The ticks of the {@link TickCountingWorker} of a test, and when the last came. */
+    private final AtomicInteger ticks = new AtomicInteger();
+    private final AtomicLong lastTickNanos = new AtomicLong();
 
     @Test
     void intervalOfTwentyMillisecondsRunsAboutFiveTimesInAHundred() {
@@ -76,23 +79,14 @@ class IntervalWorkerTests extends WorkerTestSupport {
 
     @Test
     void aTickThatFindsTheRunStillGoingRunsRightAfterItInsteadOfBeingDropped() throws Exception {
-        AtomicInteger ticks = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
         List<Long> starts = new CopyOnWriteArrayList<>();
-        IntervalWorker worker = new IntervalWorker(supervisor, "overrun", Duration.ofSeconds(1), WorkerTarget.of(() -> {
+        TickCountingWorker worker = new TickCountingWorker("overrun", Duration.ofSeconds(1), () -> {
             starts.add(System.nanoTime());
             if (starts.size() == 1) {
                 release.await(); // the first run overruns the next tick
             }
-        })) {
-            @Override
-            public boolean isActive() {
-                if (Gap.calledFrom(this, IntervalWorker.class.getName(), "tick")) {
-                    ticks.incrementAndGet();
-                }
-                return super.isActive();
-            }
-        };
+        });
         worker.start();
         await().until(() -> ticks.get() >= 2);           // the second tick came while the first run went on
         long released = System.nanoTime();
@@ -110,22 +104,11 @@ class IntervalWorkerTests extends WorkerTestSupport {
      */
     @Test
     void aRunHeldUpBeforeItBeganIsTheRunOfTheTicksThatCameMeanwhileNotFollowedByAnother() {
-        AtomicInteger ticks = new AtomicInteger();
-        AtomicLong lastTick = new AtomicLong();
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger asked = new AtomicInteger();
         List<Integer> ticksAtStart = new CopyOnWriteArrayList<>();
-        IntervalWorker worker = new IntervalWorker(supervisor, "held", Duration.ofMillis(500),
-                WorkerTarget.of(() -> ticksAtStart.add(ticks.get()))) {
-            @Override
-            public boolean isActive() {
-                if (Gap.calledFrom(this, IntervalWorker.class.getName(), "tick")) {
-                    lastTick.set(System.nanoTime());
-                    ticks.incrementAndGet();
-                }
-                return super.isActive();
-            }
-        };
+        TickCountingWorker worker = new TickCountingWorker("held", Duration.ofMillis(500),
+                () -> ticksAtStart.add(ticks.get()));
         worker.setRunGuard(w -> {
             if (asked.incrementAndGet() == 1) {
                 release.await(); // the first run's guard blocks, as a lock in a slow store would
@@ -136,7 +119,7 @@ class IntervalWorkerTests extends WorkerTestSupport {
         await().until(() -> worker.getMisfires() >= 2); // two ticks came while the first run had not begun
         // A timer fires its lead (about a millisecond) before its tick is due: released within it, the first run
         // would begin before the second tick was due, and owe it a run. Released well past it, well before the next.
-        await().until(() -> System.nanoTime() - lastTick.get() > Duration.ofMillis(50).toNanos());
+        await().until(() -> System.nanoTime() - lastTickNanos.get() > Duration.ofMillis(50).toNanos());
         release.countDown();
         await().until(() -> ticksAtStart.size() >= 2);
         worker.stop();
@@ -249,6 +232,24 @@ class IntervalWorkerTests extends WorkerTestSupport {
         worker.stop();
         for (int j = 0; j < 10; j++) {
             assertThat(starts.get(j) - anchor.get()).as("run %d", j).isGreaterThanOrEqualTo(j * period);
+        }
+    }
+
+    /** An interval worker that counts its ticks in the test's fields (each timer firing, run or not). */
+    private final class TickCountingWorker extends IntervalWorker {
+
+        TickCountingWorker(String name, Duration interval, WorkerTarget.Body target) {
+            super(supervisor, name, interval, WorkerTarget.of(target));
+        }
+
+        @Override
+        public boolean isActive() {
+            // The tick asks first thing whether the worker is active: the hook that sees every tick.
+            if (Gap.calledFrom(this, IntervalWorker.class.getName(), "tick")) {
+                lastTickNanos.set(System.nanoTime());
+                ticks.incrementAndGet();
+            }
+            return super.isActive();
         }
     }
 }
